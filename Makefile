@@ -1,0 +1,46 @@
+# `make book` and `make test` do all set-up themselves on a fresh machine.
+# torch is installed first, pinned to the local CPU wheel: an unpinned torch
+# would pull gigabytes of CUDA packages.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+TORCH  := torch==2.13.0
+STAMP  := $(VENV)/.installed
+THREADS ?= 2
+
+.PHONY: book test unit nbval build-book zoo clean setup sync
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q $(TORCH)
+	$(BIN)/python -m pip install -q -e ".[book,test]"
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP) build-book
+
+build-book:
+	rm -rf _build/html
+	$(BIN)/jupyter-book build --all -n -W --keep-going .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(THREADS) --dist loadfile chapters
+
+test: $(STAMP) unit nbval build-book
+
+# Regenerate the Colab install cell of every chapter from _config.yml's repository URL.
+sync: $(STAMP)
+	$(BIN)/python scripts/sync_install_cells.py
+
+zoo: $(STAMP)
+	$(BIN)/python -m mem.zoo build
+
+clean:
+	rm -rf _build .pytest_cache

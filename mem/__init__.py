@@ -1,0 +1,24 @@
+"""`mem`: memory in recurrent networks, the library behind the "Memory in RNNs" book.
+
+Modules, one concept each (the chapter that explains them in brackets):
+
+* :mod:`mem.data` -- 8x8 digits (and optional local MNIST) [1]
+* :mod:`mem.tasks` -- the delayed-classification task [1]
+* :mod:`mem.models` -- GRU / LSTM / vanilla RNN classifiers with an exact ``step`` [2]
+* :mod:`mem.protocols` -- training curricula NaCu, DeCu, VoCu, accuracy-triggered [2]
+* :mod:`mem.train` -- the training loop [2]
+* :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
+* :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2]
+* :mod:`mem.plots` -- the book's figures [1, 2]
+"""
+import importlib
+
+__version__ = "0.1.0"
+__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "plots"]
+
+
+def __getattr__(name):
+    # Submodules load on first use (``mem.zoo`` stays runnable as ``python -m mem.zoo``).
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

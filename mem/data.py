@@ -1,0 +1,156 @@
+"""Images for the delayed-classification task (chapter 1).
+
+The default data set is scikit-learn's 8x8 digits, which ships inside
+scikit-learn, so nothing is downloaded. ``load_mnist`` reads the standard IDX
+files from a local folder for readers who want the paper's 28x28 MNIST.
+
+Both loaders return a :class:`Digits` container: flattened images scaled to
+[0, 1], integer labels 0..9, a fixed stratified train/test split, and the noise
+statistics (mean and standard deviation of the training pixels) that the task
+uses for its noise frames.
+"""
+from __future__ import annotations
+
+import gzip
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = ["Digits", "load_digits", "load_mnist", "read_idx"]
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Images and labels with a fixed train/test split.
+
+    Attributes
+    ----------
+    x_train, x_test : Tensor, shape (N, P), float32 in [0, 1]
+        Flattened images, P = height * width pixels.
+    y_train, y_test : Tensor, shape (N,), int64 in 0..9
+        Digit labels.
+    noise_mean, noise_std : float
+        Mean and standard deviation over all training pixels; the task draws
+        its noise frames i.i.d. Normal(noise_mean, noise_std) per pixel.
+    image_shape : tuple[int, int]
+        (height, width) for plotting.
+    """
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    noise_mean: float
+    noise_std: float
+    image_shape: tuple[int, int]
+
+    @property
+    def n_pixels(self) -> int:
+        """Number of pixels P of one flattened image."""
+        return int(self.x_train.shape[1])
+
+    def split(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return ``(x, y)`` of the ``"train"`` or ``"test"`` split."""
+        if name == "train":
+            return self.x_train, self.y_train
+        if name == "test":
+            return self.x_test, self.y_test
+        raise ValueError(f"split must be 'train' or 'test', got {name!r}")
+
+
+def _make_digits(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+                 image_shape: tuple[int, int]) -> Digits:
+    x = np.asarray(x, dtype=np.float32)
+    x_test = np.asarray(x_test, dtype=np.float32)
+    return Digits(
+        x_train=torch.from_numpy(x), y_train=torch.from_numpy(np.asarray(y, dtype=np.int64)),
+        x_test=torch.from_numpy(x_test), y_test=torch.from_numpy(np.asarray(y_test, dtype=np.int64)),
+        noise_mean=float(x.mean()), noise_std=float(x.std()), image_shape=image_shape,
+    )
+
+
+def load_digits(test_size: int = 450, seed: int = 0) -> Digits:
+    """scikit-learn's 8x8 digits (1797 images), pixels scaled from 0..16 to [0, 1].
+
+    The split is stratified by label and fixed by ``seed`` (default: 1347 train,
+    450 test). Noise statistics come from the training pixels only.
+
+    Returns
+    -------
+    Digits with ``x_*`` of shape (N, 64) and ``image_shape == (8, 8)``.
+    """
+    from sklearn.datasets import load_digits as _sk_load
+    from sklearn.model_selection import train_test_split
+
+    bunch = _sk_load()
+    n = len(bunch.target)
+    if not 10 <= test_size <= n - 10:
+        raise ValueError(f"test_size must be in 10..{n - 10}, got {test_size}")
+    x = bunch.data.astype(np.float32) / 16.0
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        x, bunch.target, test_size=test_size, stratify=bunch.target, random_state=seed)
+    return _make_digits(x_tr, y_tr, x_te, y_te, (8, 8))
+
+
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
+               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read one IDX file (optionally gzip-compressed) into a numpy array.
+
+    The IDX header is two zero bytes, a type code, the number of dimensions,
+    then one big-endian uint32 per dimension.
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
+        raise ValueError(f"{path} is not an IDX file (bad magic number)")
+    code, ndim = raw[2], raw[3]
+    if code not in _IDX_DTYPES:
+        raise ValueError(f"{path}: unknown IDX type code {code:#x}")
+    shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
+    dtype = np.dtype(_IDX_DTYPES[code])
+    expected = int(np.prod(shape)) * dtype.itemsize
+    body = raw[4 + 4 * ndim:]
+    if len(body) != expected:
+        raise ValueError(f"{path}: header says {expected} bytes of data, file has {len(body)}")
+    return np.frombuffer(body, dtype=dtype).reshape(shape)
+
+
+def _find(root: Path, stem: str) -> Path:
+    for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
+        if (root / name).exists():
+            return root / name
+    raise FileNotFoundError(f"no {stem}[.gz] in {root}")
+
+
+def load_mnist(root: str | Path) -> Digits:
+    """MNIST from the four standard IDX files in a local folder (no download).
+
+    Expects ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
+    ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte`` (each optionally
+    ``.gz``). Pixels are scaled from 0..255 to [0, 1]; MNIST's own train/test
+    split is kept.
+
+    Returns
+    -------
+    Digits with ``x_*`` of shape (N, H*W) and ``image_shape == (H, W)``.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"root must be an existing folder, got {str(root)!r}")
+    parts = {}
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        images = read_idx(_find(root, f"{prefix}-images-idx3-ubyte"))
+        labels = read_idx(_find(root, f"{prefix}-labels-idx1-ubyte"))
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise ValueError(f"{root}: {prefix} images {images.shape} and labels {labels.shape} do not match")
+        parts[split] = (images.reshape(len(images), -1).astype(np.float32) / 255.0, labels)
+    h, w = images.shape[1:]
+    return _make_digits(*parts["train"], *parts["test"], (int(h), int(w)))

@@ -1,0 +1,186 @@
+"""Measuring memory: report accuracy, accuracy versus delay, and a memory lifetime (chapter 2).
+
+:func:`accuracy_vs_delay` shows the image at ``t = 0`` and pulls the trigger at
+each delay ``d`` of a list. All delays share **one** noise trajectory per trial:
+the network runs once (fused kernel) up to the longest delay, and at each
+``d`` one extra step with the trigger on branches off the stored state
+``state_{d-1}`` to read the report. The trajectory itself never sees a trigger.
+
+:func:`memory_lifetime` condenses a curve into one number: the delay at which
+accuracy has fallen halfway from its value at the shortest probed delay to
+chance, interpolated linearly in log-delay.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .models import RNNClassifier
+from .tasks import N_OUTPUTS, DelayedClassification, report_correct
+
+__all__ = ["DEFAULT_DELAYS", "DelayCurve", "accuracy_vs_delay", "memory_lifetime", "report_accuracy"]
+
+#: Delays probed by default (steps from the image to the trigger).
+DEFAULT_DELAYS = (20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000)
+
+
+@dataclass(frozen=True)
+class DelayCurve:
+    """Report accuracy at each delay.
+
+    delays : ndarray (K,) int, increasing
+    accuracy : ndarray (K,) float, fraction correct over ``n_trials``
+    n_trials : int
+    chance : float, 1 / number of digits probed
+    """
+
+    delays: np.ndarray
+    accuracy: np.ndarray
+    n_trials: int
+    chance: float
+
+    def at(self, delay: int) -> float:
+        """Accuracy at one of the probed delays."""
+        hit = np.flatnonzero(self.delays == delay)
+        if not len(hit):
+            raise ValueError(f"delay must be one of {self.delays.tolist()}, got {delay}")
+        return float(self.accuracy[hit[0]])
+
+    def stderr(self) -> np.ndarray:
+        """Binomial standard error of each accuracy, shape (K,)."""
+        a = self.accuracy
+        return np.sqrt(a * (1 - a) / self.n_trials)
+
+    def to_dict(self) -> dict:
+        return {"delays": self.delays.tolist(), "accuracy": [round(float(a), 6) for a in self.accuracy],
+                "n_trials": self.n_trials, "chance": self.chance}
+
+
+def _check_delays(delays) -> np.ndarray:
+    d = np.asarray(delays)
+    if d.ndim != 1 or d.size == 0 or not np.issubdtype(d.dtype, np.integer) and not np.all(d == np.round(d)):
+        raise ValueError(f"delays must be a non-empty list of integers, got {delays!r}")
+    d = np.unique(d.astype(np.int64))
+    if d[0] < 1:
+        raise ValueError(f"delays must be >= 1 (the trigger comes after the image), got {d[0]}")
+    return d
+
+
+@torch.no_grad()
+def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=DEFAULT_DELAYS,
+                      n_trials: int = 1000, seed: int = 0, *, batch_size: int = 500, split: str = "test",
+                      noise: bool = True, progress: bool = False) -> DelayCurve:
+    """Accuracy when the trigger comes ``d`` steps after the image, for every ``d`` in ``delays``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    task : DelayedClassification (gives images and noise statistics)
+    delays : iterable of int >= 1
+    n_trials : int, trials per delay (shared across delays)
+    seed : int, seeds the probe trials (the same trials for every network)
+    batch_size : int, trials run at once (memory: batch_size * (max delay + 1) * D floats)
+    split : "test" (default) or "train" images
+    noise : bool; if False the delay frames are the mean noise frame (noiseless drift)
+
+    Returns
+    -------
+    DelayCurve with ``accuracy`` of shape (len(delays),).
+    """
+    d = _check_delays(delays)
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    gen = torch.Generator().manual_seed(seed)
+    correct = np.zeros(len(d), dtype=np.int64)
+    P = task.data.n_pixels
+    for start in tqdm(range(0, n_trials, batch_size), disable=not progress, desc="delays"):
+        b = min(batch_size, n_trials - start)
+        probe = task.sample_probe(b, int(d[-1]), gen, split=split)
+        x = probe.x
+        if not noise:
+            x[:, 1:, :P] = task.data.noise_mean
+        x, label = x.to(device), probe.label.to(device)
+        state, t = None, 0
+        for k, delay in enumerate(d):
+            state = model(x[:, t:delay], state).state  # advance the shared trajectory to delay - 1
+            t = int(delay)
+            x_trig = x[:, delay].clone()
+            x_trig[:, P] = 1.0                         # branch off: the trigger step at this delay
+            pred = model.readout(model.step(x_trig, state).h).argmax(-1)
+            correct[k] += int((pred == label).sum())
+    model.train(was_training)
+    return DelayCurve(delays=d, accuracy=correct / n_trials, n_trials=n_trials, chance=1.0 / (N_OUTPUTS - 1))
+
+
+@torch.no_grad()
+def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials: int = 2000, seed: int = 0,
+                    *, T_max: int = 20, split: str = "test", batch_size: int = 1000) -> float:
+    """Report accuracy on the trained task (all ten digits, delays ``delta_min .. T_max - 1``).
+
+    Returns
+    -------
+    float, fraction of ``n_trials`` held-out trials whose report is correct.
+    """
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    gen = torch.Generator().manual_seed(seed)
+    correct = 0
+    for start in range(0, n_trials, batch_size):
+        batch = task.sample(min(batch_size, n_trials - start), gen, T_max=T_max, n_classes=N_OUTPUTS,
+                            split=split).to(device)
+        correct += int(report_correct(model(batch.x).logits, batch).sum())
+    model.train(was_training)
+    return correct / n_trials
+
+
+def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=None,
+                    chance: float | None = None) -> float:
+    """Delay at which accuracy falls halfway from its first value to chance.
+
+    With ``a0`` the accuracy at the shortest probed delay and ``c`` chance, the
+    threshold is ``c + (a0 - c) / 2``. The lifetime is the first crossing of the
+    threshold, interpolated linearly in ``log(delay)`` between the two probed
+    delays that bracket it.
+
+    Pass a :class:`DelayCurve`, or ``delays`` and ``accuracy`` arrays (and ``chance``,
+    default 0.1).
+
+    Returns
+    -------
+    float: the lifetime in steps; ``inf`` if accuracy stays above the threshold
+    at every probed delay (the memory outlasts the probe); ``nan`` if ``a0 <= c``
+    (nothing was remembered to begin with).
+    """
+    if curve is not None:
+        delays, accuracy, chance = curve.delays, curve.accuracy, curve.chance if chance is None else chance
+    if delays is None or accuracy is None:
+        raise ValueError("pass a DelayCurve or both delays and accuracy")
+    d = np.asarray(delays, dtype=float)
+    a = np.asarray(accuracy, dtype=float)
+    if d.shape != a.shape or d.ndim != 1 or len(d) < 1:
+        raise ValueError(f"delays and accuracy must be 1-D arrays of the same length, got {d.shape} and {a.shape}")
+    if np.any(d <= 0) or np.any(np.diff(d) <= 0):
+        raise ValueError("delays must be positive and increasing")
+    c = 1.0 / (N_OUTPUTS - 1) if chance is None else float(chance)
+    if a[0] <= c:
+        return math.nan
+    half = c + (a[0] - c) / 2
+    below = np.flatnonzero(a < half)
+    if not len(below):
+        return math.inf
+    k = below[0]
+    if k == 0:  # cannot happen (a[0] > half), kept for clarity
+        return float(d[0])
+    x0, x1 = np.log(d[k - 1]), np.log(d[k])
+    frac = (a[k - 1] - half) / (a[k - 1] - a[k])
+    return float(np.exp(x0 + frac * (x1 - x0)))

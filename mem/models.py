@@ -1,0 +1,214 @@
+"""Recurrent classifiers: GRU, LSTM and vanilla RNNs with a linear read-out (chapter 2).
+
+Training runs through PyTorch's fused ``nn.GRU`` / ``nn.LSTM`` / ``nn.RNN``.
+:meth:`RNNClassifier.step` computes one step with the *same* parameters written
+out as plain tensor algebra, so that ``torch.func`` can differentiate it (the
+Jacobians of chapter 3) and so that a reader can see the equations. A unit test
+checks that stepping reproduces the fused forward to 1e-6.
+
+States are :class:`State` named tuples ``(h, c)``; ``c`` is ``None`` except for
+LSTMs. All tensors are batch-first.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["ARCHS", "State", "RNNOutput", "RNNClassifier"]
+
+#: Supported architectures. ``rnn_elu`` has no fused kernel and runs step by step.
+ARCHS = ("gru", "lstm", "rnn_tanh", "rnn_relu", "rnn_elu")
+
+
+class State(NamedTuple):
+    """Hidden state of a batch: ``h`` (B, H) and, for LSTMs only, the cell ``c`` (B, H)."""
+
+    h: torch.Tensor
+    c: Optional[torch.Tensor] = None
+
+    def to(self, device) -> "State":
+        return State(self.h.to(device), None if self.c is None else self.c.to(device))
+
+    def detach(self) -> "State":
+        return State(self.h.detach(), None if self.c is None else self.c.detach())
+
+
+class RNNOutput(NamedTuple):
+    """Output of :meth:`RNNClassifier.forward`.
+
+    logits : (B, T, C) read-out at every step
+    h : (B, T, H) hidden states ``h_1 .. h_T`` (for LSTMs, the ``h`` part)
+    state : State, the final state (feed it back to continue the trajectory)
+    """
+
+    logits: torch.Tensor
+    h: torch.Tensor
+    state: State
+
+
+class RNNClassifier(nn.Module):
+    """A one-layer recurrent network with a linear read-out at every step.
+
+    Parameters
+    ----------
+    arch : {"gru", "lstm", "rnn_tanh", "rnn_relu", "rnn_elu"}
+    input_size : int
+        D, e.g. ``task.input_size`` (65 for 8x8 digits plus the trigger).
+    hidden_size : int
+        H, the number of units.
+    n_outputs : int, default 11
+        C, the read-out size (null + 10 digits).
+    seed : int, optional
+        Seeds the initial weights without touching the global RNG.
+
+    The recurrent module is ``self.rnn`` (an ``nn.GRU``/``nn.LSTM``/``nn.RNN``
+    with ``batch_first=True``) and the read-out is ``self.readout``.
+    """
+
+    def __init__(self, arch: str = "gru", input_size: int = 65, hidden_size: int = 64,
+                 n_outputs: int = 11, seed: int | None = None):
+        super().__init__()
+        if arch not in ARCHS:
+            raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
+                            ("n_outputs", n_outputs)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        self.arch, self.input_size, self.hidden_size, self.n_outputs = arch, input_size, hidden_size, n_outputs
+        with torch.random.fork_rng(devices=[]):
+            if seed is not None:
+                torch.manual_seed(seed)
+            if arch == "gru":
+                self.rnn = nn.GRU(input_size, hidden_size, batch_first=True)
+            elif arch == "lstm":
+                self.rnn = nn.LSTM(input_size, hidden_size, batch_first=True)
+            else:  # the elu network keeps nn.RNN's parameter layout and initialisation
+                nonlin = "relu" if arch == "rnn_relu" else "tanh"
+                self.rnn = nn.RNN(input_size, hidden_size, nonlinearity=nonlin, batch_first=True)
+            self.readout = nn.Linear(hidden_size, n_outputs)
+
+    @property
+    def is_lstm(self) -> bool:
+        return self.arch == "lstm"
+
+    @property
+    def state_size(self) -> int:
+        """Length of a flattened state: H, or 2H for LSTMs (h then c)."""
+        return 2 * self.hidden_size if self.is_lstm else self.hidden_size
+
+    def extra_repr(self) -> str:
+        return f"arch={self.arch!r}"
+
+    # -- states -------------------------------------------------------------------------------
+    def init_state(self, batch_size: int, device=None) -> State:
+        """All-zero state for ``batch_size`` trials."""
+        device = device if device is not None else self.readout.weight.device
+        h = torch.zeros(batch_size, self.hidden_size, device=device)
+        return State(h, torch.zeros_like(h) if self.is_lstm else None)
+
+    def check_state(self, state: State, batch_size: int | None = None) -> State:
+        """Validate a state's type and shapes; returns it as a :class:`State`."""
+        if isinstance(state, torch.Tensor):
+            state = State(state)
+        elif isinstance(state, tuple) and len(state) in (1, 2):
+            state = State(*state)
+        else:
+            raise ValueError(f"state must be a mem.models.State(h, c), got {type(state).__name__}")
+        H = self.hidden_size
+        if state.h.dim() != 2 or state.h.shape[1] != H:
+            raise ValueError(f"state.h must have shape (B, {H}), got {tuple(state.h.shape)}")
+        if batch_size is not None and state.h.shape[0] != batch_size:
+            raise ValueError(f"state batch size must be {batch_size}, got {state.h.shape[0]}")
+        if self.is_lstm:
+            if state.c is None:
+                raise ValueError("an LSTM state needs the cell state: State(h, c), got c=None")
+            if state.c.shape != state.h.shape:
+                raise ValueError(f"state.c must have shape {tuple(state.h.shape)}, got {tuple(state.c.shape)}")
+        elif state.c is not None:
+            raise ValueError(f"a {self.arch} state has no cell state: pass State(h) with c=None")
+        return state
+
+    def flatten_state(self, state: State) -> torch.Tensor:
+        """State -> (B, state_size): ``h`` or ``[h, c]``."""
+        state = self.check_state(state)
+        return torch.cat([state.h, state.c], -1) if self.is_lstm else state.h
+
+    def unflatten_state(self, v: torch.Tensor) -> State:
+        """(B, state_size) -> State; inverse of :meth:`flatten_state`."""
+        if v.shape[-1] != self.state_size:
+            raise ValueError(f"v must have last dimension state_size={self.state_size}, got {v.shape[-1]}")
+        if self.is_lstm:
+            return State(v[..., :self.hidden_size], v[..., self.hidden_size:])
+        return State(v)
+
+    # -- dynamics -----------------------------------------------------------------------------
+    def forward(self, x: torch.Tensor, state: State | None = None) -> RNNOutput:
+        """Run a sequence through the fused kernel.
+
+        Parameters
+        ----------
+        x : (B, T, D) inputs
+        state : State, optional, initial state (default zeros)
+
+        Returns
+        -------
+        RNNOutput(logits (B, T, C), h (B, T, H), state)
+        """
+        if x.dim() != 3 or x.shape[-1] != self.input_size:
+            raise ValueError(f"x must have shape (B, T, {self.input_size}), got {tuple(x.shape)}")
+        B = x.shape[0]
+        state = self.init_state(B, x.device) if state is None else self.check_state(state, B)
+        if self.arch == "rnn_elu":
+            hs = []
+            for t in range(x.shape[1]):
+                state = self.step(x[:, t], state)
+                hs.append(state.h)
+            h = torch.stack(hs, 1)
+        elif self.is_lstm:
+            h, (hn, cn) = self.rnn(x, (state.h.unsqueeze(0).contiguous(), state.c.unsqueeze(0).contiguous()))
+            state = State(hn[0], cn[0])
+        else:
+            h, hn = self.rnn(x, state.h.unsqueeze(0).contiguous())
+            state = State(hn[0])
+        return RNNOutput(self.readout(h), h, state)
+
+    def step(self, x_t: torch.Tensor, state: State) -> State:
+        """One time step ``state_{t+1} = F(state_t, x_t)`` with the fused module's parameters.
+
+        Parameters
+        ----------
+        x_t : (B, D) input at this step
+        state : State with ``h`` (B, H) (and ``c`` for LSTMs)
+
+        Returns
+        -------
+        State of the next step. Pure function of its arguments: nothing is
+        modified in place, so ``torch.func.jacrev`` / ``vmap`` apply.
+
+        Equations (PyTorch's gate order and conventions):
+
+        * GRU: ``r, z = sigmoid(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z})``,
+          ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h' = (1 - z) n + z h``.
+        * LSTM: ``i, f, o = sigmoid(.)``, ``g = tanh(.)`` of ``W_i x + b_i + W_h h + b_h``;
+          ``c' = f c + i g``, ``h' = o tanh(c')``.
+        * RNN: ``h' = phi(W_ih x + b_ih + W_hh h + b_hh)`` with phi = tanh, relu or elu.
+        """
+        r = self.rnn
+        gi = F.linear(x_t, r.weight_ih_l0, r.bias_ih_l0)
+        gh = F.linear(state.h, r.weight_hh_l0, r.bias_hh_l0)
+        if self.arch == "gru":
+            ir, iz, in_ = gi.chunk(3, -1)
+            hr, hz, hn = gh.chunk(3, -1)
+            rg = torch.sigmoid(ir + hr)
+            z = torch.sigmoid(iz + hz)
+            n = torch.tanh(in_ + rg * hn)
+            return State((1 - z) * n + z * state.h)
+        if self.arch == "lstm":
+            i, f, g, o = (gi + gh).chunk(4, -1)
+            c = torch.sigmoid(f) * state.c + torch.sigmoid(i) * torch.tanh(g)
+            return State(torch.sigmoid(o) * torch.tanh(c), c)
+        phi = {"rnn_tanh": torch.tanh, "rnn_relu": torch.relu, "rnn_elu": F.elu}[self.arch]
+        return State(phi(gi + gh))

@@ -1,0 +1,128 @@
+"""The book's figures (chapters 1 and 2). Each function draws on given axes or makes its own and returns them."""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["PROTOCOL_COLORS", "plot_trial", "plot_trials", "plot_schedule", "plot_history", "plot_delay_curves",
+           "reproduction_box"]
+
+#: One colour per protocol, used throughout the book.
+PROTOCOL_COLORS = {"nacu": "#4d4d4d", "decu": "#1f77b4", "vocu": "#d62728", "accuracy": "#2ca02c"}
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None = None):
+    """One trial as an image strip: every frame of ``batch.x[i]`` left to right, targets underneath.
+
+    The image frame is outlined in green, the trigger frame in orange; the row
+    below gives the target (``·`` = null, otherwise the digit) and the report
+    step's loss weight.
+    """
+    plt = _plt()
+    h, w = image_shape
+    x = batch.x[i].detach().cpu().numpy()
+    T = x.shape[0]
+    P = h * w
+    strip = np.full((h, T * (w + 1) - 1), np.nan)
+    for t in range(T):
+        strip[:, t * (w + 1):t * (w + 1) + w] = x[t, :P].reshape(h, w)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(0.55 * T, 16), 1.6))
+    ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest", aspect="equal")
+    tr, tp = int(batch.t_read[i]), int(batch.t_report[i])
+    for t, color in ((tr, "tab:green"), (tp, "tab:orange")):
+        ax.add_patch(_plt().Rectangle((t * (w + 1) - 0.6, -0.6), w + 0.2, h + 0.2, fill=False, lw=2, ec=color))
+    centers = np.arange(T) * (w + 1) + (w - 1) / 2
+    ax.set_xticks(centers)
+    y = batch.y[i].cpu().numpy()
+    ax.set_xticklabels([("·" if c == 0 else str(c - 1)) for c in y], fontsize=8)
+    for t in (tr, tp):
+        ax.get_xticklabels()[t].set_fontweight("bold")
+    ax.set_yticks([])
+    ax.tick_params(length=0)
+    ax.set_xlabel("target per step (· = null); green: image, orange: trigger", fontsize=8)
+    wgt = float(batch.w[i, tp])
+    ax.set_title(title or f"t_read = {tr}, t_report = {tp}, delay = {tp - tr}, report weight = {wgt:g}",
+                 fontsize=9)
+    return ax
+
+
+def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
+    """The first ``n`` trials of a batch, one strip each. Returns the figure."""
+    plt = _plt()
+    T = batch.x.shape[1]
+    fig, axes = plt.subplots(n, 1, figsize=(min(0.55 * T, 16), 1.7 * n))
+    for i, ax in enumerate(np.atleast_1d(axes)):
+        plot_trial(batch, i, image_shape, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_schedule(schedule: dict, axes=None, label: str | None = None, **kw):
+    """Trial length and number of digits against step (``Protocol.schedule()``). Returns the two axes."""
+    plt = _plt()
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 2.6))
+    color = kw.pop("color", PROTOCOL_COLORS.get(label))
+    axes[0].step(schedule["step"], schedule["T_max"], where="post", label=label, color=color, **kw)
+    axes[1].step(schedule["step"], schedule["n_classes"] - 1, where="post", label=label, color=color, **kw)
+    axes[0].set(xlabel="training step", ylabel="trial length T_max", ylim=(0, None))
+    axes[1].set(xlabel="training step", ylabel="digits in the task", ylim=(0, 10.5))
+    return axes
+
+
+def plot_history(history, axes=None, label: str | None = None, window: int = 50, **kw):
+    """Smoothed training loss (log scale) and report accuracy against step. Returns the two axes."""
+    plt = _plt()
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 2.8))
+    color = kw.pop("color", PROTOCOL_COLORS.get(label))
+    axes[0].plot(history.smoothed("loss", window), label=label, color=color, **kw)
+    axes[1].plot(history.smoothed("accuracy", window), label=label, color=color, **kw)
+    axes[0].set(xlabel="training step", ylabel="loss", yscale="log")
+    axes[1].set(xlabel="training step", ylabel=f"report accuracy ({window}-step mean)", ylim=(0, 1.02))
+    return axes
+
+
+def plot_delay_curves(curves: dict, ax=None, colors: dict | None = None, styles: dict | None = None,
+                      trained_delay: int | None = 19):
+    """Accuracy against delay (log axis) for ``{label: DelayCurve}``, with chance and binomial error bars."""
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 3.6))
+    for label, c in curves.items():
+        ax.errorbar(c.delays, c.accuracy, yerr=c.stderr(), label=label, capsize=2, marker="o", ms=3,
+                    color=(colors or {}).get(label), ls=(styles or {}).get(label, "-"))
+    chance = next(iter(curves.values())).chance
+    ax.axhline(chance, color="k", lw=0.8, ls=":", label="chance")
+    if trained_delay:
+        ax.axvline(trained_delay, color="0.6", lw=0.8, ls="--")
+        ax.text(trained_delay, 1.0, " longest trained delay", fontsize=7, color="0.4", va="top")
+    ax.set(xscale="log", xlabel="delay d (steps from image to trigger)", ylabel="report accuracy", ylim=(0, 1.02))
+    return ax
+
+
+def reproduction_box(rows, title: str = "What reproduces"):
+    """A chapter's closing table: the paper's claim beside the number this chapter measured.
+
+    Parameters
+    ----------
+    rows : list of (claim, measured, verdict) strings; ``measured`` should be
+        formatted from variables computed in the notebook, never typed in.
+
+    Returns
+    -------
+    IPython.display.Markdown (rendered by Jupyter, Colab, GitHub and the book).
+    """
+    from IPython.display import Markdown
+
+    def cell(s):
+        return str(s).replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"**{title}**", "", "| Paper's claim | Measured here | Reproduces? |", "|---|---|---|"]
+    lines += [f"| {cell(c)} | {cell(m)} | {cell(v)} |" for c, m, v in rows]
+    return Markdown("\n".join(lines))

@@ -1,0 +1,253 @@
+"""Training protocols (curricula) of Haviv et al. (2019) (chapter 2).
+
+A protocol maps the training step (and, for accuracy-triggered curricula, the
+recent accuracy) to the task parameters of that step, :class:`TaskParams`
+``(T_max, n_classes)``:
+
+* :class:`NaCu` -- no curriculum: the full task from the first step.
+* :class:`DeCu` -- delay curriculum: the trial length ``T_max`` grows in stages.
+* :class:`VoCu` -- vocabulary curriculum: digits are added to the task in stages.
+* :class:`AccuracyCurriculum` -- any list of stages, advancing when the running
+  accuracy passes a threshold rather than at fixed steps (in the spirit of
+  PsychRNN's ``Curriculum``).
+
+Fixed-step curricula spread their stages evenly over the first ``fraction`` of
+training; the final stage (the full task) fills the rest. Every protocol can
+plot its schedule and serialise itself with :meth:`Protocol.config` so the zoo
+can rebuild it (:func:`make_protocol`).
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from .tasks import N_OUTPUTS
+
+__all__ = ["TaskParams", "Protocol", "NaCu", "DeCu", "VoCu", "AccuracyCurriculum",
+           "PROTOCOLS", "make_protocol"]
+
+
+@dataclass(frozen=True)
+class TaskParams:
+    """Task parameters of one training step: trial length and vocabulary (null included)."""
+
+    T_max: int
+    n_classes: int
+
+
+def _pos_int(name, value, lo=1, hi=None):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo or (hi is not None and value > hi):
+        allowed = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+        raise ValueError(f"{name} must be an integer in {allowed}, got {value!r}")
+    return int(value)
+
+
+def _fraction(value):
+    if not 0.0 <= float(value) < 1.0:
+        raise ValueError(f"fraction must be in [0, 1), got {value!r}")
+    return float(value)
+
+
+class Protocol:
+    """Base class: a map ``(step, accuracy) -> TaskParams`` over ``n_iters`` steps."""
+
+    name = "protocol"
+
+    def __init__(self, n_iters: int):
+        self.n_iters = _pos_int("n_iters", n_iters)
+
+    def __call__(self, step: int, accuracy: float | None = None) -> TaskParams:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget any state (accuracy-triggered curricula); fixed schedules have none."""
+
+    def config(self) -> dict:
+        """JSON-serialisable description; ``make_protocol(p.config())`` rebuilds ``p``."""
+        raise NotImplementedError
+
+    def schedule(self) -> dict[str, np.ndarray]:
+        """Task parameters at every step: ``{"step", "T_max", "n_classes"}``, arrays of length n_iters."""
+        params = [self(s) for s in range(self.n_iters)]
+        return {"step": np.arange(self.n_iters),
+                "T_max": np.array([p.T_max for p in params]),
+                "n_classes": np.array([p.n_classes for p in params])}
+
+    def plot(self, axes=None, **kwargs):
+        """Plot ``T_max`` and the number of digits against step. Returns the two axes."""
+        from .plots import plot_schedule
+        return plot_schedule(self.schedule(), axes=axes, label=kwargs.pop("label", self.name), **kwargs)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+
+class _Staged(Protocol):
+    """Fixed-step stages spread over the first ``fraction`` of training."""
+
+    def __init__(self, n_iters: int, stages: list[TaskParams], fraction: float):
+        super().__init__(n_iters)
+        self.fraction = _fraction(fraction)
+        self.stages = list(stages)
+        k = len(self.stages)
+        end = self.fraction * self.n_iters
+        self.starts = [0] if k == 1 else [int(round(i * end / (k - 1))) for i in range(k)]
+
+    def __call__(self, step: int, accuracy: float | None = None) -> TaskParams:
+        i = int(np.searchsorted(self.starts, step, side="right")) - 1
+        return self.stages[max(i, 0)]
+
+
+class NaCu(_Staged):
+    """No curriculum: ``T_max`` and ``n_classes`` fixed from the first step."""
+
+    name = "nacu"
+
+    def __init__(self, n_iters: int = 3000, T_max: int = 20, n_classes: int = N_OUTPUTS):
+        self.T_max = _pos_int("T_max", T_max, 2)
+        self.n_classes = _pos_int("n_classes", n_classes, 2, N_OUTPUTS)
+        super().__init__(n_iters, [TaskParams(self.T_max, self.n_classes)], 0.0)
+
+    def config(self) -> dict:
+        return {"name": self.name, "n_iters": self.n_iters, "T_max": self.T_max, "n_classes": self.n_classes}
+
+
+class DeCu(_Staged):
+    """Delay curriculum: ``T_max = T_start, T_start + T_step, ..., T_end`` in equal stages.
+
+    With the defaults, T_max = 6, 8, ..., 20 (eight stages) over the first half of
+    training, all ten digits throughout.
+    """
+
+    name = "decu"
+
+    def __init__(self, n_iters: int = 3000, T_start: int = 6, T_end: int = 20, T_step: int = 2,
+                 fraction: float = 0.5, n_classes: int = N_OUTPUTS):
+        self.T_start = _pos_int("T_start", T_start, 2)
+        self.T_end = _pos_int("T_end", T_end, self.T_start)
+        self.T_step = _pos_int("T_step", T_step)
+        if (self.T_end - self.T_start) % self.T_step:
+            raise ValueError(f"T_end - T_start must be a multiple of T_step, got {T_start}..{T_end} step {T_step}")
+        self.n_classes = _pos_int("n_classes", n_classes, 2, N_OUTPUTS)
+        stages = [TaskParams(T, self.n_classes) for T in range(self.T_start, self.T_end + 1, self.T_step)]
+        super().__init__(n_iters, stages, fraction)
+
+    def config(self) -> dict:
+        return {"name": self.name, "n_iters": self.n_iters, "T_start": self.T_start, "T_end": self.T_end,
+                "T_step": self.T_step, "fraction": self.fraction, "n_classes": self.n_classes}
+
+
+class VoCu(_Staged):
+    """Vocabulary curriculum: ``n_classes = classes_start .. classes_end`` (null included), one digit per stage.
+
+    With the defaults, digits {0, 1} first, then one more digit per stage up to
+    all ten (nine stages) over the first half of training, at ``T_max = 20``.
+    """
+
+    name = "vocu"
+
+    def __init__(self, n_iters: int = 3000, classes_start: int = 3, classes_end: int = N_OUTPUTS,
+                 fraction: float = 0.5, T_max: int = 20):
+        self.classes_start = _pos_int("classes_start", classes_start, 2, N_OUTPUTS)
+        self.classes_end = _pos_int("classes_end", classes_end, self.classes_start, N_OUTPUTS)
+        self.T_max = _pos_int("T_max", T_max, 2)
+        stages = [TaskParams(self.T_max, c) for c in range(self.classes_start, self.classes_end + 1)]
+        super().__init__(n_iters, stages, fraction)
+
+    def config(self) -> dict:
+        return {"name": self.name, "n_iters": self.n_iters, "classes_start": self.classes_start,
+                "classes_end": self.classes_end, "fraction": self.fraction, "T_max": self.T_max}
+
+
+class AccuracyCurriculum(Protocol):
+    """Advance to the next stage when the running report accuracy passes ``threshold``.
+
+    The training loop calls ``protocol(step, accuracy)`` with the report accuracy
+    of the latest batch. The curriculum averages the last ``window`` values seen
+    in the current stage and advances once that mean reaches ``threshold`` (and
+    at least ``min_steps`` steps were spent in the stage). The last stage is kept
+    until ``n_iters``. ``transitions`` records ``(step, stage_index)``.
+
+    Parameters
+    ----------
+    stages : list of TaskParams (or ``(T_max, n_classes)`` pairs)
+    n_iters : int
+    threshold : float in (0, 1]
+    window : int >= 1
+    min_steps : int >= 0, defaults to ``window``
+    """
+
+    name = "accuracy"
+
+    def __init__(self, stages, n_iters: int = 3000, threshold: float = 0.9, window: int = 50,
+                 min_steps: int | None = None):
+        super().__init__(n_iters)
+        if not stages:
+            raise ValueError("stages must be a non-empty list of (T_max, n_classes)")
+        self.stages = [s if isinstance(s, TaskParams) else TaskParams(*map(int, s)) for s in stages]
+        for s in self.stages:
+            _pos_int("T_max", s.T_max, 2)
+            _pos_int("n_classes", s.n_classes, 2, N_OUTPUTS)
+        if not 0.0 < float(threshold) <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+        self.threshold = float(threshold)
+        self.window = _pos_int("window", window)
+        self.min_steps = self.window if min_steps is None else _pos_int("min_steps", min_steps, 0)
+        self.reset()
+
+    @classmethod
+    def delay(cls, n_iters: int = 3000, T_start: int = 6, T_end: int = 20, T_step: int = 2, **kw):
+        """Accuracy-triggered version of :class:`DeCu`."""
+        return cls([(T, N_OUTPUTS) for T in range(T_start, T_end + 1, T_step)], n_iters, **kw)
+
+    @classmethod
+    def vocabulary(cls, n_iters: int = 3000, classes_start: int = 3, T_max: int = 20, **kw):
+        """Accuracy-triggered version of :class:`VoCu`."""
+        return cls([(T_max, c) for c in range(classes_start, N_OUTPUTS + 1)], n_iters, **kw)
+
+    def reset(self) -> None:
+        self.stage = 0
+        self.transitions = [(0, 0)]
+        self._recent = deque(maxlen=self.window)
+        self._since = 0
+
+    def __call__(self, step: int, accuracy: float | None = None) -> TaskParams:
+        if accuracy is not None:
+            self._recent.append(float(accuracy))
+            self._since += 1
+            full = len(self._recent) == self.window and self._since >= self.min_steps
+            if full and self.stage < len(self.stages) - 1 and np.mean(self._recent) >= self.threshold:
+                self.stage += 1
+                self.transitions.append((int(step), self.stage))
+                self._recent.clear()
+                self._since = 0
+        return self.stages[self.stage]
+
+    def schedule(self) -> dict[str, np.ndarray]:
+        """The schedule that was followed (from ``transitions``): call after training."""
+        steps = np.arange(self.n_iters)
+        starts = np.array([s for s, _ in self.transitions])
+        idx = np.array([i for _, i in self.transitions])[np.searchsorted(starts, steps, side="right") - 1]
+        return {"step": steps, "T_max": np.array([self.stages[i].T_max for i in idx]),
+                "n_classes": np.array([self.stages[i].n_classes for i in idx])}
+
+    def config(self) -> dict:
+        return {"name": self.name, "stages": [[s.T_max, s.n_classes] for s in self.stages],
+                "n_iters": self.n_iters, "threshold": self.threshold, "window": self.window,
+                "min_steps": self.min_steps}
+
+
+PROTOCOLS = {c.name: c for c in (NaCu, DeCu, VoCu, AccuracyCurriculum)}
+
+
+def make_protocol(config: dict | str, **overrides) -> Protocol:
+    """Build a protocol from its name (``"nacu"``, ``"decu"``, ``"vocu"``, ``"accuracy"``) or its config dict."""
+    cfg = {"name": config} if isinstance(config, str) else dict(config)
+    cfg.update(overrides)
+    name = cfg.pop("name", None)
+    if name not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)}, got {name!r}")
+    return PROTOCOLS[name](**cfg)

@@ -1,0 +1,264 @@
+"""The delayed-classification task of Haviv, Rivkind & Barak (2019) (chapter 1).
+
+A trial is a sequence of ``T`` frames. Every frame shows pixel noise, except
+the read step ``t_read``, which shows a digit image. An extra input channel,
+the trigger, is 1 at the report step ``t_report >= t_read + delta_min`` and 0
+elsewhere. The network must output the null class 0 at every step except the
+report step, where it must output the digit's class ``digit + 1`` (classes
+1..10). The report step's loss is weighted by ``report_weight`` (default ``T``)
+so that the one informative step is not drowned by the ``T - 1`` null steps.
+
+Curricula change two task parameters during training (see :mod:`mem.protocols`):
+``T_max`` (the trial length, which bounds the delay) and ``n_classes`` (the
+vocabulary, null included: ``n_classes = 3`` means null, "0" and "1"). The
+read-out always has 11 units.
+
+Inputs are batch-first: ``x`` has shape (B, T, P + 1), the last channel being
+the trigger.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import torch
+
+from .data import Digits
+
+__all__ = ["Batch", "Probe", "DelayedClassification", "loss", "report_correct", "N_OUTPUTS", "NULL"]
+
+NULL = 0        #: class index of the null output
+N_OUTPUTS = 11  #: null + 10 digits
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch of delayed-classification trials.
+
+    Attributes
+    ----------
+    x : Tensor (B, T, P + 1) float32 -- noise frames, one image frame, trigger channel last
+    y : Tensor (B, T) int64 -- target class per step: 0 (null) except ``y[b, t_report[b]]``
+    w : Tensor (B, T) float32 -- loss weight per step: 1, and ``report_weight`` at the report
+    t_read, t_report : Tensor (B,) int64 -- step of the image and of the trigger
+    label : Tensor (B,) int64 -- the trial's class, ``digit + 1`` in 1..10
+    """
+
+    x: torch.Tensor
+    y: torch.Tensor
+    w: torch.Tensor
+    t_read: torch.Tensor
+    t_report: torch.Tensor
+    label: torch.Tensor
+
+    def to(self, device) -> "Batch":
+        """Copy every tensor to ``device``."""
+        return Batch(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Trials for measuring memory at long delays (chapter 2).
+
+    The image is shown at ``t = 0`` and noise follows up to ``t = max_delay``,
+    with the trigger off everywhere: :func:`mem.evaluate.accuracy_vs_delay`
+    switches it on at each delay ``d`` while sharing one trajectory per trial.
+
+    Attributes
+    ----------
+    x : Tensor (B, max_delay + 1, P + 1) float32
+    label : Tensor (B,) int64 in 1..10
+    """
+
+    x: torch.Tensor
+    label: torch.Tensor
+
+
+def _check_int(name: str, value, lo: int, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            if int(value) != value:
+                raise TypeError
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if value < lo or (hi is not None and value > hi):
+        allowed = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+        raise ValueError(f"{name} must be in {allowed}, got {value}")
+    return value
+
+
+class DelayedClassification:
+    """Sampler of delayed-classification trials (Haviv et al. 2019; chapter 1).
+
+    Parameters
+    ----------
+    data : Digits
+        Images and noise statistics (:func:`mem.data.load_digits`).
+    T_max : int, default 20
+        Trial length T. Delays ``t_report - t_read`` range over
+        ``delta_min .. T_max - 1``.
+    delta_min : int, default 4
+        Shortest delay; must be >= 1 and < ``T_max``.
+    n_classes : int, default 11
+        Active vocabulary including null, 2..11: digits ``0 .. n_classes - 2``.
+    report_weight : float or None
+        Loss weight of the report step; ``None`` means the trial length T.
+
+    Timing: ``t_read`` is uniform on ``0 .. T - 1 - delta_min``; given it,
+    ``t_report`` is uniform on ``t_read + delta_min .. T - 1``.
+    """
+
+    def __init__(self, data: Digits, T_max: int = 20, delta_min: int = 4, n_classes: int = 11,
+                 report_weight: float | None = None):
+        if not isinstance(data, Digits):
+            raise ValueError(f"data must be a mem.data.Digits, got {type(data).__name__}")
+        self.data = data
+        self.delta_min = _check_int("delta_min", delta_min, 1)
+        self.T_max = self._check_T(T_max)
+        self.n_classes = _check_int("n_classes", n_classes, 2, N_OUTPUTS)
+        if report_weight is not None and not float(report_weight) > 0:
+            raise ValueError(f"report_weight must be > 0 or None, got {report_weight}")
+        self.report_weight = report_weight
+        self._by_split = {s: self._index(s) for s in ("train", "test")}
+
+    def _check_T(self, T_max) -> int:
+        T_max = _check_int("T_max", T_max, 2)
+        if self.delta_min >= T_max:
+            raise ValueError(f"delta_min must be < T_max (allowed: 1..{T_max - 1}), "
+                             f"got delta_min={self.delta_min} with T_max={T_max}")
+        return T_max
+
+    def _index(self, split):
+        x, y = self.data.split(split)
+        order = torch.argsort(y, stable=True)
+        counts = torch.bincount(y, minlength=10)
+        return x, y, order, torch.cumsum(counts, 0)
+
+    @property
+    def input_size(self) -> int:
+        """P + 1: pixels plus the trigger channel."""
+        return self.data.n_pixels + 1
+
+    @property
+    def n_outputs(self) -> int:
+        """Read-out size: always 11 (null + 10 digits), whatever the vocabulary."""
+        return N_OUTPUTS
+
+    def __repr__(self) -> str:
+        return (f"DelayedClassification(T_max={self.T_max}, delta_min={self.delta_min}, "
+                f"n_classes={self.n_classes}, pixels={self.data.n_pixels})")
+
+    # -- sampling -----------------------------------------------------------------------------
+    def _images(self, n: int, n_classes: int, generator, split: str):
+        """Draw ``n`` images uniformly among digits 0..n_classes-2. Returns (x (n, P), label (n,))."""
+        x, y, order, cum = self._by_split[split]
+        n_pool = int(cum[n_classes - 2])  # images of digits < n_classes - 1 come first in `order`
+        idx = order[torch.randint(n_pool, (n,), generator=generator)]
+        return x[idx], y[idx] + 1
+
+    def noise(self, shape, generator=None) -> torch.Tensor:
+        """Noise frames: i.i.d. Normal(noise_mean, noise_std), shape ``(*shape, P)``."""
+        z = torch.randn(*shape, self.data.n_pixels, generator=generator)
+        return z.mul_(self.data.noise_std).add_(self.data.noise_mean)
+
+    def sample(self, batch_size: int, generator: torch.Generator | None = None, *,
+               T_max: int | None = None, n_classes: int | None = None,
+               t_read: int | None = None, t_report: int | None = None,
+               split: str = "train") -> Batch:
+        """Sample a batch of trials.
+
+        Parameters
+        ----------
+        batch_size : int >= 1
+        generator : torch.Generator, optional
+            Source of all randomness (images, timing, noise).
+        T_max, n_classes : int, optional
+            Override the task's values (curricula pass them per step).
+        t_read, t_report : int, optional
+            Fix the timing of every trial (for figures); must satisfy
+            ``0 <= t_read`` and ``t_read + delta_min <= t_report <= T - 1``.
+        split : "train" or "test"
+
+        Returns
+        -------
+        Batch with ``x`` (B, T, P + 1), ``y`` and ``w`` (B, T).
+        """
+        B = _check_int("batch_size", batch_size, 1)
+        T = self.T_max if T_max is None else self._check_T(T_max)
+        C = self.n_classes if n_classes is None else _check_int("n_classes", n_classes, 2, N_OUTPUTS)
+        if split not in self._by_split:
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        dm = self.delta_min
+
+        if t_read is None:
+            tr = torch.randint(T - dm, (B,), generator=generator)
+        else:
+            tr = torch.full((B,), _check_int("t_read", t_read, 0, T - 1 - dm), dtype=torch.long)
+        if t_report is None:
+            span = (T - dm - tr).double()  # number of allowed report steps per trial
+            u = torch.rand(B, generator=generator, dtype=torch.float64)
+            tp = tr + dm + (u * span).long().clamp_max(span.long() - 1)
+        else:
+            lo = int(tr.max()) + dm
+            tp = torch.full((B,), _check_int("t_report", t_report, lo, T - 1), dtype=torch.long)
+
+        images, label = self._images(B, C, generator, split)
+        P = self.data.n_pixels
+        x = torch.empty(B, T, P + 1)
+        x[:, :, :P] = self.noise((B, T), generator)
+        x[:, :, P] = 0.0
+        rows = torch.arange(B)
+        x[rows, tr, :P] = images
+        x[rows, tp, P] = 1.0
+
+        y = torch.zeros(B, T, dtype=torch.long)
+        y[rows, tp] = label
+        w = torch.ones(B, T)
+        w[rows, tp] = float(T if self.report_weight is None else self.report_weight)
+        return Batch(x=x, y=y, w=w, t_read=tr, t_report=tp, label=label)
+
+    def sample_probe(self, batch_size: int, max_delay: int, generator: torch.Generator | None = None,
+                     *, split: str = "test", n_classes: int | None = None) -> Probe:
+        """Trials for extrapolation: image at ``t = 0``, noise up to ``t = max_delay``, no trigger.
+
+        Returns
+        -------
+        Probe with ``x`` of shape (B, max_delay + 1, P + 1).
+        """
+        B = _check_int("batch_size", batch_size, 1)
+        D = _check_int("max_delay", max_delay, 1)
+        C = self.n_classes if n_classes is None else _check_int("n_classes", n_classes, 2, N_OUTPUTS)
+        if split not in self._by_split:
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        images, label = self._images(B, C, generator, split)
+        P = self.data.n_pixels
+        x = torch.zeros(B, D + 1, P + 1)
+        x[:, :, :P] = self.noise((B, D + 1), generator)
+        x[:, 0, :P] = images
+        return Probe(x=x, label=label)
+
+
+def loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """The task's loss: weighted cross-entropy summed over steps, divided by T, averaged over trials.
+
+    Parameters
+    ----------
+    logits : (B, T, C) read-out at every step
+    batch : Batch with ``y`` and ``w`` of shape (B, T)
+
+    Returns
+    -------
+    Scalar tensor ``mean_b sum_t w[b, t] * CE(logits[b, t], y[b, t]) / T``.
+    """
+    B, T, C = logits.shape
+    if batch.y.shape != (B, T):
+        raise ValueError(f"logits must have shape (B, T, C) = ({batch.y.shape[0]}, {batch.y.shape[1]}, C), "
+                         f"got {tuple(logits.shape)}")
+    ce = torch.nn.functional.cross_entropy(logits.reshape(B * T, C), batch.y.reshape(-1), reduction="none")
+    return (ce * batch.w.reshape(-1)).sum() / (B * T)
+
+
+def report_correct(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """Boolean (B,): is the arg-max class at each trial's report step its label?"""
+    rows = torch.arange(logits.shape[0], device=logits.device)
+    return logits[rows, batch.t_report].argmax(-1) == batch.label

@@ -1,0 +1,175 @@
+"""The training loop (chapter 2).
+
+Adam on the task's weighted cross-entropy, gradient-norm clipping, one
+``torch.Generator`` seeded by ``seed`` for every batch, and a protocol that sets
+the task parameters of each step. Returns a :class:`History` of loss and report
+accuracy per step, plus optional checkpoints (chapter 3 tracks slow points
+forming through them).
+
+Results are bit-identical for the same seed, model initialisation and
+``torch.get_num_threads()``; a different thread count gives different (equally
+valid) numbers.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from . import tasks as _tasks
+from .models import RNNClassifier
+from .protocols import Protocol
+
+__all__ = ["History", "TrainingDiverged", "train"]
+
+
+class TrainingDiverged(FloatingPointError):
+    """Raised when the loss or the gradient norm stops being finite."""
+
+
+@dataclass
+class History:
+    """Per-step record of a training run.
+
+    Attributes
+    ----------
+    loss, accuracy : ndarray (n_iters,) float32
+        Training loss and report accuracy of each step's batch (accuracy over
+        the batch's active vocabulary and delays).
+    T_max, n_classes : ndarray (n_iters,) int
+        The protocol's task parameters at each step.
+    checkpoints : dict[int, dict]
+        ``{step: state_dict}`` of the model after ``step`` updates (0 = initial weights).
+    seconds : float
+        Wall time of the loop (not stored in the zoo: it varies from run to run).
+    """
+
+    loss: np.ndarray
+    accuracy: np.ndarray
+    T_max: np.ndarray
+    n_classes: np.ndarray
+    checkpoints: dict = field(default_factory=dict)
+    seconds: float = float("nan")
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.arange(len(self.loss))
+
+    def smoothed(self, key: str = "accuracy", window: int = 50) -> np.ndarray:
+        """Running mean of ``loss`` or ``accuracy`` over ``window`` steps (same length, causal)."""
+        if key not in ("loss", "accuracy"):
+            raise ValueError(f"key must be 'loss' or 'accuracy', got {key!r}")
+        x = np.asarray(getattr(self, key), dtype=np.float64)
+        c = np.cumsum(np.insert(x, 0, 0.0))
+        n = np.minimum(np.arange(1, len(x) + 1), window)
+        return (c[1:] - c[np.arange(1, len(x) + 1) - n]) / n
+
+    def to_dict(self) -> dict:
+        """Arrays only (no checkpoints, no timing): what the zoo stores."""
+        return {k: torch.as_tensor(getattr(self, k)) for k in ("loss", "accuracy", "T_max", "n_classes")}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "History":
+        return cls(**{k: np.asarray(d[k]) for k in ("loss", "accuracy", "T_max", "n_classes")})
+
+
+def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Protocol, *,
+          batch_size: int = 128, lr: float = 3e-3, clip: float = 1.0, seed: int = 0,
+          checkpoints=(), device=None, progress: bool = True, desc: str | None = None) -> History:
+    """Train ``model`` on ``task`` for ``protocol.n_iters`` steps, in place.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    task : DelayedClassification
+    protocol : Protocol
+        Gives ``TaskParams(T_max, n_classes)`` for each step; it is ``reset()`` first.
+    batch_size : int, default 128
+    lr : float, default 3e-3 (Adam)
+    clip : float, default 1.0; max global gradient norm (``None`` or 0: no clipping)
+    seed : int
+        Seeds the batches (images, timing, noise). The initial weights are
+        seeded where the model is built (``RNNClassifier(..., seed=)``).
+    checkpoints : iterable of int
+        Steps ``0..n_iters`` after which to keep a copy of the weights.
+    device : torch device, optional; default: the model's device
+    progress : bool, show a tqdm progress bar
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    TrainingDiverged if the loss or gradient norm becomes NaN or infinite.
+    """
+    if not isinstance(model, RNNClassifier):
+        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    if not isinstance(protocol, Protocol):
+        raise ValueError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
+    if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
+        raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
+                         f"the task's (input {task.input_size}, outputs {task.n_outputs})")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if not float(lr) > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if clip is not None and float(clip) < 0:
+        raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
+    n = protocol.n_iters
+    checkpoints = sorted({int(c) for c in checkpoints})
+    if checkpoints and (checkpoints[0] < 0 or checkpoints[-1] > n):
+        raise ValueError(f"checkpoints must lie in 0..n_iters={n}, got {checkpoints}")
+
+    device = next(model.parameters()).device if device is None else torch.device(device)
+    model.to(device).train()
+    protocol.reset()
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = torch.empty(n)
+    accs = torch.empty(n)
+    T_max = np.empty(n, dtype=np.int64)
+    n_classes = np.empty(n, dtype=np.int64)
+    saved = {}
+    if 0 in checkpoints:
+        saved[0] = copy.deepcopy({k: v.cpu() for k, v in model.state_dict().items()})
+
+    acc = None
+    t0 = time.perf_counter()
+    bar = tqdm(range(n), desc=desc or f"{model.arch}-{model.hidden_size} {protocol.name}",
+               disable=not progress, mininterval=0.5, leave=True)
+    for step in bar:
+        params = protocol(step, acc)
+        T_max[step], n_classes[step] = params.T_max, params.n_classes
+        batch = task.sample(batch_size, gen, T_max=params.T_max, n_classes=params.n_classes)
+        if device.type != "cpu":
+            batch = batch.to(device)
+        logits = model(batch.x).logits
+        loss = _tasks.loss(logits, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if clip:
+            gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        else:
+            gnorm = loss
+        if not (torch.isfinite(loss) and torch.isfinite(gnorm)):
+            raise TrainingDiverged(f"training diverged at step {step}: loss={loss.item()}, "
+                                   f"grad norm={float(gnorm)}; try a smaller lr or a clip")
+        opt.step()
+        with torch.no_grad():
+            acc = _tasks.report_correct(logits, batch).float().mean().item()
+        losses[step] = loss.detach()
+        accs[step] = acc
+        if step + 1 in checkpoints:
+            saved[step + 1] = copy.deepcopy({k: v.cpu() for k, v in model.state_dict().items()})
+        if progress and step % 50 == 0:
+            bar.set_postfix(loss=f"{loss.item():.3f}", acc=f"{acc:.2f}", T=params.T_max,
+                            classes=params.n_classes, refresh=False)
+    bar.close()
+    model.eval()
+    return History(loss=losses.numpy(), accuracy=accs.numpy(), T_max=T_max, n_classes=n_classes,
+                   checkpoints=saved, seconds=time.perf_counter() - t0)

@@ -1,0 +1,157 @@
+#!/usr/bin/env python
+"""Keep the Colab install cell of every chapter notebook in sync with ``_config.yml``.
+
+The repository URL lives in exactly one place, ``repository: url:`` in ``_config.yml``.
+The first code cell of every ``chapters/*.ipynb`` must be :data:`TEMPLATE` with that URL
+filled in: in Colab it pip-installs ``mem`` from the repository, elsewhere it does nothing.
+
+Usage (from the repository root)::
+
+    python scripts/sync_install_cells.py            # rewrite stale cells (`make sync`)
+    python scripts/sync_install_cells.py --check    # exit 1 and list stale notebooks
+    python scripts/sync_install_cells.py --print    # print the cell for the current URL
+
+Rewriting: if the first code cell is an install cell (it starts with :data:`MARKER`) its
+source is replaced, its ``execution_count`` kept and its outputs cleared (the cell prints
+nothing outside Colab). Otherwise a new install cell is inserted before the first code cell
+(and any install cell further down is removed), so that no author code is ever overwritten.
+Checking never modifies a notebook.
+
+Chapter authors can get the cell from Python too::
+
+    sys.path.insert(0, "scripts")
+    from sync_install_cells import install_cell_source
+    print(install_cell_source())
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "_config.yml"
+CHAPTERS = ROOT / "chapters"
+
+MARKER = "# Colab set-up:"
+
+TEMPLATE = '''\
+# Colab set-up: installs `mem` from the book's repository, only when running in Colab.
+# Generated from _config.yml by `make sync`; do not edit by hand.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "memory-in-rnns @ git+{url}"], check=True)'''
+
+
+def repository_url(config: Path = CONFIG) -> str:
+    """The repository URL from ``_config.yml`` (``repository: url:``)."""
+    import yaml
+
+    with open(config, encoding="utf-8") as f:
+        cfg = yaml.safe_load(f)
+    try:
+        url = cfg["repository"]["url"]
+    except (KeyError, TypeError):
+        raise SystemExit(f"{config}: no `repository: url:` entry") from None
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise SystemExit(f"{config}: repository url must be an https:// URL, got {url!r}")
+    return url.rstrip("/")
+
+
+def install_cell_source(url: str | None = None) -> str:
+    """The exact source of the install cell for ``url`` (default: from ``_config.yml``)."""
+    return TEMPLATE.replace("{url}", url if url is not None else repository_url())
+
+
+def chapter_notebooks(chapters: Path = CHAPTERS) -> list[Path]:
+    return sorted(p for p in chapters.glob("*.ipynb") if p.is_file())
+
+
+def _first_code_cell(nb):
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            return i, cell
+    return None, None
+
+
+def is_current(nb, source: str) -> bool:
+    _, cell = _first_code_cell(nb)
+    return cell is not None and cell.source == source
+
+
+def update(nb, source: str) -> bool:
+    """Make the first code cell of ``nb`` the install cell; return True if ``nb`` changed."""
+    import nbformat
+
+    if is_current(nb, source):
+        return False
+    i, cell = _first_code_cell(nb)
+    if cell is not None and cell.source.lstrip().startswith(MARKER):
+        cell.source = source
+        cell.outputs = []
+        return True
+    # An install cell further down (e.g. after author code was put above it) would become
+    # a duplicate: drop it before inserting the new one at the top.
+    nb.cells = [c for c in nb.cells
+                if not (c.cell_type == "code" and c.source.lstrip().startswith(MARKER))]
+    i, _ = _first_code_cell(nb)
+    new = nbformat.v4.new_code_cell(source)
+    if (nb.nbformat, nb.nbformat_minor) < (4, 5):
+        new.pop("id", None)  # cell ids only exist from nbformat 4.5 on
+    nb.cells.insert(len(nb.cells) if i is None else i, new)
+    return True
+
+
+def sync(paths, url: str, check: bool) -> list[Path]:
+    """Return the notebooks whose install cell is stale; rewrite them unless ``check``."""
+    import nbformat
+
+    source = install_cell_source(url)
+    stale = []
+    for path in paths:
+        path = Path(path)
+        nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        if is_current(nb, source):
+            continue
+        stale.append(path)
+        if not check:
+            update(nb, source)
+            nbformat.write(nb, path)
+    return stale
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="do not modify anything; exit 1 if a notebook is stale")
+    mode.add_argument("--print", action="store_true",
+                      help="print the install cell for the current URL and exit")
+    parser.add_argument("--config", type=Path, default=CONFIG,
+                        help="the book's _config.yml (default: %(default)s)")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to process (default: chapters/*.ipynb)")
+    args = parser.parse_args(argv)
+
+    url = repository_url(args.config)
+    if args.print:
+        print(install_cell_source(url))
+        return 0
+    paths = args.notebooks or chapter_notebooks()
+    stale = sync(paths, url, check=args.check)
+    for path in stale:
+        verb = "stale install cell" if args.check else "updated"
+        print(f"{verb}: {path}")
+    if args.check and stale:
+        print(f"{len(stale)} notebook(s) out of date with {args.config}; run `make sync`.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

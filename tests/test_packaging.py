@@ -1,0 +1,318 @@
+"""Packaging and book-configuration checks (no torch, no network; stdlib + pyyaml).
+
+These keep the pieces that are not Python code honest: environment.yml against
+pyproject.toml, the Jupyter Book configuration and table of contents, the generated Colab
+install cell of every chapter, the nbval sanitizers, and the CI entry point.
+"""
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    tomllib = pytest.importorskip("tomli")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(path):
+    with open(ROOT / path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _sync_module():
+    """scripts/sync_install_cells.py, imported as a module."""
+    path = ROOT / "scripts" / "sync_install_cells.py"
+    spec = importlib.util.spec_from_file_location("sync_install_cells", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("sync_install_cells", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- (a) environment.yml names the same dependencies as pyproject.toml -------------------
+
+_REQ = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
+
+
+def _normalise(requirement: str) -> tuple[str, str]:
+    """'Scikit_Learn >= 1.3' -> ('scikit-learn', '>=1.3'); specifiers sorted."""
+    m = _REQ.match(requirement.split(";")[0])
+    assert m, f"cannot parse requirement {requirement!r}"
+    name = re.sub(r"[-_.]+", "-", m.group(1)).lower()  # PEP 503
+    extras = m.group(2) or ""
+    spec = ",".join(sorted(s.replace(" ", "") for s in m.group(3).split(",") if s.strip()))
+    return name + extras.replace(" ", "").lower(), spec
+
+
+def _as_dict(requirements, where):
+    out = {}
+    for req in requirements:
+        name, spec = _normalise(req)
+        assert out.get(name, spec) == spec, f"{where}: {name} listed twice with different specs"
+        out[name] = spec
+    return out
+
+
+def pyproject_dependencies():
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    reqs = list(project["dependencies"])
+    for extra in ("book", "test"):
+        reqs += project["optional-dependencies"][extra]
+    return _as_dict(reqs, "pyproject.toml")
+
+
+def environment_dependencies():
+    env = _load("environment.yml")
+    conda, pip = [], []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            assert set(dep) == {"pip"}, f"unexpected section in environment.yml: {dep}"
+            pip += [d for d in dep["pip"] if not d.lstrip().startswith("-")]  # pip options
+        else:
+            conda.append(dep)
+    return env, conda, _as_dict(pip, "environment.yml")
+
+
+def test_environment_matches_pyproject():
+    env, conda, pip = environment_dependencies()
+    assert env["name"] == "memory-in-rnns"
+    assert "conda-forge" in env["channels"]
+    # Conda supplies only the interpreter and pip; any other conda package would be a
+    # dependency that pyproject.toml does not know about.
+    assert sorted(_normalise(d)[0] for d in conda) == ["pip", "python"], conda
+    expected = pyproject_dependencies()
+    missing = {k: v for k, v in expected.items() if k not in pip}
+    extra = {k: v for k, v in pip.items() if k not in expected}
+    changed = {k: (expected[k], pip[k]) for k in expected.keys() & pip.keys()
+               if expected[k] != pip[k]}
+    assert not missing, f"in pyproject.toml but not in environment.yml: {missing}"
+    assert not extra, f"in environment.yml but not in pyproject.toml: {extra}"
+    assert not changed, f"version ranges differ (pyproject, environment): {changed}"
+
+
+def test_environment_never_pins_torch_exactly():
+    # Ranges, never pins: Colab and conda users keep a torch that fits their machine.
+    assert not pyproject_dependencies()["torch"].startswith("==")
+
+
+def test_normalise():
+    assert _normalise("Scikit_Learn >= 1.3") == ("scikit-learn", ">=1.3")
+    assert _normalise("jupyter-book<2, >=1.0.4") == _normalise("jupyter_book>=1.0.4,<2")
+    assert _normalise("pyyaml>=6.0") != _normalise("pyyaml>=6.1")
+
+
+# --- (b) _config.yml ----------------------------------------------------------------------
+
+def test_book_config():
+    cfg = _load("_config.yml")
+    assert cfg["title"] == "Memory in RNNs"
+    assert cfg["only_build_toc_files"] is True
+    # The book renders stored outputs; nbval is what re-executes the notebooks.
+    assert cfg["execute"]["execute_notebooks"] == "off"
+    assert cfg.get("sphinx", {}).get("config", {}).get("nb_execution_mode", "off") == "off"
+    for bib in cfg["bibtex_bibfiles"]:
+        assert (ROOT / bib).is_file(), bib
+    url = cfg["repository"]["url"]
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url), url
+    assert cfg["repository"]["branch"] == "main"
+    assert cfg["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    for pattern in ("_build", ".venv", "tests", "mem"):
+        assert pattern in cfg["exclude_patterns"], pattern
+
+
+def test_repository_url_lives_only_in_config():
+    url = _load("_config.yml")["repository"]["url"]
+    slug = url.split("github.com/", 1)[1]
+    allowed = {"_config.yml", "README.md"}  # README shows users the Colab/clone links
+    skip_dirs = {".git", ".venv", "_build", "chapters", "__pycache__", ".pytest_cache"}
+    offenders = []
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = [d for d in dirnames if d not in skip_dirs and not d.endswith(".egg-info")]
+        for name in filenames:
+            path = Path(dirpath, name)
+            rel = path.relative_to(ROOT).as_posix()
+            if rel in allowed or path.suffix not in {".py", ".yml", ".yaml", ".toml", ".md",
+                                                      ".cfg", ".txt", ".json"}:
+                continue
+            if slug in path.read_text(encoding="utf-8", errors="ignore"):
+                offenders.append(rel)
+    assert not offenders, f"repository URL hard-coded outside _config.yml: {offenders}"
+
+
+# --- (c) _toc.yml -------------------------------------------------------------------------
+
+def _toc_files(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _toc_files(item)
+
+
+def test_toc():
+    toc = _load("_toc.yml")
+    assert toc["format"] == "jb-book"
+    assert toc["root"] == "book/intro"
+    files = [toc["root"], *_toc_files(toc.get("parts", toc.get("chapters", [])))]
+    assert len(files) == len(set(files)), "a page is listed twice"
+    missing = [f for f in files
+               if not any((ROOT / f).with_suffix(ext).is_file() for ext in (".md", ".ipynb"))]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+    assert "book/bibliography" in files
+
+
+def test_every_chapter_notebook_is_in_the_toc():
+    listed = set(_toc_files(_load("_toc.yml")))
+    notebooks = {f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("*.ipynb")}
+    assert not notebooks - listed, f"chapter notebooks missing from _toc.yml: {notebooks - listed}"
+
+
+# --- (d) Colab install cells --------------------------------------------------------------
+
+def test_chapter_install_cells_are_current():
+    sync = _sync_module()
+    notebooks = sync.chapter_notebooks(ROOT / "chapters")
+    if not notebooks:
+        pytest.skip("no chapter notebooks yet")
+    stale = sync.sync(notebooks, sync.repository_url(ROOT / "_config.yml"), check=True)
+    assert not stale, f"stale Colab install cells (run `make sync`): {[str(p) for p in stale]}"
+
+
+def test_install_cell_template():
+    sync = _sync_module()
+    url = sync.repository_url(ROOT / "_config.yml")
+    source = sync.install_cell_source(url)
+    assert source.startswith(sync.MARKER)
+    assert f'"memory-in-rnns @ git+{url}"' in source
+    compile(source, "<install cell>", "exec")
+    # Outside Colab the cell must do nothing.
+    namespace = {}
+    exec(source, namespace)  # noqa: S102  (google.colab is never imported in the tests)
+
+
+def test_sync_detects_and_fixes_stale_cells(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    sync = _sync_module()
+    url = "https://github.com/example/repo"
+    v4 = nbformat.v4
+
+    def write(name, cells):
+        nb = v4.new_notebook(cells=cells)
+        path = tmp_path / name
+        nbformat.write(nb, path)
+        return path
+
+    current = write("current.ipynb", [v4.new_markdown_cell("# Title"),
+                                      v4.new_code_cell(sync.install_cell_source(url)),
+                                      v4.new_code_cell("x = 1")])
+    old_url = v4.new_code_cell(sync.install_cell_source("https://github.com/old/repo"),
+                               execution_count=1)
+    old_url.outputs = [v4.new_output("stream", name="stdout", text="hello\n")]
+    stale = write("stale.ipynb", [v4.new_markdown_cell("# Title"), old_url,
+                                  v4.new_code_cell("x = 1")])
+    missing = write("missing.ipynb", [v4.new_markdown_cell("# Title"),
+                                      v4.new_code_cell("import mem")])
+    paths = [current, stale, missing]
+    before = {p: p.read_bytes() for p in paths}
+
+    assert sync.sync(paths, url, check=True) == [stale, missing]
+    assert {p: p.read_bytes() for p in paths} == before, "--check must not modify notebooks"
+    rc = sync.main(["--check", "--config", str(_write_config(tmp_path, url)),
+                    *map(str, paths)])
+    assert rc == 1
+
+    assert sync.sync(paths, url, check=False) == [stale, missing]
+    assert current.read_bytes() == before[current]
+    fixed = nbformat.read(stale, as_version=4)
+    cell = fixed.cells[1]
+    assert cell.source == sync.install_cell_source(url)
+    assert cell.execution_count == 1 and cell.outputs == []
+    assert [c.source for c in fixed.cells[2:]] == ["x = 1"]
+    inserted = nbformat.read(missing, as_version=4)
+    assert [c.cell_type for c in inserted.cells] == ["markdown", "code", "code"]
+    assert inserted.cells[1].source == sync.install_cell_source(url)
+    assert inserted.cells[2].source == "import mem", "author code must never be overwritten"
+    nbformat.validate(inserted)
+    assert sync.sync(paths, url, check=True) == []
+
+
+def _write_config(tmp_path, url):
+    path = tmp_path / "_config.yml"
+    path.write_text(yaml.safe_dump({"repository": {"url": url}}), encoding="utf-8")
+    return path
+
+
+# --- nbval sanitizers ---------------------------------------------------------------------
+
+def _sanitize_patterns():
+    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8")
+    configparser.ConfigParser(interpolation=None).read_string(text)  # well-formed
+    # nbval's own parser (nbval.plugin.get_sanitize_patterns) reads exactly these pairs:
+    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
+    assert pairs and len(pairs) == text.count("\nregex: ")
+    return pairs
+
+
+def _sanitize(text):
+    for regex, replace in _sanitize_patterns():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+@pytest.mark.parametrize("a, b", [
+    ("<Net at 0x7f3a2c1d0e50>", "<Net at 0x55d0c3a1b2f0>"),
+    ("train: 45%|####5     | 450/1000 [00:02<00:03, 150.12it/s, loss=0.1]",
+     "train: 47%|####7     | 470/1000 [00:03<00:02, 99.00it/s, loss=0.2]"),
+    ("\r  0%|          | 0/100 [00:00<?, ?it/s]\r100%|##########| 100/100 [00:01<00:00, 88.1it/s]",
+     "100%|##########| 100/100 [00:02<00:00, 51.0it/s]"),
+    ("trained in 12.3 s", "trained in 9.87 s"),
+    ("took 3.2s (45 ms per step)", "took 4s (51.5 ms per step)"),
+    ("Wall time: 850 µs", "Wall time: 1.2 ms"),
+    ("accuracy 0.9712345", "accuracy 0.97124"),
+    ("loss 1.23456789e-05", "loss 1.23459e-05"),
+    ("model_id='0123456789abcdef0123456789abcdef'", "model_id='fedcba9876543210fedcba9876543210'"),
+])
+def test_sanitizers_hide_noise(a, b):
+    assert _sanitize(a) == _sanitize(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("accuracy 0.9712", "accuracy 0.9713"),
+    ("accuracy 0.97123", "accuracy 0.97133"),
+    ("d = 500: 0.91", "d = 500: 0.96"),
+    ("trained 3000 steps", "trained 2000 steps"),
+    ("64 units, 20 samples", "128 units, 20 samples"),
+    ("loss 1.2345e-05", "loss 1.2346e-05"),
+])
+def test_sanitizers_keep_results(a, b):
+    assert _sanitize(a) != _sanitize(b)
+
+
+# --- (e) CI -------------------------------------------------------------------------------
+
+def test_ci_runs_make_test():
+    ci = ROOT / ".ci" / "run"
+    lines = [line.split("#", 1)[0] for line in ci.read_text(encoding="utf-8").splitlines()]
+    assert any(re.search(r"(^|[;&|]\s*|\s)make\s+test\s*$", line) for line in lines), \
+        ".ci/run must call `make test`"
+
+
+def test_makefile_targets():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "tests/nbval_sanitize.cfg" in makefile
+    assert re.search(r"^sync:.*\n\t.*scripts/sync_install_cells\.py", makefile, re.MULTILINE)
+    assert re.search(r"^TORCH\s*:?=\s*torch==", makefile, re.MULTILINE), "torch must be pinned"

@@ -35,7 +35,11 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
     ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest", aspect="equal")
     tr, tp = int(batch.t_read[i]), int(batch.t_report[i])
     for t, color in ((tr, "tab:green"), (tp, "tab:orange")):
-        ax.add_patch(_plt().Rectangle((t * (w + 1) - 0.6, -0.6), w + 0.2, h + 0.2, fill=False, lw=2, ec=color))
+        # Outline drawn in the one-pixel gaps around the frame, unclipped so that all four sides show.
+        ax.add_patch(plt.Rectangle((t * (w + 1) - 1, -1), w + 1, h + 1, fill=False, lw=2, ec=color,
+                                   clip_on=False))
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     centers = np.arange(T) * (w + 1) + (w - 1) / 2
     ax.set_xticks(centers)
     y = batch.y[i].cpu().numpy()
@@ -52,12 +56,18 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
 
 
 def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
-    """The first ``n`` trials of a batch, one strip each. Returns the figure."""
+    """The first ``n`` trials of a batch, one strip each (the axis legend only under the last). Returns the figure."""
     plt = _plt()
+    h, w = image_shape
     T = batch.x.shape[1]
-    fig, axes = plt.subplots(n, 1, figsize=(min(0.55 * T, 16), 1.7 * n))
-    for i, ax in enumerate(np.atleast_1d(axes)):
+    width = min(0.55 * T, 16)
+    strip = width * h / (T * (w + 1) - 1)  # height of one strip drawn at full width, inches
+    fig, axes = plt.subplots(n, 1, figsize=(width, n * (strip + 0.55) + 0.25))
+    axes = np.atleast_1d(axes)
+    for i, ax in enumerate(axes):
         plot_trial(batch, i, image_shape, ax=ax)
+        if i < len(axes) - 1:
+            ax.set_xlabel("")
     fig.tight_layout()
     return fig
 

@@ -155,10 +155,10 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
         if clip:
             gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         else:
-            gnorm = loss
+            gnorm = loss.detach()
         if not (torch.isfinite(loss) and torch.isfinite(gnorm)):
             raise TrainingDiverged(f"training diverged at step {step}: loss={loss.item()}, "
-                                   f"grad norm={float(gnorm)}; try a smaller lr or a clip")
+                                   f"grad norm={float(gnorm.detach())}; try a smaller lr or a clip")
         opt.step()
         with torch.no_grad():
             acc = _tasks.report_correct(logits, batch).float().mean().item()

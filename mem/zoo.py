@@ -197,7 +197,7 @@ def _write_manifest(zoo_dir: Path, man: dict) -> None:
 
 
 def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
-          executor: cf.Executor | None = None, workers: int = 2) -> dict:
+          executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None) -> dict:
     """Train entries (default: all of :func:`default_configs`) and write files + manifest.
 
     Parameters
@@ -206,12 +206,13 @@ def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
     zoo_dir : folder to write to (default: the package's ``zoo_data``)
     executor : any ``concurrent.futures.Executor``; default a local process pool
         of ``workers`` processes (each pins its own torch thread count)
+    configs : list of config dicts, optional; a recipe other than :func:`default_configs`
 
     Returns
     -------
     The updated manifest.
     """
-    configs = _configs_by_name()
+    configs = _configs_by_name() if configs is None else {_name(c): c for c in configs}
     which = sorted(configs) if not which else list(which)
     unknown = [n for n in which if n not in configs]
     if unknown:

@@ -1,0 +1,77 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from mem.evaluate import DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
+from mem.models import RNNClassifier
+
+
+@pytest.mark.parametrize("arch", ["gru", "lstm"])
+def test_shared_trajectory_equals_separate_runs(arch, task):
+    """One trajectory branching at each delay == a separate full run per delay with the trigger at d."""
+    m = RNNClassifier(arch, task.input_size, 16, seed=0)
+    with torch.no_grad():
+        m.readout.weight.mul_(20)  # spread the predictions so that they are not all one class
+    delays = [3, 7, 12]
+    curve = accuracy_vs_delay(m, task, delays, n_trials=50, seed=5, batch_size=50)
+    probe = task.sample_probe(50, 12, torch.Generator().manual_seed(5))  # the same trials
+    for k, d in enumerate(delays):
+        x = probe.x[:, :d + 1].clone()
+        x[:, d, -1] = 1.0
+        with torch.no_grad():
+            pred = m(x).logits[:, d].argmax(-1)
+        assert round(curve.accuracy[k] * 50) == int((pred == probe.label).sum())
+    assert curve.accuracy.shape == (3,) and curve.n_trials == 50
+
+
+def test_curve_is_reproducible_and_counts(task):
+    m = RNNClassifier("gru", task.input_size, 8, seed=0)
+    a = accuracy_vs_delay(m, task, [5, 10], n_trials=30, seed=1, batch_size=7)
+    b = accuracy_vs_delay(m, task, [10, 5], n_trials=30, seed=1, batch_size=7)
+    np.testing.assert_array_equal(a.accuracy, b.accuracy)
+    assert np.all(a.accuracy * 30 == np.round(a.accuracy * 30))
+    assert a.at(10) == a.accuracy[1]
+    with pytest.raises(ValueError, match="delay"):
+        a.at(11)
+
+
+def test_untrained_network_near_chance_and_noiseless_option(task):
+    m = RNNClassifier("gru", task.input_size, 8, seed=0)
+    c = accuracy_vs_delay(m, task, [20, 50], n_trials=600, noise=False)
+    assert np.all(c.accuracy < 0.3)
+    assert report_accuracy(m, task, n_trials=300) < 0.3
+
+
+def test_memory_lifetime_definition():
+    d = [10, 100, 1000]
+    # a0 = 0.9, chance 0.1: half = 0.5, crossed between 100 (0.7) and 1000 (0.3) at log-midpoint
+    assert memory_lifetime(delays=d, accuracy=[0.9, 0.7, 0.3]) == pytest.approx(math.sqrt(100 * 1000))
+    assert memory_lifetime(delays=d, accuracy=[0.9, 0.8, 0.6]) == math.inf
+    assert math.isnan(memory_lifetime(delays=d, accuracy=[0.1, 0.1, 0.1]))
+    assert memory_lifetime(delays=d, accuracy=[0.9, 0.5, 0.1]) == pytest.approx(100.0)  # exactly at half: not below
+    c = DelayCurve(np.array(d), np.array([0.9, 0.3, 0.1]), 100, 0.1)
+    assert 10 < memory_lifetime(c) < 100
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(delays=[0, 5]), "delays"),
+    (dict(delays=[-3]), "delays"),
+    (dict(delays=[]), "delays"),
+    (dict(n_trials=0), "n_trials"),
+])
+def test_bad_arguments(task, kwargs, match):
+    m = RNNClassifier("gru", task.input_size, 8)
+    args = dict(delays=[5], n_trials=5) | kwargs
+    with pytest.raises(ValueError, match=match):
+        accuracy_vs_delay(m, task, **args)
+
+
+def test_lifetime_bad_arguments():
+    with pytest.raises(ValueError, match="increasing"):
+        memory_lifetime(delays=[10, 5], accuracy=[0.9, 0.1])
+    with pytest.raises(ValueError, match="same length"):
+        memory_lifetime(delays=[10, 20], accuracy=[0.9])
+    with pytest.raises(ValueError, match="DelayCurve"):
+        memory_lifetime()

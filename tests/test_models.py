@@ -1,0 +1,95 @@
+import pytest
+import torch
+
+from mem.models import ARCHS, RNNClassifier, State
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_step_equals_fused_forward(arch, task, gen):
+    """Stepping with `step` reproduces the fused nn.GRU / nn.LSTM / nn.RNN forward to 1e-6."""
+    model = RNNClassifier(arch, task.input_size, 32, seed=0)
+    with torch.no_grad():  # trained-looking weights: larger than at initialisation
+        for p in model.rnn.parameters():
+            p.mul_(2.0)
+    x = task.sample(8, gen).x
+    s0 = model.init_state(8)
+    s0 = State(torch.randn(8, 32, generator=gen) * 0.5, None if s0.c is None else torch.randn(8, 32, generator=gen))
+    out = model(x, s0)
+    s, hs = s0, []
+    for t in range(x.shape[1]):
+        s = model.step(x[:, t], s)
+        hs.append(s.h)
+    torch.testing.assert_close(torch.stack(hs, 1), out.h, atol=1e-6, rtol=0)
+    torch.testing.assert_close(s.h, out.state.h, atol=1e-6, rtol=0)
+    if arch == "lstm":
+        torch.testing.assert_close(s.c, out.state.c, atol=1e-6, rtol=0)
+    assert out.logits.shape == (8, 20, 11)
+    torch.testing.assert_close(out.logits, model.readout(out.h))
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_state_continues_trajectory(arch, task, gen):
+    model = RNNClassifier(arch, task.input_size, 16, seed=1)
+    x = task.sample(4, gen).x
+    full = model(x)
+    first = model(x[:, :7])
+    second = model(x[:, 7:], first.state)
+    torch.testing.assert_close(torch.cat([first.h, second.h], 1), full.h, atol=1e-6, rtol=0)
+
+
+def test_step_is_pure_and_jacrev_works(task, gen):
+    model = RNNClassifier("lstm", task.input_size, 8, seed=0)
+    x = task.sample(1, gen).x[:, 0]
+    s = model.init_state(1)
+    h_before = s.h.clone()
+    model.step(x, s)
+    assert torch.equal(s.h, h_before)
+    f = lambda v: model.flatten_state(model.step(x, model.unflatten_state(v[None])))[0]
+    J = torch.func.jacrev(f)(torch.zeros(16))
+    assert J.shape == (16, 16)
+
+
+def test_seed_controls_initialisation():
+    a, b, c = (RNNClassifier("gru", 10, 8, seed=s) for s in (0, 0, 1))
+    assert torch.equal(a.rnn.weight_hh_l0, b.rnn.weight_hh_l0)
+    assert not torch.equal(a.rnn.weight_hh_l0, c.rnn.weight_hh_l0)
+    state = torch.random.get_rng_state()
+    RNNClassifier("gru", 10, 8, seed=5)
+    assert torch.equal(state, torch.random.get_rng_state())  # global RNG untouched
+
+
+def test_flatten_roundtrip_and_sizes():
+    lstm = RNNClassifier("lstm", 5, 6)
+    s = State(torch.randn(3, 6), torch.randn(3, 6))
+    v = lstm.flatten_state(s)
+    assert v.shape == (3, 12) and lstm.state_size == 12
+    back = lstm.unflatten_state(v)
+    assert torch.equal(back.h, s.h) and torch.equal(back.c, s.c)
+    assert RNNClassifier("gru", 5, 6).state_size == 6
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="arch"):
+        RNNClassifier("transformer")
+    with pytest.raises(ValueError, match="hidden_size"):
+        RNNClassifier("gru", 5, 0)
+    lstm, gru = RNNClassifier("lstm", 5, 6), RNNClassifier("gru", 5, 6)
+    with pytest.raises(ValueError, match="cell state"):
+        lstm(torch.zeros(2, 3, 5), State(torch.zeros(2, 6)))
+    with pytest.raises(ValueError, match="no cell state"):
+        gru(torch.zeros(2, 3, 5), State(torch.zeros(2, 6), torch.zeros(2, 6)))
+    with pytest.raises(ValueError, match=r"state.h must have shape"):
+        gru(torch.zeros(2, 3, 5), State(torch.zeros(2, 7)))
+    with pytest.raises(ValueError, match="x must have shape"):
+        gru(torch.zeros(2, 3, 4))
+    with pytest.raises(ValueError, match="state_size"):
+        gru.unflatten_state(torch.zeros(2, 5))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_matches_cpu(task, gen):
+    model = RNNClassifier("gru", task.input_size, 16, seed=0)
+    x = task.sample(4, gen).x
+    cpu = model(x).logits
+    gpu = model.to("cuda")(x.cuda()).logits.cpu()
+    torch.testing.assert_close(cpu, gpu, atol=1e-4, rtol=1e-4)

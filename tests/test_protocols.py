@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from mem.protocols import AccuracyCurriculum, DeCu, NaCu, TaskParams, VoCu, make_protocol
+
+
+def test_nacu_is_constant():
+    s = NaCu(100).schedule()
+    assert set(s["T_max"]) == {20} and set(s["n_classes"]) == {11}
+
+
+def test_decu_schedule():
+    p = DeCu(3000)
+    s = p.schedule()
+    # T_max = 6, 8, ..., 20 over the first half, then 20 to the end
+    assert p(0) == TaskParams(6, 11)
+    assert sorted(set(s["T_max"])) == list(range(6, 21, 2))
+    assert np.all(np.diff(s["T_max"]) >= 0)
+    assert s["T_max"][1499] < 20 and np.all(s["T_max"][1500:] == 20)
+    assert set(s["n_classes"]) == {11}
+    stage_lengths = np.diff(np.flatnonzero(np.diff(s["T_max"])))
+    assert stage_lengths.max() - stage_lengths.min() <= 1  # equal stages
+
+
+def test_vocu_schedule():
+    s = VoCu(3000).schedule()
+    assert s["n_classes"][0] == 3 and np.all(s["n_classes"][1500:] == 11)
+    assert sorted(set(s["n_classes"])) == list(range(3, 12))
+    assert np.all(np.diff(s["n_classes"]) >= 0) and set(s["T_max"]) == {20}
+
+
+def test_accuracy_curriculum_advances_on_threshold_only():
+    p = AccuracyCurriculum([(6, 11), (8, 11), (10, 11)], n_iters=100, threshold=0.9, window=5)
+    for step in range(20):
+        assert p(step, 0.5).T_max == 6  # never good enough: stays
+    for step in range(20, 25):
+        p(step, 0.95)
+    assert p.stage == 1 and p.transitions[-1] == (24, 1)
+    for step in range(25, 29):
+        assert p(step, 1.0).T_max == 8  # the window restarts in a new stage
+    assert p(29, 1.0).T_max == 10
+    for step in range(30, 100):
+        assert p(step, 1.0).T_max == 10  # the last stage is kept
+    s = p.schedule()
+    assert s["T_max"][23] == 6 and s["T_max"][24] == 8 and s["T_max"][29] == 10
+    p.reset()
+    assert p.stage == 0 and p(0).T_max == 6
+
+
+def test_accuracy_curriculum_factories():
+    assert [s.T_max for s in AccuracyCurriculum.delay().stages] == list(range(6, 21, 2))
+    assert [s.n_classes for s in AccuracyCurriculum.vocabulary().stages] == list(range(3, 12))
+
+
+@pytest.mark.parametrize("p", [NaCu(50), DeCu(300), VoCu(300),
+                               AccuracyCurriculum([(6, 3), (20, 11)], 40, 0.8, 3)])
+def test_config_roundtrip(p):
+    q = make_protocol(p.config())
+    assert type(q) is type(p) and q.config() == p.config()
+    assert [q(s) for s in range(q.n_iters)] == [p(s) for s in range(p.n_iters)]
+
+
+def test_plot_returns_axes():
+    import matplotlib
+    matplotlib.use("Agg")
+    axes = DeCu(100).plot()
+    assert len(axes) == 2 and axes[0].get_lines()
+
+
+@pytest.mark.parametrize("build, match", [
+    (lambda: make_protocol("curriculum"), "protocol"),
+    (lambda: NaCu(0), "n_iters"),
+    (lambda: DeCu(100, T_start=6, T_end=19, T_step=2), "multiple"),
+    (lambda: DeCu(100, fraction=1.0), "fraction"),
+    (lambda: VoCu(100, classes_start=1), "classes_start"),
+    (lambda: VoCu(100, classes_end=12), "classes_end"),
+    (lambda: AccuracyCurriculum([], 10), "stages"),
+    (lambda: AccuracyCurriculum([(6, 11)], 10, threshold=1.5), "threshold"),
+    (lambda: AccuracyCurriculum([(6, 13)], 10), "n_classes"),
+])
+def test_bad_arguments(build, match):
+    with pytest.raises(ValueError, match=match):
+        build()

@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+import torch
+
+import mem
+from mem.models import RNNClassifier
+from mem.protocols import AccuracyCurriculum, DeCu, NaCu
+from mem.train import TrainingDiverged, train
+
+
+def _model(task, arch="gru", H=32, seed=0):
+    return RNNClassifier(arch, task.input_size, H, seed=seed)
+
+
+def test_learns_and_records_history(task):
+    m = _model(task)
+    h = train(m, task, NaCu(300), batch_size=64, seed=0, progress=False)
+    assert h.loss.shape == h.accuracy.shape == (300,)
+    assert np.all(h.T_max == 20) and np.all(h.n_classes == 11)
+    assert h.accuracy[:20].mean() < 0.15       # chance is 0.1
+    assert h.smoothed("accuracy", 50)[-1] > 0.2  # clearly above chance after 300 small steps
+    assert h.loss[-50:].mean() < 0.5 * h.loss[:10].mean()
+    assert not m.training
+
+
+def test_same_seed_same_run_different_seed_different_run(task):
+    runs = [train(_model(task), task, NaCu(30), batch_size=32, seed=s, progress=False) for s in (0, 0, 1)]
+    assert np.array_equal(runs[0].loss, runs[1].loss)
+    assert not np.array_equal(runs[0].loss, runs[2].loss)
+
+
+def test_protocol_drives_task_parameters(task):
+    h = train(_model(task), task, DeCu(40, fraction=0.5), batch_size=16, seed=0, progress=False)
+    np.testing.assert_array_equal(h.T_max, DeCu(40, fraction=0.5).schedule()["T_max"])
+
+
+def test_accuracy_curriculum_receives_accuracy(task):
+    # threshold 0 (within float) advances after every window: the loop must feed accuracies in
+    p = AccuracyCurriculum([(6, 3), (8, 3), (10, 3)], n_iters=30, threshold=1e-9, window=2)
+    h = train(_model(task), task, p, batch_size=16, seed=0, progress=False)
+    assert [s for _, s in p.transitions] == [0, 1, 2]
+    assert h.T_max[0] == 6 and h.T_max[-1] == 10
+
+
+def test_checkpoints(task):
+    m = _model(task)
+    h = train(m, task, NaCu(20), batch_size=16, seed=0, checkpoints=[0, 10, 20], progress=False)
+    assert sorted(h.checkpoints) == [0, 10, 20]
+    assert torch.equal(h.checkpoints[20]["rnn.weight_hh_l0"], m.rnn.weight_hh_l0)
+    assert not torch.equal(h.checkpoints[0]["rnn.weight_hh_l0"], h.checkpoints[10]["rnn.weight_hh_l0"])
+    with pytest.raises(ValueError, match="checkpoints"):
+        train(m, task, NaCu(20), checkpoints=[21], progress=False)
+
+
+def test_nan_guard(task):
+    m = _model(task)
+    with torch.no_grad():
+        m.readout.weight[0, 0] = float("nan")
+    with pytest.raises(TrainingDiverged, match="step 0"):
+        train(m, task, NaCu(10), batch_size=8, progress=False)
+
+
+def test_inf_guard_from_exploding_lr(task):
+    m = _model(task, arch="rnn_relu")
+    with torch.no_grad():
+        m.rnn.weight_hh_l0.mul_(50)  # exploding recurrent dynamics
+    with pytest.raises(TrainingDiverged, match="diverged"):
+        train(m, task, NaCu(50), batch_size=8, lr=10.0, clip=None, progress=False)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(batch_size=0), "batch_size"),
+    (dict(lr=0.0), "lr"),
+    (dict(clip=-1.0), "clip"),
+])
+def test_bad_arguments(task, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        train(_model(task), task, NaCu(5), progress=False, **kwargs)
+
+
+def test_bad_objects(task):
+    with pytest.raises(ValueError, match="protocol"):
+        train(_model(task), task, "nacu", progress=False)
+    with pytest.raises(ValueError, match="model"):
+        train(torch.nn.GRU(65, 8), task, NaCu(5), progress=False)
+    with pytest.raises(ValueError, match="input"):
+        train(RNNClassifier("gru", 10, 8), task, NaCu(5), progress=False)

@@ -12,6 +12,7 @@ chance, interpolated linearly in log-delay.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
@@ -70,6 +71,22 @@ def _check_delays(delays) -> np.ndarray:
     return d
 
 
+def _check_n_trials(n_trials) -> None:
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+
+
+@contextlib.contextmanager
+def _eval_mode(model):
+    """Put ``model`` in eval mode for the block (restoring its mode after); yields its device."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield next(model.parameters()).device
+    finally:
+        model.train(was_training)
+
+
 @torch.no_grad()
 def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=DEFAULT_DELAYS,
                       n_trials: int = 1000, seed: int = 0, *, batch_size: int = 500, split: str = "test",
@@ -92,30 +109,26 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     DelayCurve with ``accuracy`` of shape (len(delays),).
     """
     d = _check_delays(delays)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
+    _check_n_trials(n_trials)
     gen = torch.Generator().manual_seed(seed)
     correct = np.zeros(len(d), dtype=np.int64)
     P = task.data.n_pixels
-    for start in tqdm(range(0, n_trials, batch_size), disable=not progress, desc="delays"):
-        b = min(batch_size, n_trials - start)
-        probe = task.sample_probe(b, int(d[-1]), gen, split=split)
-        x = probe.x
-        if not noise:
-            x[:, 1:, :P] = task.data.noise_mean
-        x, label = x.to(device), probe.label.to(device)
-        state, t = None, 0
-        for k, delay in enumerate(d):
-            state = model(x[:, t:delay], state).state  # advance the shared trajectory to delay - 1
-            t = int(delay)
-            x_trig = x[:, delay].clone()
-            x_trig[:, P] = 1.0                         # branch off: the trigger step at this delay
-            pred = model.readout(model.step(x_trig, state).h).argmax(-1)
-            correct[k] += int((pred == label).sum())
-    model.train(was_training)
+    with _eval_mode(model) as device:
+        for start in tqdm(range(0, n_trials, batch_size), disable=not progress, desc="delays"):
+            b = min(batch_size, n_trials - start)
+            probe = task.sample_probe(b, int(d[-1]), gen, split=split)
+            x = probe.x
+            if not noise:
+                x[:, 1:, :P] = task.data.noise_mean
+            x, label = x.to(device), probe.label.to(device)
+            state, t = None, 0
+            for k, delay in enumerate(d):
+                state = model(x[:, t:delay], state).state  # advance the shared trajectory to delay - 1
+                t = int(delay)
+                x_trig = x[:, delay].clone()
+                x_trig[:, P] = 1.0                         # branch off: the trigger step at this delay
+                pred = model.readout(model.step(x_trig, state).h).argmax(-1)
+                correct[k] += int((pred == label).sum())
     return DelayCurve(delays=d, accuracy=correct / n_trials, n_trials=n_trials, chance=1.0 / (N_OUTPUTS - 1))
 
 
@@ -128,18 +141,14 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
     -------
     float, fraction of ``n_trials`` held-out trials whose report is correct.
     """
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
+    _check_n_trials(n_trials)
     gen = torch.Generator().manual_seed(seed)
     correct = 0
-    for start in range(0, n_trials, batch_size):
-        batch = task.sample(min(batch_size, n_trials - start), gen, T_max=T_max, n_classes=N_OUTPUTS,
-                            split=split).to(device)
-        correct += int(report_correct(model(batch.x).logits, batch).sum())
-    model.train(was_training)
+    with _eval_mode(model) as device:
+        for start in range(0, n_trials, batch_size):
+            batch = task.sample(min(batch_size, n_trials - start), gen, T_max=T_max, n_classes=N_OUTPUTS,
+                                split=split).to(device)
+            correct += int(report_correct(model(batch.x).logits, batch).sum())
     return correct / n_trials
 
 

@@ -177,6 +177,7 @@ class DelayedClassification:
         t_read, t_report : int, optional
             Fix the timing of every trial (for figures); must satisfy
             ``0 <= t_read`` and ``t_read + delta_min <= t_report <= T - 1``.
+            Fixing only one draws the other uniformly among the allowed steps.
         split : "train" or "test"
 
         Returns
@@ -190,7 +191,10 @@ class DelayedClassification:
             raise ValueError(f"split must be 'train' or 'test', got {split!r}")
         dm = self.delta_min
 
-        if t_read is None:
+        if t_read is None and t_report is not None:  # fixed report only: draw t_read to fit it
+            t_report = _check_int("t_report", t_report, dm, T - 1)
+            tr = torch.randint(t_report - dm + 1, (B,), generator=generator)
+        elif t_read is None:
             tr = torch.randint(T - dm, (B,), generator=generator)
         else:
             tr = torch.full((B,), _check_int("t_read", t_read, 0, T - 1 - dm), dtype=torch.long)

@@ -73,6 +73,12 @@ def test_curriculum_parameters(task, gen):
 def test_fixed_timing(task, gen):
     b = task.sample(5, gen, t_read=3, t_report=15)
     assert b.t_read.tolist() == [3] * 5 and b.t_report.tolist() == [15] * 5
+    b = task.sample(500, gen, t_report=10)  # fixing one draws the other to fit
+    assert set(b.t_read.tolist()) == set(range(0, 7)) and set(b.t_report.tolist()) == {10}
+    b = task.sample(500, gen, t_read=12)
+    assert set(b.t_report.tolist()) == set(range(16, 20)) and set(b.t_read.tolist()) == {12}
+    with pytest.raises(ValueError, match="t_report"):
+        task.sample(2, gen, t_report=3)
 
 
 def test_report_weight_option(digits, gen):

@@ -8,7 +8,7 @@ TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 THREADS ?= 2
 
-.PHONY: book test unit nbval build-book zoo clean setup sync
+.PHONY: book test unit nbval build-book zoo clean setup execute sync
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ test: $(STAMP) unit nbval build-book
 # Regenerate the Colab install cell of every chapter from _config.yml's repository URL.
 sync: $(STAMP)
 	$(BIN)/python scripts/sync_install_cells.py
+
+# Re-execute the chapters in place (their stored outputs are what the book shows and nbval compares).
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_chapters.py
 
 zoo: $(STAMP)
 	$(BIN)/python -m mem.zoo build

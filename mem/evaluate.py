@@ -57,8 +57,15 @@ class DelayCurve:
         return np.sqrt(a * (1 - a) / self.n_trials)
 
     def to_dict(self) -> dict:
+        """JSON-serialisable form (what the zoo's manifest stores)."""
         return {"delays": self.delays.tolist(), "accuracy": [round(float(a), 6) for a in self.accuracy],
                 "n_trials": self.n_trials, "chance": self.chance}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DelayCurve":
+        """Inverse of :meth:`to_dict`."""
+        return cls(delays=np.asarray(d["delays"], dtype=np.int64), accuracy=np.asarray(d["accuracy"], dtype=float),
+                   n_trials=int(d["n_trials"]), chance=float(d["chance"]))
 
 
 def _check_delays(delays) -> np.ndarray:

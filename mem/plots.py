@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PROTOCOL_COLORS", "plot_trial", "plot_trials", "plot_schedule", "plot_history", "plot_delay_curves",
-           "reproduction_box"]
+__all__ = ["PROTOCOL_COLORS", "PROTOCOL_LABELS", "plot_trial", "plot_trials", "plot_schedule", "plot_history",
+           "plot_delay_curves", "plot_by_protocol", "reproduction_box"]
 
 #: One colour per protocol, used throughout the book.
 PROTOCOL_COLORS = {"nacu": "#4d4d4d", "decu": "#1f77b4", "vocu": "#d62728", "accuracy": "#2ca02c"}
+#: How the book writes each protocol's name.
+PROTOCOL_LABELS = {"nacu": "NaCu", "decu": "DeCu", "vocu": "VoCu", "accuracy": "accuracy-triggered"}
 
 
 def _plt():
@@ -111,8 +113,15 @@ def plot_delay_curves(curves: dict, ax=None, colors: dict | None = None, styles:
     ax.axhline(chance, color="k", lw=0.8, ls=":", label="chance")
     if trained_delay:
         ax.axvline(trained_delay, color="0.6", lw=0.8, ls="--")
-        ax.text(trained_delay, 1.0, " longest trained delay", fontsize=7, color="0.4", va="top")
-    ax.set(xscale="log", xlabel="delay d (steps from image to trigger)", ylabel="report accuracy", ylim=(0, 1.02))
+        # Above accuracy 1 (the axis runs to 1.1), so that the label never sits on a curve.
+        ax.text(trained_delay, 1.09, " longest trained delay", fontsize=7, color="0.4", va="top")
+    ax.set(xscale="log", xlabel="delay d (steps from image to trigger)", ylabel="report accuracy", ylim=(0, 1.1),
+           yticks=np.linspace(0, 1, 6))
+    # Plain numbers at 1-2-5 steps instead of powers of ten.
+    lo, hi = ax.get_xlim()
+    ticks = [m * 10 ** e for e in range(0, 6) for m in (1, 2, 5) if lo <= m * 10 ** e <= hi]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
     return ax
 
 
@@ -136,3 +145,65 @@ def reproduction_box(rows, title: str = "What reproduces"):
     lines = [f"**{title}**", "", "| Paper's claim | Measured here | Reproduces? |", "|---|---|---|"]
     lines += [f"| {cell(c)} | {cell(m)} | {cell(v)} |" for c, m, v in rows]
     return Markdown("\n".join(lines))
+
+
+def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
+                     protocols=("nacu", "decu", "vocu"), outlasts: float | None = None):
+    """One number per network, grouped by architecture and protocol: a strip plot.
+
+    Parameters
+    ----------
+    values : dict ``{(arch, protocol, seed): float}``, e.g. report accuracy or
+        memory lifetime of each zoo network.
+    ax : matplotlib axes, optional
+    ylabel : str
+    log : bool, log-scaled y axis (for lifetimes)
+    protocols : order of the protocols within each architecture
+    outlasts : float, optional
+        Where to draw non-finite values (a lifetime of ``inf``: the memory
+        outlasts the probe); they are drawn as upward triangles at this height.
+
+    Each architecture gets a block of columns, one column per protocol in its
+    colour (:data:`PROTOCOL_COLORS`); seeds are points side by side with a
+    different marker each, joined by a thin line that shows their spread.
+    Returns the axes.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.2))
+    archs = list(dict.fromkeys(a for a, _, _ in values))
+    seeds = sorted({s for _, _, s in values})
+    markers = "osD^vP*X"
+    width = 0.5 / max(len(seeds), 1)
+    ticks, labels = [], []
+    for i, arch in enumerate(archs):
+        for j, proto in enumerate(protocols):
+            x0 = i * (len(protocols) + 1) + j
+            ticks.append(x0)
+            labels.append(PROTOCOL_LABELS.get(proto, proto))
+            xs, ys = [], []
+            for k, seed in enumerate(seeds):
+                if (arch, proto, seed) not in values:
+                    continue
+                v = float(values[arch, proto, seed])
+                x = x0 + (k - (len(seeds) - 1) / 2) * width
+                finite = np.isfinite(v)
+                if not finite and outlasts is None:
+                    continue
+                y = v if finite else outlasts
+                ax.plot(x, y, marker=markers[k % len(markers)] if finite else "^", ls="none", ms=7,
+                        color=PROTOCOL_COLORS.get(proto), mec="k", mew=0.5,
+                        label=f"seed {seed}" if (i, j) == (0, 0) else None)
+                xs.append(x)
+                ys.append(y)
+            if len(xs) > 1:
+                ax.plot(xs, ys, color=PROTOCOL_COLORS.get(proto), lw=1, zorder=0)
+        ax.text(i * (len(protocols) + 1) + (len(protocols) - 1) / 2, 1.0, arch.upper(), ha="center",
+                va="bottom", fontsize=10, fontweight="bold", transform=ax.get_xaxis_transform())
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(labels)
+    ax.set_xlim(-0.6, ticks[-1] + 0.6)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    return ax

@@ -33,6 +33,8 @@ def test_curve_is_reproducible_and_counts(task):
     np.testing.assert_array_equal(a.accuracy, b.accuracy)
     assert np.all(a.accuracy * 30 == np.round(a.accuracy * 30))
     assert a.at(10) == a.accuracy[1]
+    b = DelayCurve.from_dict(a.to_dict())
+    np.testing.assert_array_equal(b.delays, a.delays) and np.testing.assert_allclose(b.accuracy, a.accuracy)
     with pytest.raises(ValueError, match="delay"):
         a.at(11)
 

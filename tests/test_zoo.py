@@ -26,6 +26,21 @@ def test_manifest_lists_the_recipe_with_provenance():
     assert zoo.names(arch="gru", protocol="decu") == ["gru64-decu-s0", "gru64-decu-s1"]
 
 
+def test_manifest_configs_are_complete_and_rebuildable():
+    """Every stored protocol config is complete: rebuilding it gives back exactly the stored dict."""
+    for name, e in zoo.manifest()["entries"].items():
+        proto = e["config"]["protocol"]
+        assert mem.protocols.make_protocol(proto).config() == proto, name
+    assert zoo.manifest()["recipe"] == zoo.RECIPE
+
+
+def test_entry_curve_and_lifetime():
+    e = zoo.load("lstm64-nacu-s1")
+    c = e.delay_curve
+    assert isinstance(c, mem.evaluate.DelayCurve) and c.to_dict() == e.metrics["delay_curve"]
+    assert e.lifetime == pytest.approx(mem.evaluate.memory_lifetime(c))
+
+
 def test_package_data_is_small():
     total = sum(p.stat().st_size for p in zoo.ZOO_DIR.iterdir())
     assert total < 15e6

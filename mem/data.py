@@ -73,7 +73,7 @@ def _make_digits(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.nd
 
 
 def load_digits(test_size: int = 450, seed: int = 0) -> Digits:
-    """scikit-learn's 8x8 digits (1797 images), pixels scaled from 0..16 to [0, 1].
+    """scikit-learn's 8x8 digits (1797 images), pixels scaled from 0..16 to [0, 1] (chapter 1).
 
     The split is stratified by label and fixed by ``seed`` (default: 1347 train,
     450 test). Noise statistics come from the training pixels only.
@@ -131,7 +131,7 @@ def _find(root: Path, stem: str) -> Path:
 
 
 def load_mnist(root: str | Path) -> Digits:
-    """MNIST from the four standard IDX files in a local folder (no download).
+    """MNIST from the four standard IDX files in a local folder, no download (chapter 1).
 
     Expects ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
     ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte`` (each optionally

@@ -98,7 +98,7 @@ def _eval_mode(model):
 def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=DEFAULT_DELAYS,
                       n_trials: int = 1000, seed: int = 0, *, batch_size: int = 500, split: str = "test",
                       noise: bool = True, progress: bool = False) -> DelayCurve:
-    """Accuracy when the trigger comes ``d`` steps after the image, for every ``d`` in ``delays``.
+    """Accuracy when the trigger comes ``d`` steps after the image, for every ``d`` in ``delays`` (chapter 2).
 
     Parameters
     ----------
@@ -142,7 +142,7 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
 @torch.no_grad()
 def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials: int = 2000, seed: int = 0,
                     *, T_max: int = 20, split: str = "test", batch_size: int = 1000) -> float:
-    """Report accuracy on the trained task (all ten digits, delays ``delta_min .. T_max - 1``).
+    """Report accuracy on the trained task: all ten digits, delays ``delta_min .. T_max - 1`` (chapter 2).
 
     Returns
     -------
@@ -161,7 +161,7 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
 
 def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=None,
                     chance: float | None = None) -> float:
-    """Delay at which accuracy falls halfway from its first value to chance.
+    """Delay at which accuracy falls halfway from its first value to chance (chapter 2).
 
     With ``a0`` the accuracy at the shortest probed delay and ``c`` chance, the
     threshold is ``c + (a0 - c) / 2``. The lifetime is the first crossing of the

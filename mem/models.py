@@ -50,7 +50,7 @@ class RNNOutput(NamedTuple):
 
 
 class RNNClassifier(nn.Module):
-    """A one-layer recurrent network with a linear read-out at every step.
+    """A one-layer recurrent network with a linear read-out at every step (chapter 2).
 
     Parameters
     ----------
@@ -176,7 +176,7 @@ class RNNClassifier(nn.Module):
         return RNNOutput(self.readout(h), h, state)
 
     def step(self, x_t: torch.Tensor, state: State) -> State:
-        """One time step ``state_{t+1} = F(state_t, x_t)`` with the fused module's parameters.
+        """One time step ``state_{t+1} = F(state_t, x_t)`` with the fused module's parameters (chapters 2, 3).
 
         Parameters
         ----------

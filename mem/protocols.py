@@ -102,7 +102,7 @@ class _Staged(Protocol):
 
 
 class NaCu(_Staged):
-    """No curriculum: ``T_max`` and ``n_classes`` fixed from the first step."""
+    """No curriculum: ``T_max`` and ``n_classes`` fixed from the first step (chapter 2)."""
 
     name = "nacu"
 
@@ -116,7 +116,7 @@ class NaCu(_Staged):
 
 
 class DeCu(_Staged):
-    """Delay curriculum: ``T_max = T_start, T_start + T_step, ..., T_end`` in equal stages.
+    """Delay curriculum: ``T_max = T_start, T_start + T_step, ..., T_end`` in equal stages (chapter 2).
 
     With the defaults, T_max = 6, 8, ..., 20 (eight stages) over the first half of
     training, all ten digits throughout.
@@ -141,7 +141,7 @@ class DeCu(_Staged):
 
 
 class VoCu(_Staged):
-    """Vocabulary curriculum: ``n_classes = classes_start .. classes_end`` (null included), one digit per stage.
+    """Vocabulary curriculum: ``n_classes = classes_start .. classes_end`` (null included), one digit per stage (chapter 2).
 
     With the defaults, digits {0, 1} first, then one more digit per stage up to
     all ten (nine stages) over the first half of training, at ``T_max = 20``.
@@ -163,7 +163,7 @@ class VoCu(_Staged):
 
 
 class AccuracyCurriculum(Protocol):
-    """Advance to the next stage when the running report accuracy passes ``threshold``.
+    """Advance to the next stage when the running report accuracy passes ``threshold`` (chapter 2).
 
     The training loop calls ``protocol(step, accuracy)`` with the report accuracy
     of the latest batch. The curriculum averages the last ``window`` values seen

@@ -165,7 +165,7 @@ class DelayedClassification:
                T_max: int | None = None, n_classes: int | None = None,
                t_read: int | None = None, t_report: int | None = None,
                split: str = "train") -> Batch:
-        """Sample a batch of trials.
+        """Sample a batch of trials (chapter 1).
 
         Parameters
         ----------
@@ -223,7 +223,7 @@ class DelayedClassification:
 
     def sample_probe(self, batch_size: int, max_delay: int, generator: torch.Generator | None = None,
                      *, split: str = "test", n_classes: int | None = None) -> Probe:
-        """Trials for extrapolation: image at ``t = 0``, noise up to ``t = max_delay``, no trigger.
+        """Trials for extrapolation: image at ``t = 0``, noise up to ``t = max_delay``, no trigger (chapters 1, 2).
 
         Returns
         -------
@@ -243,7 +243,7 @@ class DelayedClassification:
 
 
 def loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-    """The task's loss: weighted cross-entropy summed over steps, divided by T, averaged over trials.
+    """The task's loss: weighted cross-entropy summed over steps, divided by T, averaged over trials (chapter 1).
 
     Parameters
     ----------

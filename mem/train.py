@@ -80,7 +80,7 @@ class History:
 def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Protocol, *,
           batch_size: int = 128, lr: float = 3e-3, clip: float = 1.0, seed: int = 0,
           checkpoints=(), device=None, progress: bool = True, desc: str | None = None) -> History:
-    """Train ``model`` on ``task`` for ``protocol.n_iters`` steps, in place.
+    """Train ``model`` on ``task`` for ``protocol.n_iters`` steps, in place (chapter 2).
 
     Parameters
     ----------

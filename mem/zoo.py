@@ -137,7 +137,7 @@ def _sha256(b: bytes) -> str:
 
 
 def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
-    """Load a zoo network after checking its sha256 against the manifest.
+    """Load a zoo network after checking its sha256 against the manifest (chapter 2).
 
     Returns
     -------

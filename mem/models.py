@@ -11,16 +11,52 @@ LSTMs. All tensors are batch-first.
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple, Optional
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["ARCHS", "State", "RNNOutput", "RNNClassifier"]
+__all__ = ["ARCHS", "State", "RNNOutput", "RNNClassifier", "cell_step", "toy_rnn"]
 
 #: Supported architectures. ``rnn_elu`` has no fused kernel and runs step by step.
 ARCHS = ("gru", "lstm", "rnn_tanh", "rnn_relu", "rnn_elu")
+
+
+def cell_step(arch: str, x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One step of a GRU, LSTM or vanilla RNN cell from its weights, as plain tensor algebra (chapters 2, 3).
+
+    Parameters
+    ----------
+    arch : one of :data:`ARCHS`
+    x : (..., D) input;  h : (..., H) hidden state;  c : (..., H) cell state (LSTM) or None
+    w_ih : (G*H, D), w_hh : (G*H, H), b_ih, b_hh : (G*H,) or None, in PyTorch's gate
+        order (G = 3 for GRUs, 4 for LSTMs, 1 otherwise)
+
+    Returns
+    -------
+    (h', c') with ``c' = None`` except for LSTMs. A pure function: ``torch.func``
+    transforms (``jacrev``, ``vmap``) apply. Used by :meth:`RNNClassifier.step`
+    and by :mod:`mem.slowpoints` for bare ``nn.GRU``/``nn.GRUCell``-style modules.
+    """
+    gi = F.linear(x, w_ih, b_ih)
+    gh = F.linear(h, w_hh, b_hh)
+    if arch == "gru":
+        ir, iz, in_ = gi.chunk(3, -1)
+        hr, hz, hn = gh.chunk(3, -1)
+        rg = torch.sigmoid(ir + hr)
+        z = torch.sigmoid(iz + hz)
+        n = torch.tanh(in_ + rg * hn)
+        return (1 - z) * n + z * h, None
+    if arch == "lstm":
+        i, f, g, o = (gi + gh).chunk(4, -1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        return torch.sigmoid(o) * torch.tanh(c), c
+    phi = {"rnn_tanh": torch.tanh, "rnn_relu": torch.relu, "rnn_elu": F.elu}.get(arch)
+    if phi is None:
+        raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
+    return phi(gi + gh), None
 
 
 class State(NamedTuple):
@@ -197,18 +233,30 @@ class RNNClassifier(nn.Module):
         * RNN: ``h' = phi(W_ih x + b_ih + W_hh h + b_hh)`` with phi = tanh, relu or elu.
         """
         r = self.rnn
-        gi = F.linear(x_t, r.weight_ih_l0, r.bias_ih_l0)
-        gh = F.linear(state.h, r.weight_hh_l0, r.bias_hh_l0)
-        if self.arch == "gru":
-            ir, iz, in_ = gi.chunk(3, -1)
-            hr, hz, hn = gh.chunk(3, -1)
-            rg = torch.sigmoid(ir + hr)
-            z = torch.sigmoid(iz + hz)
-            n = torch.tanh(in_ + rg * hn)
-            return State((1 - z) * n + z * state.h)
-        if self.arch == "lstm":
-            i, f, g, o = (gi + gh).chunk(4, -1)
-            c = torch.sigmoid(f) * state.c + torch.sigmoid(i) * torch.tanh(g)
-            return State(torch.sigmoid(o) * torch.tanh(c), c)
-        phi = {"rnn_tanh": torch.tanh, "rnn_relu": torch.relu, "rnn_elu": F.elu}[self.arch]
-        return State(phi(gi + gh))
+        h, c = cell_step(self.arch, x_t, state.h, state.c,
+                         r.weight_ih_l0, r.weight_hh_l0, r.bias_ih_l0, r.bias_hh_l0)
+        return State(h, c)
+
+
+def toy_rnn(gain: float = 2.0, bias: tuple = (0.0, 0.0), rotation: float = 0.0) -> nn.RNNCell:
+    """A hand-built 2-D tanh RNN, ``h' = tanh(gain * R(rotation) h + bias)``, with one (unused) input (chapter 3).
+
+    With the defaults (gain 2, no bias, no rotation) the two units are
+    independent bistable switches: four stable fixed points ``(+-a, +-a)`` with
+    ``a = tanh(2a)`` (a = 0.9575), four saddles ``(+-a, 0)``, ``(0, +-a)`` and an
+    unstable origin. A bias near ``gain``'s saddle-node value removes a pair of
+    fixed points and leaves a slow point (a "ghost") behind.
+
+    Returns
+    -------
+    nn.RNNCell(1, 2) with ``weight_ih = 0``; its parameters do not require grad.
+    """
+    cell = nn.RNNCell(1, 2, nonlinearity="tanh")
+    c, s = math.cos(rotation), math.sin(rotation)
+    with torch.no_grad():
+        cell.weight_hh.copy_(gain * torch.tensor([[c, -s], [s, c]]))
+        cell.weight_ih.zero_()
+        cell.bias_ih.zero_()
+        cell.bias_hh.copy_(torch.as_tensor(bias, dtype=torch.float32))
+    cell.requires_grad_(False)
+    return cell

@@ -156,6 +156,16 @@ class DelayedClassification:
         idx = order[torch.randint(n_pool, (n,), generator=generator)]
         return x[idx], y[idx] + 1
 
+    def mean_input(self, trigger: bool = False) -> torch.Tensor:
+        """The mean noise frame with the trigger off (or on), shape (P + 1,) (chapter 3).
+
+        With the trigger off this is the input between events, averaged: slow
+        points are found for it. With ``trigger=True`` it asks for the report.
+        """
+        x = torch.full((self.data.n_pixels + 1,), float(self.data.noise_mean))
+        x[-1] = 1.0 if trigger else 0.0
+        return x
+
     def noise(self, shape, generator=None) -> torch.Tensor:
         """Noise frames: i.i.d. Normal(noise_mean, noise_std), shape ``(*shape, P)``."""
         z = torch.randn(*shape, self.data.n_pixels, generator=generator)

@@ -65,6 +65,18 @@ class ZooEntry:
     history: History
     config: dict
     metrics: dict
+    checkpoints: dict = None
+
+    def model_at(self, step: int) -> RNNClassifier:
+        """The network as it was after ``step`` training steps (entries built with ``checkpoints``; chapter 3)."""
+        if not self.checkpoints:
+            raise ValueError(f"entry {self.name!r} has no checkpoints; entries with checkpoints: "
+                             f"{names(checkpoints=True)}")
+        if step not in self.checkpoints:
+            raise ValueError(f"step must be one of the stored checkpoints {sorted(self.checkpoints)}, got {step!r}")
+        model = RNNClassifier(self.model.arch, self.model.input_size, self.model.hidden_size, self.model.n_outputs)
+        model.load_state_dict(self.checkpoints[step])
+        return model.to(self.model.readout.weight.device).eval()
 
     @property
     def delay_curve(self) -> DelayCurve:
@@ -91,12 +103,22 @@ def _name(cfg: dict) -> str:
     return f"{cfg['arch']}{cfg['hidden_size']}-{cfg['protocol']['name']}-s{cfg['seed']}"
 
 
+#: Training steps at which the formation entries keep a copy of their weights (chapter 3):
+#: every 100 steps through the curricula (the first 1500 steps), then sparser.
+FORMATION_CHECKPOINTS = list(range(0, 1501, 100)) + [1750, 2000, 2500, 3000]
+
+
 def default_configs() -> list[dict]:
     """The zoo's recipe: GRU and LSTM x NaCu/DeCu/VoCu x seeds 0, 1, 64 units, 3000 steps.
 
     Curricula (DeCu: T_max 6, 8, ..., 20; VoCu: 2, 3, ..., 10 digits) take the first
     half of training; the second half is the full task for every protocol, so all
     networks end on the same task with the same number of steps.
+
+    ``gru64-decu-s0`` and ``gru64-vocu-s0`` also keep their weights at
+    :data:`FORMATION_CHECKPOINTS` (chapter 3 tracks slow points through training),
+    and ``gru128-nacu-s0`` is the 128-unit GRU of the slow-point benchmark
+    (``tests/benchmarks/bench_slowpoints.py``).
     """
     protocols = [NaCu(3000), DeCu(3000, T_start=6, T_end=20, T_step=2, fraction=0.5),
                  VoCu(3000, classes_start=3, fraction=0.5)]
@@ -107,6 +129,10 @@ def default_configs() -> list[dict]:
                 out.append({"arch": arch, "hidden_size": 64, "protocol": proto, "seed": seed,
                             "batch_size": 128, "lr": 3e-3, "clip": 1.0, "T_max": 20, "delta_min": 4,
                             "data": "digits", "threads": 1})
+    for cfg in out:
+        if cfg["arch"] == "gru" and cfg["seed"] == 0 and cfg["protocol"]["name"] in ("decu", "vocu"):
+            cfg["checkpoints"] = list(FORMATION_CHECKPOINTS)
+    out.append(dict(out[0], hidden_size=128))  # gru128-nacu-s0
     return out
 
 
@@ -126,7 +152,8 @@ def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
     """Names of the built entries, optionally filtered, e.g. ``names(arch="gru", protocol="decu")``."""
     out = []
     for name, e in manifest(zoo_dir)["entries"].items():
-        cfg = dict(e["config"], protocol=e["config"]["protocol"]["name"])
+        cfg = dict(e["config"], protocol=e["config"]["protocol"]["name"],
+                   checkpoints=bool(e["config"].get("checkpoints")))
         if all(cfg.get(k) == v for k, v in where.items()):
             out.append(name)
     return sorted(out)
@@ -164,7 +191,8 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
     model.load_state_dict(payload["state_dict"])
     model.to(device).eval()
-    return ZooEntry(name, model, History.from_dict(payload["history"]), cfg, e["metrics"])
+    return ZooEntry(name, model, History.from_dict(payload["history"]), cfg, e["metrics"],
+                    payload.get("checkpoints"))
 
 
 def _task(cfg: dict) -> DelayedClassification:
@@ -187,7 +215,8 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
         model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
         proto = make_protocol(cfg["protocol"])
         hist = train(model, task, proto, batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
-                     seed=cfg["seed"], progress=progress, desc=_name(cfg))
+                     seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress,
+                     desc=_name(cfg))
         curve = accuracy_vs_delay(model, task, EVAL["delays"], EVAL["n_trials_delay"], EVAL["seed"],
                                   split=EVAL["split"])
         life = memory_lifetime(curve)
@@ -199,9 +228,12 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
             "final_train_accuracy": float(hist.accuracy[-100:].mean()),
         }
         buf = io.BytesIO()
-        torch.save({"config": cfg, "input_size": task.input_size,
-                    "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-                    "history": hist.to_dict()}, buf)
+        payload = {"config": cfg, "input_size": task.input_size,
+                   "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+                   "history": hist.to_dict()}
+        if cfg.get("checkpoints"):
+            payload["checkpoints"] = hist.checkpoints
+        torch.save(payload, buf)
         raw = buf.getvalue()
     finally:
         torch.set_num_threads(threads_before)

@@ -9,12 +9,13 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.train` -- the training loop [2]
 * :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
 * :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2]
+* :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3]
 * :mod:`mem.plots` -- the book's figures [1, 2]
 """
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "plots"]
+__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "plots"]
 
 
 def __getattr__(name):

@@ -19,6 +19,19 @@ candidate, which of three things happened:
 * ``"slow"``: ``S >= tol`` but ``||grad S|| <= grad_tol`` -- a stationary slow point;
 * ``"moving"``: neither after ``max_iter`` iterations -- still creeping.
 
+Two details matter on trained networks (chapter 3 shows both). The search is
+*bounded* by default to the states the network can reach (``|h_i| <= 1`` for
+GRUs, tanh RNNs and LSTMs): unbounded, a GRU search can end at ``|h_i| > 1``,
+where a saturated update gate gives ``h' = h`` at states no trajectory visits.
+And the class memories of the zoo networks lie on a very flat slow manifold,
+so a fixed-budget search stops wherever its budget runs out; the outcome says so.
+
+Cost: the Levenberg-Marquardt steps use float32 Jacobians (forward mode, about
+four times cheaper than float64 reverse mode) with the exact float64 gradient
+``J^T r`` (one vector-Jacobian product); a candidate whose steps stall switches
+to float64 Jacobians. Residuals, ``S``, the outcome tests and the Jacobians in
+the result are all float64 (the ``dtype`` argument).
+
 **LSTM states.** The state is ``(h, c)`` and ``F`` maps both. ``components``
 chooses what enters ``S``: ``"full"`` (default) uses ``[h, c]``;
 ``"h_tanh_c"`` uses ``[h, tanh(c)]`` as the paper's code did (``tanh`` bounds

@@ -96,7 +96,9 @@ RECIPE = ("64 units: a 3000-step run takes about a minute on one CPU thread. Ada
           "half of the 3000 steps, so every network spends the second half on the full task (T_max = 20, ten "
           "digits) and all end on the same task after the same number of updates. One torch thread per run: "
           "training is bit-identical only at a fixed thread count. Metrics use held-out (test) digits and the "
-          "same seeded probe trials for every network (see 'evaluation').")
+          "same seeded probe trials for every network (see 'evaluation'). Two entries keep checkpoints every 100 steps "
+          "through the curricula (gru64-decu-s0, gru64-vocu-s0: chapter 3 tracks slow points through training) and "
+          "one has 128 units (gru128-nacu-s0: the network of the slow-point benchmark).")
 
 
 def _name(cfg: dict) -> str:

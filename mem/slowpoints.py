@@ -367,6 +367,14 @@ class SlowPoints:
         """(N,) bool: fixed points or stationary slow points (the search stopped for a reason)."""
         return self.outcome <= 1
 
+    @property
+    def in_bounds(self) -> torch.Tensor:
+        """(N,) bool: the point lies where the network's states can be (``|h_i| < 1`` for GRU,
+        tanh RNN and LSTM; always True for relu/elu RNNs). Unbounded searches can leave it."""
+        if self.arch in ("gru", "rnn_tanh", "lstm"):
+            return (self.h.abs() < 1).all(-1)
+        return torch.ones(len(self), dtype=torch.bool, device=self.states.device)
+
     def select(self, outcome: str | tuple | None = None, max_speed: float | None = None,
                label: int | None = None) -> "SlowPoints":
         """Keep candidates with the given outcome(s), ``speed <= max_speed`` and/or ``label``."""
@@ -517,7 +525,7 @@ class SlowPoints:
         df = pd.DataFrame({"label": self.labels.cpu().numpy(), "outcome": self.outcome_names,
                            "speed": self.speed.cpu().double().numpy(),
                            "grad_norm": self.grad_norm.cpu().double().numpy(),
-                           "n_iter": self.n_iter.cpu().numpy()})
+                           "n_iter": self.n_iter.cpu().numpy(), "in_bounds": self.in_bounds.cpu().numpy()})
         if self.jacobians is not None:
             lam = self.max_abs_eigenvalue()
             df["abs_lambda_max"] = lam.numpy()
@@ -593,6 +601,9 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, fast_jacobians
             break
         a = active.nonzero().squeeze(-1)
         Ja, ga = J[a], g[a]
+        if box[0] is not None:  # active set: coordinates pinned at a bound take no step
+            free = (_projected(ga, v[a], *box) != 0) | (ga == 0)
+            Ja, ga = Ja * free[:, None, :], ga * free
         A = Ja.transpose(1, 2) @ Ja + mu[a, None, None] * eye
         L, info = torch.linalg.cholesky_ex(A)
         step = -torch.cholesky_solve(ga.unsqueeze(-1), L).squeeze(-1)

@@ -210,6 +210,7 @@ def test_unbounded_gru_search_can_leave_the_reachable_box():
     box = sp.find_slow_points(e.model, start, task.mean_input(), max_iter=300)
     assert float(free.h.abs().max()) > 1.5
     assert float(box.h.abs().max()) <= 1.0
+    assert not free.in_bounds.all() and bool(box[box.h.abs().amax(-1) < 1].in_bounds.all())
     # bounded points, still moving after 300 iterations, keep their class
     report = box.readout(e.model, task.mean_input(trigger=True))
     assert int((report == labels).sum()) >= 9

@@ -560,7 +560,7 @@ def _projected(g, v, lo, hi):
     return torch.where(stuck, torch.zeros_like(g), g)
 
 
-def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, fast_jacobians=True):
+def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast_jacobians=True, reuse=2):
     """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen)."""
     def res(v, x):
         return dyn.residual(v, x, components)
@@ -568,43 +568,59 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, fast_jacobians
     N, n = v.shape
     r = res(v, x)
     S = (r * r).sum(-1)
-    J = torch.zeros(N, r.shape[-1], n, dtype=v.dtype, device=v.device)
-    g = torch.zeros_like(v)
+    JtJ = torch.zeros(N, n, n, dtype=v.dtype, device=v.device)  # Gauss-Newton matrix of each candidate
+    g = torch.zeros_like(v)                                       # J^T r, exact
     n_iter = torch.zeros(N, dtype=torch.long, device=v.device)
     mu = torch.zeros(N, dtype=v.dtype, device=v.device)
     nu = torch.full((N,), 2.0, dtype=v.dtype, device=v.device)
-    eye = torch.eye(n, dtype=v.dtype, device=v.device)
-    fresh = torch.ones(N, dtype=torch.bool, device=v.device)  # needs a new Jacobian
+    need_jac = torch.ones(N, dtype=torch.bool, device=v.device)
+    need_grad = torch.ones(N, dtype=torch.bool, device=v.device)
+    age = torch.zeros(N, dtype=torch.long, device=v.device)       # steps since the last Jacobian
     # Steps use float32 Jacobians (4x cheaper; residuals and S stay in float64) until a
     # candidate stalls, which a float32 gradient cannot resolve; from then on float64.
     dyn32 = dyn.to(dtype=torch.float32) if fast_jacobians and v.dtype != torch.float32 else None
     precise = torch.full((N,), dyn32 is None, dtype=torch.bool, device=v.device)
     mu0 = None
+    stalled = torch.zeros(N, dtype=torch.bool, device=v.device)
+    history = S.new_full((patience or 1, N), math.inf)  # S over the last `patience` iterations
     for it in range(max_iter):
+        if patience:  # S has not halved in `patience` iterations: still moving, stop searching
+            stalled |= S > 0.5 * history[it % patience]
+            history[it % patience] = S
         for exact in (False, True):
-            idx = (fresh & (precise == exact)).nonzero().squeeze(-1)
+            idx = (need_jac & (precise == exact)).nonzero().squeeze(-1)
             if idx.numel():
-                J[idx] = (_batched_jacobian(res, v[idx], x[idx]) if exact
-                          else _step_jacobian(dyn32, components, v[idx], x[idx]))
-                # the gradient J^T r exactly, in the search dtype (one vector-Jacobian product)
-                g[idx] = vjp(lambda u: res(u, x[idx]), v[idx])[1](r[idx])[0]
-        fresh[:] = False
+                if exact:
+                    Jx = _batched_jacobian(res, v[idx], x[idx])
+                    JtJ[idx] = Jx.transpose(1, 2) @ Jx
+                else:
+                    Jx = _step_jacobian(dyn32, components, v[idx], x[idx])
+                    JtJ[idx] = (Jx.transpose(1, 2) @ Jx).to(v.dtype)
+        idx = need_grad.nonzero().squeeze(-1)
+        if idx.numel():  # the gradient J^T r exactly, in the search dtype (one vector-Jacobian product)
+            g[idx] = vjp(lambda u: res(u, x[idx]), v[idx])[1](r[idx])[0]
+        age[need_jac] = 0
+        need_jac[:] = False
+        need_grad[:] = False
         if mu0 is None:  # initial damping: 1e-3 x the largest diagonal entry of J^T J
-            mu0 = 1e-3 * (J * J).sum(1).amax(-1).clamp_min(1e-12)
+            mu0 = 1e-3 * torch.diagonal(JtJ, dim1=1, dim2=2).amax(-1).clamp_min(1e-12)
             mu = mu0.clone()
         grad = 2 * _projected(g, v, *box).norm(dim=-1)
-        active = (S >= tol) & (grad > grad_tol) & (mu < 1e30)
+        active = (S >= tol) & (grad > grad_tol) & (mu < 1e30) & ~stalled
         if bar is not None:
             bar.update(1)
             bar.set_postfix(active=int(active.sum()), max_S=f"{float(S.max()):.1e}", refresh=False)
         if not active.any():
             break
         a = active.nonzero().squeeze(-1)
-        Ja, ga = J[a], g[a]
+        A, ga = JtJ[a], g[a]  # copies: modified in place below
         if box[0] is not None:  # active set: coordinates pinned at a bound take no step
             free = (_projected(ga, v[a], *box) != 0) | (ga == 0)
-            Ja, ga = Ja * free[:, None, :], ga * free
-        A = Ja.transpose(1, 2) @ Ja + mu[a, None, None] * eye
+            if not bool(free.all()):
+                free = free.to(v.dtype)
+                A.mul_(free[:, :, None]).mul_(free[:, None, :])
+                ga.mul_(free)
+        A.diagonal(dim1=1, dim2=2).add_(mu[a, None])
         L, info = torch.linalg.cholesky_ex(A)
         step = -torch.cholesky_solve(ga.unsqueeze(-1), L).squeeze(-1)
         ok = info == 0
@@ -621,15 +637,21 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, fast_jacobians
         n_iter[a] += 1
         acc = a[accept]
         v[acc], r[acc], S[acc] = v_new[accept], r_new[accept], S_new[accept]
-        fresh[acc] = True
+        need_grad[acc] = True
+        age[acc] += 1
+        # a good model (rho > 0.75) keeps its Jacobian for up to `reuse` more steps (chord steps)
+        need_jac[acc] = (rho[accept] <= 0.75) | (age[acc] > reuse)
         factor = torch.clamp(1 - (2 * rho[accept] - 1) ** 3, min=1 / 3)
         mu[acc] = mu[acc] * factor
         nu[acc] = 2.0
         rej = a[~accept]
-        mu[rej] = mu[rej] * nu[rej]
-        nu[rej] = nu[rej] * 2
-        stalled = rej[(mu[rej] > 1e8 * mu0[rej]) & ~precise[rej]]
-        precise[stalled], fresh[stalled], mu[stalled], nu[stalled] = True, True, mu0[stalled], 2.0
+        stale = rej[age[rej] > 0]  # a rejected step on an old Jacobian: refresh it before damping more
+        need_jac[stale] = True
+        fresh_rej = rej[age[rej] == 0]
+        mu[fresh_rej] = mu[fresh_rej] * nu[fresh_rej]
+        nu[fresh_rej] = nu[fresh_rej] * 2
+        stuck = rej[(mu[rej] > 1e8 * mu0[rej]) & ~precise[rej]]
+        precise[stuck], need_jac[stuck], mu[stuck], nu[stuck] = True, True, mu0[stuck], 2.0
     return v, n_iter
 
 
@@ -668,7 +690,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
                      max_iter: int | None = None, *, grad_tol: float = 1e-9, components: str = "full",
                      lr: float = 1e-2, lr_decay: float = 1.0, dtype: torch.dtype = torch.float64,
                      labels: torch.Tensor | None = None, jacobians: bool = True,
-                     bounded: bool = True, progress: bool = False) -> SlowPoints:
+                     bounded: bool = True, patience: int | None = 20, progress: bool = False) -> SlowPoints:
     """Search for fixed and slow points from every candidate at once (chapter 3).
 
     Parameters
@@ -702,6 +724,11 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         off to ``|h_i| > 1``, where saturated update gates (``z = 1``) make
         ``h' = h``: fixed points no trajectory can visit (chapter 3 shows them).
         Stationarity then uses the projected gradient.
+    patience : int or None, default 20 (method "newton" only)
+        Stop searching from a candidate whose S has not halved in ``patience``
+        iterations; it is reported as "moving" (None: always run ``max_iter``). On a
+        flat slow manifold S can creep down by a few percent per iteration for
+        thousands of iterations; this keeps those from using the whole budget.
     progress : bool, show a progress bar
 
     Returns
@@ -717,6 +744,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         max_iter = 200 if method == "newton" else 2000
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 0:
         raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
+    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, int) or patience < 1):
+        raise ValueError(f"patience must be a positive integer or None, got {patience!r}")
     if dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
     dyn = dynamics(model).to(dtype=dtype)
@@ -740,7 +769,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     try:
         if method == "newton":
             with torch.no_grad():
-                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, max_iter, bar, box)
+                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, max_iter, bar, box, patience)
         else:
             with torch.enable_grad():
                 v, n_iter = _adam(dyn, v0, x, components, tol, max_iter, lr, lr_decay, bar, box)
@@ -767,6 +796,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
             "seconds": time.perf_counter() - t0}
     if method == "adam":
         info.update(lr=lr, lr_decay=lr_decay)
+    else:
+        info.update(patience=patience)
     return SlowPoints(states=v, speed=S, grad_norm=grad_norm, outcome=outcome, n_iter=n_iter, inputs=x,
                       initial_states=v0, labels=labels, jacobians=JF, arch=dyn.arch,
                       hidden_size=dyn.hidden_size, components=components, method=method, info=info)

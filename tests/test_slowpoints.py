@@ -158,6 +158,8 @@ def test_bad_inputs_raise_value_errors():
         sp.speed(lstm, State(torch.zeros(3, 8), torch.zeros(3, 8)), x, components="c")
     with pytest.raises(ValueError, match="max_iter must be a non-negative integer"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, max_iter=-1)
+    with pytest.raises(ValueError, match="patience must be a positive integer or None"):
+        sp.find_slow_points(gru, torch.zeros(3, 8), x, patience=0)
     with pytest.raises(ValueError, match="tol must be a positive number"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, tol=0)
     with pytest.raises(ValueError, match="model must be"):
@@ -211,7 +213,11 @@ def test_unbounded_gru_search_can_leave_the_reachable_box():
     assert float(free.h.abs().max()) > 1.5
     assert float(box.h.abs().max()) <= 1.0
     assert not free.in_bounds.all() and bool(box[box.h.abs().amax(-1) < 1].in_bounds.all())
-    # bounded points, still moving after 300 iterations, keep their class
+    # patience: candidates whose S stops halving are let go early, as "moving"
+    assert int(box.n_iter.max()) < 300 and box.info["patience"] == 20
+    longer = sp.find_slow_points(e.model, start, task.mean_input(), max_iter=60, patience=None)
+    assert int(longer.n_iter.min()) == 60 and longer.outcome_names == ["moving"] * 10
+    # bounded points, still moving, keep their class
     report = box.readout(e.model, task.mean_input(trigger=True))
     assert int((report == labels).sum()) >= 9
 

@@ -37,7 +37,9 @@ chooses what enters ``S``: ``"full"`` (default) uses ``[h, c]``;
 ``"h_tanh_c"`` uses ``[h, tanh(c)]`` as the paper's code did (``tanh`` bounds
 the cell's contribution); ``"h"`` uses ``h`` alone. All three vanish exactly at
 the fixed points of the full map; they rank slow points differently. For GRUs
-and vanilla RNNs there is no ``c`` and the three coincide.
+and vanilla RNNs there is no ``c`` and the three coincide. With ``"h_tanh_c"`` a
+saturated cell coordinate (large ``|c|``) barely moves ``tanh c``: a point can pass
+``S < tol`` while that ``c`` still drifts, so compare such points in ``[h, tanh c]``.
 
 Everything here works on detached copies of the weights: the model's
 parameters, their ``requires_grad`` and their ``.grad`` are never touched, and
@@ -59,7 +61,8 @@ from tqdm.auto import tqdm
 from .models import ARCHS, RNNClassifier, State, cell_step
 
 __all__ = ["COMPONENTS", "METHODS", "OUTCOMES", "Dynamics", "dynamics", "speed", "find_slow_points",
-           "SlowPoints", "class_mean_states", "trajectory_states", "find_class_slow_points", "formation"]
+           "SlowPoints", "states_along", "class_mean_states", "trajectory_states", "find_class_slow_points", "formation",
+           "formation_displacement"]
 
 COMPONENTS = ("full", "h_tanh_c", "h")  #: what enters S for LSTMs (see the module docstring)
 METHODS = ("newton", "adam")            #: search methods of :func:`find_slow_points`
@@ -369,10 +372,12 @@ class SlowPoints:
 
     @property
     def in_bounds(self) -> torch.Tensor:
-        """(N,) bool: the point lies where the network's states can be (``|h_i| < 1`` for GRU,
-        tanh RNN and LSTM; always True for relu/elu RNNs). Unbounded searches can leave it."""
+        """(N,) bool: the point lies in the box of reachable states, closed (``|h_i| <= 1`` for GRU,
+        tanh RNN and LSTM; always True for relu/elu RNNs). Bounded searches stay in it, and may
+        end on its faces ``|h_i| = 1``, the limit that states approach under saturation.
+        Unbounded searches can leave it."""
         if self.arch in ("gru", "rnn_tanh", "lstm"):
-            return (self.h.abs() < 1).all(-1)
+            return (self.h.abs() <= 1).all(-1)
         return torch.ones(len(self), dtype=torch.bool, device=self.states.device)
 
     def select(self, outcome: str | tuple | None = None, max_speed: float | None = None,
@@ -659,7 +664,7 @@ def _adam(dyn, v, x, components, tol, max_iter, lr, lr_decay, bar, box):
     """Adam on sum_i S(v_i): the paper's procedure. A candidate is frozen once its S < tol."""
     v = v.clone().requires_grad_(True)
     opt = torch.optim.Adam([v], lr=lr)
-    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=lr_decay)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=lr_decay) if lr_decay != 1.0 else None
     N = v.shape[0]
     n_iter = torch.zeros(N, dtype=torch.long, device=v.device)
     done = torch.zeros(N, dtype=torch.bool, device=v.device)
@@ -673,15 +678,18 @@ def _adam(dyn, v, x, components, tol, max_iter, lr, lr_decay, bar, box):
                 bar.set_postfix(active=int((~done).sum()), max_S=f"{float(S.max()):.1e}", refresh=False)
         if done.all():
             break
-        keep = v.detach()[done].clone()
+        any_done = bool(done.any())
+        keep = v.detach()[done].clone() if any_done else None
         opt.zero_grad(set_to_none=True)
-        S[~done].sum().backward()
+        (S[~done].sum() if any_done else S.sum()).backward()
         opt.step()
-        sched.step()
+        if sched is not None:
+            sched.step()
         with torch.no_grad():
-            v[done] = keep
+            if any_done:
+                v[done] = keep
             if box[0] is not None:
-                v.copy_(torch.maximum(torch.minimum(v, box[1]), box[0]))
+                v.clamp_(min=box[0], max=box[1])
         n_iter[~done] += 1
     return v.detach(), n_iter
 
@@ -806,9 +814,23 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
 # ---------------------------------------------------------------------------------------------
 # Starting points
 # ---------------------------------------------------------------------------------------------
-def _states_along(model: RNNClassifier, x: torch.Tensor) -> torch.Tensor:
-    """Flattened states after each step: x (B, T, D) -> (B, T, state_size), by model.step."""
-    state = model.init_state(x.shape[0], x.device)
+def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = None) -> torch.Tensor:
+    """Flattened states after each step of ``x``, by :meth:`RNNClassifier.step` (chapter 3).
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    x : (B, T, D) inputs, e.g. ``task.mean_input().expand(B, T, -1)`` for the noiseless drift
+    state : State with h (B, H) (and c), optional; default the zero state
+
+    Returns
+    -------
+    (B, T, state_size): ``h`` (or ``[h, c]`` for LSTMs) after steps 1..T. No gradients.
+    """
+    _need_classifier(model)
+    if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != model.input_size:
+        raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(getattr(x, 'shape', ()))}")
+    state = model.init_state(x.shape[0], x.device) if state is None else model.check_state(state, x.shape[0])
     out = []
     with torch.no_grad():
         for t in range(x.shape[1]):
@@ -845,7 +867,7 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
         raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
     gen = torch.Generator().manual_seed(seed)
     batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
-    V = _states_along(model, batch.x)                       # (B, T, n)
+    V = states_along(model, batch.x)                       # (B, T, n)
     rows = torch.arange(n_trials, device=V.device)
     with torch.no_grad():
         logits = model.readout(V[rows, batch.t_report, :model.hidden_size])
@@ -880,7 +902,7 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
         raise ValueError(f"noise_scale must be >= 0, got {noise_scale!r}")
     gen = torch.Generator().manual_seed(seed)
     probe = task.sample_probe(n_samples, max_delay, gen, split=split)
-    V = _states_along(model, probe.x.to(model.readout.weight.device))
+    V = states_along(model, probe.x.to(model.readout.weight.device))
     t = torch.randint(1, max_delay + 1, (n_samples,), generator=gen)
     v = V[torch.arange(n_samples), t.to(V.device)]
     if noise_scale:
@@ -916,3 +938,38 @@ def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress:
         out[step] = None if len(labels) == 0 else find_slow_points(
             models[step], start, task.mean_input(), labels=labels, **kwargs)
     return out
+
+
+def formation_displacement(points: dict, max_step: int | None = None, n_classes: int = 11):
+    """How far each class's slow point moved between consecutive checkpoints (chapter 3).
+
+    Parameters
+    ----------
+    points : {step: SlowPoints with labels, or None}, e.g. the output of :func:`formation`
+    max_step : only checkpoints up to this step (default: all)
+    n_classes : read-out size; classes are 0..n_classes-1 (the digits are 1..10)
+
+    Returns
+    -------
+    (ends (M,) int array, D (M, n_classes) float array): ``ends[m]`` is the later step of
+    the m-th interval whose two checkpoints both have points; ``D[m, k]`` is the Euclidean
+    distance class k's point moved in it (NaN if class k lacks a point at either end).
+    """
+    import numpy as np
+
+    if not isinstance(points, dict):
+        raise ValueError(f"points must be a dict {{step: SlowPoints or None}}, got {type(points).__name__}")
+    steps = [s for s in sorted(points) if max_step is None or s <= max_step]
+    ends, rows = [], []
+    for s0, s1 in zip(steps, steps[1:]):
+        a, b = points[s0], points[s1]
+        if a is None or b is None:
+            continue
+        d = np.full(n_classes, np.nan)
+        for i, k in enumerate(b.labels.tolist()):
+            j = (a.labels == k).nonzero()
+            if len(j):
+                d[k] = float((b.states[i] - a.states[int(j[0])]).norm())
+        ends.append(s1)
+        rows.append(d)
+    return np.array(ends, dtype=int), np.array(rows).reshape(len(rows), n_classes)

@@ -57,3 +57,65 @@ def test_plot_by_protocol_groups_and_marks_outlasting_values():
     assert ax.get_yscale() == "log"
     ax2 = plots.plot_by_protocol(values)  # without `outlasts` the inf value is left out
     assert len([l for l in ax2.get_lines() if len(l.get_ydata()) == 1]) == 3
+
+
+# -- chapter 3 ---------------------------------------------------------------------------------
+def test_speed_landscape_marks_fixed_points_by_stability():
+    import torch
+
+    from mem import slowpoints as sp
+    from mem.models import toy_rnn
+    g = torch.linspace(-1.2, 1.2, 5)
+    pts = sp.find_slow_points(toy_rnn(), torch.cartesian_prod(g, g), torch.zeros(1)).deduplicate()
+    ax = plots.plot_speed_landscape(toy_rnn(), points=pts, n=21, arrows=5)
+    assert len(ax.images) + len(ax.collections) >= 2  # heat map and arrows (and markers)
+    with pytest.raises(ValueError, match="2-D state"):
+        plots.plot_speed_landscape(torch.nn.GRUCell(1, 3))
+    with pytest.raises(ValueError, match="n must be an integer"):
+        plots.plot_speed_landscape(toy_rnn(), n=1)
+    with pytest.raises(ValueError, match="lim must be positive"):
+        plots.plot_speed_landscape(toy_rnn(), lim=0)
+
+
+def test_chapter3_plots_validate_and_draw():
+    rng = np.random.default_rng(0)
+    traj, lab = rng.normal(size=(4, 30, 2)), np.array([1, 2, 3, 4])
+    ax = plots.plot_state_space(traj, lab, points=rng.normal(size=(4, 2)), point_labels=lab,
+                                starts=rng.normal(size=(4, 2)))
+    assert len(ax.lines) + len(ax.collections) >= 4
+    with pytest.raises(ValueError, match="traj_labels must have one label per trajectory"):
+        plots.plot_state_space(traj, lab[:3])
+    with pytest.raises(ValueError, match="traj must have 3 dimensions"):
+        plots.plot_state_space(traj[0], lab)
+    ev = rng.normal(size=(3, 8)) + 1j * rng.normal(size=(3, 8))
+    a1, a2 = plots.plot_eigenvalues(ev, labels=[1, 2, 3], n_top=4)
+    assert a1.get_aspect() in ("equal", 1.0)
+    with pytest.raises(ValueError, match="n_top must be a positive integer"):
+        plots.plot_eigenvalues(ev, n_top=0)
+    with pytest.raises(ValueError, match="labels must have one entry per row"):
+        plots.plot_eigenvalues(ev, labels=[1])
+    S, rep = 10.0 ** rng.uniform(-12, -2, size=(2, 50)), rng.integers(0, 11, size=(2, 50))
+    plots.plot_drift(S, rep, [1, 2], levels={"Adam": -5.0})
+    with pytest.raises(ValueError, match="reported must have the shape of speed"):
+        plots.plot_drift(S, rep[:, :10], [1, 2])
+    with pytest.raises(ValueError, match="floor must be positive"):
+        plots.plot_drift(S, rep, [1, 2], floor=0)
+    pts = {"decu": {0: None, 100: (rng.normal(size=(3, 2)), np.array([1, 2, 3]))},
+           "vocu": {0: None, 100: (rng.normal(size=(2, 2)), np.array([1, 2]))}}
+    fig = plots.plot_formation(pts, [0, 100])
+    assert len(fig.axes) == 4
+    with pytest.raises(ValueError, match="has no entry for steps"):
+        plots.plot_formation(pts, [0, 100, 200])
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plots.plot_formation({}, [0])
+    d = rng.uniform(size=(3, 2))
+    plots.plot_displacement([100, 200, 300], d, [1, 2], events=[150])
+    with pytest.raises(ValueError, match="displacement must have shape"):
+        plots.plot_displacement([100, 200], d, [1, 2])
+    x = {("gru", "decu", 0): 1.0, ("lstm", "vocu", 1): 2.0}
+    plots.plot_against(x, {k: 2 * v for k, v in x.items()}, logx=True)
+    with pytest.raises(ValueError, match="same keys"):
+        plots.plot_against(x, {})
+    assert plots.class_color(3) != plots.class_color(4)
+    with pytest.raises(ValueError, match="label must be a class"):
+        plots.class_color(99)

@@ -1,6 +1,7 @@
 """Tests for mem.slowpoints: correctness on systems with known answers, the zoo, and the container."""
 import math
 
+import numpy as np
 import pytest
 import torch
 from scipy.optimize import brentq
@@ -272,6 +273,13 @@ def test_formation_over_checkpoints():
     assert out[0] is None  # the untrained network reports no class
     assert 0 < len(out[300]) < 10  # VoCu at step 300: only the first few digits are known
     assert len(out[3000]) == 10
+    ends, D = sp.formation_displacement(out)
+    assert ends.tolist() == [3000] and D.shape == (1, 11)
+    known = out[300].labels
+    assert np.isfinite(D[0, known]).all() and np.isnan(D[0, 0])
+    k = int(known[0])
+    want = (out[3000].select(label=k).states - out[300].select(label=k).states).norm()
+    assert D[0, k] == pytest.approx(float(want))
     with pytest.raises(ValueError, match="stored checkpoints"):
         e.model_at(123)
 
@@ -284,3 +292,17 @@ def test_cuda():
         pts = sp.find_slow_points(model, start, torch.zeros(65, device="cuda"), method=method, max_iter=10)
         assert pts.states.device.type == "cuda" and pts.to("cpu").states.device.type == "cpu"
         assert torch.isfinite(pts.speed).all()
+
+
+def test_states_along_matches_the_fused_forward():
+    model = RNNClassifier("lstm", 65, 8, seed=0)
+    x = torch.randn(3, 12, 65, generator=torch.Generator().manual_seed(0))
+    h0, c0 = torch.randn(3, 8) * 0.1, torch.randn(3, 8) * 0.1
+    V = sp.states_along(model, x, State(h0, c0))
+    out = model(x, State(h0, c0))
+    assert V.shape == (3, 12, 16)
+    assert torch.allclose(V[:, :, :8], out.h, atol=1e-6) and torch.allclose(V[:, -1, 8:], out.state.c, atol=1e-6)
+    with pytest.raises(ValueError, match=r"x must have shape \(B, T, 65\)"):
+        sp.states_along(model, x[0])
+    with pytest.raises(ValueError, match="LSTM state needs the cell state"):
+        sp.states_along(model, x, State(h0))

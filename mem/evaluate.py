@@ -37,12 +37,17 @@ class DelayCurve:
     accuracy : ndarray (K,) float, fraction correct over ``n_trials``
     n_trials : int
     chance : float, 1 / number of digits probed
+    class_accuracy : ndarray (K, C) float or None, accuracy on the trials of each digit
+        (column k is label ``k + 1``; NaN for a digit with no trials; chapter 4)
+    class_trials : ndarray (C,) int or None, trials of each digit
     """
 
     delays: np.ndarray
     accuracy: np.ndarray
     n_trials: int
     chance: float
+    class_accuracy: np.ndarray | None = None
+    class_trials: np.ndarray | None = None
 
     def at(self, delay: int) -> float:
         """Accuracy at one of the probed delays."""
@@ -56,16 +61,31 @@ class DelayCurve:
         a = self.accuracy
         return np.sqrt(a * (1 - a) / self.n_trials)
 
+    def class_lifetimes(self) -> np.ndarray:
+        """Memory lifetime of each digit (:func:`memory_lifetime` on its own curve), shape (C,) (chapter 4)."""
+        if self.class_accuracy is None:
+            raise ValueError("this curve has no per-class accuracy (class_accuracy is None)")
+        return np.array([memory_lifetime(delays=self.delays, accuracy=a, chance=self.chance)
+                         if np.isfinite(a).all() else math.nan for a in self.class_accuracy.T])
+
     def to_dict(self) -> dict:
         """JSON-serialisable form (what the zoo's manifest stores)."""
-        return {"delays": self.delays.tolist(), "accuracy": [round(float(a), 6) for a in self.accuracy],
-                "n_trials": self.n_trials, "chance": self.chance}
+        d = {"delays": self.delays.tolist(), "accuracy": [round(float(a), 6) for a in self.accuracy],
+             "n_trials": self.n_trials, "chance": self.chance}
+        if self.class_accuracy is not None:
+            d["class_accuracy"] = [[None if math.isnan(a) else round(float(a), 6) for a in row]
+                                   for row in self.class_accuracy]
+            d["class_trials"] = self.class_trials.tolist()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "DelayCurve":
         """Inverse of :meth:`to_dict`."""
+        per_class = "class_accuracy" in d
         return cls(delays=np.asarray(d["delays"], dtype=np.int64), accuracy=np.asarray(d["accuracy"], dtype=float),
-                   n_trials=int(d["n_trials"]), chance=float(d["chance"]))
+                   n_trials=int(d["n_trials"]), chance=float(d["chance"]),
+                   class_accuracy=np.array(d["class_accuracy"], dtype=float) if per_class else None,
+                   class_trials=np.asarray(d["class_trials"], dtype=np.int64) if per_class else None)
 
 
 def _check_delays(delays) -> np.ndarray:
@@ -113,12 +133,16 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
 
     Returns
     -------
-    DelayCurve with ``accuracy`` of shape (len(delays),).
+    DelayCurve with ``accuracy`` of shape (len(delays),) and ``class_accuracy`` of
+    shape (len(delays), 10), one column per digit.
     """
     d = _check_delays(delays)
     _check_n_trials(n_trials)
     gen = torch.Generator().manual_seed(seed)
+    C = N_OUTPUTS - 1
     correct = np.zeros(len(d), dtype=np.int64)
+    class_correct = np.zeros((len(d), C), dtype=np.int64)
+    class_trials = np.zeros(C, dtype=np.int64)
     P = task.data.n_pixels
     with _eval_mode(model) as device:
         for start in tqdm(range(0, n_trials, batch_size), disable=not progress, desc="delays"):
@@ -128,6 +152,7 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
             if not noise:
                 x[:, 1:, :P] = task.data.noise_mean
             x, label = x.to(device), probe.label.to(device)
+            class_trials += np.bincount(probe.label.numpy() - 1, minlength=C)
             state, t = None, 0
             for k, delay in enumerate(d):
                 state = model(x[:, t:delay], state).state  # advance the shared trajectory to delay - 1
@@ -135,8 +160,13 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
                 x_trig = x[:, delay].clone()
                 x_trig[:, P] = 1.0                         # branch off: the trigger step at this delay
                 pred = model.readout(model.step(x_trig, state).h).argmax(-1)
-                correct[k] += int((pred == label).sum())
-    return DelayCurve(delays=d, accuracy=correct / n_trials, n_trials=n_trials, chance=1.0 / (N_OUTPUTS - 1))
+                hit = pred == label
+                correct[k] += int(hit.sum())
+                class_correct[k] += np.bincount((label[hit] - 1).cpu().numpy(), minlength=C)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        class_acc = np.where(class_trials > 0, class_correct / np.maximum(class_trials, 1), np.nan)
+    return DelayCurve(delays=d, accuracy=correct / n_trials, n_trials=n_trials, chance=1.0 / C,
+                      class_accuracy=class_acc, class_trials=class_trials)
 
 
 @torch.no_grad()

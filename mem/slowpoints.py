@@ -11,7 +11,7 @@ Fixed points have ``S = 0``; *slow points* are local minima of ``S`` with
 (Golub & Sussillo 2018) does. A fixed Adam budget stops early, wherever the
 candidates happen to be (chapter 3 measures it), so this module also offers a
 second-order search: Levenberg-Marquardt on the residual ``r(v) = F(v) - v``
-with batched Jacobians from ``torch.func.vmap(torch.func.jacrev(...))``. It
+with geodesic acceleration and batched Jacobians from ``torch.func.vmap``. It
 converges quadratically near a regular fixed point and says, for every
 candidate, which of three things happened:
 
@@ -55,7 +55,7 @@ from typing import Optional
 
 import torch
 from torch import nn
-from torch.func import jacfwd, jacrev, vjp, vmap
+from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
 from .models import ARCHS, RNNClassifier, State, cell_step
@@ -565,7 +565,27 @@ def _projected(g, v, lo, hi):
     return torch.where(stuck, torch.zeros_like(g), g)
 
 
-def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast_jacobians=True, reuse=2):
+def _geodesic(res, v, x, r, step, ok, L, free, alpha, h=0.1):
+    """LM step plus half its geodesic acceleration, where that correction is small (ratio <= alpha).
+
+    The second directional derivative of r along the step comes from one finite difference,
+    r_vv = (2/h) ((r(v + h d) - r(v)) / h - J d), with J d from one `jvp`; the acceleration
+    a solves the same damped system as the step, (J^T J + mu I) a = -J^T r_vv, by reusing its
+    Cholesky factor L. Transtrum & Sethna (2012), arXiv:1201.5885.
+    """
+    d = torch.where(ok[:, None], step, torch.zeros_like(step))
+    Jd = jvp(lambda u: res(u, x), (v,), (d,))[1]
+    r_vv = (2 / h) * ((res(v + h * d, x) - r) / h - Jd)
+    Jt_rvv = vjp(lambda u: res(u, x), v)[1](r_vv)[0]
+    if free is not None and not bool(free.all()):
+        Jt_rvv = Jt_rvv * free
+    acc = -torch.cholesky_solve(Jt_rvv.unsqueeze(-1), L).squeeze(-1)
+    use = ok & (2 * acc.norm(dim=-1) <= alpha * d.norm(dim=-1))
+    return step + torch.where(use[:, None], 0.5 * acc, torch.zeros_like(acc))
+
+
+def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast_jacobians=True, reuse=2,
+        accel=0.75):
     """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen)."""
     def res(v, x):
         return dyn.residual(v, x, components)
@@ -587,11 +607,8 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
     precise = torch.full((N,), dyn32 is None, dtype=torch.bool, device=v.device)
     mu0 = None
     stalled = torch.zeros(N, dtype=torch.bool, device=v.device)
-    history = S.new_full((patience or 1, N), math.inf)  # S over the last `patience` iterations
+    history = S.new_full((2, patience or 1, N), math.inf)  # S and ||grad S|| over the last `patience` iterations
     for it in range(max_iter):
-        if patience:  # S has not halved in `patience` iterations: still moving, stop searching
-            stalled |= S > 0.5 * history[it % patience]
-            history[it % patience] = S
         for exact in (False, True):
             idx = (need_jac & (precise == exact)).nonzero().squeeze(-1)
             if idx.numel():
@@ -611,6 +628,10 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
             mu0 = 1e-3 * torch.diagonal(JtJ, dim1=1, dim2=2).amax(-1).clamp_min(1e-12)
             mu = mu0.clone()
         grad = 2 * _projected(g, v, *box).norm(dim=-1)
+        if patience:  # in `patience` iterations neither S nor ||grad S|| halved: stop there
+            k = it % patience
+            stalled |= (S > 0.5 * history[0, k]) & (grad > 0.5 * history[1, k])
+            history[0, k], history[1, k] = S, grad
         active = (S >= tol) & (grad > grad_tol) & (mu < 1e30) & ~stalled
         if bar is not None:
             bar.update(1)
@@ -629,6 +650,8 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
         L, info = torch.linalg.cholesky_ex(A)
         step = -torch.cholesky_solve(ga.unsqueeze(-1), L).squeeze(-1)
         ok = info == 0
+        if accel:  # geodesic acceleration (Transtrum & Sethna 2012): follow the curved valley of S
+            step = _geodesic(res, v[a], x[a], r[a], step, ok, L, free if box[0] is not None else None, accel)
         v_new = v[a] + step
         if box[0] is not None:  # projected LM (Kanzow, Yamashita & Fukushima 2004)
             v_new = torch.maximum(torch.minimum(v_new, box[1]), box[0])
@@ -646,8 +669,7 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
         age[acc] += 1
         # a good model (rho > 0.75) keeps its Jacobian for up to `reuse` more steps (chord steps)
         need_jac[acc] = (rho[accept] <= 0.75) | (age[acc] > reuse)
-        factor = torch.clamp(1 - (2 * rho[accept] - 1) ** 3, min=1 / 3)
-        mu[acc] = mu[acc] * factor
+        mu[acc] = mu[acc] / 3  # Marquardt's decrease (Madsen-Nielsen's rho-dependent one stalls in curved valleys)
         nu[acc] = 2.0
         rej = a[~accept]
         stale = rej[age[rej] > 0]  # a rejected step on an old Jacobian: refresh it before damping more
@@ -698,7 +720,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
                      max_iter: int | None = None, *, grad_tol: float = 1e-9, components: str = "full",
                      lr: float = 1e-2, lr_decay: float = 1.0, dtype: torch.dtype = torch.float64,
                      labels: torch.Tensor | None = None, jacobians: bool = True,
-                     bounded: bool = True, patience: int | None = 20, progress: bool = False) -> SlowPoints:
+                     bounded: bool = True, patience: int | None = 10, progress: bool = False) -> SlowPoints:
     """Search for fixed and slow points from every candidate at once (chapter 3).
 
     Parameters
@@ -709,9 +731,12 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     inputs : (D,) constant input shared by all candidates, or (N, D)
     method : "newton" (default) or "adam"
         * ``"newton"``: Levenberg-Marquardt on ``r(v) = F(v) - v``; per candidate
-          damping ``mu`` (initial 1e-3 max diag(J^T J), Madsen-Nielsen update), so
-          steps become Newton steps ``-J^{-1} r`` as it converges. Jacobians by
-          ``torch.func.vmap(jacrev)``, recomputed only for candidates that moved.
+          damping ``mu`` (initial 1e-3 max diag(J^T J); divided by 3 after an accepted
+          step, multiplied by a growing factor after a rejected one), so steps become
+          Newton steps ``-J^{-1} r`` as it converges, plus a geodesic acceleration
+          (Transtrum & Sethna 2012) that follows the curved, flat valleys of S around
+          the class memories. Jacobians by ``torch.func.vmap``, recomputed only for
+          candidates that moved and whose linear model was poor.
         * ``"adam"``: gradient descent on ``sum_i S(v_i)`` with Adam at learning rate
           ``lr``, multiplied by ``lr_decay`` each iteration, for ``max_iter``
           iterations (the paper's procedure; FixedPointFinder's too).
@@ -732,9 +757,11 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         off to ``|h_i| > 1``, where saturated update gates (``z = 1``) make
         ``h' = h``: fixed points no trajectory can visit (chapter 3 shows them).
         Stationarity then uses the projected gradient.
-    patience : int or None, default 20 (method "newton" only)
-        Stop searching from a candidate whose S has not halved in ``patience``
-        iterations; it is reported as "moving" (None: always run ``max_iter``). On a
+    patience : int or None, default 10 (method "newton" only)
+        Stop searching from a candidate when, in ``patience`` iterations, neither its S
+        nor its ``||grad S||`` has halved; it is reported as "moving" (None: always run
+        ``max_iter``). (The gradient test lets searches that settle on a slow point,
+        where S stops falling, finish.) On a
         flat slow manifold S can creep down by a few percent per iteration for
         thousands of iterations; this keeps those from using the whole budget.
     progress : bool, show a progress bar
@@ -973,3 +1000,69 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
         ends.append(s1)
         rows.append(d)
     return np.array(ends, dtype=int), np.array(rows).reshape(len(rows), n_classes)
+
+
+#: The per-network speed measures of :func:`speed_measures` (chapter 4).
+MEASURES = ("adam", "newton", "drift", "lam_adam", "lam_newton")
+
+
+def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_lr: float = 1e-2,
+                   newton_iters: int = 200, drift_steps: int = 100, components: str | None = None,
+                   n_trials: int = 1000, seed: int = 0) -> dict:
+    """Several ways to measure "how slow" a network's class memories are, one value per class (chapter 4).
+
+    All start from the paper's starting points (:func:`class_mean_states`: the mean state
+    before the trigger over correctly reported trials of each class) with the constant
+    input ``task.mean_input()``:
+
+    * ``"adam"``: ``log10 S`` after ``adam_iters`` Adam steps at learning rate ``adam_lr``
+      (the paper's fixed-budget measure);
+    * ``"newton"``: ``log10 S`` after continuing from those points with the second-order
+      search (:func:`find_slow_points`, ``max_iter=newton_iters``): the converged speed.
+      Fixed points (``S < 1e-10``) are reported as ``-10``: below the tolerance, S only
+      measures round-off;
+    * ``"drift"``: ``log10 S`` at the state reached after ``drift_steps`` noiseless steps
+      of the mean input from the class mean (no search at all);
+    * ``"lam_adam"``, ``"lam_newton"``: ``log |lambda|_max`` of the Jacobian at the Adam and
+      at the Newton points; the slowest time constant is ``tau = -1 / log|lambda|_max``.
+
+    Parameters
+    ----------
+    components : what enters S (see :func:`speed`); default ``"h_tanh_c"`` for LSTMs (as in
+        the paper's code) and ``"full"`` otherwise
+
+    Returns
+    -------
+    dict with ``"labels"`` (list of K digits the network knows, see :func:`class_mean_states`),
+    one list of K floats per name in :data:`MEASURES`, ``"own"`` (list of K bools: does the
+    read-out at the Adam point report its class) and ``"settings"`` (the arguments).
+    """
+    _need_classifier(model)
+    for name, value in (("adam_iters", adam_iters), ("newton_iters", newton_iters), ("drift_steps", drift_steps)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if components is None:
+        components = "h_tanh_c" if model.is_lstm else "full"
+    _check_choice("components", components, COMPONENTS)
+    x = task.mean_input().to(model.readout.weight.device)
+    start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
+    out = {"labels": labels.tolist(), "settings": {"adam_iters": adam_iters, "adam_lr": adam_lr,
+           "newton_iters": newton_iters, "drift_steps": drift_steps, "components": components,
+           "n_trials": n_trials, "seed": seed}}
+    if len(labels) == 0:
+        return {**out, **{m: [] for m in MEASURES}, "own": []}
+    adam = find_slow_points(model, start, x, method="adam", max_iter=adam_iters, lr=adam_lr, labels=labels,
+                            components=components)
+    newton = find_slow_points(model, adam.state, x, max_iter=newton_iters, labels=labels, components=components)
+    V = states_along(model, x.expand(len(labels), drift_steps, -1), start)
+    drift = speed(model, model.unflatten_state(V[:, -1].double()), x, components=components)
+    with torch.no_grad():
+        trigger = task.mean_input(trigger=True).to(x.device)
+        own = adam.readout(model, trigger) == labels
+
+    def log10(S):
+        return S.clamp_min(1e-10).log10().tolist()
+
+    return {**out, "adam": log10(adam.speed), "newton": log10(newton.speed), "drift": log10(drift),
+            "lam_adam": adam.max_abs_eigenvalue().log().tolist(),
+            "lam_newton": newton.max_abs_eigenvalue().log().tolist(), "own": own.tolist()}

@@ -215,7 +215,7 @@ def test_unbounded_gru_search_can_leave_the_reachable_box():
     assert float(box.h.abs().max()) <= 1.0
     assert not free.in_bounds.all() and bool(box[box.h.abs().amax(-1) < 1].in_bounds.all())
     # patience: candidates whose S stops halving are let go early, as "moving"
-    assert int(box.n_iter.max()) < 300 and box.info["patience"] == 20
+    assert int(box.n_iter.max()) < 300 and box.info["patience"] == 10
     longer = sp.find_slow_points(e.model, start, task.mean_input(), max_iter=60, patience=None)
     assert int(longer.n_iter.min()) == 60 and longer.outcome_names == ["moving"] * 10
     # bounded points, still moving, keep their class

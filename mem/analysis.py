@@ -1,0 +1,267 @@
+"""Statistics across networks: correlations with confidence intervals, partial and within-network (chapter 4).
+
+Does a slower slow point go with a longer memory? With a few dozen networks the
+answer needs error bars, and two confounds need care:
+
+* **Architecture.** GRUs and LSTMs differ both in speed and in memory. Pooling
+  them can manufacture (or hide) a correlation that holds within neither.
+  :func:`partial_correlation` removes what a covariate (for example the
+  architecture, as a category) explains from both variables before correlating.
+* **Networks versus classes.** Each network has one slow point per digit.
+  :func:`within_network` asks whether, inside one network, the digits with
+  slower points are also the ones remembered longer, which no between-network
+  difference can explain.
+
+Every function returns the coefficient, a p-value from scipy, and a bootstrap
+confidence interval (``scipy.stats.bootstrap``, pairs resampled together).
+Spearman correlations are Pearson correlations of ranks, so infinite values (a
+memory that outlasts the probe) are allowed for ``"spearman"`` and rank highest.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["METHODS", "Correlation", "correlate", "partial_correlation", "correlation_table", "within_network"]
+
+METHODS = ("spearman", "pearson")
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A correlation coefficient with its uncertainty.
+
+    r : coefficient; p : two-sided p-value (scipy; t-test with ``n - 2 - k`` degrees of
+    freedom for a partial correlation with ``k`` covariate columns); ci_low, ci_high :
+    bootstrap confidence interval (percentile, ``confidence``); n : number of pairs;
+    method : "spearman" or "pearson"; covariates : what was partialled out ("" if nothing).
+    """
+
+    r: float
+    p: float
+    ci_low: float
+    ci_high: float
+    n: int
+    method: str
+    confidence: float = 0.95
+    covariates: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        part = f", partial on {self.covariates}" if self.covariates else ""
+        return (f"{self.method} r = {self.r:+.2f} [{self.ci_low:+.2f}, {self.ci_high:+.2f}] "
+                f"({100 * self.confidence:.0f}% CI), p = {self.p:.2g}, n = {self.n}{part}")
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+
+
+def _pairs(x, y, method: str) -> tuple[np.ndarray, np.ndarray]:
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D arrays of the same length, got shapes {x.shape} and {y.shape}")
+    if np.isnan(x).any() or np.isnan(y).any():
+        raise ValueError("x and y must not contain NaN (drop those pairs first)")
+    if method == "pearson" and not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("x and y must be finite for method 'pearson' (use 'spearman', or transform)")
+    if len(x) < 4:
+        raise ValueError(f"x and y need at least 4 pairs, got {len(x)}")
+    return x, y
+
+
+def _transform(a: np.ndarray, method: str) -> np.ndarray:
+    """Ranks along the last axis for Spearman, the values themselves for Pearson."""
+    return stats.rankdata(a, axis=-1) if method == "spearman" else a
+
+
+def _residualise(a: np.ndarray, Z: np.ndarray | None) -> np.ndarray:
+    """Residuals of ``a`` (..., n) after least squares on [1, Z] (n, k), batched over leading axes."""
+    n = a.shape[-1]
+    X = np.ones((n, 1)) if Z is None else np.column_stack([np.ones(n), Z])
+    P = X @ np.linalg.pinv(X)          # (n, n) hat matrix
+    return a - a @ P.T
+
+
+def _r(x: np.ndarray, y: np.ndarray, method: str, Z: np.ndarray | None) -> np.ndarray:
+    """Vectorised (partial) correlation over the last axis."""
+    rx, ry = _residualise(_transform(x, method), Z), _residualise(_transform(y, method), Z)
+    num = (rx * ry).sum(-1)
+    den = np.sqrt((rx * rx).sum(-1) * (ry * ry).sum(-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return num / den
+
+
+def _covariates(covariates, n: int) -> tuple[np.ndarray | None, str]:
+    """Design columns (n, k) for covariates: a category array becomes k - 1 indicator columns."""
+    if covariates is None:
+        return None, ""
+    if isinstance(covariates, dict):
+        cols, names = [], []
+        for name, c in covariates.items():
+            Z, _ = _covariates(c, n)
+            cols.append(Z)
+            names.append(name)
+        return np.column_stack(cols), ", ".join(names)
+    c = np.asarray(covariates)
+    if c.shape[0] != n:
+        raise ValueError(f"covariates must have {n} rows (one per pair), got {c.shape[0]}")
+    if c.dtype.kind in "OUSb":   # categorical: indicator columns, first level dropped
+        levels = sorted(set(c.tolist()))
+        if len(levels) < 2:
+            raise ValueError(f"a categorical covariate needs at least 2 levels, got {levels}")
+        return np.column_stack([(c == lv).astype(float) for lv in levels[1:]]), "category"
+    c = c.astype(float)
+    return (c[:, None] if c.ndim == 1 else c), "covariate"
+
+
+def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_boot: int = 2000,
+                        confidence: float = 0.95, seed: int = 0) -> Correlation:
+    """Correlation of x and y after removing what ``covariates`` explain from both (chapter 4).
+
+    For ``"spearman"`` both variables are ranked first (a partial Spearman correlation:
+    the residual ranks after least squares on the covariates are correlated).
+
+    Parameters
+    ----------
+    x, y : (n,) arrays
+    covariates : None, an (n,) category array (e.g. the architecture names: indicator
+        columns are used), an (n,) or (n, k) numeric array, or a dict of several of these
+    method : "spearman" (default) or "pearson"
+    n_boot : bootstrap resamples for the confidence interval (0: no interval, NaN)
+    confidence : level of the interval
+    seed : seeds the bootstrap
+
+    Returns
+    -------
+    Correlation. The p-value is the t-test of a partial correlation with ``n - 2 - k``
+    degrees of freedom (``k`` covariate columns); without covariates it is scipy's
+    ``spearmanr``/``pearsonr`` p-value.
+    """
+    _check_method(method)
+    x, y = _pairs(x, y, method)
+    n = len(x)
+    Z, label = _covariates(covariates, n)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 0:
+        raise ValueError(f"n_boot must be a non-negative integer, got {n_boot!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    r = float(_r(x, y, method, Z))
+    k = 0 if Z is None else Z.shape[1]
+    if Z is None:
+        test = stats.spearmanr(x, y) if method == "spearman" else stats.pearsonr(x, y)
+        p = float(test.pvalue)
+    else:
+        dof = n - 2 - k
+        if dof < 1:
+            raise ValueError(f"too few pairs ({n}) for {k} covariate columns")
+        t = r * np.sqrt(dof / max(1 - r * r, 1e-300))
+        p = float(2 * stats.t.sf(abs(t), dof))
+    lo = hi = float("nan")
+    if n_boot:
+        def stat(idx, axis=-1):
+            idx = np.asarray(idx, dtype=int)
+            if Z is None:
+                return _r(x[idx], y[idx], method, None)
+            return np.array([_r(x[i], y[i], method, Z[i]) for i in np.atleast_2d(idx)]).reshape(idx.shape[:-1])
+        res = stats.bootstrap((np.arange(n),), stat, n_resamples=n_boot, confidence_level=confidence,
+                              method="percentile", vectorized=True, random_state=np.random.default_rng(seed))
+        lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    return Correlation(r, p, lo, hi, n, method, confidence, label if Z is not None else "")
+
+
+def correlate(x, y, method: str = "spearman", **kwargs) -> Correlation:
+    """Correlation of x and y with a p-value (scipy) and a bootstrap CI (chapter 4).
+
+    ``correlate(x, y)`` is :func:`partial_correlation` without covariates; keyword
+    arguments (``n_boot``, ``confidence``, ``seed``) go there.
+    """
+    return partial_correlation(x, y, None, method, **kwargs)
+
+
+def correlation_table(df, measures, target: str, group: str = "arch", methods=METHODS, **kwargs):
+    """Every measure against ``target``: pooled, within each level of ``group``, and partial on it (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (e.g. :func:`mem.zoo.table`)
+    measures : list of column names
+    target : column name (e.g. ``"log_lifetime"``)
+    group : categorical column (default ``"arch"``)
+    methods : subset of :data:`METHODS`
+    Other keyword arguments go to :func:`partial_correlation`.
+
+    Returns
+    -------
+    pandas DataFrame with columns measure, subset ("all", each level, "all | group"),
+    method, r, ci_low, ci_high, p, n.
+    """
+    import pandas as pd
+
+    for col in [*measures, target, group]:
+        if col not in df.columns:
+            raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
+    for m in methods:
+        _check_method(m)
+    rows = []
+    levels = sorted(df[group].unique())
+    for m in measures:
+        for method in methods:
+            subsets = [("all", df, None)] + [(str(lv), df[df[group] == lv], None) for lv in levels] \
+                + [(f"all | {group}", df, df[group].to_numpy())]
+            for name, d, cov in subsets:
+                c = partial_correlation(d[m].to_numpy(), d[target].to_numpy(), cov, method, **kwargs)
+                rows.append({"measure": m, "subset": name, "method": method, "r": c.r, "ci_low": c.ci_low,
+                             "ci_high": c.ci_high, "p": c.p, "n": c.n})
+    return pd.DataFrame(rows)
+
+
+def within_network(df, x: str, y: str, network: str = "network", method: str = "spearman", *,
+                   min_classes: int = 5):
+    """Correlation across the classes of each network, and whether it holds across networks (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per (network, class), e.g. :func:`mem.zoo.class_table`
+    x, y : column names (e.g. a per-class speed measure and the per-class accuracy at a delay)
+    network : column naming the network
+    method : "spearman" (default) or "pearson"
+    min_classes : networks with fewer usable classes are skipped
+
+    Returns
+    -------
+    (per_network, summary): a DataFrame with one row per network (network, r, n), and a
+    dict with ``mean_r``, ``median_r``, ``n_networks``, ``n_negative``, the Wilcoxon
+    signed-rank test of the per-network r against 0 (``wilcoxon_p``), and the pooled
+    correlation after removing each network's mean (``pooled``: a Correlation, partial on
+    the network as a category).
+    """
+    import pandas as pd
+
+    _check_method(method)
+    for col in (x, y, network):
+        if col not in df.columns:
+            raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
+    d = df[[network, x, y]].replace([np.inf, -np.inf], np.nan) if method == "pearson" else df[[network, x, y]]
+    d = d.dropna()
+    rows = []
+    for name, g in d.groupby(network, sort=True):
+        if len(g) < min_classes or g[x].nunique() < 2 or g[y].nunique() < 2:
+            continue
+        t = stats.spearmanr(g[x], g[y]) if method == "spearman" else stats.pearsonr(g[x], g[y])
+        rows.append({network: name, "r": float(t.statistic), "n": len(g)})
+    per = pd.DataFrame(rows, columns=[network, "r", "n"])
+    kept = d[d[network].isin(per[network])]
+    r = per["r"].to_numpy()
+    summary = {"mean_r": float(np.mean(r)) if len(r) else float("nan"),
+               "median_r": float(np.median(r)) if len(r) else float("nan"),
+               "n_networks": len(r), "n_negative": int((r < 0).sum()),
+               "wilcoxon_p": float(stats.wilcoxon(r).pvalue) if len(r) >= 6 else float("nan"),
+               "pooled": partial_correlation(kept[x].to_numpy(), kept[y].to_numpy(), kept[network].to_numpy(),
+                                             method, n_boot=0) if len(per) >= 2 else None}
+    return per, summary

@@ -1,0 +1,114 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from mem import analysis as an
+
+
+def _data(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    return x, -0.6 * x + rng.normal(size=n)
+
+
+@pytest.mark.parametrize("method", an.METHODS)
+def test_correlate_matches_scipy_and_has_a_bootstrap_ci(method):
+    x, y = _data()
+    c = an.correlate(x, y, method)
+    ref = stats.spearmanr(x, y) if method == "spearman" else stats.pearsonr(x, y)
+    assert c.r == pytest.approx(ref.statistic, abs=1e-12) and c.p == pytest.approx(ref.pvalue, rel=1e-9)
+    assert c.ci_low < c.r < c.ci_high < 0 and c.n == 40 and c.method == method
+    assert an.correlate(x, y, method) == c                       # seeded bootstrap: reproducible
+    wide = an.correlate(x, y, method, confidence=0.99)
+    assert wide.ci_low < c.ci_low and wide.ci_high > c.ci_high
+    assert math.isnan(an.correlate(x, y, method, n_boot=0).ci_low)
+    assert "CI" in str(c)
+
+
+def test_spearman_allows_infinite_values_and_ranks_them_highest():
+    x = np.arange(10.0)
+    y = x.copy()
+    y[-1] = np.inf                      # a memory that outlasts the probe
+    assert an.correlate(x, y).r == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="finite"):
+        an.correlate(x, y, "pearson")
+
+
+def test_partial_correlation_removes_a_group_offset():
+    rng = np.random.default_rng(1)
+    group = np.repeat(["gru", "lstm"], 30)
+    offset = (group == "lstm") * 5.0
+    x, y = offset + rng.normal(size=60), offset + rng.normal(size=60)   # related only through the group
+    assert an.correlate(x, y).r > 0.6
+    c = an.partial_correlation(x, y, group)
+    assert abs(c.r) < 0.3 and c.p > 0.05 and c.covariates == "category"
+    # a real within-group relation survives
+    y2 = offset - x + 0.3 * rng.normal(size=60)
+    c2 = an.partial_correlation(x, y2, group)
+    assert c2.r < -0.8 and c2.p < 1e-6 and c2.ci_high < -0.6
+
+
+def test_partial_pearson_matches_the_textbook_formula():
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=50)
+    x, y = z + rng.normal(size=50), z - 0.5 * rng.normal(size=50)
+    r = np.corrcoef([x, y, z])
+    want = (r[0, 1] - r[0, 2] * r[1, 2]) / math.sqrt((1 - r[0, 2] ** 2) * (1 - r[1, 2] ** 2))
+    c = an.partial_correlation(x, y, z, "pearson", n_boot=0)
+    assert c.r == pytest.approx(want, abs=1e-12)
+    t = want * math.sqrt(47 / (1 - want ** 2))
+    assert c.p == pytest.approx(2 * stats.t.sf(abs(t), 47), rel=1e-9)
+    both = an.partial_correlation(x, y, {"z": z, "arch": np.repeat(["a", "b"], 25)}, "pearson", n_boot=0)
+    assert both.covariates == "z, arch"
+
+
+def test_bad_arguments_raise_value_errors():
+    x, y = _data(10)
+    with pytest.raises(ValueError, match="method must be one of"):
+        an.correlate(x, y, "kendall")
+    with pytest.raises(ValueError, match="same length"):
+        an.correlate(x, y[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        an.correlate(np.r_[x[:-1], np.nan], y)
+    with pytest.raises(ValueError, match="at least 4"):
+        an.correlate(x[:3], y[:3])
+    with pytest.raises(ValueError, match="covariates must have 10 rows"):
+        an.partial_correlation(x, y, np.zeros(9))
+    with pytest.raises(ValueError, match="at least 2 levels"):
+        an.partial_correlation(x, y, np.array(["gru"] * 10))
+    with pytest.raises(ValueError, match="n_boot"):
+        an.correlate(x, y, n_boot=-1)
+    with pytest.raises(ValueError, match="confidence"):
+        an.correlate(x, y, confidence=1.5)
+    with pytest.raises(ValueError, match="'speed' must be a column"):
+        an.correlation_table(pd.DataFrame({"a": x, "arch": ["g"] * 10}), ["speed"], "a")
+
+
+def test_correlation_table_lists_every_measure_and_subset():
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"arch": np.repeat(["gru", "lstm"], 12), "m1": rng.normal(size=24), "m2": rng.normal(size=24)})
+    df["life"] = -df["m1"] + 0.5 * rng.normal(size=24)
+    t = an.correlation_table(df, ["m1", "m2"], "life", n_boot=200)
+    assert len(t) == 2 * 2 * 4 and set(t["subset"]) == {"all", "gru", "lstm", "all | arch"}
+    row = t[(t.measure == "m1") & (t.subset == "gru") & (t.method == "spearman")].iloc[0]
+    assert row.r == pytest.approx(stats.spearmanr(df.m1[:12], df.life[:12]).statistic) and row.n == 12
+    assert t[(t.measure == "m1") & (t.method == "spearman")]["r"].max() < -0.5
+
+
+def test_within_network_separates_within_from_between():
+    rng = np.random.default_rng(4)
+    rows = []
+    for k in range(12):               # between networks: speed and accuracy both rise with k ...
+        speed = k + rng.normal(size=10)
+        acc = 2 * k - (speed - k) + 0.3 * rng.normal(size=10)   # ... within a network: slower -> better
+        rows += [{"network": f"n{k}", "speed": s, "acc": a} for s, a in zip(speed, acc)]
+    df = pd.DataFrame(rows)
+    assert an.correlate(df.speed, df.acc, n_boot=0).r > 0.5          # pooled naively: the wrong sign
+    per, summary = an.within_network(df, "speed", "acc")
+    assert len(per) == 12 and summary["n_negative"] == 12 and summary["mean_r"] < -0.7
+    assert summary["wilcoxon_p"] < 0.01 and summary["pooled"].r < -0.7
+    with pytest.raises(ValueError, match="method"):
+        an.within_network(df, "speed", "acc", method="tau")

@@ -8,14 +8,15 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.protocols` -- training curricula NaCu, DeCu, VoCu, accuracy-triggered [2]
 * :mod:`mem.train` -- the training loop [2]
 * :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
-* :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2]
-* :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3]
+* :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2, 4]
+* :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
+* :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.plots` -- the book's figures [1, 2]
 """
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "plots"]
+__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "plots"]
 
 
 def __getattr__(name):

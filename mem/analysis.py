@@ -53,8 +53,9 @@ class Correlation:
 
     def __str__(self) -> str:
         part = f", partial on {self.covariates}" if self.covariates else ""
-        return (f"{self.method} r = {self.r:+.2f} [{self.ci_low:+.2f}, {self.ci_high:+.2f}] "
-                f"({100 * self.confidence:.0f}% CI), p = {self.p:.2g}, n = {self.n}{part}")
+        ci = "" if np.isnan(self.ci_low) else \
+            f" [{self.ci_low:+.2f}, {self.ci_high:+.2f}] ({100 * self.confidence:.0f}% CI)"
+        return f"{self.method} r = {self.r:+.2f}{ci}, p = {self.p:.2g}, n = {self.n}{part}"
 
 
 def _check_method(method: str) -> None:
@@ -184,7 +185,7 @@ def correlate(x, y, method: str = "spearman", **kwargs) -> Correlation:
     return partial_correlation(x, y, None, method, **kwargs)
 
 
-def correlation_table(df, measures, target: str, group: str = "arch", methods=METHODS, **kwargs):
+def correlation_table(df, measures, target: str, group: str = "arch", methods=METHODS, controls=(), **kwargs):
     """Every measure against ``target``: pooled, within each level of ``group``, and partial on it (chapter 4).
 
     Parameters
@@ -194,6 +195,8 @@ def correlation_table(df, measures, target: str, group: str = "arch", methods=ME
     target : column name (e.g. ``"log_lifetime"``)
     group : categorical column (default ``"arch"``)
     methods : subset of :data:`METHODS`
+    controls : further columns partialled out in every subset (categorical if they hold
+        strings, e.g. ``df.hidden_size.astype(str)``), named after a ``|`` in ``subset``
     Other keyword arguments go to :func:`partial_correlation`.
 
     Returns
@@ -203,7 +206,8 @@ def correlation_table(df, measures, target: str, group: str = "arch", methods=ME
     """
     import pandas as pd
 
-    for col in [*measures, target, group]:
+    controls = list(controls)
+    for col in [*measures, target, group, *controls]:
         if col not in df.columns:
             raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
     for m in methods:
@@ -212,9 +216,13 @@ def correlation_table(df, measures, target: str, group: str = "arch", methods=ME
     levels = sorted(df[group].unique())
     for m in measures:
         for method in methods:
-            subsets = [("all", df, None)] + [(str(lv), df[df[group] == lv], None) for lv in levels] \
-                + [(f"all | {group}", df, df[group].to_numpy())]
-            for name, d, cov in subsets:
+            subsets = [("all", df, []), *[(str(lv), df[df[group] == lv], []) for lv in levels],
+                       ("all", df, [group])]
+            for name, d, by in subsets:
+                by = by + controls
+                cov = {c: d[c].to_numpy() for c in by} or None
+                if by:
+                    name = f"{name} | {', '.join(by)}"
                 c = partial_correlation(d[m].to_numpy(), d[target].to_numpy(), cov, method, **kwargs)
                 rows.append({"measure": m, "subset": name, "method": method, "r": c.r, "ci_low": c.ci_low,
                              "ci_high": c.ci_high, "p": c.p, "n": c.n})

@@ -1005,6 +1005,10 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
 #: The per-network speed measures of :func:`speed_measures` (chapter 4).
 MEASURES = ("adam", "newton", "drift", "lam_adam", "lam_newton")
 
+#: Short display names of :data:`MEASURES` (chapter 4's tables and figures).
+MEASURE_LABELS = {"adam": "Adam speed", "newton": "converged speed", "drift": "drift speed",
+                  "lam_adam": "log|λ|max, Adam points", "lam_newton": "log|λ|max, Newton points"}
+
 
 def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_lr: float = 1e-2,
                    newton_iters: int = 200, drift_steps: int = 100, components: str | None = None,

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import functools
 import hashlib
 import io
 import json
 import math
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -38,22 +40,36 @@ from . import data as _data
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .models import RNNClassifier
 from .protocols import DeCu, NaCu, VoCu, make_protocol
+from .slowpoints import speed_measures
 from .tasks import DelayedClassification
 from .train import History, train
 
-__all__ = ["ZOO_DIR", "ZooEntry", "ZooIntegrityError", "default_configs", "names", "manifest", "load",
-           "build", "check", "train_entry"]
+__all__ = ["ZOO_DIR", "ZooEntry", "ZooIntegrityError", "ZooBuildError", "default_configs", "names", "manifest",
+           "load", "build", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table"]
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
 MANIFEST = "manifest.json"
 
 #: Evaluation shared by every entry (stored with the metrics).
 EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_DELAYS), "seed": 1234,
-        "split": "test"}
+        "split": "test", "speed": {"adam_iters": 2000, "adam_lr": 1e-2, "newton_iters": 200, "drift_steps": 100,
+                                   "n_trials": 1000, "seed": 0}}
+
+#: Bumped whenever the metrics change; :func:`build` re-evaluates (without retraining) entries
+#: whose stored metrics are older. 2: per-class delay curves and the slow-point measures (chapter 4).
+METRICS_VERSION = 2
 
 
 class ZooIntegrityError(RuntimeError):
     """A zoo file is missing or its sha256 differs from the manifest."""
+
+
+class ZooBuildError(RuntimeError):
+    """Some entries of a build failed (the others were written); ``failures`` maps name to the error text."""
+
+    def __init__(self, failures: dict):
+        self.failures = failures
+        super().__init__(f"{len(failures)} zoo entries failed: " + "; ".join(f"{n}: {e}" for n, e in failures.items()))
 
 
 @dataclass
@@ -91,14 +107,16 @@ class ZooEntry:
 
 
 #: Why the recipe is what it is (stored in the manifest).
-RECIPE = ("64 units: a 3000-step run takes about a minute on one CPU thread. Adam lr 3e-3, grad-norm clip 1, "
-          "batch 128: reaches ~95% report accuracy at T = 20 within a few hundred steps. Curricula take the first "
-          "half of the 3000 steps, so every network spends the second half on the full task (T_max = 20, ten "
-          "digits) and all end on the same task after the same number of updates. One torch thread per run: "
-          "training is bit-identical only at a fixed thread count. Metrics use held-out (test) digits and the "
-          "same seeded probe trials for every network (see 'evaluation'). Two entries keep checkpoints every 100 steps "
-          "through the curricula (gru64-decu-s0, gru64-vocu-s0: chapter 3 tracks slow points through training) and "
-          "one has 128 units (gru128-nacu-s0: the network of the slow-point benchmark).")
+RECIPE = ("Adam lr 3e-3, grad-norm clip 1, batch 128, 3000 steps: reaches ~95% report accuracy at T = 20 within a "
+          "few hundred steps. Curricula take the first half of the 3000 steps, so every network spends the second "
+          "half on the full task (T_max = 20, ten digits) and all end on the same task after the same number of "
+          "updates. GRU and LSTM x NaCu/DeCu/VoCu x seeds 0-2 x 64 and 128 units: 36 networks, enough for "
+          "correlations across networks within each architecture (18 each; chapter 4). A 64-unit run takes about a "
+          "minute on one CPU thread, a 128-unit run about two. One torch thread per run: training is bit-identical "
+          "only at a fixed thread count. Metrics use held-out (test) digits and the same seeded probe trials for "
+          "every network (see 'evaluation'); the slow-point measures are those of mem.slowpoints.speed_measures. "
+          "Two entries keep checkpoints every 100 steps through the curricula (gru64-decu-s0, gru64-vocu-s0: "
+          "chapter 3 tracks slow points through training). Weights are stored as float32 state dicts.")
 
 
 def _name(cfg: dict) -> str:
@@ -111,30 +129,30 @@ FORMATION_CHECKPOINTS = list(range(0, 1501, 100)) + [1750, 2000, 2500, 3000]
 
 
 def default_configs() -> list[dict]:
-    """The zoo's recipe: GRU and LSTM x NaCu/DeCu/VoCu x seeds 0, 1, 64 units, 3000 steps.
+    """The zoo's recipe: GRU and LSTM x NaCu/DeCu/VoCu x seeds 0, 1, 2 x 64 and 128 units, 3000 steps (36 entries).
 
     Curricula (DeCu: T_max 6, 8, ..., 20; VoCu: 2, 3, ..., 10 digits) take the first
     half of training; the second half is the full task for every protocol, so all
     networks end on the same task with the same number of steps.
 
     ``gru64-decu-s0`` and ``gru64-vocu-s0`` also keep their weights at
-    :data:`FORMATION_CHECKPOINTS` (chapter 3 tracks slow points through training),
-    and ``gru128-nacu-s0`` is the 128-unit GRU of the slow-point benchmark
+    :data:`FORMATION_CHECKPOINTS` (chapter 3 tracks slow points through training);
+    ``gru128-nacu-s0`` is the network of the slow-point benchmark
     (``tests/benchmarks/bench_slowpoints.py``).
     """
     protocols = [NaCu(3000), DeCu(3000, T_start=6, T_end=20, T_step=2, fraction=0.5),
                  VoCu(3000, classes_start=3, fraction=0.5)]
     out = []
-    for arch in ("gru", "lstm"):
-        for proto in (p.config() for p in protocols):  # complete configs: every default written out
-            for seed in (0, 1):
-                out.append({"arch": arch, "hidden_size": 64, "protocol": proto, "seed": seed,
-                            "batch_size": 128, "lr": 3e-3, "clip": 1.0, "T_max": 20, "delta_min": 4,
-                            "data": "digits", "threads": 1})
+    for hidden in (64, 128):
+        for arch in ("gru", "lstm"):
+            for proto in (p.config() for p in protocols):  # complete configs: every default written out
+                for seed in (0, 1, 2):
+                    out.append({"arch": arch, "hidden_size": hidden, "protocol": proto, "seed": seed,
+                                "batch_size": 128, "lr": 3e-3, "clip": 1.0, "T_max": 20, "delta_min": 4,
+                                "data": "digits", "threads": 1})
     for cfg in out:
-        if cfg["arch"] == "gru" and cfg["seed"] == 0 and cfg["protocol"]["name"] in ("decu", "vocu"):
+        if (cfg["arch"], cfg["hidden_size"], cfg["seed"]) == ("gru", 64, 0) and cfg["protocol"]["name"] != "nacu":
             cfg["checkpoints"] = list(FORMATION_CHECKPOINTS)
-    out.append(dict(out[0], hidden_size=128))  # gru128-nacu-s0
     return out
 
 
@@ -151,14 +169,89 @@ def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
 
 
 def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
-    """Names of the built entries, optionally filtered, e.g. ``names(arch="gru", protocol="decu")``."""
+    """Names of the built entries, optionally filtered, e.g. ``names(arch="gru", protocol="decu", seed=[0, 1])``.
+
+    A filter value that is a list, tuple or set accepts any of its members.
+    """
     out = []
     for name, e in manifest(zoo_dir)["entries"].items():
         cfg = dict(e["config"], protocol=e["config"]["protocol"]["name"],
                    checkpoints=bool(e["config"].get("checkpoints")))
-        if all(cfg.get(k) == v for k, v in where.items()):
+        if all(cfg.get(k) in v if isinstance(v, (list, tuple, set)) else cfg.get(k) == v for k, v in where.items()):
             out.append(name)
     return sorted(out)
+
+
+def table(zoo_dir: Path | str = ZOO_DIR):
+    """One row per built entry: config, memory metrics and the slow-point measures (chapter 4).
+
+    Columns: ``name, arch, hidden_size, protocol, seed, report_accuracy, lifetime`` (``inf``
+    if the memory outlasts the longest probed delay), ``log_lifetime`` (log10), ``acc_<d>``
+    for every probed delay ``d``, ``n_classes`` (digits with a slow point), ``own`` (how many
+    of them report their digit), and for each name in :data:`mem.slowpoints.MEASURES` its
+    median over the network's digits.
+
+    Returns
+    -------
+    pandas DataFrame sorted by name.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .slowpoints import MEASURES
+
+    rows = []
+    for name, e in manifest(zoo_dir)["entries"].items():
+        m, cfg = e["metrics"], e["config"]
+        if "speed" not in m:
+            raise ValueError(f"entry {name!r} has no slow-point measures (metrics_version "
+                             f"{e.get('metrics_version', 1)}); run `python -m mem.zoo build` to update it")
+        life = math.inf if m["lifetime"] is None else float(m["lifetime"])
+        row = {"name": name, "arch": cfg["arch"], "hidden_size": cfg["hidden_size"],
+               "protocol": cfg["protocol"]["name"], "seed": cfg["seed"], "report_accuracy": m["report_accuracy"],
+               "lifetime": life, "log_lifetime": math.log10(life)}
+        curve = DelayCurve.from_dict(m["delay_curve"])
+        row.update({f"acc_{d}": float(a) for d, a in zip(curve.delays, curve.accuracy)})
+        sp = m["speed"]
+        row.update(n_classes=len(sp["labels"]), own=int(sum(sp["own"])))
+        row.update({k: float(np.median(sp[k])) if sp[k] else math.nan for k in MEASURES})
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values("name", ignore_index=True)
+
+
+def class_table(zoo_dir: Path | str = ZOO_DIR):
+    """One row per (entry, digit with a slow point): the per-digit measures and memory (chapter 4).
+
+    Columns: ``network, arch, hidden_size, protocol, seed, digit``, each name in
+    :data:`mem.slowpoints.MEASURES`, ``own``, ``acc_<d>`` (that digit's accuracy at each
+    probed delay) and ``lifetime`` (that digit's own memory lifetime, ``inf`` if it outlasts
+    the probe, NaN if the digit was not remembered to begin with).
+
+    Returns
+    -------
+    pandas DataFrame.
+    """
+    import pandas as pd
+
+    from .slowpoints import MEASURES
+
+    rows = []
+    for name, e in manifest(zoo_dir)["entries"].items():
+        m, cfg = e["metrics"], e["config"]
+        if "speed" not in m:
+            raise ValueError(f"entry {name!r} has no slow-point measures; run `python -m mem.zoo build` to update it")
+        curve = DelayCurve.from_dict(m["delay_curve"])
+        lives = curve.class_lifetimes()
+        sp = m["speed"]
+        for i, digit in enumerate(sp["labels"]):
+            row = {"network": name, "arch": cfg["arch"], "hidden_size": cfg["hidden_size"],
+                   "protocol": cfg["protocol"]["name"], "seed": cfg["seed"], "digit": digit}
+            row.update({k: sp[k][i] for k in MEASURES})
+            row["own"] = bool(sp["own"][i])
+            row.update({f"acc_{d}": float(a) for d, a in zip(curve.delays, curve.class_accuracy[:, digit - 1])})
+            row["lifetime"] = float(lives[digit - 1])
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _sha256(b: bytes) -> str:
@@ -203,96 +296,183 @@ def _task(cfg: dict) -> DelayedClassification:
     return DelayedClassification(_data.load_digits(), T_max=cfg["T_max"], delta_min=cfg["delta_min"])
 
 
+def _pinned_threads(fn):
+    """Run ``fn(cfg, ...)`` at the config's recorded torch thread count (results depend on it)."""
+    @functools.wraps(fn)  # keeps the name, so process pools can pickle the function
+    def run(cfg, *args, **kwargs):
+        before = torch.get_num_threads()
+        torch.set_num_threads(cfg["threads"])
+        try:
+            return fn(cfg, *args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+    return run
+
+
+def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist: History) -> dict:
+    """Everything :data:`EVAL` measures on a trained network (chapters 2 and 4)."""
+    curve = accuracy_vs_delay(model, task, EVAL["delays"], EVAL["n_trials_delay"], EVAL["seed"], split=EVAL["split"])
+    life = memory_lifetime(curve)
+    return {
+        "report_accuracy": report_accuracy(model, task, EVAL["n_trials_report"], EVAL["seed"],
+                                           T_max=cfg["T_max"], split=EVAL["split"]),
+        "delay_curve": curve.to_dict(),
+        "lifetime": None if math.isinf(life) else life,  # null: outlasts the longest probed delay
+        "final_train_accuracy": float(hist.accuracy[-100:].mean()),
+        "speed": speed_measures(model, task, **EVAL["speed"]),
+    }
+
+
+def _entry(cfg: dict, raw: bytes, metrics: dict, seconds: float) -> dict:
+    return {"sha256": _sha256(raw), "bytes": len(raw), "config": cfg, "seed": cfg["seed"], "threads": cfg["threads"],
+            "torch_version": torch.__version__, "metrics": metrics, "metrics_version": METRICS_VERSION,
+            "evaluation": EVAL, "train_seconds": round(seconds, 1)}
+
+
+@_pinned_threads
 def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
-    """Train one entry from its config at its recorded thread count.
+    """Train one entry from its config at its recorded thread count, and measure it.
 
     Returns
     -------
     (file bytes, manifest entry without ``file``).
     """
-    threads_before = torch.get_num_threads()
-    torch.set_num_threads(cfg["threads"])
-    try:
-        task = _task(cfg)
-        model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
-        proto = make_protocol(cfg["protocol"])
-        hist = train(model, task, proto, batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
-                     seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress,
-                     desc=_name(cfg))
-        curve = accuracy_vs_delay(model, task, EVAL["delays"], EVAL["n_trials_delay"], EVAL["seed"],
-                                  split=EVAL["split"])
-        life = memory_lifetime(curve)
-        metrics = {
-            "report_accuracy": report_accuracy(model, task, EVAL["n_trials_report"], EVAL["seed"],
-                                               T_max=cfg["T_max"], split=EVAL["split"]),
-            "delay_curve": curve.to_dict(),
-            "lifetime": None if math.isinf(life) else life,  # null: outlasts the longest probed delay
-            "final_train_accuracy": float(hist.accuracy[-100:].mean()),
-        }
-        buf = io.BytesIO()
-        payload = {"config": cfg, "input_size": task.input_size,
-                   "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-                   "history": hist.to_dict()}
-        if cfg.get("checkpoints"):
-            payload["checkpoints"] = hist.checkpoints
-        torch.save(payload, buf)
-        raw = buf.getvalue()
-    finally:
-        torch.set_num_threads(threads_before)
-    entry = {"sha256": _sha256(raw), "bytes": len(raw), "config": cfg, "seed": cfg["seed"],
-             "threads": cfg["threads"], "torch_version": torch.__version__, "metrics": metrics,
-             "evaluation": EVAL, "train_seconds": round(hist.seconds, 1)}
-    return raw, entry
+    task = _task(cfg)
+    model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
+    proto = make_protocol(cfg["protocol"])
+    hist = train(model, task, proto, batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
+                 seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress, desc=_name(cfg))
+    metrics = _metrics(model.eval(), task, cfg, hist)
+    buf = io.BytesIO()
+    # A fresh copy of the config: pickle's memo is by object identity, so strings shared with the
+    # caller (or not, in a worker process) would otherwise change the file's bytes, not its content.
+    payload = {"config": json.loads(json.dumps(cfg)), "input_size": task.input_size,
+               "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+               "history": hist.to_dict()}
+    if cfg.get("checkpoints"):
+        payload["checkpoints"] = hist.checkpoints
+    torch.save(payload, buf)
+    raw = buf.getvalue()
+    return raw, _entry(cfg, raw, metrics, hist.seconds)
+
+
+@_pinned_threads
+def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, dict]:
+    """Re-measure a trained entry from its file bytes (no training), e.g. after :data:`METRICS_VERSION` changed.
+
+    Returns
+    -------
+    (the same bytes, manifest entry without ``file``).
+    """
+    payload = torch.load(io.BytesIO(raw), weights_only=True)
+    task = _task(cfg)
+    model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
+    model.load_state_dict(payload["state_dict"])
+    return raw, _entry(cfg, raw, _metrics(model.eval(), task, cfg, History.from_dict(payload["history"])), seconds)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a crash) never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _write_manifest(zoo_dir: Path, man: dict) -> None:
     man["entries"] = dict(sorted(man["entries"].items()))
-    (zoo_dir / MANIFEST).write_text(json.dumps(man, indent=1) + "\n")
+    _atomic_write(zoo_dir / MANIFEST, (json.dumps(man, indent=1) + "\n").encode())
+
+
+def _status(name: str, cfg: dict, man: dict, zoo_dir: Path) -> tuple[str, bytes | None]:
+    """("done" | "evaluate" | "train", file bytes if the stored file is valid for this config)."""
+    e = man["entries"].get(name)
+    path = zoo_dir / f"{name}.pt"
+    if e is None or e.get("config") != cfg or not path.exists():
+        return "train", None
+    raw = path.read_bytes()
+    if _sha256(raw) != e.get("sha256"):
+        return "train", None
+    return ("done" if e.get("metrics_version") == METRICS_VERSION else "evaluate"), raw
 
 
 def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
-          executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None) -> dict:
-    """Train entries (default: all of :func:`default_configs`) and write files + manifest.
+          executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None,
+          force: bool = False) -> dict:
+    """Train and measure entries (default: all of :func:`default_configs`); write files + manifest (chapters 2, 4).
+
+    Resumable: an entry whose file matches the manifest's config and sha256 is skipped
+    (re-measured without retraining if its metrics predate :data:`METRICS_VERSION`).
+    Every file and the manifest are written atomically as each entry finishes, so an
+    interrupted build keeps what it finished; an entry that raises does not stop the
+    others and is reported at the end.
 
     Parameters
     ----------
     which : list of names, optional
     zoo_dir : folder to write to (default: the package's ``zoo_data``)
-    executor : any ``concurrent.futures.Executor``; default a local process pool
-        of ``workers`` processes (each pins its own torch thread count)
+    executor : any ``concurrent.futures.Executor`` (a process pool, ``dask.distributed``'s
+        ``client.get_executor()``, a submitit executor, ...); default a local process pool
+        of ``workers`` processes. Each task pins its own torch thread count (the config's
+        ``threads``), so results do not depend on the executor.
     configs : list of config dicts, optional; a recipe other than :func:`default_configs`
+    force : retrain even entries that are already built
 
     Returns
     -------
     The updated manifest.
+
+    Raises
+    ------
+    ZooBuildError after the build if any entry failed (the others are written).
     """
     configs = _configs_by_name() if configs is None else {_name(c): c for c in configs}
     which = sorted(configs) if not which else list(which)
     unknown = [n for n in which if n not in configs]
     if unknown:
         raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
     zoo_dir = Path(zoo_dir)
     zoo_dir.mkdir(parents=True, exist_ok=True)
     man = manifest(zoo_dir)
-    man.update({"format": 1, "description": "Networks trained by mem.zoo.build; see mem/zoo.py and chapter 2.",
+    man.update({"format": 1, "description": "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",
                 "rebuild": "python -m mem.zoo build [names]", "recipe": RECIPE})
-    own = executor is None
+    jobs = {}
+    for n in which:
+        state, raw = _status(n, configs[n], man, zoo_dir)
+        if force or state == "train":
+            jobs[n] = (train_entry, (configs[n],))
+        elif state == "evaluate":
+            jobs[n] = (evaluate_entry, (configs[n], raw, man["entries"][n].get("train_seconds", 0.0)))
+    skipped = [n for n in which if n not in jobs]
+    if skipped:
+        print(f"{len(skipped)} entries already built, skipped", flush=True)
+    failures = {}
+    own = executor is None and jobs
     if own:
-        executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                          mp_context=multiprocessing.get_context("spawn"))
     try:
-        futures = {executor.submit(train_entry, configs[n]): n for n in which}
+        futures = {executor.submit(fn, *args): n for n, (fn, args) in jobs.items()}
         for fut in cf.as_completed(futures):
             n = futures[fut]
-            raw, entry = fut.result()
-            (zoo_dir / f"{n}.pt").write_bytes(raw)
+            try:
+                raw, entry = fut.result()
+            except Exception as err:  # one entry's crash must not lose the others
+                failures[n] = f"{type(err).__name__}: {err}"
+                print(f"{n}: FAILED ({failures[n]})", flush=True)
+                continue
+            _atomic_write(zoo_dir / f"{n}.pt", raw)
             man["entries"][n] = {"file": f"{n}.pt", **entry}
             _write_manifest(zoo_dir, man)
             m = entry["metrics"]
             print(f"{n}: report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, "
-                  f"{entry['train_seconds']} s", flush=True)
+                  f"{entry['train_seconds']} s training", flush=True)
     finally:
         if own:
             executor.shutdown()
+    if failures:
+        raise ZooBuildError(failures)
     return man
 
 
@@ -321,6 +501,7 @@ def _main(argv=None) -> int:
     b.add_argument("names", nargs="*")
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--out", default=str(ZOO_DIR))
+    b.add_argument("--force", action="store_true", help="retrain entries that are already built")
     c = sub.add_parser("check", help="retrain one entry in a temp folder and compare")
     c.add_argument("name")
     sub.add_parser("list", help="list entries with their metrics")
@@ -330,8 +511,13 @@ def _main(argv=None) -> int:
     build, check, manifest, names, load = z.build, z.check, z.manifest, z.names, z.load
     if a.cmd == "build":
         t0 = time.time()
-        build(a.names, a.out, workers=a.workers)
-        print(f"built in {time.time() - t0:.0f} s")
+        try:
+            build(a.names, a.out, workers=a.workers, force=a.force)
+        except z.ZooBuildError as err:
+            print(err, file=sys.stderr)
+            return 1
+        finally:
+            print(f"build took {time.time() - t0:.0f} s")
     elif a.cmd == "check":
         r = check(a.name)
         print(json.dumps({k: r[k] for k in ("bit_identical", "max_abs_weight_diff")}))

@@ -13,9 +13,39 @@ def _refuse(*args, **kwargs):
     raise NetworkAccessError(f"network access attempted during a test: {args!r}")
 
 
+LOOPBACK = {None, "", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
+
+
+def _loopback_only(original, host_of):
+    """Wrap a socket function so that it works for this machine's own addresses and refuses any other."""
+    def guarded(*args, **kwargs):
+        if host_of(*args, **kwargs) not in LOOPBACK:
+            _refuse(*args, **kwargs)
+        return original(*args, **kwargs)
+    return guarded
+
+
+def _address_host(address):
+    return address[0] if isinstance(address, tuple) else address
+
+
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Refuse outgoing connections and DNS look-ups for the duration of each test."""
+def no_network(request, monkeypatch):
+    """Refuse outgoing connections and DNS look-ups for the duration of each test.
+
+    A test marked ``@pytest.mark.loopback`` (a local dask cluster) may use this
+    machine's own addresses, and nothing else.
+    """
+    if request.node.get_closest_marker("loopback"):
+        # a UDP connect sends nothing (dask uses one to 8.8.8.8 to learn its own address); TCP must stay local
+        monkeypatch.setattr(socket.socket, "connect", _loopback_only(
+            socket.socket.connect, lambda s, a: None if s.type == socket.SOCK_DGRAM else _address_host(a)))
+        monkeypatch.setattr(socket.socket, "connect_ex",
+                            _loopback_only(socket.socket.connect_ex, lambda s, a: _address_host(a)))
+        monkeypatch.setattr(socket, "create_connection", _loopback_only(socket.create_connection,
+                                                                         lambda a, *r, **k: _address_host(a)))
+        monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo, lambda h, *r, **k: h))
+        return
     monkeypatch.setattr(socket.socket, "connect", _refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
     monkeypatch.setattr(socket, "create_connection", _refuse)

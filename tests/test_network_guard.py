@@ -19,3 +19,12 @@ def test_mem_runs_without_network(task, gen):
     model(task.sample(2, gen).x)
     name = mem.zoo.names()[0]
     mem.zoo.load(name)
+
+
+@pytest.mark.loopback
+def test_loopback_tests_still_cannot_leave_the_machine():
+    with pytest.raises(NetworkAccessError):
+        socket.getaddrinfo("example.org", 80)
+    with pytest.raises(NetworkAccessError):
+        socket.create_connection(("93.184.216.34", 80), timeout=0.1)
+    assert socket.getaddrinfo("127.0.0.1", 80)

@@ -119,3 +119,30 @@ def test_chapter3_plots_validate_and_draw():
     assert plots.class_color(3) != plots.class_color(4)
     with pytest.raises(ValueError, match="label must be a class"):
         plots.class_color(99)
+
+
+def test_chapter4_plots_validate_and_draw():
+    import pandas as pd
+
+    from mem import analysis as an
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"arch": np.repeat(["gru", "lstm"], 12), "protocol": np.tile(["nacu", "decu", "vocu"], 8),
+                       "hidden_size": np.tile([64, 128], 12), "m": rng.normal(size=24)})
+    df["y"] = -df["m"] + 0.3 * rng.normal(size=24)
+    df.loc[0, "y"] = np.inf                       # outlasts the probe: drawn at the top, left out of the fit
+    ax = plots.plot_measure(df, "m", "y")
+    assert len(ax.collections) == 2               # one confidence band per architecture
+    labels = ax.get_legend_handles_labels()[1]
+    assert "GRU (n = 12)" in labels and "VoCu" in labels
+    with pytest.raises(ValueError, match="'speed' must be a column"):
+        plots.plot_measure(df, "speed")
+    with pytest.raises(ValueError, match="confidence"):
+        plots.plot_measure(df, "m", "y", confidence=2)
+    t = an.correlation_table(df.replace(np.inf, 10.0), ["m"], "y", n_boot=50)
+    ax = plots.plot_correlations(t)
+    assert len(ax.get_yticks()) == 1 and ax.get_legend_handles_labels()[1] == ["all", "gru", "lstm", "all | arch"]
+    with pytest.raises(ValueError, match="method must be one of"):
+        plots.plot_correlations(t, method="kendall")
+    ax = plots.plot_within({"m": pd.DataFrame({"r": [-0.5, 0.1, -0.2]})})
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["m"]
+    plt.close("all")

@@ -11,12 +11,13 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2, 4]
 * :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
+* :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
 * :mod:`mem.plots` -- the book's figures [1, 2]
 """
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "plots"]
+__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize", "plots"]
 
 
 def __getattr__(name):

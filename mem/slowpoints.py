@@ -72,6 +72,22 @@ OUTCOMES = ("fixed", "slow", "moving")  #: per-candidate outcomes, in the order 
 # ---------------------------------------------------------------------------------------------
 # The map F on flattened states, for RNNClassifier and bare torch modules and cells
 # ---------------------------------------------------------------------------------------------
+def residual_of(f: torch.Tensor, v: torch.Tensor, lstm_hidden: int | None = None,
+                components: str = "full") -> torch.Tensor:
+    """The residual whose squared norm is the speed: ``F(v) - v`` in the chosen components (chapters 3, 5).
+
+    ``f`` and ``v`` are flattened states (..., n). For an LSTM pass ``lstm_hidden = H``
+    (the state is ``[h, c]``); ``components`` then picks ``[h, c]`` ("full"), ``h``
+    ("h") or ``[h, tanh c]`` ("h_tanh_c"). Differentiable in ``f`` and ``v``.
+    """
+    if lstm_hidden is None or components == "full":
+        return f - v
+    H = lstm_hidden
+    if components == "h":
+        return f[..., :H] - v[..., :H]
+    return torch.cat([f[..., :H] - v[..., :H], torch.tanh(f[..., H:]) - torch.tanh(v[..., H:])], -1)
+
+
 @dataclass(frozen=True)
 class Dynamics:
     """The state map ``v -> F(v, x)`` of a one-layer recurrent module, on detached weights (chapter 3).
@@ -118,13 +134,7 @@ class Dynamics:
 
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v)`` with ``S = ||r||^2``: ``F(v) - v``, or its ``h`` / ``[h, tanh c]`` version for LSTMs."""
-        f = self.step(v, x)
-        if not self.is_lstm or components == "full":
-            return f - v
-        H = self.hidden_size
-        if components == "h":
-            return f[..., :H] - v[..., :H]
-        return torch.cat([f[..., :H] - v[..., :H], torch.tanh(f[..., H:]) - torch.tanh(v[..., H:])], -1)
+        return residual_of(self.step(v, x), v, self.hidden_size if self.is_lstm else None, components)
 
     def bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(lower, upper), each (state_size,): the box the network's states can reach.

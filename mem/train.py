@@ -44,6 +44,9 @@ class History:
         The protocol's task parameters at each step.
     checkpoints : dict[int, dict]
         ``{step: state_dict}`` of the model after ``step`` updates (0 = initial weights).
+    penalty : ndarray (n_iters,) float32 or None
+        The regulariser's value added to the loss at each step (``train(penalty=...)``;
+        chapter 5); ``loss`` is the task loss alone.
     seconds : float
         Wall time of the loop (not stored in the zoo: it varies from run to run).
     """
@@ -54,6 +57,7 @@ class History:
     n_classes: np.ndarray
     checkpoints: dict = field(default_factory=dict)
     seconds: float = float("nan")
+    penalty: np.ndarray | None = None
 
     @property
     def steps(self) -> np.ndarray:
@@ -79,7 +83,8 @@ class History:
 
 def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Protocol, *,
           batch_size: int = 128, lr: float = 3e-3, clip: float = 1.0, seed: int = 0,
-          checkpoints=(), device=None, progress: bool = True, desc: str | None = None) -> History:
+          checkpoints=(), device=None, progress: bool = True, desc: str | None = None,
+          penalty=None) -> History:
     """Train ``model`` on ``task`` for ``protocol.n_iters`` steps, in place (chapter 2).
 
     Parameters
@@ -98,6 +103,9 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
         Steps ``0..n_iters`` after which to keep a copy of the weights.
     device : torch device, optional; default: the model's device
     progress : bool, show a tqdm progress bar
+    penalty : callable ``penalty(model, step) -> scalar tensor``, optional
+        Added to the task loss at every step, e.g. :class:`mem.regularize.SpeedPenalty`
+        (chapter 5). It must be differentiable with respect to the model's parameters.
 
     Returns
     -------
@@ -120,6 +128,8 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
         raise ValueError(f"lr must be > 0, got {lr!r}")
     if clip is not None and float(clip) < 0:
         raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
+    if penalty is not None and not callable(penalty):
+        raise ValueError(f"penalty must be a callable penalty(model, step) -> tensor, got {type(penalty).__name__}")
     n = protocol.n_iters
     checkpoints = sorted({int(c) for c in checkpoints})
     if checkpoints and (checkpoints[0] < 0 or checkpoints[-1] > n):
@@ -132,6 +142,7 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     losses = torch.empty(n)
     accs = torch.empty(n)
+    pens = torch.zeros(n) if penalty is not None else None
     T_max = np.empty(n, dtype=np.int64)
     n_classes = np.empty(n, dtype=np.int64)
     saved = {}
@@ -150,14 +161,19 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
             batch = batch.to(device)
         logits = model(batch.x).logits
         loss = _tasks.loss(logits, batch)
+        total = loss
+        if penalty is not None:
+            pen = penalty(model, step)
+            total = loss + pen
+            pens[step] = pen.detach()
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         if clip:
             gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         else:
             gnorm = loss.detach()
-        if not (torch.isfinite(loss) and torch.isfinite(gnorm)):
-            raise TrainingDiverged(f"training diverged at step {step}: loss={loss.item()}, "
+        if not (torch.isfinite(total) and torch.isfinite(gnorm)):
+            raise TrainingDiverged(f"training diverged at step {step}: loss={total.item()}, "
                                    f"grad norm={float(gnorm.detach())}; try a smaller lr or a clip")
         opt.step()
         with torch.no_grad():
@@ -172,4 +188,5 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     bar.close()
     model.eval()
     return History(loss=losses.numpy(), accuracy=accs.numpy(), T_max=T_max, n_classes=n_classes,
-                   checkpoints=saved, seconds=time.perf_counter() - t0)
+                   checkpoints=saved, seconds=time.perf_counter() - t0,
+                   penalty=None if pens is None else pens.numpy())

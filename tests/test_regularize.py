@@ -1,0 +1,76 @@
+import pytest
+import torch
+
+import mem
+from mem import regularize as rg
+from mem import slowpoints as sp
+from mem.models import RNNClassifier
+
+
+@pytest.mark.parametrize("arch", ["gru", "lstm", "rnn_tanh"])
+def test_speed_penalty_is_the_sum_of_speeds_and_differentiable(arch, task):
+    m = RNNClassifier(arch, task.input_size, 8, seed=0)
+    v = torch.randn(5, m.state_size).clamp(-0.9, 0.9)
+    x = task.mean_input()
+    for comp in ("full", "h", "h_tanh_c"):
+        pen = rg.speed_penalty(m, v, x, components=comp)
+        want = sp.speed(m, m.unflatten_state(v.double()), x, components=comp).sum()
+        assert float(pen) == pytest.approx(float(want), rel=1e-5)
+    pen = rg.speed_penalty(m, m.unflatten_state(v), x)        # a State works too
+    grads = torch.autograd.grad(pen, list(m.parameters()), allow_unused=True)
+    assert any(g is not None and g.abs().sum() > 0 for g in grads)
+    assert not v.requires_grad                                 # the points are constants
+
+
+def test_speed_penalty_validates(task):
+    m = RNNClassifier("gru", task.input_size, 8, seed=0)
+    with pytest.raises(ValueError, match=r"points must have shape \(N, 8\)"):
+        rg.speed_penalty(m, torch.zeros(3, 5), task.mean_input())
+    with pytest.raises(ValueError, match="points must be SlowPoints"):
+        rg.speed_penalty(m, [[0.0] * 8], task.mean_input())
+    with pytest.raises(ValueError, match="inputs must have shape"):
+        rg.speed_penalty(m, torch.zeros(3, 8), torch.zeros(7))
+    with pytest.raises(ValueError, match="components must be one of"):
+        rg.speed_penalty(m, torch.zeros(3, 8), task.mean_input(), components="c")
+    with pytest.raises(ValueError, match="lam must be"):
+        rg.SpeedPenalty(torch.zeros(3, 8), task.mean_input(), -1.0)
+    with pytest.raises(ValueError, match="tracking must be one of"):
+        rg.SpeedPenalty(torch.zeros(3, 8), task.mean_input(), 1.0, tracking="moving")
+    with pytest.raises(ValueError, match="mode must be one of"):
+        rg.fine_tune(m, task, torch.zeros(3, 8), 1.0, 2, mode="speed")
+    with pytest.raises(ValueError, match="steps must be"):
+        rg.fine_tune(m, task, torch.zeros(3, 8), 1.0, 0)
+
+
+def test_fine_tune_copies_and_lowers_the_speed(task):
+    e = mem.zoo.load("gru64-nacu-s0")
+    before = {k: v.clone() for k, v in e.model.state_dict().items()}
+    pts, labels = rg.anchor_points(e.model, task, "slowpoints", adam_iters=300)
+    assert pts.shape == (10, 64) and labels.tolist() == list(range(1, 11))
+    x = task.mean_input()
+    s0 = float(rg.speed_penalty(e.model, pts, x))
+    tuned, hist = rg.fine_tune(e.model, task, pts, lam=1000.0, steps=40, progress=False)
+    ctrl, hist0 = rg.fine_tune(e.model, task, pts, lam=1000.0, steps=40, mode="control", progress=False)
+    assert all(torch.equal(v, e.model.state_dict()[k]) for k, v in before.items())   # the original is untouched
+    assert tuned is not e.model and not tuned.training
+    assert hist.penalty.shape == (40,) and hist.penalty[-1] < 0.75 * hist.penalty[0]
+    assert float(rg.speed_penalty(tuned, pts, x)) < 0.75 * s0 < 0.75 * float(rg.speed_penalty(ctrl, pts, x))
+    assert (hist0.penalty == 0).all()                          # control: lambda forced to 0
+    # the same batches in both runs: at step 0 the task losses agree
+    assert hist.loss[0] == pytest.approx(hist0.loss[0], rel=1e-6)
+
+
+def test_retracked_points_follow_the_network_and_train_from_scratch(task):
+    m = RNNClassifier("gru", task.input_size, 16, seed=0)
+    start, _ = sp.trajectory_states(m, task, n_samples=8, max_delay=20)
+    pen = rg.SpeedPenalty(start, task.mean_input(), 10.0, tracking="retrack", retrack_steps=2)
+    hist = mem.train.train(m, task, mem.protocols.NaCu(30), penalty=pen, progress=False)
+    assert hist.penalty.shape == (30,) and (hist.penalty > 0).all()
+    moved = (pen.points.detach() - m.flatten_state(start)).norm(dim=1)
+    assert (moved > 0).all() and pen._opt is not None         # one persistent optimiser moved them
+    fixed = rg.SpeedPenalty(start, task.mean_input(), 10.0)
+    mem.train.train(RNNClassifier("gru", task.input_size, 16, seed=0), task, mem.protocols.NaCu(5),
+                    penalty=fixed, progress=False)
+    assert torch.equal(fixed.points, m.flatten_state(start))  # fixed points never move
+    with pytest.raises(ValueError, match="penalty must be a callable"):
+        mem.train.train(m, task, mem.protocols.NaCu(2), penalty=1.0, progress=False)

@@ -729,3 +729,51 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+MODE_STYLES = {("slowpoints", "fixed"): dict(color="#1b9e77", marker="o", label="SlowPoints"),
+               ("slowpoints", "retrack"): dict(color="#1b9e77", marker="x", ls=":", label="SlowPoints, re-tracked"),
+               ("slowpoints", "retrack_adam"): dict(color="#d95f02", marker="+", ls="none", ms=9,
+                                                    label="SlowPoints, re-tracked with Adam"),
+               ("centermass", "fixed"): dict(color="#7570b3", marker="s", ls="--", label="CenterMass")}
+
+
+def plot_lambda_sweep(table, y: str, network: str, ax=None, logy: bool = False, ylabel: str | None = None,
+                      title: str | None = None):
+    """One network's sweep: ``y`` against lambda for each mode, the Control fine-tune and the
+    network before fine-tuning as horizontal lines (chapter 5).
+
+    Parameters
+    ----------
+    table : DataFrame from :func:`mem.regularize.sweep_table`
+    y : column (e.g. ``"lifetime"``, ``"acc_500"``, ``"report_accuracy"``); the value before
+        fine-tuning is read from ``y`` with ``acc_`` replaced by ``before_`` (or ``<y>_before``)
+
+    Returns the axes.
+    """
+    plt = _plt()
+    t = table[table["network"] == network]
+    if t.empty:
+        raise ValueError(f"network must be one of {sorted(set(table['network']))}, got {network!r}")
+    if y not in t.columns:
+        raise ValueError(f"y must be a column of the table, got {y!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.4, 3.4))
+    for (mode, tracking), style in MODE_STYLES.items():
+        d = t[(t["mode"] == mode) & (t["tracking"] == tracking)].sort_values("lam")
+        if len(d):
+            ax.plot(d["lam"], d[y], **{"ms": 5, **style})
+    ctrl = t[t["mode"] == "control"]
+    if len(ctrl):
+        ax.axhline(float(ctrl[y].iloc[0]), color="k", ls="-.", lw=1, label="Control (λ = 0)")
+    before = y.replace("acc_", "before_") if y.startswith("acc_") else f"{y}_before" if f"{y}_before" in t else None
+    if y == "report_accuracy":
+        before = "report_before"
+    if before in t.columns:
+        ax.axhline(float(t[before].iloc[0]), color="0.6", lw=1, label="before fine-tuning")
+    ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel="λ", ylabel=ylabel or y)
+    ax.set_title(title or network, fontsize=10)
+    return ax

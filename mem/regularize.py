@@ -13,10 +13,11 @@ and fine-tuned trained networks with it. Three *modes* compare where the penalty
 * ``"control"``: the same fine-tune with ``lambda = 0``: whatever fine-tuning alone does.
 
 The points can stay where they were found (``tracking="fixed"``, the default) or follow
-the changing network (``"retrack"``): a *persistent* Adam optimiser keeps minimising S
-over the points under the current weights, a few steps per training step. (Restarting a
-fresh Adam on points that are already found kicks them away: its first step moves every
-coordinate by about its learning rate.)
+the changing network (``"retrack"``): before each training step, plain gradient descent on
+S moves the points under the current weights, kept inside the states the network can reach.
+Not Adam: Adam normalises its steps, so its first step moves every coordinate by about its
+learning rate and kicks points that are already found out of their slow region (chapter 5
+shows what that does).
 
 :class:`SpeedPenalty` is the term itself, usable in :func:`mem.train.train` for training
 from scratch; :func:`fine_tune` copies a trained network and fine-tunes the copy.
@@ -33,7 +34,8 @@ from .models import RNNClassifier, State
 from .protocols import NaCu
 from .train import History, train
 
-__all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune"]
+__all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
+           "sweep_configs", "sweep_name", "weights_sha256", "sweep_entry", "load_sweep", "sweep_table", "build_sweep"]
 
 MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")
@@ -107,8 +109,11 @@ class SpeedPenalty:
     inputs : (D,) constant input, e.g. ``task.mean_input()``
     lam : float >= 0, the weight lambda
     tracking : "fixed" (default: the points never move) or "retrack" (before each training
-        step, ``retrack_steps`` steps of one persistent Adam optimiser, learning rate
-        ``retrack_lr``, lower S at the points under the current weights)
+        step, ``retrack_steps`` steps of gradient descent on S at learning rate ``retrack_lr``
+        move the points under the current weights, clamped to the reachable box
+        :meth:`mem.slowpoints.Dynamics.bounds`)
+    retrack_optimizer : "sgd" (default) or "adam" (one persistent Adam optimiser: kicks the
+        points on its first step; kept to show why not)
     components : what enters S for LSTMs (default as in :func:`speed_penalty`)
 
     The current points are in ``self.points`` (N, state_size). The same object works for
@@ -117,7 +122,8 @@ class SpeedPenalty:
     """
 
     def __init__(self, points, inputs: torch.Tensor, lam: float, *, tracking: str = "fixed",
-                 retrack_steps: int = 1, retrack_lr: float = 1e-2, components: str | None = None):
+                 retrack_steps: int = 1, retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
+                 components: str | None = None):
         if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
             raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
         _check_choice("tracking", tracking, TRACKING)
@@ -125,6 +131,8 @@ class SpeedPenalty:
             raise ValueError(f"retrack_steps must be a positive integer, got {retrack_steps!r}")
         if not retrack_lr > 0:
             raise ValueError(f"retrack_lr must be > 0, got {retrack_lr!r}")
+        _check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
+        self.retrack_optimizer = retrack_optimizer
         self.raw_points, self.inputs, self.lam = points, inputs, float(lam)
         self.tracking, self.retrack_steps, self.retrack_lr, self.components = (tracking, retrack_steps,
                                                                                 retrack_lr, components)
@@ -136,7 +144,10 @@ class SpeedPenalty:
         self.points = _flat_points(model, self.raw_points).to(device=p.device, dtype=p.dtype).clone()
         if self.tracking == "retrack":
             self.points.requires_grad_(True)
-            self._opt = torch.optim.Adam([self.points], lr=self.retrack_lr)   # persistent: created once
+            opt = torch.optim.SGD if self.retrack_optimizer == "sgd" else torch.optim.Adam
+            self._opt = opt([self.points], lr=self.retrack_lr)   # persistent: created once
+            lo, hi = _sp.dynamics(model).bounds()
+            self._box = (lo.to(p.dtype), hi.to(p.dtype))
 
     def _retrack(self, model):
         frozen = [q.requires_grad for q in model.parameters()]
@@ -147,6 +158,8 @@ class SpeedPenalty:
                 self._opt.zero_grad(set_to_none=True)
                 speed_penalty_tracked(model, self.points, self.inputs, self.components).backward()
                 self._opt.step()
+                with torch.no_grad():
+                    self.points.copy_(torch.maximum(torch.minimum(self.points, self._box[1]), self._box[0]))
         finally:
             for q, f in zip(model.parameters(), frozen):
                 q.requires_grad_(f)
@@ -194,7 +207,8 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_
 def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps: int = 500, *,
               mode: str = "slowpoints", tracking: str = "fixed", lr: float = 3e-4, clip: float = 1.0,
               batch_size: int = 128, seed: int = 0, components: str | None = None, retrack_steps: int = 1,
-              retrack_lr: float = 1e-2, progress: bool = True) -> tuple[RNNClassifier, History]:
+              retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
+              progress: bool = True) -> tuple[RNNClassifier, History]:
     """Fine-tune a copy of ``model`` on the full task with the speed penalty (chapter 5).
 
     Parameters
@@ -226,8 +240,214 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     for q in tuned.parameters():
         q.requires_grad_(True)
     penalty = SpeedPenalty(points, task.mean_input(), lam, tracking=tracking, retrack_steps=retrack_steps,
-                           retrack_lr=retrack_lr, components=components)
+                           retrack_lr=retrack_lr, retrack_optimizer=retrack_optimizer, components=components)
     hist = train(tuned, task, NaCu(steps), batch_size=batch_size, lr=lr, clip=clip, seed=seed, progress=progress,
                  desc=f"fine-tune {mode} lam={lam:g}", penalty=penalty)
     tuned.eval()
     return tuned, hist
+
+
+# ---------------------------------------------------------------------------------------------
+# The precomputed sweep (chapter 5): lambda x mode x network, measured once, stored with the zoo
+# ---------------------------------------------------------------------------------------------
+SWEEP_FILE = "regularization_sweep.json"
+#: Networks, weights and settings of the sweep (stored in the file with every entry).
+SWEEP = {"networks": ["gru64-nacu-s0", "gru64-nacu-s1", "lstm64-nacu-s0", "lstm64-nacu-s1"],
+         "lams": [1.0, 10.0, 100.0, 1000.0, 10000.0], "retrack_lams": [100.0, 1000.0],
+         "steps": 500, "lr": 3e-4, "clip": 1.0, "batch_size": 128, "seed": 0, "threads": 1,
+         "delays": [20, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000], "n_trials_delay": 1000,
+         "n_trials_report": 2000, "eval_seed": 1234}
+
+
+def sweep_configs() -> list[dict]:
+    """One config per run: every network x (control; slowpoints and centermass at every lambda;
+    re-tracked slow points at ``retrack_lams``)."""
+    out = []
+    for net in SWEEP["networks"]:
+        runs = [("control", "fixed", 0.0)] + [(m, "fixed", lam) for m in ("slowpoints", "centermass")
+                                              for lam in SWEEP["lams"]]
+        runs += [("slowpoints", "retrack", lam) for lam in SWEEP["retrack_lams"]]
+        for mode, tracking, lam in runs:
+            out.append({"network": net, "mode": mode, "tracking": tracking, "lam": lam,
+                        **{k: SWEEP[k] for k in ("steps", "lr", "clip", "batch_size", "seed", "threads")}})
+            if tracking == "retrack":
+                out[-1].update(retrack_optimizer="sgd", retrack_lr=0.1)
+        # the pitfall: re-tracking with a persistent Adam optimiser (its first step kicks the points)
+        out.append(dict(out[-1], retrack_optimizer="adam", retrack_lr=1e-2))
+    return out
+
+
+def sweep_name(cfg: dict) -> str:
+    tracking = cfg["tracking"] + ("_adam" if cfg.get("retrack_optimizer") == "adam" else "")
+    return f"{cfg['network']}-{cfg['mode']}-{tracking}-lam{cfg['lam']:g}"
+
+
+def _evaluate(model, task) -> dict:
+    from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
+    curve = accuracy_vs_delay(model, task, SWEEP["delays"], SWEEP["n_trials_delay"], SWEEP["eval_seed"])
+    life = memory_lifetime(curve)
+    return {"report_accuracy": report_accuracy(model, task, SWEEP["n_trials_report"], SWEEP["eval_seed"]),
+            "delays": curve.delays.tolist(), "accuracy": [round(float(a), 6) for a in curve.accuracy],
+            "lifetime": None if math.isinf(life) else life}
+
+
+def weights_sha256(model: RNNClassifier) -> str:
+    """sha256 of a model's weights (its float32 state dict as ``torch.save`` writes it), to check a
+    rerun reproduces a stored result bit for bit (chapter 5)."""
+    import hashlib
+    import io
+    buf = io.BytesIO()
+    torch.save({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, buf)
+    return hashlib.sha256(buf.getvalue()).hexdigest()
+
+
+def sweep_entry(cfg: dict) -> dict:
+    """Run one fine-tune of the sweep and measure it (at the config's thread count).
+
+    Returns
+    -------
+    dict with the config, the network's metrics before (``before``) and after (``after``),
+    the summed speed at each network's own slow points before and after (and the tuned
+    network's at the original points: ``after_at_old_points``), the penalty history's first
+    and last values, and the sha256 of the fine-tuned weights (they are not stored: a
+    rebuild can check it reproduces them).
+    """
+    from .tasks import DelayedClassification
+    from .data import load_digits
+    from . import zoo
+
+    before_threads = torch.get_num_threads()
+    torch.set_num_threads(cfg["threads"])
+    try:
+        task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
+        model = zoo.load(cfg["network"]).model
+        points, _ = anchor_points(model, task, cfg["mode"])
+        x = task.mean_input()
+        tuned, hist = fine_tune(model, task, points, cfg["lam"], cfg["steps"], mode=cfg["mode"],
+                                tracking=cfg["tracking"], lr=cfg["lr"], clip=cfg["clip"],
+                                batch_size=cfg["batch_size"], seed=cfg["seed"], progress=False,
+                                retrack_optimizer=cfg.get("retrack_optimizer", "sgd"),
+                                retrack_lr=cfg.get("retrack_lr", 0.1))
+        slow, _ = anchor_points(model, task, "slowpoints")    # the original network's slow points
+        own, _ = anchor_points(tuned, task, "slowpoints")     # the fine-tuned network's own slow points
+        with torch.no_grad():
+            speed = {"before": float(speed_penalty(model, slow, x)), "after": float(speed_penalty(tuned, own, x)),
+                     "after_at_old_points": float(speed_penalty(tuned, slow, x))}
+        return {"config": cfg, "before": _evaluate(model, task), "after": _evaluate(tuned, task),
+                "speed_at_slow_points": speed,
+                "penalty": [float(hist.penalty[0]), float(hist.penalty[-1])],
+                "final_train_loss": float(hist.loss[-50:].mean()),
+                "sha256": weights_sha256(tuned), "torch_version": torch.__version__}
+    finally:
+        torch.set_num_threads(before_threads)
+
+
+def load_sweep(path=None) -> dict:
+    """The stored sweep: ``{"settings": SWEEP, "entries": {name: entry}}`` (chapter 5)."""
+    import json
+    from .zoo import ZOO_DIR
+    from pathlib import Path
+    path = Path(path) if path is not None else ZOO_DIR / SWEEP_FILE
+    if not path.exists():
+        return {"settings": SWEEP, "entries": {}}
+    return json.loads(path.read_text())
+
+
+def sweep_table(data: dict | None = None):
+    """The sweep as a DataFrame, one row per run (chapter 5).
+
+    Columns: ``name, network, arch, mode, tracking, lam, report_accuracy`` (after),
+    ``report_before``, ``lifetime``, ``lifetime_before`` (``inf`` if the memory outlasts the
+    longest probed delay), ``acc_<d>`` and ``before_<d>`` for every probed delay,
+    ``speed_before``, ``speed_after`` (summed S at the slow points of the network before and of
+    the fine-tuned network, each found by the paper's search), ``speed_after_old`` (the
+    fine-tuned network's summed S at the original slow points).
+    """
+    import pandas as pd
+
+    data = load_sweep() if data is None else data
+    rows = []
+    for name, e in data["entries"].items():
+        c, a, b = e["config"], e["after"], e["before"]
+        tracking = c["tracking"] + ("_adam" if c.get("retrack_optimizer") == "adam" else "")
+        row = {"name": name, "network": c["network"], "arch": c["network"].split("64")[0].split("128")[0],
+               "mode": c["mode"], "tracking": tracking, "lam": c["lam"],
+               "report_accuracy": a["report_accuracy"], "report_before": b["report_accuracy"],
+               "lifetime": math.inf if a["lifetime"] is None else a["lifetime"],
+               "lifetime_before": math.inf if b["lifetime"] is None else b["lifetime"],
+               "speed_before": e["speed_at_slow_points"]["before"], "speed_after": e["speed_at_slow_points"]["after"],
+               "speed_after_old": e["speed_at_slow_points"]["after_at_old_points"]}
+        row.update({f"acc_{d}": x for d, x in zip(a["delays"], a["accuracy"])})
+        row.update({f"before_{d}": x for d, x in zip(b["delays"], b["accuracy"])})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def build_sweep(which=None, path=None, executor=None, workers: int = 2) -> dict:
+    """Run the sweep's entries (default: all missing ones) through any Executor; resumable, atomic (chapter 5).
+
+    Rebuild with ``python -m mem.regularize build``. Entries already in the file with the same
+    config are skipped.
+    """
+    import concurrent.futures as cf
+    import json
+    import multiprocessing
+    from pathlib import Path
+    from .zoo import ZOO_DIR, _atomic_write
+
+    path = Path(path) if path is not None else ZOO_DIR / SWEEP_FILE
+    configs = {sweep_name(c): c for c in sweep_configs()}
+    which = sorted(configs) if not which else list(which)
+    unknown = [n for n in which if n not in configs]
+    if unknown:
+        raise ValueError(f"which must name sweep entries, got unknown {unknown}")
+    data = load_sweep(path)
+    data["settings"] = SWEEP
+    todo = [n for n in which if data["entries"].get(n, {}).get("config") != configs[n]]
+    own = executor is None and todo
+    if own:
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)),
+                                          mp_context=multiprocessing.get_context("spawn"))
+    failures = {}
+    try:
+        futures = {executor.submit(sweep_entry, configs[n]): n for n in todo}
+        for fut in cf.as_completed(futures):
+            n = futures[fut]
+            try:
+                data["entries"][n] = fut.result()
+            except Exception as err:
+                failures[n] = f"{type(err).__name__}: {err}"
+                print(f"{n}: FAILED ({failures[n]})", flush=True)
+                continue
+            data["entries"] = dict(sorted(data["entries"].items()))
+            _atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+            a = data["entries"][n]["after"]
+            print(f"{n}: report {a['report_accuracy']:.3f}, lifetime {a['lifetime']}", flush=True)
+    finally:
+        if own:
+            executor.shutdown()
+    if failures:
+        raise RuntimeError(f"{len(failures)} sweep entries failed: {failures}")
+    return data
+
+
+def _main(argv=None) -> int:
+    import argparse
+    import sys
+    import time
+    ap = argparse.ArgumentParser(prog="python -m mem.regularize", description="the speed-regularisation sweep")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="run the sweep's missing entries")
+    b.add_argument("names", nargs="*")
+    b.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args(argv)
+    import mem.regularize as r  # importable module, so worker processes can unpickle sweep_entry
+    t0 = time.time()
+    r.build_sweep(a.names, workers=a.workers)
+    print(f"sweep took {time.time() - t0:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(_main())

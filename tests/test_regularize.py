@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -67,10 +68,39 @@ def test_retracked_points_follow_the_network_and_train_from_scratch(task):
     hist = mem.train.train(m, task, mem.protocols.NaCu(30), penalty=pen, progress=False)
     assert hist.penalty.shape == (30,) and (hist.penalty > 0).all()
     moved = (pen.points.detach() - m.flatten_state(start)).norm(dim=1)
-    assert (moved > 0).all() and pen._opt is not None         # one persistent optimiser moved them
+    assert (moved > 0).all() and pen._opt is not None         # one persistent optimiser moved them ...
+    assert (pen.points.abs() <= 1).all()                       # ... inside the reachable box |h| <= 1
     fixed = rg.SpeedPenalty(start, task.mean_input(), 10.0)
     mem.train.train(RNNClassifier("gru", task.input_size, 16, seed=0), task, mem.protocols.NaCu(5),
                     penalty=fixed, progress=False)
     assert torch.equal(fixed.points, m.flatten_state(start))  # fixed points never move
     with pytest.raises(ValueError, match="penalty must be a callable"):
         mem.train.train(m, task, mem.protocols.NaCu(2), penalty=1.0, progress=False)
+
+
+def test_sweep_configs_cover_modes_and_lambdas():
+    cfgs = rg.sweep_configs()
+    names = [rg.sweep_name(c) for c in cfgs]
+    assert len(set(names)) == len(cfgs) == len(rg.SWEEP["networks"]) * (1 + 2 * len(rg.SWEEP["lams"])
+                                                                         + len(rg.SWEEP["retrack_lams"]) + 1)
+    assert "gru64-nacu-s0-slowpoints-retrack_adam-lam1000" in names
+    assert "gru64-nacu-s0-control-fixed-lam0" in names
+    stored = rg.load_sweep()
+    assert set(stored["entries"]) == set(names) and stored["settings"] == rg.SWEEP
+    t = rg.sweep_table(stored)
+    assert len(t) == len(cfgs) and np.isfinite(t["report_accuracy"]).all()
+    with pytest.raises(ValueError, match="which must name sweep entries"):
+        rg.build_sweep(["gru64-nacu-s0-nothing"])
+
+
+@pytest.mark.slow
+def test_rerunning_a_sweep_entry_reproduces_it():
+    """One entry of the stored sweep, rerun from its config: the same weights (sha256) and metrics."""
+    name = "lstm64-nacu-s1-centermass-fixed-lam100"
+    stored = rg.load_sweep()["entries"][name]
+    again = rg.sweep_entry(stored["config"])
+    if stored["torch_version"] == torch.__version__:
+        assert again["sha256"] == stored["sha256"]
+        assert again == stored
+    else:
+        assert abs(again["after"]["report_accuracy"] - stored["after"]["report_accuracy"]) < 0.02

@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["METHODS", "Correlation", "correlate", "partial_correlation", "correlation_table", "within_network"]
+__all__ = ["METHODS", "Correlation", "correlate", "partial_correlation", "correlation_table", "wide_table",
+           "within_network"]
 
 METHODS = ("spearman", "pearson")
 
@@ -227,6 +228,24 @@ def correlation_table(df, measures, target: str, group: str = "arch", methods=ME
                 rows.append({"measure": m, "subset": name, "method": method, "r": c.r, "ci_low": c.ci_low,
                              "ci_high": c.ci_high, "p": c.p, "n": c.n})
     return pd.DataFrame(rows)
+
+
+def wide_table(table, method: str = "spearman", labels: dict | None = None, star: float = 0.01):
+    """A :func:`correlation_table` for reading: one row per measure, one column per subset (chapter 4).
+
+    Each cell is ``"r [ci_low, ci_high]"``, with ``*`` when ``p < star``. ``labels`` renames
+    the measures. Returns a pandas DataFrame of strings, rows and columns in the table's order.
+    """
+    _check_method(method)
+    t = table[table["method"] == method]
+    if t.empty:
+        raise ValueError(f"method {method!r} has no rows in this table")
+    cell = t.apply(lambda r: f"{r.r:+.2f} [{r.ci_low:+.2f}, {r.ci_high:+.2f}]" + ("*" if r.p < star else ""), axis=1)
+    wide = t.assign(cell=cell).pivot(index="measure", columns="subset", values="cell")
+    wide = wide.loc[list(dict.fromkeys(t["measure"])), list(dict.fromkeys(t["subset"]))]
+    wide.index = [(labels or {}).get(m, m) for m in wide.index]
+    wide.columns.name = "subset"
+    return wide
 
 
 def within_network(df, x: str, y: str, network: str = "network", method: str = "spearman", *,

@@ -747,7 +747,7 @@ def plot_lambda_sweep(table, y: str, network: str, ax=None, logy: bool = False, 
     ----------
     table : DataFrame from :func:`mem.regularize.sweep_table`
     y : column (e.g. ``"lifetime"``, ``"acc_500"``, ``"report_accuracy"``); the value before
-        fine-tuning is read from ``y`` with ``acc_`` replaced by ``before_`` (or ``<y>_before``)
+        fine-tuning, where the table has it, is column ``<y>_before``
 
     Returns the axes.
     """
@@ -766,14 +766,45 @@ def plot_lambda_sweep(table, y: str, network: str, ax=None, logy: bool = False, 
     ctrl = t[t["mode"] == "control"]
     if len(ctrl):
         ax.axhline(float(ctrl[y].iloc[0]), color="k", ls="-.", lw=1, label="Control (λ = 0)")
-    before = y.replace("acc_", "before_") if y.startswith("acc_") else f"{y}_before" if f"{y}_before" in t else None
-    if y == "report_accuracy":
-        before = "report_before"
-    if before in t.columns:
-        ax.axhline(float(t[before].iloc[0]), color="0.6", lw=1, label="before fine-tuning")
+    if f"{y}_before" in t.columns:
+        ax.axhline(float(t[f"{y}_before"].iloc[0]), color="0.6", lw=1, label="before fine-tuning")
     ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel="λ", ylabel=ylabel or y)
     ax.set_title(title or network, fontsize=10)
     return ax
+
+
+def plot_sweep_curves(table, lam: float, networks, delays, axes=None):
+    """Accuracy against delay for each network: before fine-tuning, after Control, and after
+    SlowPoints and CenterMass at ``lam`` (chapter 5; ``table`` from :func:`mem.regularize.sweep_table`).
+
+    Returns the axes.
+    """
+    plt = _plt()
+    networks = list(networks)
+    if axes is None:
+        _, axes = plt.subplots(1, len(networks), figsize=(4 * len(networks), 3.4), sharey=True, squeeze=False)
+        axes = axes[0]
+    for ax, n in zip(axes, networks):
+        t = table[table["network"] == n]
+        if t.empty:
+            raise ValueError(f"networks must be in the table, got {n!r}")
+        ctrl = t[t["mode"] == "control"].iloc[0]
+        runs = [(ctrl, [f"acc_{d}_before" for d in delays], dict(color="0.6", label="before")),
+                (ctrl, [f"acc_{d}" for d in delays], dict(color="k", ls="-.", label="Control"))]
+        for mode in ("slowpoints", "centermass"):
+            r = t[(t["mode"] == mode) & (t["tracking"] == "fixed") & (t["lam"] == lam)]
+            if r.empty:
+                raise ValueError(f"lam must be one of the sweep's values {sorted(set(t['lam']))}, got {lam!r}")
+            style = {k: v for k, v in MODE_STYLES[mode, "fixed"].items() if k != "label"}
+            runs.append((r.iloc[0], [f"acc_{d}" for d in delays],
+                         dict(style, ms=4, label=f"{MODE_STYLES[mode, 'fixed']['label']} λ = {lam:g}")))
+        for r, cols, style in runs:
+            ax.plot(delays, [r[c] for c in cols], **style)
+        ax.axhline(0.1, color="0.8", lw=0.8)
+        ax.set(xscale="log", xlabel="delay (steps)", title=n)
+    axes[0].set_ylabel("accuracy")
+    axes[0].legend(fontsize=7)
+    return axes

@@ -25,14 +25,23 @@ from scratch; :func:`fine_tune` copies a trained network and fine-tunes the copy
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
+import json
 import math
+from pathlib import Path
 
 import torch
 
 from . import slowpoints as _sp
+from . import zoo
+from .data import load_digits
+from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
 from .models import RNNClassifier, State
 from .protocols import NaCu
+from .tasks import DelayedClassification
 from .train import History, train
+from .zoo import _pinned_threads
 
 __all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
            "sweep_configs", "sweep_name", "weights_sha256", "sweep_entry", "load_sweep", "sweep_table", "build_sweep"]
@@ -41,16 +50,7 @@ MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")
 
 
-def _check_choice(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-
-
-def _components(model, components):
-    if components is None:
-        return "h_tanh_c" if model.is_lstm else "full"
-    _check_choice("components", components, _sp.COMPONENTS)
-    return components
+_check_choice = _sp._check_choice
 
 
 def _flat_points(model: RNNClassifier, points) -> torch.Tensor:
@@ -86,7 +86,7 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     """
     if not isinstance(model, RNNClassifier):
         raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
-    components = _components(model, components)
+    components = _sp.paper_components(model, components)
     p = next(model.parameters())
     v = _flat_points(model, points).to(device=p.device, dtype=p.dtype)
     x = torch.as_tensor(inputs, dtype=p.dtype, device=p.device)
@@ -95,6 +95,11 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     if x.shape != (v.shape[0], model.input_size):
         raise ValueError(f"inputs must have shape ({model.input_size},) or ({v.shape[0]}, {model.input_size}), "
                          f"got {tuple(x.shape)}")
+    return _speed_sum(model, v, x, components)
+
+
+def _speed_sum(model: RNNClassifier, v: torch.Tensor, x: torch.Tensor, components: str) -> torch.Tensor:
+    """``sum_i S(v_i, x_i)`` through the model's own step: gradients reach its weights (and ``v``, if it needs them)."""
     f = model.flatten_state(model.step(x, model.unflatten_state(v)))
     r = _sp.residual_of(f, v, model.hidden_size if model.is_lstm else None, components)
     return (r * r).sum()
@@ -142,6 +147,8 @@ class SpeedPenalty:
     def _init(self, model):
         p = next(model.parameters())
         self.points = _flat_points(model, self.raw_points).to(device=p.device, dtype=p.dtype).clone()
+        self._x = self.inputs.to(self.points).expand(self.points.shape[0], -1)
+        self._components = _sp.paper_components(model, self.components)
         if self.tracking == "retrack":
             self.points.requires_grad_(True)
             opt = torch.optim.SGD if self.retrack_optimizer == "sgd" else torch.optim.Adam
@@ -156,7 +163,7 @@ class SpeedPenalty:
         try:
             for _ in range(self.retrack_steps):
                 self._opt.zero_grad(set_to_none=True)
-                speed_penalty_tracked(model, self.points, self.inputs, self.components).backward()
+                _speed_sum(model, self.points, self._x, self._components).backward()
                 self._opt.step()
                 with torch.no_grad():
                     self.points.copy_(torch.maximum(torch.minimum(self.points, self._box[1]), self._box[0]))
@@ -172,15 +179,6 @@ class SpeedPenalty:
         if self.lam == 0:
             return next(model.parameters()).new_zeros(())
         return self.lam * speed_penalty(model, self.points.detach(), self.inputs, self.components)
-
-
-def speed_penalty_tracked(model, v, inputs, components):
-    """``sum_i S`` with gradients flowing into the points ``v`` (used to re-track them)."""
-    components = _components(model, components)
-    x = inputs.to(v).expand(v.shape[0], -1) if inputs.dim() == 1 else inputs.to(v)
-    f = model.flatten_state(model.step(x, model.unflatten_state(v)))
-    r = _sp.residual_of(f, v, model.hidden_size if model.is_lstm else None, components)
-    return (r * r).sum()
 
 
 def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_iters: int = 2000,
@@ -200,7 +198,7 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_
     if mode != "slowpoints":
         return model.flatten_state(start).detach().float(), labels
     pts = _sp.find_slow_points(model, start, task.mean_input(), method="adam", max_iter=adam_iters, lr=adam_lr,
-                               labels=labels, components=_components(model, components), jacobians=False)
+                               labels=labels, components=_sp.paper_components(model, components), jacobians=False)
     return pts.states.float(), labels
 
 
@@ -283,7 +281,6 @@ def sweep_name(cfg: dict) -> str:
 
 
 def _evaluate(model, task) -> dict:
-    from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
     curve = accuracy_vs_delay(model, task, SWEEP["delays"], SWEEP["n_trials_delay"], SWEEP["eval_seed"])
     life = memory_lifetime(curve)
     return {"report_accuracy": report_accuracy(model, task, SWEEP["n_trials_report"], SWEEP["eval_seed"]),
@@ -294,13 +291,12 @@ def _evaluate(model, task) -> dict:
 def weights_sha256(model: RNNClassifier) -> str:
     """sha256 of a model's weights (its float32 state dict as ``torch.save`` writes it), to check a
     rerun reproduces a stored result bit for bit (chapter 5)."""
-    import hashlib
-    import io
     buf = io.BytesIO()
     torch.save({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, buf)
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
+@_pinned_threads
 def sweep_entry(cfg: dict) -> dict:
     """Run one fine-tune of the sweep and measure it (at the config's thread count).
 
@@ -312,42 +308,30 @@ def sweep_entry(cfg: dict) -> dict:
     and last values, and the sha256 of the fine-tuned weights (they are not stored: a
     rebuild can check it reproduces them).
     """
-    from .tasks import DelayedClassification
-    from .data import load_digits
-    from . import zoo
-
-    before_threads = torch.get_num_threads()
-    torch.set_num_threads(cfg["threads"])
-    try:
-        task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
-        model = zoo.load(cfg["network"]).model
-        points, _ = anchor_points(model, task, cfg["mode"])
-        x = task.mean_input()
-        tuned, hist = fine_tune(model, task, points, cfg["lam"], cfg["steps"], mode=cfg["mode"],
-                                tracking=cfg["tracking"], lr=cfg["lr"], clip=cfg["clip"],
-                                batch_size=cfg["batch_size"], seed=cfg["seed"], progress=False,
-                                retrack_optimizer=cfg.get("retrack_optimizer", "sgd"),
-                                retrack_lr=cfg.get("retrack_lr", 0.1))
-        slow, _ = anchor_points(model, task, "slowpoints")    # the original network's slow points
-        own, _ = anchor_points(tuned, task, "slowpoints")     # the fine-tuned network's own slow points
-        with torch.no_grad():
-            speed = {"before": float(speed_penalty(model, slow, x)), "after": float(speed_penalty(tuned, own, x)),
-                     "after_at_old_points": float(speed_penalty(tuned, slow, x))}
-        return {"config": cfg, "before": _evaluate(model, task), "after": _evaluate(tuned, task),
-                "speed_at_slow_points": speed,
-                "penalty": [float(hist.penalty[0]), float(hist.penalty[-1])],
-                "final_train_loss": float(hist.loss[-50:].mean()),
-                "sha256": weights_sha256(tuned), "torch_version": torch.__version__}
-    finally:
-        torch.set_num_threads(before_threads)
+    task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
+    model = zoo.load(cfg["network"]).model
+    points, _ = anchor_points(model, task, cfg["mode"])
+    x = task.mean_input()
+    tuned, hist = fine_tune(model, task, points, cfg["lam"], cfg["steps"], mode=cfg["mode"],
+                            tracking=cfg["tracking"], lr=cfg["lr"], clip=cfg["clip"],
+                            batch_size=cfg["batch_size"], seed=cfg["seed"], progress=False,
+                            retrack_optimizer=cfg.get("retrack_optimizer", "sgd"),
+                            retrack_lr=cfg.get("retrack_lr", 0.1))
+    slow, _ = anchor_points(model, task, "slowpoints")    # the original network's slow points
+    own, _ = anchor_points(tuned, task, "slowpoints")     # the fine-tuned network's own slow points
+    with torch.no_grad():
+        speed = {"before": float(speed_penalty(model, slow, x)), "after": float(speed_penalty(tuned, own, x)),
+                 "after_at_old_points": float(speed_penalty(tuned, slow, x))}
+    return {"config": cfg, "before": _evaluate(model, task), "after": _evaluate(tuned, task),
+            "speed_at_slow_points": speed,
+            "penalty": [float(hist.penalty[0]), float(hist.penalty[-1])],
+            "final_train_loss": float(hist.loss[-50:].mean()),
+            "sha256": weights_sha256(tuned), "torch_version": torch.__version__}
 
 
 def load_sweep(path=None) -> dict:
     """The stored sweep: ``{"settings": SWEEP, "entries": {name: entry}}`` (chapter 5)."""
-    import json
-    from .zoo import ZOO_DIR
-    from pathlib import Path
-    path = Path(path) if path is not None else ZOO_DIR / SWEEP_FILE
+    path = Path(path) if path is not None else zoo.ZOO_DIR / SWEEP_FILE
     if not path.exists():
         return {"settings": SWEEP, "entries": {}}
     return json.loads(path.read_text())
@@ -356,12 +340,13 @@ def load_sweep(path=None) -> dict:
 def sweep_table(data: dict | None = None):
     """The sweep as a DataFrame, one row per run (chapter 5).
 
-    Columns: ``name, network, arch, mode, tracking, lam, report_accuracy`` (after),
-    ``report_before``, ``lifetime``, ``lifetime_before`` (``inf`` if the memory outlasts the
-    longest probed delay), ``acc_<d>`` and ``before_<d>`` for every probed delay,
+    Columns: ``name, network, arch, mode, tracking, lam``, then for the fine-tuned network
+    ``report_accuracy``, ``lifetime`` (``inf`` if the memory outlasts the longest probed delay)
+    and ``acc_<d>`` for every probed delay, each also as ``<column>_before`` for the network
+    before fine-tuning;
     ``speed_before``, ``speed_after`` (summed S at the slow points of the network before and of
     the fine-tuned network, each found by the paper's search), ``speed_after_old`` (the
-    fine-tuned network's summed S at the original slow points).
+    fine-tuned network's summed S at the original slow points), ``speed_ratio`` (after / before).
     """
     import pandas as pd
 
@@ -372,13 +357,14 @@ def sweep_table(data: dict | None = None):
         tracking = c["tracking"] + ("_adam" if c.get("retrack_optimizer") == "adam" else "")
         row = {"name": name, "network": c["network"], "arch": c["network"].split("64")[0].split("128")[0],
                "mode": c["mode"], "tracking": tracking, "lam": c["lam"],
-               "report_accuracy": a["report_accuracy"], "report_before": b["report_accuracy"],
+               "report_accuracy": a["report_accuracy"], "report_accuracy_before": b["report_accuracy"],
                "lifetime": math.inf if a["lifetime"] is None else a["lifetime"],
                "lifetime_before": math.inf if b["lifetime"] is None else b["lifetime"],
                "speed_before": e["speed_at_slow_points"]["before"], "speed_after": e["speed_at_slow_points"]["after"],
                "speed_after_old": e["speed_at_slow_points"]["after_at_old_points"]}
+        row["speed_ratio"] = row["speed_after"] / row["speed_before"]
         row.update({f"acc_{d}": x for d, x in zip(a["delays"], a["accuracy"])})
-        row.update({f"before_{d}": x for d, x in zip(b["delays"], b["accuracy"])})
+        row.update({f"acc_{d}_before": x for d, x in zip(b["delays"], b["accuracy"])})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -389,13 +375,8 @@ def build_sweep(which=None, path=None, executor=None, workers: int = 2) -> dict:
     Rebuild with ``python -m mem.regularize build``. Entries already in the file with the same
     config are skipped.
     """
-    import concurrent.futures as cf
-    import json
-    import multiprocessing
-    from pathlib import Path
-    from .zoo import ZOO_DIR, _atomic_write
 
-    path = Path(path) if path is not None else ZOO_DIR / SWEEP_FILE
+    path = Path(path) if path is not None else zoo.ZOO_DIR / SWEEP_FILE
     configs = {sweep_name(c): c for c in sweep_configs()}
     which = sorted(configs) if not which else list(which)
     unknown = [n for n in which if n not in configs]
@@ -404,28 +385,15 @@ def build_sweep(which=None, path=None, executor=None, workers: int = 2) -> dict:
     data = load_sweep(path)
     data["settings"] = SWEEP
     todo = [n for n in which if data["entries"].get(n, {}).get("config") != configs[n]]
-    own = executor is None and todo
-    if own:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)),
-                                          mp_context=multiprocessing.get_context("spawn"))
-    failures = {}
-    try:
-        futures = {executor.submit(sweep_entry, configs[n]): n for n in todo}
-        for fut in cf.as_completed(futures):
-            n = futures[fut]
-            try:
-                data["entries"][n] = fut.result()
-            except Exception as err:
-                failures[n] = f"{type(err).__name__}: {err}"
-                print(f"{n}: FAILED ({failures[n]})", flush=True)
-                continue
-            data["entries"] = dict(sorted(data["entries"].items()))
-            _atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
-            a = data["entries"][n]["after"]
-            print(f"{n}: report {a['report_accuracy']:.3f}, lifetime {a['lifetime']}", flush=True)
-    finally:
-        if own:
-            executor.shutdown()
+
+    def done(n, entry):
+        data["entries"][n] = entry
+        data["entries"] = dict(sorted(data["entries"].items()))
+        zoo._atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+        a = entry["after"]
+        print(f"{n}: report {a['report_accuracy']:.3f}, lifetime {a['lifetime']}", flush=True)
+
+    failures = zoo.run_jobs({n: (sweep_entry, (configs[n],)) for n in todo}, done, executor, workers)
     if failures:
         raise RuntimeError(f"{len(failures)} sweep entries failed: {failures}")
     return data

@@ -253,6 +253,14 @@ def _check_choice(name, value, allowed):
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
 
 
+def paper_components(model, components: str | None = None) -> str:
+    """``components`` if given (validated), else the paper's choice: ``"h_tanh_c"`` for LSTMs, ``"full"`` otherwise."""
+    if components is None:
+        return "h_tanh_c" if model.is_lstm else "full"
+    _check_choice("components", components, COMPONENTS)
+    return components
+
+
 def _check_positive(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -1055,9 +1063,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_l
     for name, value in (("adam_iters", adam_iters), ("newton_iters", newton_iters), ("drift_steps", drift_steps)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if components is None:
-        components = "h_tanh_c" if model.is_lstm else "full"
-    _check_choice("components", components, COMPONENTS)
+    components = paper_components(model, components)
     x = task.mean_input().to(model.readout.weight.device)
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
     out = {"labels": labels.tolist(), "settings": {"adam_iters": adam_iters, "adam_lr": adam_lr,

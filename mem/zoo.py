@@ -182,6 +182,15 @@ def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
     return sorted(out)
 
 
+def _measured(zoo_dir):
+    """(name, metrics, config) of every entry, refusing entries measured before the slow-point measures."""
+    for name, e in manifest(zoo_dir)["entries"].items():
+        if "speed" not in e["metrics"]:
+            raise ValueError(f"entry {name!r} has no slow-point measures (metrics_version "
+                             f"{e.get('metrics_version', 1)}); run `python -m mem.zoo build` to update it")
+        yield name, e["metrics"], e["config"]
+
+
 def table(zoo_dir: Path | str = ZOO_DIR):
     """One row per built entry: config, memory metrics and the slow-point measures (chapter 4).
 
@@ -201,11 +210,7 @@ def table(zoo_dir: Path | str = ZOO_DIR):
     from .slowpoints import MEASURES
 
     rows = []
-    for name, e in manifest(zoo_dir)["entries"].items():
-        m, cfg = e["metrics"], e["config"]
-        if "speed" not in m:
-            raise ValueError(f"entry {name!r} has no slow-point measures (metrics_version "
-                             f"{e.get('metrics_version', 1)}); run `python -m mem.zoo build` to update it")
+    for name, m, cfg in _measured(zoo_dir):
         life = math.inf if m["lifetime"] is None else float(m["lifetime"])
         row = {"name": name, "arch": cfg["arch"], "hidden_size": cfg["hidden_size"],
                "protocol": cfg["protocol"]["name"], "seed": cfg["seed"], "report_accuracy": m["report_accuracy"],
@@ -236,10 +241,7 @@ def class_table(zoo_dir: Path | str = ZOO_DIR):
     from .slowpoints import MEASURES
 
     rows = []
-    for name, e in manifest(zoo_dir)["entries"].items():
-        m, cfg = e["metrics"], e["config"]
-        if "speed" not in m:
-            raise ValueError(f"entry {name!r} has no slow-point measures; run `python -m mem.zoo build` to update it")
+    for name, m, cfg in _measured(zoo_dir):
         curve = DelayCurve.from_dict(m["delay_curve"])
         lives = curve.class_lifetimes()
         sp = m["speed"]
@@ -395,6 +397,38 @@ def _status(name: str, cfg: dict, man: dict, zoo_dir: Path) -> tuple[str, bytes 
     return ("done" if e.get("metrics_version") == METRICS_VERSION else "evaluate"), raw
 
 
+def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
+    """Run ``{name: (fn, args)}`` on an Executor, calling ``done(name, result)`` as each finishes.
+
+    Default executor: a spawn process pool of ``workers`` processes. A job that raises is
+    recorded and the others go on. Shared by the zoo's build and the chapter-5 sweep.
+
+    Returns
+    -------
+    ``{name: "ErrorType: message"}`` for the jobs that failed.
+    """
+    failures = {}
+    own = executor is None and bool(jobs)
+    if own:
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                          mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = {executor.submit(fn, *args): n for n, (fn, args) in jobs.items()}
+        for fut in cf.as_completed(futures):
+            n = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as err:  # one job's crash must not lose the others
+                failures[n] = f"{type(err).__name__}: {err}"
+                print(f"{n}: FAILED ({failures[n]})", flush=True)
+                continue
+            done(n, result)
+    finally:
+        if own:
+            executor.shutdown()
+    return failures
+
+
 def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
           executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None,
           force: bool = False) -> dict:
@@ -447,30 +481,16 @@ def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
     skipped = [n for n in which if n not in jobs]
     if skipped:
         print(f"{len(skipped)} entries already built, skipped", flush=True)
-    failures = {}
-    own = executor is None and jobs
-    if own:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                          mp_context=multiprocessing.get_context("spawn"))
-    try:
-        futures = {executor.submit(fn, *args): n for n, (fn, args) in jobs.items()}
-        for fut in cf.as_completed(futures):
-            n = futures[fut]
-            try:
-                raw, entry = fut.result()
-            except Exception as err:  # one entry's crash must not lose the others
-                failures[n] = f"{type(err).__name__}: {err}"
-                print(f"{n}: FAILED ({failures[n]})", flush=True)
-                continue
-            _atomic_write(zoo_dir / f"{n}.pt", raw)
-            man["entries"][n] = {"file": f"{n}.pt", **entry}
-            _write_manifest(zoo_dir, man)
-            m = entry["metrics"]
-            print(f"{n}: report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, "
-                  f"{entry['train_seconds']} s training", flush=True)
-    finally:
-        if own:
-            executor.shutdown()
+    def done(n, result):
+        raw, entry = result
+        _atomic_write(zoo_dir / f"{n}.pt", raw)
+        man["entries"][n] = {"file": f"{n}.pt", **entry}
+        _write_manifest(zoo_dir, man)
+        m = entry["metrics"]
+        print(f"{n}: report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, "
+              f"{entry['train_seconds']} s training", flush=True)
+
+    failures = run_jobs(jobs, done, executor, workers)
     if failures:
         raise ZooBuildError(failures)
     return man

@@ -112,3 +112,16 @@ def test_within_network_separates_within_from_between():
     assert summary["wilcoxon_p"] < 0.01 and summary["pooled"].r < -0.7
     with pytest.raises(ValueError, match="method"):
         an.within_network(df, "speed", "acc", method="tau")
+
+
+def test_wide_table_reads_like_the_long_one():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"arch": np.repeat(["gru", "lstm"], 10), "m": rng.normal(size=20)})
+    df["life"] = -df["m"] + 0.2 * rng.normal(size=20)
+    t = an.correlation_table(df, ["m"], "life", n_boot=100)
+    w = an.wide_table(t, "pearson", labels={"m": "speed"})
+    row = t[(t.method == "pearson") & (t.subset == "gru")].iloc[0]
+    assert list(w.index) == ["speed"] and list(w.columns) == ["all", "gru", "lstm", "all | arch"]
+    assert w.loc["speed", "gru"] == f"{row.r:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}]" + ("*" if row.p < 0.01 else "")
+    with pytest.raises(ValueError, match="method must be one of"):
+        an.wide_table(t, "kendall")

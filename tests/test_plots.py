@@ -146,3 +146,20 @@ def test_chapter4_plots_validate_and_draw():
     ax = plots.plot_within({"m": pd.DataFrame({"r": [-0.5, 0.1, -0.2]})})
     assert [t.get_text() for t in ax.get_xticklabels()] == ["m"]
     plt.close("all")
+
+
+def test_chapter5_plots_read_the_sweep():
+    from mem import regularize as rg
+    t = rg.sweep_table()
+    n = rg.SWEEP["networks"][0]
+    ax = plots.plot_lambda_sweep(t, "acc_500", n)
+    labels = ax.get_legend_handles_labels()[1]
+    assert {"SlowPoints", "CenterMass", "Control (λ = 0)", "before fine-tuning"} <= set(labels)
+    ax = plots.plot_lambda_sweep(t, "speed_ratio", n)      # no "before" value for a ratio
+    assert "before fine-tuning" not in ax.get_legend_handles_labels()[1]
+    with pytest.raises(ValueError, match="network must be one of"):
+        plots.plot_lambda_sweep(t, "acc_500", "gru64-nocu-s9")
+    axes = plots.plot_sweep_curves(t, 1000.0, rg.SWEEP["networks"][:2], rg.SWEEP["delays"])
+    assert len(axes) == 2 and len(axes[0].get_lines()) == 5    # before, Control, two modes, chance
+    with pytest.raises(ValueError, match="lam must be one of"):
+        plots.plot_sweep_curves(t, 3.0, [n], rg.SWEEP["delays"])

@@ -43,8 +43,11 @@ sync: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py
 
+# Rebuild the zoo: the networks of chapters 2-5 and chapter 6's two collections (resumable).
 zoo: $(STAMP)
 	$(BIN)/python -m mem.zoo build
+	$(BIN)/python -m mem.zoo build --collection bridge
+	$(BIN)/python -m mem.zoo build --collection benchmarks
 
 clean:
 	rm -rf _build .pytest_cache

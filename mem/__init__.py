@@ -3,7 +3,7 @@
 Modules, one concept each (the chapter that explains them in brackets):
 
 * :mod:`mem.data` -- 8x8 digits (and optional local MNIST) [1]
-* :mod:`mem.tasks` -- the delayed-classification task [1]
+* :mod:`mem.tasks` -- one task per file: delayed classification [1]; copy, addition, permuted digits [6]
 * :mod:`mem.models` -- GRU / LSTM / vanilla RNN classifiers with an exact ``step`` [2]
 * :mod:`mem.protocols` -- training curricula NaCu, DeCu, VoCu, accuracy-triggered [2]
 * :mod:`mem.train` -- the training loop [2]
@@ -12,12 +12,16 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
-* :mod:`mem.plots` -- the book's figures [1, 2]
+* :mod:`mem.init` -- chain, fbchain, orthogonal and identity initialisers [6]
+* :mod:`mem.theory` -- Fisher memory of linear networks, measures of non-normality [6]
+* :mod:`mem.benchmarks` -- the benchmark runs of chapter 6, a zoo collection [6]
+* :mod:`mem.plots` -- the book's figures [1-6]
 """
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize", "plots"]
+__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
+           "init", "theory", "benchmarks", "plots"]
 
 
 def __getattr__(name):

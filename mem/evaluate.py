@@ -9,6 +9,10 @@ the network runs once (fused kernel) up to the longest delay, and at each
 :func:`memory_lifetime` condenses a curve into one number: the delay at which
 accuracy has fallen halfway from its value at the shortest probed delay to
 chance, interpolated linearly in log-delay.
+
+:func:`decoding_memory` (chapter 6) asks the same question of an *untrained*
+network driven by a random signal: how well does a linear read-out of the
+hidden state recover the input from ``k`` steps back?
 """
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ from tqdm.auto import tqdm
 from .models import RNNClassifier
 from .tasks import N_OUTPUTS, DelayedClassification, report_correct
 
-__all__ = ["DEFAULT_DELAYS", "DelayCurve", "accuracy_vs_delay", "memory_lifetime", "report_accuracy"]
+__all__ = ["DEFAULT_DELAYS", "DelayCurve", "accuracy_vs_delay", "memory_lifetime", "report_accuracy",
+           "decoding_memory"]
 
 #: Delays probed by default (steps from the image to the trigger).
 DEFAULT_DELAYS = (20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000)
@@ -230,3 +235,60 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
     x0, x1 = np.log(d[k - 1]), np.log(d[k])
     frac = (a[k - 1] - half) / (a[k - 1] - a[k])
     return float(np.exp(x0 + frac * (x1 - x0)))
+
+
+@torch.no_grad()
+def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int = 0, noise: float = 0.0,
+                    burn_in: int = 100, ridge: float = 1e-3) -> np.ndarray:
+    """Linear decodability of the input from ``k`` steps back, for each lag ``k`` (chapter 6).
+
+    The network (``input_size`` 1) is driven by one long i.i.d. standard-normal
+    signal ``s_t``, optionally with Gaussian noise of standard deviation ``noise``
+    added to every unit at every step. For each lag ``k`` a ridge regression
+    (scikit-learn, penalty ``ridge``) predicts ``s_{t-k}`` from ``h_t``; it is fit on
+    the first half of the run (after ``burn_in`` steps) and scored on the second.
+    This is the nonlinear counterpart of the linear Fisher memory curve
+    (:func:`mem.theory.fisher_memory`), as in Orhan & Pitkow (2020).
+
+    Parameters
+    ----------
+    model : RNNClassifier with ``input_size == 1``
+    lags : sequence of ints >= 0
+    n_steps : int, length of the run (> burn_in + 2 * max(lags) + 20)
+    seed : int, seeds the signal and the noise
+
+    Returns
+    -------
+    ndarray (len(lags),): held-out R^2 of each lag (1 = perfect recall, <= 0 = nothing).
+    """
+    from sklearn.linear_model import Ridge
+
+    if not isinstance(model, RNNClassifier) or model.input_size != 1:
+        raise ValueError("model must be a mem.models.RNNClassifier with input_size 1 (one signal channel)")
+    lags = np.asarray(lags)
+    if lags.ndim != 1 or lags.size == 0 or not np.issubdtype(lags.dtype, np.integer) or lags.min() < 0:
+        raise ValueError(f"lags must be a non-empty list of integers >= 0, got {lags!r}")
+    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps <= burn_in + 2 * int(lags.max()) + 20:
+        raise ValueError(f"n_steps must be an integer > burn_in + 2 * max(lags) + 20 = "
+                         f"{burn_in + 2 * int(lags.max()) + 20}, got {n_steps!r}")
+    if not float(noise) >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    gen = torch.Generator().manual_seed(seed)
+    s = torch.randn(n_steps, generator=gen)
+    with _eval_mode(model) as device:
+        state = model.init_state(1, device)
+        hs = []
+        for t in range(n_steps):
+            state = model.step(s[t].view(1, 1).to(device), state)
+            if noise:
+                state = state._replace(h=state.h + noise * torch.randn(state.h.shape, generator=gen).to(device))
+            hs.append(state.h[0])
+        h = torch.stack(hs).cpu().double().numpy()
+    s = s.double().numpy()
+    out = []
+    for k in lags:
+        X, y = h[burn_in + k:], s[burn_in:n_steps - k]
+        half = len(y) // 2
+        fit = Ridge(alpha=ridge).fit(X[:half], y[:half])
+        out.append(fit.score(X[half:], y[half:]))
+    return np.asarray(out)

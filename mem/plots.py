@@ -808,3 +808,138 @@ def plot_sweep_curves(table, lam: float, networks, delays, axes=None):
     axes[0].set_ylabel("accuracy")
     axes[0].legend(fontsize=7)
     return axes
+
+
+# ---------------------------------------------------------------------------------------------- chapter 6
+
+#: One colour per initialisation scheme (chapter 6).
+SCHEME_COLORS = {"chain": "#d62728", "fbchain": "#ff7f0e", "orthogonal": "#1f77b4", "identity": "#2ca02c",
+                 "default": "#4d4d4d", "random": "#9467bd"}
+__all__ += ["SCHEME_COLORS", "plot_fisher_curves", "plot_benchmark_curves", "plot_success_counts",
+            "plot_decoding", "plot_chain_profile"]
+
+
+def _scheme_color(label: str) -> str:
+    return SCHEME_COLORS.get(str(label).split(" ")[0], None)
+
+
+def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: bool = True, title: str | None = None):
+    """Fisher memory curves J(k) (chapter 6), one line per entry of ``{label: J (K,)}``, with J_tot in the legend.
+
+    Labels starting with a scheme's name (``"chain ..."``) take its colour (:data:`SCHEME_COLORS`).
+    Returns the axes.
+    """
+    plt = _plt()
+    if not curves:
+        raise ValueError("curves must be a non-empty dict {label: J}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.4))
+    for label, J in curves.items():
+        J = np.asarray(J, dtype=float)
+        if J.ndim != 1:
+            raise ValueError(f"curves[{label!r}] must be 1-D (K,), got shape {J.shape}")
+        k = np.arange(len(J)) if max_lag is None else np.arange(min(len(J), max_lag + 1))
+        ax.plot(k, np.where(J[k] > 0, J[k], np.nan), color=_scheme_color(label),
+                label=f"{label}: J_tot = {J.sum():.2f}")
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel="lag k (steps)", ylabel="Fisher memory J(k)")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_benchmark_curves(curves: dict, ax=None, title: str | None = None):
+    """Validation loss / baseline against updates: median and range over seeds per scheme (chapter 6).
+
+    ``curves`` is :func:`mem.benchmarks.curves`' output ``{scheme: (steps, losses (n_runs, K), lr)}``.
+    Dashed lines mark the baseline (1) and the paper's success threshold (0.5). Returns the axes.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.4, 3.4))
+    for scheme, (steps, mat, lr) in curves.items():
+        mat = np.asarray(mat, dtype=float)
+        color = _scheme_color(scheme)
+        ax.plot(steps, np.nanmedian(mat, 0), color=color, label=f"{scheme} (lr {lr:g}, n={len(mat)})")
+        ax.fill_between(steps, np.nanmin(mat, 0), np.nanmax(mat, 0), color=color, alpha=0.15, lw=0)
+    ax.axhline(1.0, color="0.5", ls="--", lw=0.8)
+    ax.axhline(0.5, color="0.5", ls=":", lw=0.8)
+    ax.set(xlabel="updates", ylabel="validation loss / baseline", ylim=(0, 1.4))
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal", "identity")):
+    """Bars: runs whose final validation loss is below half the baseline, per task and scheme (chapter 6).
+
+    ``table`` is :func:`mem.benchmarks.table` (every learning rate and seed). Returns the axes.
+    """
+    plt = _plt()
+    tasks = list(dict.fromkeys(table["task"]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 3.2))
+    width = 0.8 / len(schemes)
+    for i, scheme in enumerate(schemes):
+        sub = table[table["scheme"] == scheme]
+        ok = [int(sub[sub.task == t]["success"].sum()) for t in tasks]
+        n = [int((sub.task == t).sum()) for t in tasks]
+        x = np.arange(len(tasks)) + (i - (len(schemes) - 1) / 2) * width
+        ax.bar(x, ok, width, color=_scheme_color(scheme), label=scheme)
+        for xi, o, m in zip(x, ok, n):
+            ax.text(xi, o, f"{o}/{m}", ha="center", va="bottom", fontsize=6)
+    ax.set_xticks(np.arange(len(tasks)), tasks)
+    ax.set_ylabel("successful runs")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_decoding(lags, r2: dict, ax=None, n_units: int | None = None, title: str | None = None):
+    """Held-out R^2 of decoding the input ``k`` steps back, per network ``{label: (len(lags),)}`` (chapter 6).
+
+    ``n_units`` draws the chain length N, beyond which a pure chain has forgotten everything.
+    Returns the axes.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.6, 3.4))
+    for label, r in r2.items():
+        ax.plot(lags, np.clip(np.asarray(r, dtype=float), -0.1, 1.0), "o-", ms=3, color=_scheme_color(label),
+                label=label)
+    if n_units:
+        ax.axvline(n_units, color="0.5", ls=":", lw=1)
+        ax.text(n_units, 0.95, " N", color="0.4", fontsize=8)
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.set(xlabel="lag k (steps)", ylabel="decoding R² (clipped at -0.1)", ylim=(-0.12, 1.02))
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_chain_profile(profiles: dict, ax=None, window: int = 10, title: str | None = None,
+                       diagonal: bool = True):
+    """The "hidden chain" motif: mean weight against i - j, units ordered by peak time (chapter 6).
+
+    ``profiles`` is ``{label: (offsets, profile)}`` from :func:`mem.theory.chain_profile`; only
+    offsets within ``window`` of 0 are drawn, and offset 0 (the self-weights, which dwarf the
+    rest after an identity start) only if ``diagonal``. A forward chain is a bump at positive
+    i - j. Returns the axes.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.6, 3.4))
+    for label, (off, prof) in profiles.items():
+        off, prof = np.asarray(off), np.asarray(prof)
+        keep = (np.abs(off) <= window) & ((off != 0) | diagonal)
+        ax.plot(off[keep], prof[keep], "o-", ms=3, label=label)
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.axvline(0, color="0.8", lw=0.8)
+    ax.set(xlabel="i - j (units, ordered by peak time)", ylabel="mean weight W[i, j]")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return ax

@@ -1,10 +1,15 @@
-"""The training loop (chapter 2).
+"""The training loops: :func:`train` for the delayed task (chapter 2), :func:`train_task` for the benchmarks (chapter 6).
 
-Adam on the task's weighted cross-entropy, gradient-norm clipping, one
+:func:`train` runs Adam on the task's weighted cross-entropy, gradient-norm clipping, one
 ``torch.Generator`` seeded by ``seed`` for every batch, and a protocol that sets
 the task parameters of each step. Returns a :class:`History` of loss and report
 accuracy per step, plus optional checkpoints (chapter 3 tracks slow points
 forming through them).
+
+:func:`train_task` trains on a :class:`mem.tasks.SequenceTask` (copy, addition,
+permuted digits) the way Orhan & Pitkow (2020) did: RMSprop, gradient clipping,
+batches of 16, a fixed validation set, equal update budgets for every
+initialisation.
 
 Results are bit-identical for the same seed, model initialisation and
 ``torch.get_num_threads()``; a different thread count gives different (equally
@@ -24,7 +29,7 @@ from . import tasks as _tasks
 from .models import RNNClassifier
 from .protocols import Protocol
 
-__all__ = ["History", "TrainingDiverged", "train"]
+__all__ = ["History", "TaskHistory", "TrainingDiverged", "train", "train_task", "validate"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -190,3 +195,147 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     return History(loss=losses.numpy(), accuracy=accs.numpy(), T_max=T_max, n_classes=n_classes,
                    checkpoints=saved, seconds=time.perf_counter() - t0,
                    penalty=None if pens is None else pens.numpy())
+
+
+@dataclass
+class TaskHistory:
+    """Record of a benchmark run (:func:`train_task`; chapter 6).
+
+    Attributes
+    ----------
+    loss : ndarray (n_updates,) float32, the training loss of each update's batch
+    val_steps : ndarray (K,) int, updates after which the validation set was scored (0 = untrained)
+    val_loss, val_score : ndarray (K,) float, validation loss and score (NaN for tasks without a score)
+    baseline : float, the task's no-memory loss (:attr:`mem.tasks.SequenceTask.baseline`)
+    seconds : float, wall time of the loop (not stored in the zoo)
+    """
+
+    loss: np.ndarray
+    val_steps: np.ndarray
+    val_loss: np.ndarray
+    val_score: np.ndarray
+    baseline: float
+    seconds: float = float("nan")
+
+    @property
+    def normalized(self) -> np.ndarray:
+        """``val_loss / baseline`` (K,): 1 is no better than forgetting everything."""
+        return np.asarray(self.val_loss) / self.baseline
+
+    @property
+    def success(self) -> bool:
+        """The paper's criterion: the final validation loss is below half the baseline."""
+        return bool(self.val_loss[-1] < 0.5 * self.baseline)
+
+    def to_dict(self) -> dict:
+        """Plain lists (JSON-ready), without the timing."""
+        return {"loss": [float(v) for v in self.loss], "val_steps": [int(v) for v in self.val_steps],
+                "val_loss": [float(v) for v in self.val_loss], "val_score": [float(v) for v in self.val_score],
+                "baseline": float(self.baseline)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TaskHistory":
+        return cls(np.asarray(d["loss"], dtype=np.float32), np.asarray(d["val_steps"]),
+                   np.asarray(d["val_loss"]), np.asarray(d["val_score"]), float(d["baseline"]))
+
+
+def _check_task_model(model, task) -> None:
+    from .tasks import SequenceTask
+
+    if not isinstance(model, RNNClassifier):
+        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    if not isinstance(task, SequenceTask):
+        raise ValueError(f"task must be a mem.tasks.SequenceTask (CopyTask, AdditionTask, PermutedDigits), "
+                         f"got {type(task).__name__}")
+    if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
+        raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
+                         f"the task's (input {task.input_size}, outputs {task.n_outputs})")
+
+
+@torch.no_grad()
+def validate(model: RNNClassifier, task, batch) -> tuple[float, float]:
+    """``(loss, score)`` of ``model`` on one :class:`mem.tasks.SequenceBatch` (chapter 6)."""
+    _check_task_model(model, task)
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    batch = batch.to(device)
+    logits = model(batch.x).logits
+    out = float(task.loss(logits, batch)), float(task.score(logits, batch))
+    model.train(was_training)
+    return out
+
+
+def train_task(model: RNNClassifier, task, n_updates: int, *, lr: float = 3e-4, batch_size: int = 16,
+               clip: float | None = 10.0, seed: int = 0, eval_every: int = 100, n_val: int = 500,
+               device=None, progress: bool = True, desc: str | None = None) -> TaskHistory:
+    """Train ``model`` on a benchmark task for ``n_updates`` RMSprop updates, in place (chapter 6).
+
+    The recipe of Orhan & Pitkow (2020): RMSprop (``alpha`` 0.9, eps 1e-7, as in
+    Keras), global gradient-norm clipping at ``clip`` (10), batches of 16 fresh
+    trials. Every ``eval_every`` updates (and before the first) the loss on a fixed
+    validation set is recorded: ``n_val`` trials drawn with seed ``seed + 10**6``
+    (from the test images for :class:`mem.tasks.PermutedDigits`, all of them).
+
+    Parameters
+    ----------
+    model : RNNClassifier with the task's ``input_size`` and ``n_outputs``
+    task : mem.tasks.SequenceTask
+    n_updates : int >= 1, the update budget (equal for every initialisation in chapter 6)
+    lr, batch_size, clip, seed : training settings; ``seed`` seeds the batches only
+    eval_every : int >= 1;  n_val : int >= 1
+    device, progress, desc : as for :func:`train`
+
+    Returns
+    -------
+    TaskHistory
+
+    Raises
+    ------
+    TrainingDiverged if the loss or gradient norm becomes NaN or infinite.
+    """
+    from .tasks import PermutedDigits
+
+    _check_task_model(model, task)
+    for name, value in (("n_updates", n_updates), ("batch_size", batch_size), ("eval_every", eval_every),
+                        ("n_val", n_val)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not float(lr) > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if clip is not None and float(clip) < 0:
+        raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
+    device = next(model.parameters()).device if device is None else torch.device(device)
+    model.to(device).train()
+    gen = torch.Generator().manual_seed(seed)
+    val = (task.all("test") if isinstance(task, PermutedDigits)
+           else task.sample(n_val, torch.Generator().manual_seed(seed + 10**6), split="test"))
+    opt = torch.optim.RMSprop(model.parameters(), lr=lr, alpha=0.9, eps=1e-7)
+    losses = torch.empty(n_updates)
+    val_steps, val_loss, val_score = [0], *map(list, zip(validate(model, task, val)))
+    t0 = time.perf_counter()
+    bar = tqdm(range(n_updates), desc=desc or f"{model.arch}-{model.hidden_size} {task.name}",
+               disable=not progress, mininterval=0.5, leave=True)
+    for step in bar:
+        batch = task.sample(batch_size, gen)
+        if device.type != "cpu":
+            batch = batch.to(device)
+        loss = task.loss(model(batch.x).logits, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip if clip else float("inf"))
+        if not (torch.isfinite(loss) and torch.isfinite(gnorm)):
+            raise TrainingDiverged(f"training diverged at update {step}: loss={loss.item()}, "
+                                   f"grad norm={float(gnorm)}; try a smaller lr or a clip")
+        opt.step()
+        losses[step] = loss.detach()
+        if (step + 1) % eval_every == 0 or step + 1 == n_updates:
+            vl, vs = validate(model, task, val)
+            val_steps.append(step + 1)
+            val_loss.append(vl)
+            val_score.append(vs)
+            bar.set_postfix(val=f"{vl / task.baseline:.3f} of baseline", refresh=False)
+    bar.close()
+    model.eval()
+    return TaskHistory(losses.numpy(), np.asarray(val_steps), np.asarray(val_loss), np.asarray(val_score),
+                       float(task.baseline), time.perf_counter() - t0)

@@ -11,6 +11,15 @@ Rebuild everything (or some entries) with one command::
     python -m mem.zoo build                    # all entries, 2 worker processes
     python -m mem.zoo build gru64-decu-s0      # one entry
     python -m mem.zoo check gru64-nacu-s0      # retrain into a temp folder and compare
+    python -m mem.zoo build --collection bridge       # chapter 6: GRUs with chain/orthogonal init
+    python -m mem.zoo build --collection benchmarks   # chapter 6: copy/addition/digits x inits
+
+The zoo has three collections, each a folder with its own manifest:
+``networks`` (the 36 delayed-task networks of chapters 2-5, in ``zoo_data``),
+``bridge`` (delayed-task GRUs with chapter 6's initialisations, in
+``zoo_data/bridge``) and ``benchmarks`` (chapter 6's vanilla RNNs on the copy,
+addition and permuted-digits tasks, in ``zoo_data/benchmarks``; see
+:mod:`mem.benchmarks`).
 
 Training is bit-identical for the same config at the same thread count (the
 recorded ``threads``, 1 by default; each worker process pins it), on the same
@@ -33,21 +42,24 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import torch
 
 from . import data as _data
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
+from .init import initialize
 from .models import RNNClassifier
 from .protocols import DeCu, NaCu, VoCu, make_protocol
 from .slowpoints import speed_measures
 from .tasks import DelayedClassification
 from .train import History, train
 
-__all__ = ["ZOO_DIR", "ZooEntry", "ZooIntegrityError", "ZooBuildError", "default_configs", "names", "manifest",
-           "load", "build", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table"]
+__all__ = ["ZOO_DIR", "BRIDGE_DIR", "COLLECTIONS", "Collection", "collection", "bridge_configs", "ZooEntry", "ZooIntegrityError", "ZooBuildError", "default_configs", "names", "manifest",
+           "load", "read_verified", "build", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table"]
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
+BRIDGE_DIR = ZOO_DIR / "bridge"
 MANIFEST = "manifest.json"
 
 #: Evaluation shared by every entry (stored with the metrics).
@@ -120,7 +132,8 @@ RECIPE = ("Adam lr 3e-3, grad-norm clip 1, batch 128, 3000 steps: reaches ~95% r
 
 
 def _name(cfg: dict) -> str:
-    return f"{cfg['arch']}{cfg['hidden_size']}-{cfg['protocol']['name']}-s{cfg['seed']}"
+    init = f"-{cfg['init']}" if cfg.get("init") else ""
+    return f"{cfg['arch']}{cfg['hidden_size']}-{cfg['protocol']['name']}{init}-s{cfg['seed']}"
 
 
 #: Training steps at which the formation entries keep a copy of their weights (chapter 3):
@@ -156,8 +169,19 @@ def default_configs() -> list[dict]:
     return out
 
 
-def _configs_by_name() -> dict[str, dict]:
-    return {_name(c): c for c in default_configs()}
+#: The bridge collection's recipe (chapter 6).
+BRIDGE_RECIPE = ("Delayed-task GRUs with 100 units (the paper's N), NaCu, 3000 steps, otherwise the networks "
+                 "collection's recipe, started from three initialisations of mem.init.initialize: 'default' "
+                 "(PyTorch's), 'orthogonal' and 'chain' (alpha 1.02 in every gate block, input 0.9*eye into the "
+                 "chain's head), seeds 0-2. Chapter 6 compares their slow points, time constants and memory.")
+
+
+def bridge_configs() -> list[dict]:
+    """Chapter 6's bridge: GRU-100, NaCu, 3000 steps x init default/orthogonal/chain x seeds 0-2 (9 entries)."""
+    proto = NaCu(3000).config()
+    return [{"arch": "gru", "hidden_size": 100, "protocol": proto, "seed": seed, "batch_size": 128, "lr": 3e-3,
+             "clip": 1.0, "T_max": 20, "delta_min": 4, "data": "digits", "threads": 1, "init": init}
+            for init in ("default", "orthogonal", "chain") for seed in (0, 1, 2)]
 
 
 def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
@@ -260,6 +284,28 @@ def _sha256(b: bytes) -> str:
     return hashlib.sha256(b).hexdigest()
 
 
+def read_verified(name: str, zoo_dir: Path | str = ZOO_DIR) -> bytes:
+    """The bytes of entry ``name``'s file, after checking them against the manifest's sha256.
+
+    Raises
+    ------
+    ValueError for an unknown name; ZooIntegrityError if the file is missing or altered.
+    """
+    entries = manifest(zoo_dir)["entries"]
+    if name not in entries:
+        raise ValueError(f"name must be one of the entries {sorted(entries)} in {zoo_dir}, got {name!r}")
+    e = entries[name]
+    path = Path(zoo_dir) / e["file"]
+    if not path.exists():
+        raise ZooIntegrityError(f"zoo file {path} is missing; rebuild it with `python -m mem.zoo build {name}`")
+    raw = path.read_bytes()
+    digest = _sha256(raw)
+    if digest != e["sha256"]:
+        raise ZooIntegrityError(f"sha256 mismatch for {path}: manifest says {e['sha256']}, file has {digest}. "
+                                f"The file was altered or truncated; rebuild it with `python -m mem.zoo build {name}`")
+    return raw
+
+
 def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     """Load a zoo network after checking its sha256 against the manifest (chapter 2).
 
@@ -271,19 +317,9 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     ------
     ValueError for an unknown name; ZooIntegrityError if the file is missing or altered.
     """
-    entries = manifest(zoo_dir)["entries"]
-    if name not in entries:
-        raise ValueError(f"name must be one of the zoo's entries {sorted(entries)}, got {name!r}")
-    e = entries[name]
-    path = Path(zoo_dir) / e["file"]
-    if not path.exists():
-        raise ZooIntegrityError(f"zoo file {path} is missing; rebuild it with `python -m mem.zoo build {name}`")
-    raw = path.read_bytes()
-    digest = _sha256(raw)
-    if digest != e["sha256"]:
-        raise ZooIntegrityError(f"sha256 mismatch for {path}: manifest says {e['sha256']}, file has {digest}. "
-                                f"The file was altered or truncated; rebuild it with `python -m mem.zoo build {name}`")
+    raw = read_verified(name, zoo_dir)
     payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
+    e = manifest(zoo_dir)["entries"][name]
     cfg = e["config"]
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
     model.load_state_dict(payload["state_dict"])
@@ -341,6 +377,8 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     """
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
+    if cfg.get("init"):
+        initialize(model, cfg["init"], seed=cfg["seed"])
     proto = make_protocol(cfg["protocol"])
     hist = train(model, task, proto, batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
                  seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress, desc=_name(cfg))
@@ -385,7 +423,7 @@ def _write_manifest(zoo_dir: Path, man: dict) -> None:
     _atomic_write(zoo_dir / MANIFEST, (json.dumps(man, indent=1) + "\n").encode())
 
 
-def _status(name: str, cfg: dict, man: dict, zoo_dir: Path) -> tuple[str, bytes | None]:
+def _status(name: str, cfg: dict, man: dict, zoo_dir: Path, version: int = METRICS_VERSION) -> tuple[str, bytes | None]:
     """("done" | "evaluate" | "train", file bytes if the stored file is valid for this config)."""
     e = man["entries"].get(name)
     path = zoo_dir / f"{name}.pt"
@@ -394,7 +432,7 @@ def _status(name: str, cfg: dict, man: dict, zoo_dir: Path) -> tuple[str, bytes 
     raw = path.read_bytes()
     if _sha256(raw) != e.get("sha256"):
         return "train", None
-    return ("done" if e.get("metrics_version") == METRICS_VERSION else "evaluate"), raw
+    return ("done" if e.get("metrics_version") == version else "evaluate"), raw
 
 
 def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
@@ -429,13 +467,59 @@ def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int
     return failures
 
 
-def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
+@dataclass(frozen=True)
+class Collection:
+    """One folder of zoo entries with its own manifest, and how to build them.
+
+    ``configs()`` lists the recipe, ``name(cfg)`` names an entry, ``train(cfg)`` returns
+    ``(file bytes, manifest entry)`` (pinned to the config's thread count), ``evaluate`` (or
+    None) re-measures stored bytes when ``metrics_version`` changed, and ``summary(entry)``
+    is the line printed when an entry is done.
+    """
+
+    folder: Path
+    configs: Callable[[], list]
+    name: Callable[[dict], str]
+    train: Callable
+    evaluate: Callable | None
+    metrics_version: int
+    summary: Callable[[dict], str]
+    description: str
+    recipe: str
+
+
+def _network_summary(entry: dict) -> str:
+    m = entry["metrics"]
+    return f"report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, {entry['train_seconds']} s training"
+
+
+#: The collections of the zoo (``benchmarks`` is defined in :mod:`mem.benchmarks`).
+COLLECTIONS = ("networks", "bridge", "benchmarks")
+
+
+def collection(name: str = "networks") -> Collection:
+    """The :class:`Collection` called ``name``, one of :data:`COLLECTIONS`."""
+    if name == "networks":
+        return Collection(ZOO_DIR, default_configs, _name, train_entry, evaluate_entry, METRICS_VERSION,
+                          _network_summary, "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",
+                          RECIPE)
+    if name == "bridge":
+        return Collection(BRIDGE_DIR, bridge_configs, _name, train_entry, evaluate_entry, METRICS_VERSION,
+                          _network_summary, "Delayed-task GRUs with chapter 6's initialisations (mem.zoo).",
+                          BRIDGE_RECIPE)
+    if name == "benchmarks":
+        from . import benchmarks  # it builds on this module
+        return benchmarks.COLLECTION
+    raise ValueError(f"collection must be one of {COLLECTIONS}, got {name!r}")
+
+
+def build(which: list[str] | None = None, zoo_dir: Path | str | None = None,
           executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None,
-          force: bool = False) -> dict:
-    """Train and measure entries (default: all of :func:`default_configs`); write files + manifest (chapters 2, 4).
+          force: bool = False, collection: str = "networks") -> dict:
+    """Train and measure a collection's entries (default: all of its recipe); write files + manifest (chapters 2, 4, 6).
 
     Resumable: an entry whose file matches the manifest's config and sha256 is skipped
-    (re-measured without retraining if its metrics predate :data:`METRICS_VERSION`).
+    (re-measured without retraining if its metrics predate the collection's metrics version).
     Every file and the manifest are written atomically as each entry finishes, so an
     interrupted build keeps what it finished; an entry that raises does not stop the
     others and is reported at the end.
@@ -443,13 +527,14 @@ def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
     Parameters
     ----------
     which : list of names, optional
-    zoo_dir : folder to write to (default: the package's ``zoo_data``)
+    zoo_dir : folder to write to (default: the collection's folder inside the package)
     executor : any ``concurrent.futures.Executor`` (a process pool, ``dask.distributed``'s
         ``client.get_executor()``, a submitit executor, ...); default a local process pool
         of ``workers`` processes. Each task pins its own torch thread count (the config's
         ``threads``), so results do not depend on the executor.
-    configs : list of config dicts, optional; a recipe other than :func:`default_configs`
+    configs : list of config dicts, optional; a recipe other than the collection's
     force : retrain even entries that are already built
+    collection : one of :data:`COLLECTIONS` (default ``"networks"``)
 
     Returns
     -------
@@ -459,36 +544,36 @@ def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
     ------
     ZooBuildError after the build if any entry failed (the others are written).
     """
-    configs = _configs_by_name() if configs is None else {_name(c): c for c in configs}
+    col = globals()["collection"](collection)
+    configs = {col.name(c): c for c in (col.configs() if configs is None else configs)}
     which = sorted(configs) if not which else list(which)
     unknown = [n for n in which if n not in configs]
     if unknown:
         raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
-    zoo_dir = Path(zoo_dir)
+    zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
     zoo_dir.mkdir(parents=True, exist_ok=True)
     man = manifest(zoo_dir)
-    man.update({"format": 1, "description": "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",
-                "rebuild": "python -m mem.zoo build [names]", "recipe": RECIPE})
+    man.update({"format": 1, "description": col.description,
+                "rebuild": f"python -m mem.zoo build --collection {collection} [names]", "recipe": col.recipe})
     jobs = {}
     for n in which:
-        state, raw = _status(n, configs[n], man, zoo_dir)
-        if force or state == "train":
-            jobs[n] = (train_entry, (configs[n],))
+        state, raw = _status(n, configs[n], man, zoo_dir, col.metrics_version)
+        if force or state == "train" or (state == "evaluate" and col.evaluate is None):
+            jobs[n] = (col.train, (configs[n],))
         elif state == "evaluate":
-            jobs[n] = (evaluate_entry, (configs[n], raw, man["entries"][n].get("train_seconds", 0.0)))
+            jobs[n] = (col.evaluate, (configs[n], raw, man["entries"][n].get("train_seconds", 0.0)))
     skipped = [n for n in which if n not in jobs]
     if skipped:
         print(f"{len(skipped)} entries already built, skipped", flush=True)
+
     def done(n, result):
         raw, entry = result
         _atomic_write(zoo_dir / f"{n}.pt", raw)
         man["entries"][n] = {"file": f"{n}.pt", **entry}
         _write_manifest(zoo_dir, man)
-        m = entry["metrics"]
-        print(f"{n}: report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, "
-              f"{entry['train_seconds']} s training", flush=True)
+        print(f"{n}: {col.summary(entry)}", flush=True)
 
     failures = run_jobs(jobs, done, executor, workers)
     if failures:
@@ -496,18 +581,20 @@ def build(which: list[str] | None = None, zoo_dir: Path | str = ZOO_DIR,
     return man
 
 
-def check(name: str, zoo_dir: Path | str = ZOO_DIR) -> dict:
-    """Retrain one entry into a temporary folder and compare it with the stored one.
+def check(name: str, zoo_dir: Path | str | None = None, collection: str = "networks") -> dict:
+    """Retrain one entry (in memory) and compare it with the stored one (chapters 2, 6).
 
     Returns
     -------
     ``{"bit_identical": bool, "max_abs_weight_diff": float, "metrics_stored": ..., "metrics_rebuilt": ...}``
     """
+    col = globals()["collection"](collection)
+    zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
     stored = manifest(zoo_dir)["entries"].get(name)
     if stored is None:
-        raise ValueError(f"name must be a built zoo entry, got {name!r}")
-    raw, entry = train_entry(stored["config"])
-    old = load(name, zoo_dir).model.state_dict()
+        raise ValueError(f"name must be a built entry of the {collection} collection, got {name!r}")
+    raw, entry = col.train(stored["config"])
+    old = torch.load(io.BytesIO(read_verified(name, zoo_dir)), weights_only=True)["state_dict"]
     new = torch.load(io.BytesIO(raw), weights_only=True)["state_dict"]
     diff = max(float((old[k] - new[k]).abs().max()) for k in old)
     return {"bit_identical": entry["sha256"] == stored["sha256"], "max_abs_weight_diff": diff,
@@ -520,35 +607,42 @@ def _main(argv=None) -> int:
     b = sub.add_parser("build", help="train entries (all by default) and update the manifest")
     b.add_argument("names", nargs="*")
     b.add_argument("--workers", type=int, default=2)
-    b.add_argument("--out", default=str(ZOO_DIR))
+    b.add_argument("--out", default=None, help="folder (default: the collection's folder in the package)")
     b.add_argument("--force", action="store_true", help="retrain entries that are already built")
-    c = sub.add_parser("check", help="retrain one entry in a temp folder and compare")
+    b.add_argument("--collection", default="networks", choices=COLLECTIONS)
+    c = sub.add_parser("check", help="retrain one entry in memory and compare it with the stored one")
     c.add_argument("name")
-    sub.add_parser("list", help="list entries with their metrics")
-    sub.add_parser("verify", help="check every file's sha256")
+    c.add_argument("--collection", default="networks", choices=COLLECTIONS)
+    ls = sub.add_parser("list", help="list a collection's entries with a summary of their metrics")
+    ls.add_argument("--collection", default="networks", choices=COLLECTIONS)
+    sub.add_parser("verify", help="check the sha256 of every file of every collection")
     a = ap.parse_args(argv)
     import mem.zoo as z  # the importable module, not __main__, so worker processes can unpickle its functions
-    build, check, manifest, names, load = z.build, z.check, z.manifest, z.names, z.load
+    build, check, manifest = z.build, z.check, z.manifest
     if a.cmd == "build":
         t0 = time.time()
         try:
-            build(a.names, a.out, workers=a.workers, force=a.force)
+            build(a.names, a.out, workers=a.workers, force=a.force, collection=a.collection)
         except z.ZooBuildError as err:
             print(err, file=sys.stderr)
             return 1
         finally:
             print(f"build took {time.time() - t0:.0f} s")
     elif a.cmd == "check":
-        r = check(a.name)
+        r = check(a.name, collection=a.collection)
         print(json.dumps({k: r[k] for k in ("bit_identical", "max_abs_weight_diff")}))
         return 0 if r["bit_identical"] else 1
     elif a.cmd == "list":
-        for n, e in manifest()["entries"].items():
-            print(f"{n:20s} acc {e['metrics']['report_accuracy']:.3f} lifetime {e['metrics']['lifetime']}")
+        col = z.collection(a.collection)
+        for n, e in manifest(col.folder)["entries"].items():
+            print(f"{n:32s} {col.summary(e)}")
     elif a.cmd == "verify":
-        for n in names():
-            load(n)
-        print(f"{len(names())} entries verified")
+        for name in COLLECTIONS:
+            folder = z.collection(name).folder
+            entries = manifest(folder)["entries"]
+            for n in entries:
+                z.read_verified(n, folder)
+            print(f"{name}: {len(entries)} entries verified")
     return 0
 
 

@@ -61,6 +61,16 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_blas_thread():
+    """Pin numpy's BLAS to one thread: on small matrices a multi-threaded BLAS only spins
+    (measured 100x slower on a busy 2-core machine)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def digits():
     import mem.data

@@ -163,3 +163,30 @@ def test_chapter5_plots_read_the_sweep():
     assert len(axes) == 2 and len(axes[0].get_lines()) == 5    # before, Control, two modes, chance
     with pytest.raises(ValueError, match="lam must be one of"):
         plots.plot_sweep_curves(t, 3.0, [n], rg.SWEEP["delays"])
+
+
+def test_chapter6_plots_draw_what_they_are_given():
+    import pandas as pd
+
+    from mem import theory
+
+    ax = plots.plot_fisher_curves({"chain α=1": theory.delay_line_memory(10, 1.0), "orthogonal": [1.0]})
+    assert len(ax.lines) == 2 and "J_tot = 2.93" in ax.get_legend().get_texts()[0].get_text()
+    with pytest.raises(ValueError, match="curves must be a non-empty dict"):
+        plots.plot_fisher_curves({})
+    steps = np.array([0, 10, 20])
+    curves = {"chain": (steps, np.array([[1.0, 0.5, 0.2], [1.0, 0.6, 0.4]]), 3e-4)}
+    ax = plots.plot_benchmark_curves(curves)
+    assert np.allclose(ax.lines[0].get_ydata(), [1.0, 0.55, 0.3])
+    table = pd.DataFrame({"task": ["copy"] * 3, "scheme": ["chain", "chain", "orthogonal"],
+                          "success": [True, False, False]})
+    ax = plots.plot_success_counts(table, schemes=("chain", "orthogonal"))
+    assert [p.get_height() for p in ax.patches] == [1, 0]
+    ax = plots.plot_decoding([0, 5], {"chain": [0.9, -3.0]}, n_units=4)
+    assert np.allclose(ax.lines[0].get_ydata(), [0.9, -0.1])  # clipped for display
+    off = np.arange(-3, 4)
+    ax = plots.plot_chain_profile({"net": (off, off * 0.1)}, window=1)
+    assert ax.lines[0].get_xdata().tolist() == [-1, 0, 1]
+    ax = plots.plot_chain_profile({"net": (off, off * 0.1)}, window=1, diagonal=False)
+    assert ax.lines[0].get_xdata().tolist() == [-1, 1]
+    plt.close("all")

@@ -22,7 +22,8 @@ from dataclasses import dataclass, fields
 
 import torch
 
-from .data import Digits
+from ..data import Digits
+from ._checks import check_int as _check_int
 
 __all__ = ["Batch", "Probe", "DelayedClassification", "loss", "report_correct", "N_OUTPUTS", "NULL"]
 
@@ -71,20 +72,6 @@ class Probe:
 
     x: torch.Tensor
     label: torch.Tensor
-
-
-def _check_int(name: str, value, lo: int, hi: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            if int(value) != value:
-                raise TypeError
-            value = int(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if value < lo or (hi is not None and value > hi):
-        allowed = f"{lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{name} must be in {allowed}, got {value}")
-    return value
 
 
 class DelayedClassification:

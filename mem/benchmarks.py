@@ -1,0 +1,321 @@
+"""Chapter 6's benchmarks: vanilla RNNs on copy, addition and permuted digits, from four initialisations.
+
+Orhan & Pitkow (2020) train 100-unit vanilla RNNs from chain, fbchain,
+orthogonal and identity initialisations (:func:`mem.init.initialize`) with
+RMSprop (:func:`mem.train.train_task`) over a grid of learning rates and seeds,
+and count the runs whose validation loss ends below half the no-memory
+baseline. This module is that experiment at CPU scale, as a collection of the
+zoo (built, resumed, checked and sha256-verified by :mod:`mem.zoo`)::
+
+    python -m mem.zoo build --collection benchmarks          # every run (about 30 min on 2 cores)
+    python -m mem.zoo check --collection benchmarks psdigits-chain-lr0.0003-s0
+
+Each run stores its weights and learning curves in ``zoo_data/benchmarks``;
+:func:`table` gathers the results, :func:`load` returns one run's networks
+before and after training.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .init import initialize
+from .models import RNNClassifier
+from .tasks import make_task
+from .train import TaskHistory, TrainingDiverged, train_task
+from .zoo import ZOO_DIR, Collection, _entry, _pinned_threads, manifest, read_verified
+
+__all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
+           "train_entry", "BenchmarkRun", "load", "table", "curves", "matched_perturbation", "nonnormality",
+           "activity", "chain_profiles", "chain_asymmetry", "COLLECTION"]
+
+BENCH_DIR = ZOO_DIR / "benchmarks"
+
+#: Per task: the task's config (:func:`mem.tasks.make_task`), the nonlinearity (the paper's: elu,
+#: relu for addition) and the update budget. Lengths are scaled down from the paper's (copy 500,
+#: addition 750, psMNIST 784) so that a run takes under a minute on one CPU thread; the copy task's
+#: delay (90 steps) stays below the chain's length N = 100.
+TASKS = {
+    "copy": {"task": {"T": 100, "n_symbols": 10, "n_letters": 8}, "arch": "rnn_elu", "n_updates": 2000},
+    "addition": {"task": {"T": 100}, "arch": "rnn_relu", "n_updates": 2000},
+    "psdigits": {"task": {"pixels": 64, "permutation_seed": 0}, "arch": "rnn_elu", "n_updates": 1500},
+}
+SCHEMES = ("chain", "fbchain", "orthogonal", "identity")
+LRS = (1e-4, 3e-4, 1e-3)
+SEEDS = (0, 1, 2)
+HIDDEN = 100  # the paper's N
+METRICS_VERSION = 1
+
+RECIPE = ("Vanilla RNNs, 100 units, from mem.init.initialize's chain (alpha 1.02), fbchain (0.99 forward, "
+          "0.04 backward), orthogonal and identity schemes at their default gains, trained by mem.train.train_task: "
+          "RMSprop (alpha 0.9, eps 1e-7), global grad-norm clip 10, batch 16, fresh batches, lr 1e-4, 3e-4 and 1e-3, "
+          "seeds 0-2; copy T = 100 (delay 90) and addition T = 100 for 2000 updates, permuted 8x8 digits (64 steps) "
+          "for 1500. Validation every 100 updates on 500 fixed trials (all 450 test images for the digits). "
+          "One torch thread per run.")
+
+
+def configs() -> list[dict]:
+    """The collection's recipe: TASKS x SCHEMES x LRS x SEEDS (108 runs)."""
+    return [{"task": task, "task_config": dict(spec["task"]), "arch": spec["arch"], "hidden_size": HIDDEN,
+             "scheme": scheme, "lr": lr, "seed": seed, "n_updates": spec["n_updates"], "batch_size": 16,
+             "clip": 10.0, "eval_every": 100, "n_val": 500, "threads": 1}
+            for task, spec in TASKS.items() for scheme in SCHEMES for lr in LRS for seed in SEEDS]
+
+
+def entry_name(cfg: dict) -> str:
+    """``<task>-<scheme>-lr<lr>-s<seed>``, e.g. ``copy-chain-lr0.0003-s0``."""
+    return f"{cfg['task']}-{cfg['scheme']}-lr{cfg['lr']:g}-s{cfg['seed']}"
+
+
+def build_model(cfg: dict):
+    """(task, untrained model) of a config, the model initialised by its scheme (chapter 6)."""
+    task = make_task(cfg["task"], **cfg["task_config"])
+    model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], task.n_outputs, seed=cfg["seed"])
+    return task, initialize(model, cfg["scheme"], seed=cfg["seed"])
+
+
+@_pinned_threads
+def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
+    """Train one run at its recorded thread count. Returns (file bytes, manifest entry without ``file``).
+
+    A run that diverges is kept, marked ``diverged`` (it counts as a failure), with the
+    weights and curves up to the last finite validation.
+    """
+    task, model = build_model(cfg)
+    try:
+        hist = train_task(model, task, cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
+                          clip=cfg["clip"], seed=cfg["seed"], eval_every=cfg["eval_every"], n_val=cfg["n_val"],
+                          progress=progress, desc=entry_name(cfg))
+        diverged = None
+    except TrainingDiverged as err:
+        hist, diverged = None, str(err)
+    if hist is None:
+        nan = np.array([math.nan])
+        hist = TaskHistory(np.zeros(0, np.float32), np.array([0]), nan, nan, float(task.baseline))
+    normalized = hist.normalized
+    metrics = {"final": None if diverged else float(normalized[-1]),
+               "best": None if diverged else float(np.nanmin(normalized)),
+               "score": None if diverged else float(hist.val_score[-1]),
+               "success": False if diverged else hist.success, "diverged": diverged,
+               "curve": {"steps": [int(s) for s in hist.val_steps], "normalized": [float(v) for v in normalized],
+                         "score": [float(v) for v in hist.val_score]}}
+    buf = io.BytesIO()
+    torch.save({"config": json.loads(json.dumps(cfg)),
+                "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+                "history": hist.to_dict()}, buf)
+    raw = buf.getvalue()
+    entry = _entry(cfg, raw, metrics, hist.seconds)
+    entry.update(metrics_version=METRICS_VERSION, evaluation=None)
+    return raw, entry
+
+
+def _summary(entry: dict) -> str:
+    m = entry["metrics"]
+    if m["diverged"]:
+        return f"DIVERGED ({m['diverged']})"
+    return f"val loss {m['final']:.3f} of baseline, success {m['success']}, {entry['train_seconds']} s"
+
+
+COLLECTION = Collection(BENCH_DIR, configs, entry_name, train_entry, None, METRICS_VERSION, _summary,
+                        "Chapter 6's benchmark runs (mem.benchmarks).", RECIPE)
+
+
+@dataclass
+class BenchmarkRun:
+    """A stored benchmark run: the network ``initial`` (before) and ``model`` (after training), its ``task``,
+    learning curves ``history``, ``config`` and ``metrics``."""
+
+    name: str
+    task: object
+    initial: RNNClassifier
+    model: RNNClassifier
+    history: TaskHistory
+    config: dict
+    metrics: dict
+
+
+def load(name: str, zoo_dir: Path | str = BENCH_DIR, device="cpu") -> BenchmarkRun:
+    """Load one run after checking its sha256 (chapter 6); the initial network is rebuilt from the config."""
+    raw = read_verified(name, zoo_dir)
+    payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
+    entry = manifest(zoo_dir)["entries"][name]
+    task, initial = build_model(entry["config"])
+    model = RNNClassifier(initial.arch, initial.input_size, initial.hidden_size, initial.n_outputs)
+    model.load_state_dict(payload["state_dict"])
+    return BenchmarkRun(name, task, initial.to(device).eval(), model.to(device).eval(),
+                        TaskHistory.from_dict(payload["history"]), entry["config"], entry["metrics"])
+
+
+def table(zoo_dir: Path | str = BENCH_DIR):
+    """One row per stored run (chapter 6).
+
+    Columns: ``name, task, scheme, lr, seed, final`` (validation loss / baseline at the end;
+    NaN if diverged), ``best`` (its minimum over the run), ``score`` (final recall/accuracy),
+    ``success`` (final < 0.5), ``diverged`` (bool).
+
+    Returns
+    -------
+    pandas DataFrame sorted by task, scheme, lr, seed.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, e in manifest(zoo_dir)["entries"].items():
+        cfg, m = e["config"], e["metrics"]
+        rows.append({"name": name, "task": cfg["task"], "scheme": cfg["scheme"], "lr": cfg["lr"],
+                     "seed": cfg["seed"], "final": math.nan if m["final"] is None else m["final"],
+                     "best": math.nan if m["best"] is None else m["best"],
+                     "score": math.nan if m["score"] is None else m["score"],
+                     "success": bool(m["success"]), "diverged": m["diverged"] is not None})
+    if not rows:
+        raise ValueError(f"no benchmark runs in {zoo_dir}; build them with "
+                         "`python -m mem.zoo build --collection benchmarks`")
+    return pd.DataFrame(rows).sort_values(["task", "scheme", "lr", "seed"], ignore_index=True)
+
+
+def curves(task: str, lr: float | None = None, zoo_dir: Path | str = BENCH_DIR) -> dict:
+    """Validation curves of one task: ``{scheme: (steps (K,), loss / baseline (n_runs, K), lr)}`` (chapter 6).
+
+    ``lr`` picks one learning rate; ``None`` takes, for each scheme, the learning rate with
+    the lowest median final loss (the paper's "best hyperparameter" curves). Diverged runs
+    are NaN from the point where they stopped.
+    """
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {sorted(TASKS)}, got {task!r}")
+    df = table(zoo_dir)
+    df = df[df.task == task]
+    out = {}
+    for scheme in SCHEMES:
+        sub = df[df.scheme == scheme]
+        if sub.empty:
+            continue
+        pick = lr if lr is not None else sub.groupby("lr")["final"].median().fillna(np.inf).idxmin()
+        runs = sub[sub.lr == pick]
+        if runs.empty:
+            raise ValueError(f"lr must be one of {sorted(df.lr.unique())}, got {lr!r}")
+        ents = manifest(zoo_dir)["entries"]
+        steps = max((ents[n]["metrics"]["curve"]["steps"] for n in runs.name), key=len)
+        mat = np.full((len(runs), len(steps)), np.nan)
+        for i, n in enumerate(runs.name):
+            c = ents[n]["metrics"]["curve"]["normalized"]
+            mat[i, :len(c)] = c
+        out[scheme] = (np.asarray(steps), mat, float(pick))
+    return out
+
+
+def matched_perturbation(W0, W1, seed: int = 0) -> torch.Tensor:
+    """The control for a trained matrix: ``W0`` plus Gaussian noise with the Frobenius norm of ``W1 - W0`` (chapter 6).
+
+    Training moves ``W0`` to ``W1``. Any move away from a normal matrix raises its
+    non-normality, so a trained value means something only beside the value of a
+    *random* move of the same size.
+
+    Parameters
+    ----------
+    W0, W1 : (N, N) tensors; seed : int
+
+    Returns
+    -------
+    (N, N) tensor ``W0 + E`` with ``||E||_F = ||W1 - W0||_F``.
+    """
+    W0, W1 = torch.as_tensor(W0).detach(), torch.as_tensor(W1).detach()
+    if W0.shape != W1.shape or W0.dim() != 2:
+        raise ValueError(f"W0 and W1 must be 2-D matrices of the same shape, got {tuple(W0.shape)} and "
+                         f"{tuple(W1.shape)}")
+    E = torch.randn(W0.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    return W0 + (E * (W1 - W0).double().norm() / E.norm()).to(W0.dtype)
+
+
+def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):
+    """Non-normality of each run's recurrent matrix before and after training, beside its control (chapter 6).
+
+    For every run: Henrici's index (absolute and relative, :func:`mem.theory.henrici`) and the
+    chain energy (:func:`mem.theory.chain_energy`) of the initial matrix ``W0``, the trained
+    ``W1`` and the control :func:`matched_perturbation` (``W0`` + a random move of the same size).
+
+    Returns
+    -------
+    pandas DataFrame, one row per (run, ``matrix`` in initial/trained/control), with columns
+    ``name, task, scheme, matrix, henrici, henrici_rel, chain_energy, moved`` (``||W1 - W0||_F``).
+    """
+    import pandas as pd
+
+    from .theory import chain_energy, henrici
+
+    rows = []
+    for name in names:
+        run = load(name, zoo_dir)
+        W0, W1 = run.initial.rnn.weight_hh_l0.detach(), run.model.rnn.weight_hh_l0.detach()
+        moved = float((W1 - W0).norm())
+        for which, W in (("initial", W0), ("trained", W1), ("control", matched_perturbation(W0, W1, seed))):
+            rows.append({"name": name, "task": run.config["task"], "scheme": run.config["scheme"], "matrix": which,
+                         "henrici": henrici(W), "henrici_rel": henrici(W, relative=True),
+                         "chain_energy": chain_energy(W), "moved": moved})
+    return pd.DataFrame(rows)
+
+
+@torch.no_grad()
+def activity(run: BenchmarkRun, n_trials: int = 200, seed: int = 0, trained: bool = True) -> np.ndarray:
+    """Hidden states of a run's network on fresh validation trials, (n_trials, T, N) (chapter 6).
+
+    What :func:`mem.theory.chain_profile` orders the units by (their peak-activity time).
+    """
+    model = run.model if trained else run.initial
+    batch = run.task.sample(n_trials, torch.Generator().manual_seed(seed), split="test")
+    return model(batch.x).h.cpu().numpy()
+
+
+def chain_profiles(run: BenchmarkRun, n_trials: int = 200, seed: int = 0) -> dict:
+    """The hidden-chain profile (:func:`mem.theory.chain_profile`) of a run's initial, trained and control networks.
+
+    Each network is run on the same ``n_trials`` validation trials and its units are ordered by
+    their *own* peak-activity times; the control is the trained network with its recurrent matrix
+    replaced by :func:`matched_perturbation` (chapter 6).
+
+    Returns
+    -------
+    ``{"initial" | "trained" | "control": (offsets (2N-1,), mean weight (2N-1,))}``
+    """
+    import copy
+
+    from .theory import chain_profile
+
+    control = copy.deepcopy(run.model)
+    with torch.no_grad():
+        control.rnn.weight_hh_l0.copy_(matched_perturbation(run.initial.rnn.weight_hh_l0,
+                                                            run.model.rnn.weight_hh_l0, seed))
+    batch = run.task.sample(n_trials, torch.Generator().manual_seed(seed), split="test")
+    out = {}
+    with torch.no_grad():
+        for which, net in (("initial", run.initial), ("trained", run.model), ("control", control)):
+            out[which] = chain_profile(net.rnn.weight_hh_l0.detach(), net(batch.x).h.cpu().numpy())
+    return out
+
+
+def chain_asymmetry(names, zoo_dir: Path | str = BENCH_DIR, n_trials: int = 200, seed: int = 0):
+    """Forward minus backward mean weight next to the diagonal of each run's :func:`chain_profiles` (chapter 6).
+
+    ``profile(+1) - profile(-1)``: positive when units that peak earlier drive the units that
+    peak just after them more than the reverse, the signature of a hidden chain.
+
+    Returns
+    -------
+    pandas DataFrame, one row per run: ``name, task, scheme, initial, trained, control``.
+    """
+    import pandas as pd
+
+    rows = []
+    for name in names:
+        run = load(name, zoo_dir)
+        row = {"name": name, "task": run.config["task"], "scheme": run.config["scheme"]}
+        for which, (off, prof) in chain_profiles(run, n_trials, seed).items():
+            off = list(off)
+            row[which] = float(prof[off.index(1)] - prof[off.index(-1)])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,65 @@
+"""The addition task (Hochreiter & Schmidhuber 1997; the version of Orhan & Pitkow 2020; chapter 6).
+
+Two input channels over ``T`` steps: a mask (channel 0) that is 1 at exactly
+two steps, one in each half of the trial, and values drawn uniformly from
+[0, 1) (channel 1). The target, read out at the last step, is the sum of the
+two marked values. Predicting the constant 1 (remembering nothing) gives the
+baseline mean squared error ``Var(a + b) = 1/6``.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from ._checks import check_int
+from .sequence import SequenceBatch, SequenceTask
+
+__all__ = ["AdditionTask"]
+
+
+class AdditionTask(SequenceTask):
+    """Sampler and loss of the addition task (chapter 6).
+
+    Parameters
+    ----------
+    T : int, default 100; trial length (the paper uses 750), at least 2
+    """
+
+    name = "addition"
+    input_size = 2
+    n_outputs = 1
+    baseline = 1.0 / 6.0
+
+    def __init__(self, T: int = 100):
+        self.T = check_int("T", T, 2)
+
+    def config(self) -> dict:
+        return {"T": self.T}
+
+    def sample(self, batch_size: int, generator: torch.Generator | None = None,
+               split: str = "train") -> SequenceBatch:
+        """Draw trials: ``x`` (B, T, 2) as [mask, value], ``y`` (B,) float32 (``split`` is ignored)."""
+        B = self._batch_size(batch_size)
+        self._split(split)
+        T, half = self.T, self.T // 2
+        values = torch.rand(B, T, generator=generator)
+        first = torch.randint(0, half, (B,), generator=generator)
+        second = torch.randint(half, T, (B,), generator=generator)
+        rows = torch.arange(B)
+        mask = torch.zeros(B, T)
+        mask[rows, first] = 1.0
+        mask[rows, second] = 1.0
+        y = values[rows, first] + values[rows, second]
+        return SequenceBatch(torch.stack([mask, values], -1), y)
+
+    def loss(self, logits: torch.Tensor, batch: SequenceBatch) -> torch.Tensor:
+        """Mean squared error of the last step's output. ``logits``: (B, T, 1)."""
+        self._check_logits(logits, batch)
+        return F.mse_loss(logits[:, -1, 0], batch.y)
+
+    def score(self, logits: torch.Tensor, batch: SequenceBatch) -> float:
+        """The addition task has no accuracy; returns NaN (compare losses with :attr:`baseline`)."""
+        self._check_logits(logits, batch)
+        return math.nan

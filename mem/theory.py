@@ -1,0 +1,338 @@
+"""Linear theory of memory: Fisher memory curves and measures of non-normality (chapter 6).
+
+Why do chain-like recurrent matrices remember better than orthogonal or identity
+ones (Orhan & Pitkow 2020, "Improved memory in recurrent neural networks with
+sequential non-normal dynamics", ICLR)? Their answer is the *Fisher memory* of
+linear networks (Ganguli, Huh & Sompolinsky 2008, PNAS)::
+
+    x_{t+1} = A x_t + v s_t + z_t,        z_t ~ N(0, noise * I),   s_t of unit variance
+
+:func:`fisher_memory` returns J(k) = (A^k v)^T C^{-1} (A^k v), how much the state
+says about the signal ``k`` steps ago, with C the covariance of the noise in the
+state. For every *normal* A the total :func:`total_memory` is ``||v||^2 / noise``,
+whatever the eigenvalues; for any A it is at most ``N ||v||^2 / noise``.
+Only non-normal matrices approach that bound, and the chain (a delay line,
+:func:`delay_line_memory`) does so in closed form.
+
+Conventions are torch's: ``h_{t+1} = W h_t``, so ``W[i, j]`` is the weight *from*
+unit ``j`` *to* unit ``i`` and a chain from unit 0 (its head, where the input
+enters) to unit N-1 has ``W[i + 1, i] = alpha`` (the **sub**diagonal).
+
+The second half measures non-normality: :func:`henrici` (departure from
+normality), :func:`schur_departure` (the matrix behind it), :func:`chain_energy`
+(weight on one diagonal) and :func:`chain_profile` (the "hidden chain" motif of
+the paper's Fig. 5). Everything accepts numpy arrays or torch tensors and
+returns numpy arrays or python floats.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from scipy import linalg
+
+__all__ = ["MAX_HORIZON", "METHODS", "fisher_memory", "total_memory", "delay_line_memory",
+           "transient_amplification", "henrici", "schur_departure", "chain_energy", "chain_profile"]
+
+#: Longest default horizon of :func:`fisher_memory` (steps); reached only for spectral radii very close to 1.
+MAX_HORIZON = 100_000
+_RTOL = 1e-12   # default horizon: stop once the neglected tail is below this fraction of the memory so far
+#: Methods of :func:`henrici`.
+METHODS = ("schur", "eigvals")
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+def _array(x) -> np.ndarray:
+    if hasattr(x, "detach"):                        # a torch tensor (torch itself is not needed here)
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
+def _matrix(A, name: str = "A") -> np.ndarray:
+    A = _array(A)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
+        raise ValueError(f"{name} must be a square 2-D matrix (N, N), got shape {A.shape}")
+    if not np.isfinite(A).all():
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return A
+
+
+def _vector(v, n: int) -> np.ndarray:
+    v = _array(v)
+    if v.shape != (n,):
+        raise ValueError(f"v must have shape (N,) = ({n},), got {v.shape}")
+    if not np.isfinite(v).all():
+        raise ValueError("v must be finite (no NaN or inf)")
+    return v
+
+
+def _positive(value, name: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number > 0, got {value!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be > 0, got {value:g}")
+    return value
+
+
+def _count(value, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------------------------- Fisher memory
+
+def _gramian(A: np.ndarray, steps: int | None = None) -> np.ndarray:
+    """sum_{k < steps} A^k A^kT (N, N) by doubling; ``steps=None``: the infinite sum (spectral radius < 1).
+
+    Doubling (Smith's method) adds positive semi-definite terms only, so nothing cancels,
+    and it is exact for nilpotent matrices, where scipy's Lyapunov solver can fail.
+    """
+    n = len(A)
+    C, P = np.eye(n), A.copy()                      # C = C_m, P = A^m, with m = 1, 2, 4, ...
+    blocks = [(C, P)]                               # (C_{2^j}, A^{2^j})
+    for _ in range(100):
+        if steps is not None and 2 ** len(blocks) > steps:
+            break
+        term = P @ C @ P.T
+        C, P = C + term, P @ P
+        if not (np.isfinite(C).all() and np.isfinite(P).all()):
+            raise ValueError("the state covariance overflows: A grows too fast for this horizon")
+        blocks.append((C, P))
+        if steps is None and (not P.any() or np.abs(term).max() <= 1e-17 * np.abs(C).max()):
+            return (C + C.T) / 2
+    if steps is None:
+        raise ValueError("the state covariance does not converge (spectral radius too close to 1): pass horizon")
+    S, R = np.zeros((n, n)), np.eye(n)              # C_T = sum over the bits of T: C_{a+b} = C_a + A^a C_b A^aT
+    for j, (Cj, Pj) in enumerate(blocks):
+        if steps >> j & 1:
+            S, R = S + R @ Cj @ R.T, R @ Pj
+    return (S + S.T) / 2
+
+
+def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.ndarray:
+    """Fisher memory curve J(k) of the linear network x_{t+1} = A x_t + v s_t + z_t (chapter 6).
+
+    J(k) = (A^k v)^T C^{-1} (A^k v) (Ganguli et al. 2008) is the Fisher information that the
+    current state carries about the signal ``s`` of ``k`` steps ago (unit signal variance,
+    noise ``z_t ~ N(0, noise * I)``).
+
+    * ``horizon=None``: the network has run forever. Needs spectral radius < 1; C is the
+      stationary noise covariance ``noise * sum_k A^k A^kT`` (solution of C = A C A^T + noise I).
+      The curve stops at the first K where the neglected tail sum_{k >= K} J(k), bounded by
+      ``||C^-1|| u^T P u`` with u = A^K v and P = sum_k A^kT A^k, is below 1e-12 of sum_{k < K} J(k)
+      (at most :data:`MAX_HORIZON` steps, with a warning). For nilpotent A (a chain) the
+      curve is exactly zero from k = N on, so K <= N.
+    * ``horizon=T``: the network started from zero and ran T steps; C_T = noise * sum_{k<T} A^k A^kT
+      and k = 0..T-1. Works for any spectral radius (unstable, explosive matrices included),
+      as long as C_T stays well-conditioned.
+
+    Parameters
+    ----------
+    A : (N, N) array or tensor, recurrent matrix (torch convention, ``x_{t+1} = A x_t``)
+    v : (N,) array or tensor, input vector
+    horizon : None (stationary network) or a positive integer T
+    noise : variance of the state noise per unit, > 0
+
+    Returns
+    -------
+    J : ndarray (K,), J(k) for k = 0..K-1 (K = T when ``horizon`` is given)
+    """
+    A = _matrix(A)
+    v = _vector(v, len(A))
+    noise = _positive(noise, "noise")
+    if horizon is not None:
+        T = _count(horizon, "horizon")
+        U = np.empty((len(A), T))                    # column k: A^k v
+        U[:, 0] = v
+        for k in range(1, T):
+            U[:, k] = A @ U[:, k - 1]
+        C = linalg.cho_factor(noise * _gramian(A, T))
+        return np.einsum("ik,ik->k", U, linalg.cho_solve(C, U))
+    radius = np.abs(np.linalg.eigvals(A)).max()
+    if radius >= 1:
+        raise ValueError(f"A has spectral radius {radius:.4g} >= 1: no stationary state; "
+                         "pass horizon (a positive integer) for the finite-time memory")
+    C = noise * _gramian(A)
+    floor = np.linalg.eigvalsh(C)[0]                 # ||C^-1|| = 1 / floor (and floor >= noise)
+    P = _gramian(A.T)                                # sum_k A^kT A^k: tail from u = A^K v <= u^T P u / floor
+    C, J, total, u = linalg.cho_factor(C), [], 0.0, v
+    while u @ P @ u / floor > _RTOL * total or not J:
+        if len(J) == MAX_HORIZON:
+            warnings.warn(f"fisher_memory: stopped at MAX_HORIZON = {MAX_HORIZON} steps with a tail of up "
+                          f"to {u @ P @ u / floor:.3g} left out; pass horizon", RuntimeWarning, stacklevel=2)
+            break
+        J.append(u @ linalg.cho_solve(C, u))
+        total += J[-1]
+        u = A @ u
+    return np.array(J)
+
+
+def total_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> float:
+    """Total Fisher memory J_tot = sum_k J(k) of :func:`fisher_memory` (chapter 6).
+
+    ``||v||^2 / noise`` for every normal A (orthogonal, scaled identity, symmetric; also for
+    a finite ``horizon``), and at most ``N ||v||^2 / noise`` for any A (Ganguli et al. 2008).
+    Same arguments as :func:`fisher_memory`; returns a python float.
+    """
+    return float(fisher_memory(A, v, horizon=horizon, noise=noise).sum())
+
+
+def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndarray:
+    """Closed-form Fisher memory curve of a chain fed at its head (chapter 6).
+
+    The chain is ``W[i + 1, i] = alpha`` (N = n units) with input ``v = e_0``. Then
+    A^k v = alpha^k e_k and C is diagonal, C_ii = noise * sum_{j<=i} alpha^{2j}, so
+
+        J(k) = alpha^{2k} / (noise * sum_{j=0}^{k} alpha^{2j})   for k < n (and 0 beyond).
+
+    With alpha = 1, J(k) = 1 / (k + 1) and the total is the harmonic number H_n; as alpha
+    grows, J(k) -> 1 - 1/alpha^2 for every k and the total approaches the bound n / noise.
+    The geometric sums are taken with ``expm1`` in powers of min(alpha^2, alpha^-2) <= 1: no overflow.
+
+    Parameters
+    ----------
+    n : number of units, a positive integer
+    alpha : chain gain, a finite real (only |alpha| matters)
+    noise : state noise variance, > 0
+
+    Returns
+    -------
+    J : ndarray (n,)
+    """
+    n = _count(n, "n")
+    noise = _positive(noise, "noise")
+    try:
+        a = abs(float(alpha))
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a finite real number, got {alpha!r}") from None
+    if not math.isfinite(a):
+        raise ValueError(f"alpha must be a finite real number, got {alpha!r}")
+    k = np.arange(n, dtype=float)
+    if a == 0:
+        return np.where(k == 0, 1.0, 0.0) / noise
+    if a == 1:
+        return 1.0 / ((k + 1) * noise)
+    L = -2 * abs(math.log(a))                        # log of the ratio q = min(a^2, a^-2) < 1
+    S = np.expm1((k + 1) * L) / math.expm1(L)        # sum_{m=0}^{k} q^m
+    # a > 1: J = 1 / sum_m a^{-2m};  a < 1: J = a^{2k} / sum_m a^{2m}
+    return (np.ones(n) if a > 1 else np.exp(k * L)) / (noise * S)
+
+
+def transient_amplification(A, v, n_steps: int) -> np.ndarray:
+    """Norms ||A^k v|| for k = 0..n_steps-1, shape (n_steps,) (chapter 6).
+
+    Orhan & Pitkow's "transient amplification": for a normal contraction the norm never
+    grows; for a chain with alpha > 1 fed at its head it grows as alpha^k up to k = N - 1
+    and is exactly 0 from k = N on. A : (N, N); v : (N,).
+    """
+    A = _matrix(A)
+    v = _vector(v, len(A))
+    out = np.empty(_count(n_steps, "n_steps"))
+    for k in range(len(out)):
+        out[k], v = np.linalg.norm(v), A @ v
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- non-normality
+
+def schur_departure(W) -> np.ndarray:
+    """Strictly upper-triangular part N (complex, (N, N)) of the complex Schur form W = Z (D + N) Z^H (chapter 6).
+
+    D holds the eigenvalues; N is what makes W non-normal (N = 0 iff W is normal), and
+    ``||N||_F`` is Henrici's departure from normality (:func:`henrici`). Z is not unique,
+    and neither is N, but its Frobenius norm is.
+    """
+    T, _ = linalg.schur(_matrix(W, "W"), output="complex")
+    return np.triu(T, 1)
+
+
+def henrici(W, relative: bool = False, method: str = "schur") -> float:
+    """Henrici's departure from normality d(W) = sqrt(||W||_F^2 - sum_i |lambda_i|^2) (chapter 6).
+
+    0 for normal matrices (orthogonal, symmetric, scaled identity). ``relative=True``
+    divides by ||W||_F: 0 for normal, 1 for nilpotent matrices (all eigenvalues 0).
+
+    ``method="schur"`` (default) returns ||N||_F of :func:`schur_departure`, which equals
+    the formula exactly, since ||W||_F^2 = sum |lambda|^2 + ||N||_F^2, without subtracting
+    two nearly equal sums. ``method="eigvals"`` is the textbook formula with
+    ``np.linalg.eigvals`` (what the paper's code computes), clipped at 0.
+
+    Warning: for (near-)nilpotent chain matrices the eigenvalues are hypersensitive. A
+    Jordan-like block of size N perturbed by eps moves its eigenvalues by ~ eps^(1/N) (0.8 for
+    eps = 1e-10 and N = 100), so the Henrici index of an exact chain is unreliable by either
+    method and collapses under tiny perturbations (training noise, rounding). For chains,
+    :func:`chain_energy` is the robust detector.
+
+    Parameters
+    ----------
+    W : (N, N) array or tensor
+    relative : divide by ||W||_F (0 is returned for W = 0)
+    method : "schur" or "eigvals"
+
+    Returns
+    -------
+    float
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    W = _matrix(W, "W")
+    if method == "schur":
+        d = float(np.linalg.norm(schur_departure(W)))
+    else:
+        d = math.sqrt(max(np.sum(W ** 2) - np.sum(np.abs(np.linalg.eigvals(W)) ** 2), 0.0))
+    norm = float(np.linalg.norm(W))
+    return (d / norm if norm > 0 else 0.0) if relative else d
+
+
+def chain_energy(W, offset: int = 1) -> float:
+    """Fraction of ||W||_F^2 on the diagonal i - j = offset (chapter 6).
+
+    With torch's convention (W[i, j]: from unit j to unit i) a forward chain lives on
+    offset +1 and gives 1; a random matrix gives about (N - |offset|) / N^2, roughly 1/N.
+    Unlike :func:`henrici` it does not depend on eigenvalues, so it stays put under small
+    perturbations. W : (N, N), not all zero; offset : integer with |offset| < N.
+    """
+    W = _matrix(W, "W")
+    n = len(W)
+    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (int, np.integer)) or abs(offset) >= n:
+        raise ValueError(f"offset must be an integer with |offset| < N = {n}, got {offset!r}")
+    total = np.sum(W ** 2)
+    if total == 0:
+        raise ValueError("W must not be all zero (chain_energy is a fraction of its squared norm)")
+    return float(np.sum(np.diagonal(W, -offset) ** 2) / total)
+
+
+def chain_profile(W, activity) -> tuple[np.ndarray, np.ndarray]:
+    """The "hidden chain" motif of Orhan & Pitkow's Fig. 5 (Rajan, Harvey & Tank 2016) (chapter 6).
+
+    Units are ordered by the time at which their mean activity peaks (argmax over time,
+    ties to the earlier time, then to the lower unit index); W's rows and columns are
+    permuted into that order and averaged over each diagonal i - j = offset. Since
+    W[i, j] is the weight from unit j to unit i, a forward chain (earlier-peaking units
+    driving later ones) shows a bump at *positive* offsets, whatever the units' labels.
+
+    Parameters
+    ----------
+    W : (N, N) array or tensor, recurrent matrix
+    activity : (T, N) or (B, T, N) hidden states (averaged over the batch first)
+
+    Returns
+    -------
+    offsets : ndarray (2N-1,) int, -(N-1)..N-1
+    profile : ndarray (2N-1,), mean of the reordered W over each diagonal i - j = offset
+    """
+    W = _matrix(W, "W")
+    n = len(W)
+    h = _array(activity)
+    if h.ndim not in (2, 3) or h.shape[-1] != n or h.shape[-2] == 0 or h.size == 0:
+        raise ValueError(f"activity must have shape (T, N) or (B, T, N) with N = {n}, got {h.shape}")
+    mean = h.mean(axis=0) if h.ndim == 3 else h
+    order = np.argsort(np.argmax(mean, axis=0), kind="stable")
+    Wp = W[np.ix_(order, order)]
+    offsets = np.arange(-(n - 1), n)
+    return offsets, np.array([np.diagonal(Wp, -o).mean() for o in offsets])

@@ -1,0 +1,111 @@
+"""mem.benchmarks (chapter 6's runs as a zoo collection) and the zoo's collections."""
+import concurrent.futures as cf
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from mem import benchmarks as bm
+from mem import zoo
+from mem.theory import chain_energy, henrici
+
+
+def _tiny(cfgs):
+    return [dict(c, n_updates=20, eval_every=10, n_val=50) for c in cfgs]
+
+
+def test_recipe():
+    cfgs = bm.configs()
+    assert len(cfgs) == len(bm.TASKS) * len(bm.SCHEMES) * len(bm.LRS) * len(bm.SEEDS) == 108
+    assert len({bm.entry_name(c) for c in cfgs}) == 108
+    assert bm.entry_name(cfgs[0]) == "copy-chain-lr0.0001-s0"
+    copy = bm.build_model(next(c for c in cfgs if c["task"] == "copy"))[0]
+    assert copy.delay < bm.HIDDEN  # a pure chain forgets everything after N steps
+
+
+def test_a_tiny_build_is_resumable_and_loads(tmp_path):
+    cfgs = _tiny([c for c in bm.configs() if c["seed"] == 0 and c["lr"] == 3e-4 and c["task"] == "psdigits"
+                  and c["scheme"] in ("chain", "orthogonal")])
+    ex = cf.ThreadPoolExecutor(1)
+    man = zoo.build(zoo_dir=tmp_path, configs=cfgs, collection="benchmarks", executor=ex)
+    assert set(man["entries"]) == {"psdigits-chain-lr0.0003-s0", "psdigits-orthogonal-lr0.0003-s0"}
+    before = (tmp_path / "manifest.json").read_text()
+    zoo.build(zoo_dir=tmp_path, configs=cfgs, collection="benchmarks", executor=ex)  # nothing to do
+    assert (tmp_path / "manifest.json").read_text() == before
+    run = bm.load("psdigits-chain-lr0.0003-s0", tmp_path)
+    assert run.history.val_steps.tolist() == [0, 10, 20]
+    W0 = run.initial.rnn.weight_hh_l0.detach()
+    assert W0[1, 0] == pytest.approx(1.02) and not torch.equal(W0, run.model.rnn.weight_hh_l0.detach())
+    t = bm.table(tmp_path)
+    assert list(t.scheme) == ["chain", "orthogonal"] and t.final.between(0, 3).all()
+    steps, mat, lr = bm.curves("psdigits", zoo_dir=tmp_path)["chain"]
+    assert steps.tolist() == [0, 10, 20] and mat.shape == (1, 3) and lr == 3e-4
+    assert bm.activity(run, n_trials=3).shape == (3, 64, bm.HIDDEN)
+
+
+def test_diverged_runs_are_kept_and_count_as_failures(tmp_path):
+    cfg = _tiny([c for c in bm.configs() if c["task"] == "addition" and c["scheme"] == "identity"])[0]
+    cfg = dict(cfg, lr=1e6, clip=None)  # guaranteed to blow up
+    zoo.build(zoo_dir=tmp_path, configs=[cfg], collection="benchmarks", executor=cf.ThreadPoolExecutor(1))
+    row = bm.table(tmp_path).iloc[0]
+    assert row.diverged and not row.success and np.isnan(row.final)
+
+
+def test_matched_perturbation_and_nonnormality_control():
+    W0 = torch.eye(5)
+    W1 = W0 + torch.ones(5, 5) * 0.1
+    C = bm.matched_perturbation(W0, W1, seed=0)
+    assert float((C - W0).norm()) == pytest.approx(float((W1 - W0).norm()), rel=1e-6)
+    assert not torch.allclose(C, W1)
+    assert torch.equal(C, bm.matched_perturbation(W0, W1, seed=0))
+    with pytest.raises(ValueError, match="W0 and W1 must be 2-D matrices of the same shape"):
+        bm.matched_perturbation(W0, torch.ones(4, 4))
+
+
+def test_stored_benchmarks_are_complete():
+    man = zoo.manifest(bm.BENCH_DIR)
+    assert set(man["entries"]) == {bm.entry_name(c) for c in bm.configs()}
+    assert man["recipe"] == bm.RECIPE
+    for name, e in man["entries"].items():
+        assert e["config"] == json.loads(json.dumps(e["config"])) and len(e["sha256"]) == 64
+        assert (bm.BENCH_DIR / e["file"]).exists()
+    t = bm.table()
+    assert (t.success == (t.final < 0.5)).all()
+
+
+def test_stored_nonnormality_table_matches_theory():
+    name = "psdigits-orthogonal-lr0.0003-s0"
+    df = bm.nonnormality([name]).set_index("matrix")
+    run = bm.load(name)
+    W1 = run.model.rnn.weight_hh_l0.detach()
+    assert df.loc["trained", "henrici"] == pytest.approx(henrici(W1))
+    assert df.loc["trained", "chain_energy"] == pytest.approx(chain_energy(W1))
+    assert df.loc["initial", "henrici_rel"] < 1e-5  # an orthogonal matrix is normal
+
+
+@pytest.mark.slow
+def test_retraining_a_benchmark_run_reproduces_it():
+    r = zoo.check("psdigits-chain-lr0.0003-s0", collection="benchmarks")
+    assert r["bit_identical"] and r["max_abs_weight_diff"] == 0.0
+    assert r["metrics_rebuilt"] == r["metrics_stored"]
+
+
+def test_bridge_collection():
+    man = zoo.manifest(zoo.BRIDGE_DIR)
+    assert set(man["entries"]) == {zoo._name(c) for c in zoo.bridge_configs()}
+    t = zoo.table(zoo.BRIDGE_DIR)
+    assert len(t) == 9 and set(t.hidden_size) == {100}
+    e = zoo.load("gru100-nacu-chain-s0", zoo.BRIDGE_DIR)
+    assert e.config["init"] == "chain"
+
+
+def test_collections_and_validation():
+    assert zoo.collection("bridge").folder == zoo.BRIDGE_DIR
+    assert zoo.collection("benchmarks") is bm.COLLECTION
+    with pytest.raises(ValueError, match="collection must be one of"):
+        zoo.collection("extra")
+    with pytest.raises(ValueError, match="task must be one of"):
+        bm.curves("mnist")
+    with pytest.raises(ValueError, match="no benchmark runs"):
+        bm.table("/nonexistent/folder")

@@ -32,7 +32,7 @@ from .train import TaskHistory, TrainingDiverged, train_task
 from .zoo import ZOO_DIR, Collection, _entry, _pinned_threads, manifest, read_verified
 
 __all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
-           "train_entry", "BenchmarkRun", "load", "table", "curves", "matched_perturbation", "nonnormality",
+           "train_entry", "BenchmarkRun", "load", "table", "summary", "curves", "excess", "matched_perturbation", "nonnormality",
            "activity", "chain_profiles", "chain_asymmetry", "COLLECTION"]
 
 BENCH_DIR = ZOO_DIR / "benchmarks"
@@ -179,6 +179,30 @@ def table(zoo_dir: Path | str = BENCH_DIR):
     return pd.DataFrame(rows).sort_values(["task", "scheme", "lr", "seed"], ignore_index=True)
 
 
+def summary(runs=None):
+    """Per task and scheme: successes, the best learning rate and the losses there (chapter 6).
+
+    ``runs`` is :func:`table`'s output (default: the stored runs). The best learning rate is
+    the one with the lowest median final loss over seeds (the paper's "best hyperparameters").
+
+    Returns
+    -------
+    pandas DataFrame indexed by (task, scheme) with columns ``successes`` ("k/n" over every
+    learning rate and seed), ``best lr``, ``median final loss / baseline at best lr``,
+    ``best run`` (lowest final loss of any run) and ``diverged`` (count).
+    """
+    import pandas as pd
+
+    runs = table() if runs is None else runs
+    g = runs.groupby(["task", "scheme"])
+    best_lr = runs.groupby(["task", "scheme", "lr"]).final.median().groupby(["task", "scheme"]).idxmin()
+    best_lr = best_lr.map(lambda key: key[2])
+    at_best = {k: d[d.lr == best_lr[k]].final.median() for k, d in g}
+    return pd.DataFrame({"successes": g.success.sum().astype(int).astype(str) + "/" + g.size().astype(str),
+                         "best lr": best_lr, "median final loss / baseline at best lr": pd.Series(at_best),
+                         "best run": g.final.min(), "diverged": g.diverged.sum()})
+
+
 def curves(task: str, lr: float | None = None, zoo_dir: Path | str = BENCH_DIR) -> dict:
     """Validation curves of one task: ``{scheme: (steps (K,), loss / baseline (n_runs, K), lr)}`` (chapter 6).
 
@@ -269,6 +293,22 @@ def activity(run: BenchmarkRun, n_trials: int = 200, seed: int = 0, trained: boo
     model = run.model if trained else run.initial
     batch = run.task.sample(n_trials, torch.Generator().manual_seed(seed), split="test")
     return model(batch.x).h.cpu().numpy()
+
+
+def excess(nn, value: str = "henrici"):
+    """One row per run of :func:`nonnormality`'s ``value``: initial, trained, control and
+    ``trained − control``, what training did beyond moving ``W`` (chapter 6).
+
+    Returns
+    -------
+    pandas DataFrame with columns ``name, task, scheme, initial, trained, control, trained − control``.
+    """
+    if value not in ("henrici", "henrici_rel", "chain_energy"):
+        raise ValueError(f"value must be one of ('henrici', 'henrici_rel', 'chain_energy'), got {value!r}")
+    wide = nn.pivot_table(index=["name", "task", "scheme"], columns="matrix", values=value).reset_index()
+    wide.columns.name = None
+    wide = wide[["name", "task", "scheme", "initial", "trained", "control"]]
+    return wide.assign(**{"trained − control": wide["trained"] - wide["control"]})
 
 
 def chain_profiles(run: BenchmarkRun, n_trials: int = 200, seed: int = 0) -> dict:

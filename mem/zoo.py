@@ -218,7 +218,8 @@ def _measured(zoo_dir):
 def table(zoo_dir: Path | str = ZOO_DIR):
     """One row per built entry: config, memory metrics and the slow-point measures (chapter 4).
 
-    Columns: ``name, arch, hidden_size, protocol, seed, report_accuracy, lifetime`` (``inf``
+    Columns: ``name, arch, hidden_size, protocol, seed, init`` (the initialisation scheme of
+    :func:`mem.init.initialize`; ``"default"`` for PyTorch's), ``report_accuracy, lifetime`` (``inf``
     if the memory outlasts the longest probed delay), ``log_lifetime`` (log10), ``acc_<d>``
     for every probed delay ``d``, ``n_classes`` (digits with a slow point), ``own`` (how many
     of them report their digit), and for each name in :data:`mem.slowpoints.MEASURES` its
@@ -237,8 +238,8 @@ def table(zoo_dir: Path | str = ZOO_DIR):
     for name, m, cfg in _measured(zoo_dir):
         life = math.inf if m["lifetime"] is None else float(m["lifetime"])
         row = {"name": name, "arch": cfg["arch"], "hidden_size": cfg["hidden_size"],
-               "protocol": cfg["protocol"]["name"], "seed": cfg["seed"], "report_accuracy": m["report_accuracy"],
-               "lifetime": life, "log_lifetime": math.log10(life)}
+               "protocol": cfg["protocol"]["name"], "seed": cfg["seed"], "init": cfg.get("init", "default"),
+               "report_accuracy": m["report_accuracy"], "lifetime": life, "log_lifetime": math.log10(life)}
         curve = DelayCurve.from_dict(m["delay_curve"])
         row.update({f"acc_{d}": float(a) for d, a in zip(curve.delays, curve.accuracy)})
         sp = m["speed"]

@@ -109,3 +109,21 @@ def test_collections_and_validation():
         bm.curves("mnist")
     with pytest.raises(ValueError, match="no benchmark runs"):
         bm.table("/nonexistent/folder")
+
+
+def test_summary_and_excess_on_the_stored_runs():
+    runs = bm.table()
+    s = bm.summary(runs)
+    copy_chain = runs[(runs.task == "copy") & (runs.scheme == "chain")]
+    assert s.loc[("copy", "chain"), "successes"] == f"{int(copy_chain.success.sum())}/{len(copy_chain)}"
+    best = s.loc[("copy", "chain"), "best lr"]
+    medians = copy_chain.groupby("lr").final.median()
+    assert medians[best] == medians.min() == s.loc[("copy", "chain"), "median final loss / baseline at best lr"]
+    names = ["addition-identity-lr0.001-s0", "psdigits-orthogonal-lr0.0003-s0"]
+    nn = bm.nonnormality(names)
+    w = bm.excess(nn, "henrici").set_index("name")
+    for n in names:
+        rows = nn[nn.name == n].set_index("matrix").henrici
+        assert w.loc[n, "trained − control"] == pytest.approx(rows["trained"] - rows["control"])
+    with pytest.raises(ValueError, match="value must be one of"):
+        bm.excess(nn, "moved")

@@ -316,3 +316,15 @@ def test_makefile_targets():
     assert "tests/nbval_sanitize.cfg" in makefile
     assert re.search(r"^sync:.*\n\t.*scripts/sync_install_cells\.py", makefile, re.MULTILINE)
     assert re.search(r"^TORCH\s*:?=\s*torch==", makefile, re.MULTILINE), "torch must be pinned"
+
+
+def test_every_zoo_collection_ships_in_the_package():
+    """Each folder of mem/zoo_data (one per zoo collection) is a listed package with its files as package data."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        setup = tomllib.load(f)["tool"]["setuptools"]
+    folders = ["mem.zoo_data"] + [f"mem.zoo_data.{p.name}" for p in (ROOT / "mem" / "zoo_data").iterdir()
+                                  if p.is_dir() and not p.name.startswith((".", "__"))]
+    assert len(folders) >= 3
+    for pkg in folders:
+        assert pkg in setup["packages"], pkg
+        assert set(setup["package-data"][pkg]) >= {"*.json", "*.pt"}, pkg

@@ -27,12 +27,13 @@ from scipy import stats
 __all__ = ["METHODS", "Correlation", "correlate", "partial_correlation", "correlation_table", "wide_table",
            "within_network"]
 
+#: Correlation methods: rank (Spearman) or linear (Pearson).
 METHODS = ("spearman", "pearson")
 
 
 @dataclass(frozen=True)
 class Correlation:
-    """A correlation coefficient with its uncertainty.
+    """A correlation coefficient with its uncertainty (chapter 4).
 
     r : coefficient; p : two-sided p-value (scipy; t-test with ``n - 2 - k`` degrees of
     freedom for a partial correlation with ``k`` covariate columns); ci_low, ci_high :
@@ -198,7 +199,7 @@ def correlation_table(df, measures, target: str, group: str = "arch", methods=ME
     methods : subset of :data:`METHODS`
     controls : further columns partialled out in every subset (categorical if they hold
         strings, e.g. ``df.hidden_size.astype(str)``), named after a ``|`` in ``subset``
-    Other keyword arguments go to :func:`partial_correlation`.
+    **kwargs : further arguments of :func:`partial_correlation`
 
     Returns
     -------

@@ -61,7 +61,7 @@ RECIPE = ("Vanilla RNNs, 100 units, from mem.init.initialize's chain (alpha 1.02
 
 
 def configs() -> list[dict]:
-    """The collection's recipe: TASKS x SCHEMES x LRS x SEEDS (108 runs)."""
+    """The collection's recipe: TASKS x SCHEMES x LRS x SEEDS (108 config dicts; chapter 6)."""
     return [{"task": task, "task_config": dict(spec["task"]), "arch": spec["arch"], "hidden_size": HIDDEN,
              "scheme": scheme, "lr": lr, "seed": seed, "n_updates": spec["n_updates"], "batch_size": 16,
              "clip": 10.0, "eval_every": 100, "n_val": 500, "threads": 1}
@@ -69,7 +69,7 @@ def configs() -> list[dict]:
 
 
 def entry_name(cfg: dict) -> str:
-    """``<task>-<scheme>-lr<lr>-s<seed>``, e.g. ``copy-chain-lr0.0003-s0``."""
+    """An entry's name, ``<task>-<scheme>-lr<lr>-s<seed>``, e.g. ``copy-chain-lr0.0003-s0`` (chapter 6)."""
     return f"{cfg['task']}-{cfg['scheme']}-lr{cfg['lr']:g}-s{cfg['seed']}"
 
 
@@ -82,7 +82,7 @@ def build_model(cfg: dict):
 
 @_pinned_threads
 def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
-    """Train one run at its recorded thread count. Returns (file bytes, manifest entry without ``file``).
+    """Train one run at its recorded thread count. Returns (file bytes, manifest entry without ``file``) (chapter 6).
 
     A run that diverges is kept, marked ``diverged`` (it counts as a failure), with the
     weights and curves up to the last finite validation.
@@ -129,7 +129,7 @@ COLLECTION = Collection(BENCH_DIR, configs, entry_name, train_entry, None, METRI
 @dataclass
 class BenchmarkRun:
     """A stored benchmark run: the network ``initial`` (before) and ``model`` (after training), its ``task``,
-    learning curves ``history``, ``config`` and ``metrics``."""
+    learning curves ``history``, ``config`` and ``metrics`` (chapter 6)."""
 
     name: str
     task: object

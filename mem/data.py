@@ -24,7 +24,7 @@ __all__ = ["Digits", "load_digits", "load_mnist", "read_idx"]
 
 @dataclass(frozen=True)
 class Digits:
-    """Images and labels with a fixed train/test split.
+    """Images and labels with a fixed train/test split (chapter 1).
 
     Attributes
     ----------
@@ -100,7 +100,7 @@ _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dt
 
 
 def read_idx(path: str | Path) -> np.ndarray:
-    """Read one IDX file (optionally gzip-compressed) into a numpy array.
+    """Read one IDX file (optionally gzip-compressed) into a numpy array (chapter 1).
 
     The IDX header is two zero bytes, a type code, the number of dimensions,
     then one big-endian uint32 per dimension.

@@ -38,6 +38,8 @@ DEFAULT_DELAYS = (20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000)
 class DelayCurve:
     """Report accuracy at each delay.
 
+    Attributes
+    ----------
     delays : ndarray (K,) int, increasing
     accuracy : ndarray (K,) float, fraction correct over ``n_trials``
     n_trials : int

@@ -6,7 +6,7 @@ so ``W[i, j]`` is the weight *from* unit ``j`` *to* unit ``i``; the input matrix
 ``U`` has shape (N, D) and acts as ``U x_t``.
 
 A chain moves activity from unit ``i`` to unit ``i + 1``, so its weights sit on
-the **sub**diagonal, ``W[i + 1, i] = alpha``, and the input must enter at the
+the **subdiagonal**, ``W[i + 1, i] = alpha``, and the input must enter at the
 chain's head (unit 0): :func:`source_` feeds input ``d`` to unit ``d``. The
 authors' Keras code multiplies on the other side (``h W``), where the same chain
 is the superdiagonal. Their PyTorch helper (``NonnormalInit_torchrnn.py``) copied

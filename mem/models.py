@@ -60,7 +60,7 @@ def cell_step(arch: str, x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
 
 
 class State(NamedTuple):
-    """Hidden state of a batch: ``h`` (B, H) and, for LSTMs only, the cell ``c`` (B, H)."""
+    """Hidden state of a batch: ``h`` (B, H) and, for LSTMs only, the cell ``c`` (B, H) (chapter 2)."""
 
     h: torch.Tensor
     c: Optional[torch.Tensor] = None
@@ -73,7 +73,7 @@ class State(NamedTuple):
 
 
 class RNNOutput(NamedTuple):
-    """Output of :meth:`RNNClassifier.forward`.
+    """Output of :meth:`RNNClassifier.forward` (chapter 2).
 
     logits : (B, T, C) read-out at every step
     h : (B, T, H) hidden states ``h_1 .. h_T`` (for LSTMs, the ``h`` part)

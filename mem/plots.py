@@ -20,7 +20,7 @@ def _plt():
 
 
 def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None = None):
-    """One trial as an image strip: every frame of ``batch.x[i]`` left to right, targets underneath.
+    """One trial as an image strip: every frame of ``batch.x[i]`` left to right, targets underneath (chapter 1).
 
     The image frame is outlined in green, the trigger frame in orange; the row
     below gives the target (``·`` = null, otherwise the digit) and the report
@@ -60,7 +60,10 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
 
 
 def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
-    """The first ``n`` trials of a batch, one strip each (the axis legend only under the last). Returns the figure."""
+    """The first ``n`` trials of a batch, one strip each (chapter 1).
+
+    The axis legend appears only under the last strip. Returns the figure.
+    """
     plt = _plt()
     h, w = image_shape
     T = batch.x.shape[1]
@@ -77,7 +80,7 @@ def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
 
 
 def plot_schedule(schedule: dict, axes=None, label: str | None = None, **kw):
-    """Trial length and number of digits against step (``Protocol.schedule()``). Returns the two axes."""
+    """Trial length and number of digits against step (``Protocol.schedule()``). Returns the two axes (chapter 2)."""
     plt = _plt()
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 2.6))
@@ -90,7 +93,7 @@ def plot_schedule(schedule: dict, axes=None, label: str | None = None, **kw):
 
 
 def plot_history(history, axes=None, label: str | None = None, window: int = 50, **kw):
-    """Smoothed training loss (log scale) and report accuracy against step. Returns the two axes."""
+    """Smoothed training loss (log scale) and report accuracy against step. Returns the two axes (chapter 2)."""
     plt = _plt()
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 2.8))
@@ -104,7 +107,10 @@ def plot_history(history, axes=None, label: str | None = None, window: int = 50,
 
 def plot_delay_curves(curves: dict, ax=None, colors: dict | None = None, styles: dict | None = None,
                       trained_delay: int | None = 19):
-    """Accuracy against delay (log axis) for ``{label: DelayCurve}``, with chance and binomial error bars."""
+    """Accuracy against delay (log axis) for ``{label: DelayCurve}`` (chapter 2).
+
+    Chance is drawn as a line, and each point carries a binomial error bar.
+    """
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.6))
@@ -151,7 +157,7 @@ def reproduction_box(rows, title: str = "What reproduces"):
 
 def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
                      protocols=("nacu", "decu", "vocu"), outlasts: float | None = None):
-    """One number per network, grouped by architecture and protocol: a strip plot.
+    """One number per network, grouped by architecture and protocol: a strip plot (chapter 2).
 
     Parameters
     ----------
@@ -165,6 +171,8 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
         Where to draw non-finite values (a lifetime of ``inf``: the memory
         outlasts the probe); they are drawn as upward triangles at this height.
 
+    Notes
+    -----
     Each architecture gets a block of columns, one column per protocol in its
     colour (:data:`PROTOCOL_COLORS`); seeds are points side by side with a
     different marker each, joined by a thin line that shows their spread.

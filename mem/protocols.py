@@ -31,7 +31,7 @@ __all__ = ["TaskParams", "Protocol", "NaCu", "DeCu", "VoCu", "AccuracyCurriculum
 
 @dataclass(frozen=True)
 class TaskParams:
-    """Task parameters of one training step: trial length and vocabulary (null included)."""
+    """Task parameters of one training step: trial length and vocabulary (null included) (chapter 2)."""
 
     T_max: int
     n_classes: int
@@ -51,7 +51,7 @@ def _fraction(value):
 
 
 class Protocol:
-    """Base class: a map ``(step, accuracy) -> TaskParams`` over ``n_iters`` steps."""
+    """Base class: a map ``(step, accuracy) -> TaskParams`` over ``n_iters`` steps (chapter 2)."""
 
     name = "protocol"
 
@@ -244,7 +244,10 @@ PROTOCOLS = {c.name: c for c in (NaCu, DeCu, VoCu, AccuracyCurriculum)}
 
 
 def make_protocol(config: dict | str, **overrides) -> Protocol:
-    """Build a protocol from its name (``"nacu"``, ``"decu"``, ``"vocu"``, ``"accuracy"``) or its config dict."""
+    """Build a protocol from its name or its config dict (chapter 2).
+
+    Names: ``"nacu"``, ``"decu"``, ``"vocu"``, ``"accuracy"``.
+    """
     cfg = {"name": config} if isinstance(config, str) else dict(config)
     cfg.update(overrides)
     name = cfg.pop("name", None)

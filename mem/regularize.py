@@ -121,6 +121,8 @@ class SpeedPenalty:
         points on its first step; kept to show why not)
     components : what enters S for LSTMs (default as in :func:`speed_penalty`)
 
+    Notes
+    -----
     The current points are in ``self.points`` (N, state_size). The same object works for
     fine-tuning and for training from scratch; from scratch, start from states the network
     visits (e.g. :func:`mem.slowpoints.trajectory_states`) and re-track them.
@@ -259,7 +261,7 @@ SWEEP = {"networks": ["gru64-nacu-s0", "gru64-nacu-s1", "lstm64-nacu-s0", "lstm6
 
 def sweep_configs() -> list[dict]:
     """One config per run: every network x (control; slowpoints and centermass at every lambda;
-    re-tracked slow points at ``retrack_lams``)."""
+    re-tracked slow points at ``retrack_lams``; chapter 5)."""
     out = []
     for net in SWEEP["networks"]:
         runs = [("control", "fixed", 0.0)] + [(m, "fixed", lam) for m in ("slowpoints", "centermass")
@@ -276,6 +278,7 @@ def sweep_configs() -> list[dict]:
 
 
 def sweep_name(cfg: dict) -> str:
+    """A sweep run's name, ``<network>-<mode>-<tracking>-lam<lam>`` (chapter 5)."""
     tracking = cfg["tracking"] + ("_adam" if cfg.get("retrack_optimizer") == "adam" else "")
     return f"{cfg['network']}-{cfg['mode']}-{tracking}-lam{cfg['lam']:g}"
 
@@ -298,7 +301,7 @@ def weights_sha256(model: RNNClassifier) -> str:
 
 @_pinned_threads
 def sweep_entry(cfg: dict) -> dict:
-    """Run one fine-tune of the sweep and measure it (at the config's thread count).
+    """Run one fine-tune of the sweep and measure it (at the config's thread count) (chapter 5).
 
     Returns
     -------

@@ -254,7 +254,10 @@ def _check_choice(name, value, allowed):
 
 
 def paper_components(model, components: str | None = None) -> str:
-    """``components`` if given (validated), else the paper's choice: ``"h_tanh_c"`` for LSTMs, ``"full"`` otherwise."""
+    """What enters the speed S: ``components`` if given, else the paper's choice (chapter 4).
+
+    The paper's choice is ``"h_tanh_c"`` for LSTMs and ``"full"`` otherwise.
+    """
     if components is None:
         return "h_tanh_c" if model.is_lstm else "full"
     _check_choice("components", components, COMPONENTS)
@@ -487,7 +490,7 @@ class SlowPoints:
 
         Newton's error estimate: a point with residual ``r`` lies within about
         ``||r|| / sigma_min(J - I)`` of the zero of ``r``. Large near marginal
-        (|lambda| ~ 1) fixed points, where the position is poorly determined.
+        (``|lambda| ~ 1``) fixed points, where the position is poorly determined.
         """
         self._need_jacobians()
         J = self.jacobians.double()
@@ -540,7 +543,7 @@ class SlowPoints:
         return cls(**torch.load(Path(path), map_location=map_location, weights_only=True))
 
     def summary(self, model=None):
-        """A pandas DataFrame, one row per point: label, outcome, speed, |grad S|, iterations,
+        """A pandas DataFrame, one row per point: label, outcome, speed, ``|grad S|``, iterations,
         ``|lambda|_max``, tau, unstable and slow modes (if Jacobians were kept) and, given an
         RNNClassifier ``model``, the class its read-out reports."""
         import pandas as pd
@@ -860,7 +863,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
 # Starting points
 # ---------------------------------------------------------------------------------------------
 def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = None) -> torch.Tensor:
-    """Flattened states after each step of ``x``, by :meth:`RNNClassifier.step` (chapter 3).
+    """Flattened states after each step of ``x``, by :meth:`mem.models.RNNClassifier.step` (chapter 3).
 
     Parameters
     ----------
@@ -973,7 +976,7 @@ def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress:
     ----------
     models : {step: RNNClassifier}, e.g. ``{s: entry.model_at(s) for s in entry.checkpoints}``
     task : the task whose class means start the searches (same seed at every step)
-    Other keyword arguments go to :func:`find_slow_points`.
+    **kwargs : further arguments of :func:`find_slow_points`
 
     A checkpoint without any class reported correctly (early in training) maps to None.
     """

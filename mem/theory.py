@@ -16,7 +16,7 @@ Only non-normal matrices approach that bound, and the chain (a delay line,
 
 Conventions are torch's: ``h_{t+1} = W h_t``, so ``W[i, j]`` is the weight *from*
 unit ``j`` *to* unit ``i`` and a chain from unit 0 (its head, where the input
-enters) to unit N-1 has ``W[i + 1, i] = alpha`` (the **sub**diagonal).
+enters) to unit N-1 has ``W[i + 1, i] = alpha`` (the **subdiagonal**).
 
 The second half measures non-normality: :func:`henrici` (departure from
 normality), :func:`schur_departure` (the matrix behind it), :func:`chain_energy`
@@ -197,7 +197,7 @@ def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndar
     Parameters
     ----------
     n : number of units, a positive integer
-    alpha : chain gain, a finite real (only |alpha| matters)
+    alpha : chain gain, a finite real (only ``|alpha|`` matters)
     noise : state noise variance, > 0
 
     Returns
@@ -252,13 +252,13 @@ def schur_departure(W) -> np.ndarray:
 
 
 def henrici(W, relative: bool = False, method: str = "schur") -> float:
-    """Henrici's departure from normality d(W) = sqrt(||W||_F^2 - sum_i |lambda_i|^2) (chapter 6).
+    """Henrici's departure from normality ``d(W) = sqrt(||W||_F^2 - sum_i |lambda_i|^2)`` (chapter 6).
 
     0 for normal matrices (orthogonal, symmetric, scaled identity). ``relative=True``
     divides by ||W||_F: 0 for normal, 1 for nilpotent matrices (all eigenvalues 0).
 
     ``method="schur"`` (default) returns ||N||_F of :func:`schur_departure`, which equals
-    the formula exactly, since ||W||_F^2 = sum |lambda|^2 + ||N||_F^2, without subtracting
+    the formula exactly, since ``||W||_F^2 = sum |lambda|^2 + ||N||_F^2``, without subtracting
     two nearly equal sums. ``method="eigvals"`` is the textbook formula with
     ``np.linalg.eigvals`` (what the paper's code computes), clipped at 0.
 
@@ -293,9 +293,9 @@ def chain_energy(W, offset: int = 1) -> float:
     """Fraction of ||W||_F^2 on the diagonal i - j = offset (chapter 6).
 
     With torch's convention (W[i, j]: from unit j to unit i) a forward chain lives on
-    offset +1 and gives 1; a random matrix gives about (N - |offset|) / N^2, roughly 1/N.
+    offset +1 and gives 1; a random matrix gives about ``(N - |offset|) / N^2``, roughly 1/N.
     Unlike :func:`henrici` it does not depend on eigenvalues, so it stays put under small
-    perturbations. W : (N, N), not all zero; offset : integer with |offset| < N.
+    perturbations. W : (N, N), not all zero; offset : integer with ``|offset| < N``.
     """
     W = _matrix(W, "W")
     n = len(W)

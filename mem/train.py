@@ -33,7 +33,7 @@ __all__ = ["History", "TaskHistory", "TrainingDiverged", "train", "train_task", 
 
 
 class TrainingDiverged(FloatingPointError):
-    """Raised when the loss or the gradient norm stops being finite."""
+    """Raised when the loss or the gradient norm stops being finite (chapter 2)."""
 
 
 @dataclass
@@ -206,7 +206,7 @@ class TaskHistory:
     loss : ndarray (n_updates,) float32, the training loss of each update's batch
     val_steps : ndarray (K,) int, updates after which the validation set was scored (0 = untrained)
     val_loss, val_score : ndarray (K,) float, validation loss and score (NaN for tasks without a score)
-    baseline : float, the task's no-memory loss (:attr:`mem.tasks.SequenceTask.baseline`)
+    baseline : float, the task's no-memory loss (``SequenceTask.baseline``)
     seconds : float, wall time of the loop (not stored in the zoo)
     """
 

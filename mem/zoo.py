@@ -73,11 +73,14 @@ METRICS_VERSION = 2
 
 
 class ZooIntegrityError(RuntimeError):
-    """A zoo file is missing or its sha256 differs from the manifest."""
+    """A zoo file is missing or its sha256 differs from the manifest (chapter 2)."""
 
 
 class ZooBuildError(RuntimeError):
-    """Some entries of a build failed (the others were written); ``failures`` maps name to the error text."""
+    """Some entries of a build failed; the others were written (chapter 2).
+
+    ``failures`` maps each failed entry's name to its error text.
+    """
 
     def __init__(self, failures: dict):
         self.failures = failures
@@ -86,7 +89,7 @@ class ZooBuildError(RuntimeError):
 
 @dataclass
 class ZooEntry:
-    """A loaded zoo network: ``model`` (eval mode), its training ``history``, ``config`` and ``metrics``."""
+    """A loaded zoo network: ``model`` (eval mode), its training ``history``, ``config`` and ``metrics`` (chapter 2)."""
 
     name: str
     model: RNNClassifier
@@ -185,7 +188,7 @@ def bridge_configs() -> list[dict]:
 
 
 def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
-    """The manifest: ``{"entries": {name: {...}}, ...}``."""
+    """The manifest: ``{"entries": {name: {...}}, ...}`` (chapter 2)."""
     path = Path(zoo_dir) / MANIFEST
     if not path.exists():
         return {"format": 1, "entries": {}}
@@ -193,7 +196,9 @@ def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
 
 
 def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
-    """Names of the built entries, optionally filtered, e.g. ``names(arch="gru", protocol="decu", seed=[0, 1])``.
+    """Names of the built entries, optionally filtered (chapter 2).
+
+    Example: ``names(arch="gru", protocol="decu", seed=[0, 1])``.
 
     A filter value that is a list, tuple or set accepts any of its members.
     """
@@ -286,7 +291,7 @@ def _sha256(b: bytes) -> str:
 
 
 def read_verified(name: str, zoo_dir: Path | str = ZOO_DIR) -> bytes:
-    """The bytes of entry ``name``'s file, after checking them against the manifest's sha256.
+    """The bytes of entry ``name``'s file, after checking them against the manifest's sha256 (chapter 2).
 
     Raises
     ------
@@ -370,7 +375,7 @@ def _entry(cfg: dict, raw: bytes, metrics: dict, seconds: float) -> dict:
 
 @_pinned_threads
 def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
-    """Train one entry from its config at its recorded thread count, and measure it.
+    """Train one entry from its config at its recorded thread count, and measure it (chapter 2).
 
     Returns
     -------
@@ -399,7 +404,9 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
 
 @_pinned_threads
 def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, dict]:
-    """Re-measure a trained entry from its file bytes (no training), e.g. after :data:`METRICS_VERSION` changed.
+    """Re-measure a trained entry from its file bytes, without training (chapter 2).
+
+    Used when :data:`METRICS_VERSION` has changed.
 
     Returns
     -------
@@ -470,7 +477,7 @@ def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int
 
 @dataclass(frozen=True)
 class Collection:
-    """One folder of zoo entries with its own manifest, and how to build them.
+    """One folder of zoo entries with its own manifest, and how to build them (chapter 2).
 
     ``configs()`` lists the recipe, ``name(cfg)`` names an entry, ``train(cfg)`` returns
     ``(file bytes, manifest entry)`` (pinned to the config's thread count), ``evaluate`` (or
@@ -499,7 +506,7 @@ COLLECTIONS = ("networks", "bridge", "benchmarks")
 
 
 def collection(name: str = "networks") -> Collection:
-    """The :class:`Collection` called ``name``, one of :data:`COLLECTIONS`."""
+    """The :class:`Collection` called ``name``, one of :data:`COLLECTIONS` (chapter 2)."""
     if name == "networks":
         return Collection(ZOO_DIR, default_configs, _name, train_entry, evaluate_entry, METRICS_VERSION,
                           _network_summary, "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",

@@ -127,6 +127,9 @@ def test_book_config():
     assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url), url
     assert cfg["repository"]["branch"] == "main"
     assert cfg["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert cfg["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    # Binder builds environment.yml and then runs postBuild, which installs `mem` itself
+    assert "pip install --no-deps -e ." in (ROOT / "postBuild").read_text()
     for pattern in ("_build", ".venv", "tests", "mem"):
         assert pattern in cfg["exclude_patterns"], pattern
 
@@ -202,6 +205,34 @@ def test_install_cell_template():
     # Outside Colab the cell must do nothing.
     namespace = {}
     exec(source, namespace)  # noqa: S102  (google.colab is never imported in the tests)
+
+
+def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatch):
+    """Run every chapter's first code cell with subprocess.run replaced by a recorder: outside
+    Colab it must call nothing; inside (a stand-in google.colab module) it must pip-install the
+    package from the repository once, without upgrading or naming torch (Colab keeps its own)."""
+    import subprocess
+    import types
+
+    import nbformat
+
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(list(args)))
+    url = _sync_module().repository_url(ROOT / "_config.yml")
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    assert chapters
+    for path in chapters:
+        first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+        exec(first.source, {})  # noqa: S102
+        assert calls == [], f"{path.name}: the install cell acts outside Colab"
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+        exec(first.source, {})  # noqa: S102
+        assert len(calls) == 1, path.name
+        args = calls.pop()
+        assert args[1:4] == ["-m", "pip", "install"] and f"memory-in-rnns @ git+{url}" in args, args
+        assert not {"-U", "--upgrade", "--force-reinstall"} & set(args), args
+        assert not any(a.startswith("torch") for a in args), args
 
 
 def test_sync_detects_and_fixes_stale_cells(tmp_path):

@@ -23,7 +23,7 @@ BENCHMARKS = {"copy": CopyTask, "addition": AdditionTask, "psdigits": PermutedDi
 
 
 def make_task(name: str, **config) -> SequenceTask:
-    """Build a benchmark from its name and :meth:`SequenceTask.config` (chapter 6).
+    """Build a benchmark from its name and :meth:`mem.tasks.sequence.SequenceTask.config` (chapter 6).
 
     ``make_task("psdigits", pixels=64, permutation_seed=0)`` loads the 8x8 digits;
     ``make_task("psdigits", mnist_dir=path)`` reads MNIST's IDX files from a local folder.

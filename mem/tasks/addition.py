@@ -60,6 +60,6 @@ class AdditionTask(SequenceTask):
         return F.mse_loss(logits[:, -1, 0], batch.y)
 
     def score(self, logits: torch.Tensor, batch: SequenceBatch) -> float:
-        """The addition task has no accuracy; returns NaN (compare losses with :attr:`baseline`)."""
+        """The addition task has no accuracy; returns NaN (compare losses with ``baseline``)."""
         self._check_logits(logits, batch)
         return math.nan

@@ -33,7 +33,7 @@ N_OUTPUTS = 11  #: null + 10 digits
 
 @dataclass(frozen=True)
 class Batch:
-    """One batch of delayed-classification trials.
+    """One batch of delayed-classification trials (chapter 1).
 
     Attributes
     ----------
@@ -260,6 +260,6 @@ def loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
 
 
 def report_correct(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-    """Boolean (B,): is the arg-max class at each trial's report step its label?"""
+    """Boolean (B,): is the arg-max class at each trial's report step its label? (chapter 1)."""
     rows = torch.arange(logits.shape[0], device=logits.device)
     return logits[rows, batch.t_report].argmax(-1) == batch.label

@@ -23,7 +23,7 @@ __all__ = ["SequenceBatch", "SequenceTask"]
 
 @dataclass(frozen=True)
 class SequenceBatch:
-    """One batch of a benchmark task.
+    """One batch of a benchmark task (chapter 6).
 
     Attributes
     ----------
@@ -41,7 +41,7 @@ class SequenceBatch:
 
 class SequenceTask:
     """Base class of the benchmarks: subclasses set ``name``, ``input_size``, ``n_outputs``,
-    ``baseline`` and implement :meth:`sample`, :meth:`loss` and :meth:`score`."""
+    ``baseline`` and implement ``sample``, ``loss`` and ``score`` (chapter 6)."""
 
     name: str = "sequence"
     input_size: int

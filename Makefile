@@ -8,7 +8,7 @@ TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 THREADS ?= 2
 
-.PHONY: book test unit nbval build-book zoo clean setup execute sync
+.PHONY: book test unit nbval build-book browser zoo clean setup execute sync
 
 setup: $(STAMP)
 
@@ -27,13 +27,26 @@ build-book:
 	$(BIN)/jupyter-book build --all -n -W --keep-going .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(THREADS) --dist loadfile chapters
 
-test: $(STAMP) unit nbval build-book
+test: $(STAMP) unit nbval build-book browser
+
+# Open every chapter of the built book in headless Chromium (tests/browser). Chromium is
+# Debian's package, installed here when this runs as root with apt-get; otherwise the tests
+# skip and say why. Playwright (a [test] extra) drives it through executable_path; it never
+# downloads a browser of its own.
+browser: $(STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    ( DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	      ( apt-get update -q >/dev/null 2>&1 && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 ) ) ) || \
+	  echo "browser: Chromium is not installed and could not be installed; the browser tests will skip"
+	$(BIN)/python -m pytest -q -rs -p no:cacheprovider tests/browser
 
 # Regenerate the Colab install cell of every chapter from _config.yml's repository URL.
 sync: $(STAMP)

@@ -347,6 +347,9 @@ def test_makefile_targets():
     assert "tests/nbval_sanitize.cfg" in makefile
     assert re.search(r"^sync:.*\n\t.*scripts/sync_install_cells\.py", makefile, re.MULTILINE)
     assert re.search(r"^TORCH\s*:?=\s*torch==", makefile, re.MULTILINE), "torch must be pinned"
+    # the browser tests run after the book is built, and never download a browser
+    assert re.search(r"^test:.*build-book browser", makefile, re.MULTILINE)
+    assert not re.search(r"^\t.*playwright install", makefile, re.MULTILINE)
 
 
 def test_every_zoo_collection_ships_in_the_package():

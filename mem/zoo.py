@@ -56,7 +56,7 @@ from .tasks import DelayedClassification
 from .train import History, train
 
 __all__ = ["ZOO_DIR", "BRIDGE_DIR", "COLLECTIONS", "Collection", "collection", "bridge_configs", "ZooEntry", "ZooIntegrityError", "ZooBuildError", "default_configs", "names", "manifest",
-           "load", "read_verified", "build", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table"]
+           "load", "read_verified", "build", "build_summary", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table"]
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
 BRIDGE_DIR = ZOO_DIR / "bridge"
@@ -587,6 +587,26 @@ def build(which: list[str] | None = None, zoo_dir: Path | str | None = None,
     if failures:
         raise ZooBuildError(failures)
     return man
+
+
+def build_summary():
+    """What each collection's build cost, from the manifests (chapter 2; the book's performance page).
+
+    Returns
+    -------
+    pandas DataFrame indexed by collection: ``entries``, ``train_hours`` (the sum of the entries'
+    recorded training times, one thread each), ``threads`` and ``torch_versions`` recorded.
+    """
+    import pandas as pd
+
+    rows = {}
+    for name in COLLECTIONS:
+        entries = manifest(collection(name).folder)["entries"].values()
+        rows[name] = {"entries": len(entries),
+                      "train_hours": round(sum(e.get("train_seconds", 0.0) for e in entries) / 3600, 2),
+                      "threads": sorted({e["threads"] for e in entries}),
+                      "torch_versions": sorted({e["torch_version"] for e in entries})}
+    return pd.DataFrame(rows).T
 
 
 def check(name: str, zoo_dir: Path | str | None = None, collection: str = "networks") -> dict:

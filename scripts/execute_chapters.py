@@ -8,10 +8,13 @@ against them, so after changing a chapter (or `mem`), run::
     python scripts/execute_chapters.py chapters/02_*.ipynb  # some
 
 Cells run in a fresh kernel in the notebook's folder. Per-cell execution timestamps
-that the client records are removed, so that a re-run changes only what really changed.
+that the client records are removed, so that a re-run changes only what really changed;
+the whole run's wall time is kept in the notebook's metadata (``mem.execution_seconds``,
+with the machine's CPU count), where the book's performance page reads it.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,10 +30,12 @@ def execute(path: Path, timeout: int = 600) -> float:
     t0 = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - t0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    nb.metadata["mem"] = {"execution_seconds": round(seconds, 1), "cpu_count": os.cpu_count()}
     nbformat.write(nb, path)
-    return time.perf_counter() - t0
+    return seconds
 
 
 def main(argv: list[str]) -> int:

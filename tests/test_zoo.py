@@ -190,3 +190,11 @@ def test_tables_of_the_zoo():
     assert digits["digit"].tolist() == list(range(1, 11))
     np.testing.assert_allclose(digits["lifetime"], e.delay_curve.class_lifetimes())
     np.testing.assert_allclose(digits["adam"], e.metrics["speed"]["adam"])
+
+
+def test_build_summary_counts_every_collection():
+    s = zoo.build_summary()
+    assert s.loc["networks", "entries"] == len(zoo.names()) == 36
+    assert s.loc["bridge", "entries"] == 9 and s.loc["benchmarks", "entries"] == 108
+    expected = sum(e["train_seconds"] for e in zoo.manifest()["entries"].values()) / 3600
+    assert s.loc["networks", "train_hours"] == pytest.approx(expected, abs=0.01) and expected > 0

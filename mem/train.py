@@ -86,6 +86,17 @@ class History:
         return cls(**{k: np.asarray(d[k]) for k in ("loss", "accuracy", "T_max", "n_classes")})
 
 
+def _check_settings(lr, clip, **counts) -> None:
+    """Shared validation of the training loops: ``lr > 0``, ``clip >= 0`` or None, positive integer counts."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not float(lr) > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if clip is not None and float(clip) < 0:
+        raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
+
+
 def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Protocol, *,
           batch_size: int = 128, lr: float = 3e-3, clip: float = 1.0, seed: int = 0,
           checkpoints=(), device=None, progress: bool = True, desc: str | None = None,
@@ -127,12 +138,7 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
         raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
                          f"the task's (input {task.input_size}, outputs {task.n_outputs})")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if not float(lr) > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
-    if clip is not None and float(clip) < 0:
-        raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
+    _check_settings(lr, clip, batch_size=batch_size)
     if penalty is not None and not callable(penalty):
         raise ValueError(f"penalty must be a callable penalty(model, step) -> tensor, got {type(penalty).__name__}")
     n = protocol.n_iters
@@ -297,14 +303,7 @@ def train_task(model: RNNClassifier, task, n_updates: int, *, lr: float = 3e-4, 
     from .tasks import PermutedDigits
 
     _check_task_model(model, task)
-    for name, value in (("n_updates", n_updates), ("batch_size", batch_size), ("eval_every", eval_every),
-                        ("n_val", n_val)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not float(lr) > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
-    if clip is not None and float(clip) < 0:
-        raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
+    _check_settings(lr, clip, n_updates=n_updates, batch_size=batch_size, eval_every=eval_every, n_val=n_val)
     device = next(model.parameters()).device if device is None else torch.device(device)
     model.to(device).train()
     gen = torch.Generator().manual_seed(seed)

@@ -29,7 +29,7 @@ from .init import initialize
 from .models import RNNClassifier
 from .tasks import make_task
 from .train import TaskHistory, TrainingDiverged, train_task
-from .zoo import ZOO_DIR, Collection, _entry, _pinned_threads, manifest, read_verified
+from .zoo import ZOO_DIR, Collection, _entry, _pinned_threads, _require, manifest, read_verified
 
 __all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
            "train_entry", "BenchmarkRun", "load", "table", "summary", "curves", "excess", "matched_perturbation", "nonnormality",
@@ -60,6 +60,11 @@ RECIPE = ("Vanilla RNNs, 100 units, from mem.init.initialize's chain (alpha 1.02
           "One torch thread per run.")
 
 
+#: What :func:`train_entry` reads from a config.
+_KEYS = ("task", "task_config", "arch", "hidden_size", "scheme", "lr", "seed", "n_updates", "batch_size", "clip",
+         "eval_every", "n_val", "threads")
+
+
 def configs() -> list[dict]:
     """The collection's recipe: TASKS x SCHEMES x LRS x SEEDS (108 config dicts; chapter 6)."""
     return [{"task": task, "task_config": dict(spec["task"]), "arch": spec["arch"], "hidden_size": HIDDEN,
@@ -70,11 +75,13 @@ def configs() -> list[dict]:
 
 def entry_name(cfg: dict) -> str:
     """An entry's name, ``<task>-<scheme>-lr<lr>-s<seed>``, e.g. ``copy-chain-lr0.0003-s0`` (chapter 6)."""
+    _require(cfg, ("task", "scheme", "lr", "seed"))
     return f"{cfg['task']}-{cfg['scheme']}-lr{cfg['lr']:g}-s{cfg['seed']}"
 
 
 def build_model(cfg: dict):
     """(task, untrained model) of a config, the model initialised by its scheme (chapter 6)."""
+    _require(cfg, ("task", "task_config", "arch", "hidden_size", "scheme", "seed"))
     task = make_task(cfg["task"], **cfg["task_config"])
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], task.n_outputs, seed=cfg["seed"])
     return task, initialize(model, cfg["scheme"], seed=cfg["seed"])
@@ -87,6 +94,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     A run that diverges is kept, marked ``diverged`` (it counts as a failure), with the
     weights and curves up to the last finite validation.
     """
+    _require(cfg, _KEYS)
     task, model = build_model(cfg)
     try:
         hist = train_task(model, task, cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
@@ -174,8 +182,8 @@ def table(zoo_dir: Path | str = BENCH_DIR):
                      "score": math.nan if m["score"] is None else m["score"],
                      "success": bool(m["success"]), "diverged": m["diverged"] is not None})
     if not rows:
-        raise ValueError(f"no benchmark runs in {zoo_dir}; build them with "
-                         "`python -m mem.zoo build --collection benchmarks`")
+        raise ValueError(f"zoo_dir must hold benchmark runs: no benchmark runs in {str(zoo_dir)!r}; "
+                         "build them with `python -m mem.zoo build --collection benchmarks`")
     return pd.DataFrame(rows).sort_values(["task", "scheme", "lr", "seed"], ignore_index=True)
 
 
@@ -194,6 +202,10 @@ def summary(runs=None):
     import pandas as pd
 
     runs = table() if runs is None else runs
+    columns = getattr(runs, "columns", ())
+    missing = [c for c in ("task", "scheme", "lr", "final", "success", "diverged") if c not in columns]
+    if missing:
+        raise ValueError(f"runs must be a DataFrame like table()'s, got one without the columns {missing}")
     g = runs.groupby(["task", "scheme"])
     best_lr = runs.groupby(["task", "scheme", "lr"]).final.median().groupby(["task", "scheme"]).idxmin()
     best_lr = best_lr.map(lambda key: key[2])
@@ -256,6 +268,18 @@ def matched_perturbation(W0, W1, seed: int = 0) -> torch.Tensor:
     return W0 + (E * (W1 - W0).double().norm() / E.norm()).to(W0.dtype)
 
 
+def _check_names(names) -> None:
+    if isinstance(names, str):
+        raise ValueError(f"names must be a list of run names, got the string {names!r}; pass [{names!r}]")
+
+
+def _check_run(run, n_trials) -> None:
+    if not isinstance(run, BenchmarkRun):
+        raise ValueError(f"run must be a BenchmarkRun (mem.benchmarks.load), got {type(run).__name__}")
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+
+
 def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):
     """Non-normality of each run's recurrent matrix before and after training, beside its control (chapter 6).
 
@@ -272,6 +296,7 @@ def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):
 
     from .theory import chain_energy, henrici
 
+    _check_names(names)
     rows = []
     for name in names:
         run = load(name, zoo_dir)
@@ -290,6 +315,7 @@ def activity(run: BenchmarkRun, n_trials: int = 200, seed: int = 0, trained: boo
 
     What :func:`mem.theory.chain_profile` orders the units by (their peak-activity time).
     """
+    _check_run(run, n_trials)
     model = run.model if trained else run.initial
     batch = run.task.sample(n_trials, torch.Generator().manual_seed(seed), split="test")
     return model(batch.x).h.cpu().numpy()
@@ -326,6 +352,7 @@ def chain_profiles(run: BenchmarkRun, n_trials: int = 200, seed: int = 0) -> dic
 
     from .theory import chain_profile
 
+    _check_run(run, n_trials)
     control = copy.deepcopy(run.model)
     with torch.no_grad():
         control.rnn.weight_hh_l0.copy_(matched_perturbation(run.initial.rnn.weight_hh_l0,
@@ -350,6 +377,7 @@ def chain_asymmetry(names, zoo_dir: Path | str = BENCH_DIR, n_trials: int = 200,
     """
     import pandas as pd
 
+    _check_names(names)
     rows = []
     for name in names:
         run = load(name, zoo_dir)

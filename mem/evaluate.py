@@ -105,9 +105,17 @@ def _check_delays(delays) -> np.ndarray:
     return d
 
 
-def _check_n_trials(n_trials) -> None:
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+def _check_counts(**counts) -> None:
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _check_model_task(model, task) -> None:
+    if not isinstance(model, RNNClassifier):
+        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    if not isinstance(task, DelayedClassification):
+        raise ValueError(f"task must be a mem.tasks.DelayedClassification, got {type(task).__name__}")
 
 
 @contextlib.contextmanager
@@ -143,8 +151,9 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     DelayCurve with ``accuracy`` of shape (len(delays),) and ``class_accuracy`` of
     shape (len(delays), 10), one column per digit.
     """
+    _check_model_task(model, task)
     d = _check_delays(delays)
-    _check_n_trials(n_trials)
+    _check_counts(n_trials=n_trials, batch_size=batch_size)
     gen = torch.Generator().manual_seed(seed)
     C = N_OUTPUTS - 1
     correct = np.zeros(len(d), dtype=np.int64)
@@ -185,7 +194,8 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
     -------
     float, fraction of ``n_trials`` held-out trials whose report is correct.
     """
-    _check_n_trials(n_trials)
+    _check_model_task(model, task)
+    _check_counts(n_trials=n_trials, batch_size=batch_size)
     gen = torch.Generator().manual_seed(seed)
     correct = 0
     with _eval_mode(model) as device:
@@ -214,6 +224,8 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
     at every probed delay (the memory outlasts the probe); ``nan`` if ``a0 <= c``
     (nothing was remembered to begin with).
     """
+    if curve is not None and not isinstance(curve, DelayCurve):
+        raise ValueError(f"curve must be a DelayCurve or None, got {type(curve).__name__}")
     if curve is not None:
         delays, accuracy, chance = curve.delays, curve.accuracy, curve.chance if chance is None else chance
     if delays is None or accuracy is None:

@@ -12,6 +12,7 @@ LSTMs. All tensors are batch-first.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import NamedTuple, Optional
 
 import torch
@@ -251,12 +252,21 @@ def toy_rnn(gain: float = 2.0, bias: tuple = (0.0, 0.0), rotation: float = 0.0) 
     -------
     nn.RNNCell(1, 2) with ``weight_ih = 0``; its parameters do not require grad.
     """
+    for name, value in (("gain", gain), ("rotation", rotation)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    try:
+        b = torch.as_tensor(bias, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError):
+        b = None
+    if b is None or b.shape != (2,):
+        raise ValueError(f"bias must be a pair of numbers (b_1, b_2), got {bias!r}")
     cell = nn.RNNCell(1, 2, nonlinearity="tanh")
     c, s = math.cos(rotation), math.sin(rotation)
     with torch.no_grad():
         cell.weight_hh.copy_(gain * torch.tensor([[c, -s], [s, c]]))
         cell.weight_ih.zero_()
         cell.bias_ih.zero_()
-        cell.bias_hh.copy_(torch.as_tensor(bias, dtype=torch.float32))
+        cell.bias_hh.copy_(b)
     cell.requires_grad_(False)
     return cell

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tasks._checks import check_int
+
 __all__ = ["PROTOCOL_COLORS", "PROTOCOL_LABELS", "plot_trial", "plot_trials", "plot_schedule", "plot_history",
            "plot_delay_curves", "plot_by_protocol", "reproduction_box", "CLASS_COLORS", "class_color",
            "plot_speed_landscape", "plot_state_space", "plot_eigenvalues", "plot_drift", "plot_formation",
@@ -19,6 +21,17 @@ def _plt():
     return plt
 
 
+def _trial_shape(batch, image_shape) -> tuple[int, int]:
+    """``image_shape`` (h, w), checked against the frames of ``batch``, a delayed-task Batch (pixels + trigger)."""
+    from .tasks import Batch
+    if not isinstance(batch, Batch):
+        raise ValueError(f"batch must be a mem.tasks.Batch (DelayedClassification.sample), got {type(batch).__name__}")
+    P = batch.x.shape[-1] - 1
+    if len(image_shape) != 2 or image_shape[0] * image_shape[1] != P:
+        raise ValueError(f"image_shape must be (height, width) with {P} pixels in all, got {tuple(image_shape)}")
+    return tuple(image_shape)
+
+
 def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None = None):
     """One trial as an image strip: every frame of ``batch.x[i]`` left to right, targets underneath (chapter 1).
 
@@ -27,8 +40,8 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
     step's loss weight.
     """
     plt = _plt()
-    h, w = image_shape
-    x = batch.x[i].detach().cpu().numpy()
+    h, w = _trial_shape(batch, image_shape)
+    x = batch.x[check_int("i", i, 0, len(batch.x) - 1)].detach().cpu().numpy()
     T = x.shape[0]
     P = h * w
     strip = np.full((h, T * (w + 1) - 1), np.nan)
@@ -65,7 +78,8 @@ def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
     The axis legend appears only under the last strip. Returns the figure.
     """
     plt = _plt()
-    h, w = image_shape
+    h, w = _trial_shape(batch, image_shape)
+    n = check_int("n", n, 1, len(batch.x))
     T = batch.x.shape[1]
     width = min(0.55 * T, 16)
     strip = width * h / (T * (w + 1) - 1)  # height of one strip drawn at full width, inches
@@ -82,6 +96,8 @@ def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
 def plot_schedule(schedule: dict, axes=None, label: str | None = None, **kw):
     """Trial length and number of digits against step (``Protocol.schedule()``). Returns the two axes (chapter 2)."""
     plt = _plt()
+    if not isinstance(schedule, dict) or not {"step", "T_max", "n_classes"} <= set(schedule):
+        raise ValueError("schedule must be a dict with 'step', 'T_max' and 'n_classes' (Protocol.schedule())")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 2.6))
     color = kw.pop("color", PROTOCOL_COLORS.get(label))
@@ -111,7 +127,10 @@ def plot_delay_curves(curves: dict, ax=None, colors: dict | None = None, styles:
 
     Chance is drawn as a line, and each point carries a binomial error bar.
     """
+    from .evaluate import DelayCurve
     plt = _plt()
+    if not isinstance(curves, dict) or not curves or not all(isinstance(c, DelayCurve) for c in curves.values()):
+        raise ValueError("curves must be a non-empty dict {label: DelayCurve}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.6))
     for label, c in curves.items():
@@ -150,6 +169,9 @@ def reproduction_box(rows, title: str = "What reproduces"):
     def cell(s):
         return str(s).replace("|", "\\|").replace("\n", " ")
 
+    rows = list(rows)
+    if not all(isinstance(r, (tuple, list)) and len(r) == 3 for r in rows):
+        raise ValueError("rows must be (claim, measured, verdict) triples")
     lines = [f"**{title}**", "", "| Paper's claim | Measured here | Reproduces? |", "|---|---|---|"]
     lines += [f"| {cell(c)} | {cell(m)} | {cell(v)} |" for c, m, v in rows]
     return Markdown("\n".join(lines))
@@ -179,6 +201,8 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     Returns the axes.
     """
     plt = _plt()
+    if not isinstance(values, dict) or not values or not all(isinstance(k, tuple) and len(k) == 3 for k in values):
+        raise ValueError("values must be a non-empty dict {(arch, protocol, seed): float}")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2))
     archs = list(dict.fromkeys(a for a, _, _ in values))
@@ -723,6 +747,9 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     import numpy as np
 
     plt = _plt()
+    if not isinstance(per_network, dict) or not per_network or \
+            not all("r" in getattr(per, "columns", ()) for per in per_network.values()):
+        raise ValueError("per_network must be a non-empty dict {measure: DataFrame with column r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(1.3 * len(per_network) + 1.5, 3.2))
     rng = np.random.default_rng(0)  # horizontal jitter only
@@ -865,6 +892,9 @@ def plot_benchmark_curves(curves: dict, ax=None, title: str | None = None):
     Dashed lines mark the baseline (1) and the paper's success threshold (0.5). Returns the axes.
     """
     plt = _plt()
+    if not isinstance(curves, dict) or not curves or \
+            not all(isinstance(c, (tuple, list)) and len(c) == 3 for c in curves.values()):
+        raise ValueError("curves must be a non-empty dict {scheme: (steps, losses, lr)} (mem.benchmarks.curves)")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.4, 3.4))
     for scheme, (steps, mat, lr) in curves.items():
@@ -887,6 +917,11 @@ def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal
     ``table`` is :func:`mem.benchmarks.table` (every learning rate and seed). Returns the axes.
     """
     plt = _plt()
+    missing = [c for c in ("task", "scheme", "success") if c not in getattr(table, "columns", ())]
+    if missing:
+        raise ValueError(f"table must be mem.benchmarks.table()'s DataFrame, got one without the columns {missing}")
+    if not schemes:
+        raise ValueError("schemes must name at least one scheme")
     tasks = list(dict.fromkeys(table["task"]))
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -912,6 +947,9 @@ def plot_decoding(lags, r2: dict, ax=None, n_units: int | None = None, title: st
     Returns the axes.
     """
     plt = _plt()
+    bad = [label for label, r in r2.items() if np.shape(r) != np.shape(lags)]
+    if bad:
+        raise ValueError(f"r2 must give one value per lag ({len(lags)}) for every network, not for {bad}")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 3.4))
     for label, r in r2.items():
@@ -938,6 +976,10 @@ def plot_chain_profile(profiles: dict, ax=None, window: int = 10, title: str | N
     i - j. Returns the axes.
     """
     plt = _plt()
+    window = check_int("window", window, 0)
+    if not isinstance(profiles, dict) or not all(len(p) == 2 and np.shape(p[0]) == np.shape(p[1])
+                                                 for p in profiles.values()):
+        raise ValueError("profiles must be a dict {label: (offsets, profile)} of equal-length pairs")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 3.4))
     for label, (off, prof) in profiles.items():

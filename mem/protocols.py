@@ -39,8 +39,8 @@ class TaskParams:
 
 def _pos_int(name, value, lo=1, hi=None):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo or (hi is not None and value > hi):
-        allowed = f"{lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{name} must be an integer in {allowed}, got {value!r}")
+        allowed = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
     return int(value)
 
 
@@ -252,5 +252,5 @@ def make_protocol(config: dict | str, **overrides) -> Protocol:
     cfg.update(overrides)
     name = cfg.pop("name", None)
     if name not in PROTOCOLS:
-        raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)}, got {name!r}")
+        raise ValueError(f"config must name a protocol, one of {sorted(PROTOCOLS)}, got {name!r}")
     return PROTOCOLS[name](**cfg)

@@ -29,6 +29,7 @@ import hashlib
 import io
 import json
 import math
+import os
 from pathlib import Path
 
 import torch
@@ -41,7 +42,7 @@ from .models import RNNClassifier, State
 from .protocols import NaCu
 from .tasks import DelayedClassification
 from .train import History, train
-from .zoo import _pinned_threads
+from .zoo import _pinned_threads, _require
 
 __all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
            "sweep_configs", "sweep_name", "weights_sha256", "sweep_entry", "load_sweep", "sweep_table", "build_sweep"]
@@ -259,6 +260,10 @@ SWEEP = {"networks": ["gru64-nacu-s0", "gru64-nacu-s1", "lstm64-nacu-s0", "lstm6
          "n_trials_report": 2000, "eval_seed": 1234}
 
 
+#: What :func:`sweep_entry` reads from a config (``retrack_optimizer`` and ``retrack_lr`` are optional).
+_SWEEP_KEYS = ("network", "mode", "tracking", "lam", "steps", "lr", "clip", "batch_size", "seed", "threads")
+
+
 def sweep_configs() -> list[dict]:
     """One config per run: every network x (control; slowpoints and centermass at every lambda;
     re-tracked slow points at ``retrack_lams``; chapter 5)."""
@@ -279,6 +284,7 @@ def sweep_configs() -> list[dict]:
 
 def sweep_name(cfg: dict) -> str:
     """A sweep run's name, ``<network>-<mode>-<tracking>-lam<lam>`` (chapter 5)."""
+    _require(cfg, ("network", "mode", "tracking", "lam"))
     tracking = cfg["tracking"] + ("_adam" if cfg.get("retrack_optimizer") == "adam" else "")
     return f"{cfg['network']}-{cfg['mode']}-{tracking}-lam{cfg['lam']:g}"
 
@@ -294,6 +300,8 @@ def _evaluate(model, task) -> dict:
 def weights_sha256(model: RNNClassifier) -> str:
     """sha256 of a model's weights (its float32 state dict as ``torch.save`` writes it), to check a
     rerun reproduces a stored result bit for bit (chapter 5)."""
+    if not isinstance(model, RNNClassifier):
+        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
     buf = io.BytesIO()
     torch.save({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, buf)
     return hashlib.sha256(buf.getvalue()).hexdigest()
@@ -311,6 +319,7 @@ def sweep_entry(cfg: dict) -> dict:
     and last values, and the sha256 of the fine-tuned weights (they are not stored: a
     rebuild can check it reproduces them).
     """
+    _require(cfg, _SWEEP_KEYS)
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
     model = zoo.load(cfg["network"]).model
     points, _ = anchor_points(model, task, cfg["mode"])
@@ -334,9 +343,13 @@ def sweep_entry(cfg: dict) -> dict:
 
 def load_sweep(path=None) -> dict:
     """The stored sweep: ``{"settings": SWEEP, "entries": {name: entry}}`` (chapter 5)."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a file path (str or Path) or None, got {path!r}")
     path = Path(path) if path is not None else zoo.ZOO_DIR / SWEEP_FILE
     if not path.exists():
         return {"settings": SWEEP, "entries": {}}
+    if not path.is_file():
+        raise ValueError(f"path must be the sweep's JSON file, got the folder {str(path)!r}")
     return json.loads(path.read_text())
 
 
@@ -354,6 +367,8 @@ def sweep_table(data: dict | None = None):
     import pandas as pd
 
     data = load_sweep() if data is None else data
+    if not isinstance(data, dict) or "entries" not in data:
+        raise ValueError(f"data must be a sweep dict with 'entries' (load_sweep()'s), got {type(data).__name__}")
     rows = []
     for name, e in data["entries"].items():
         c, a, b = e["config"], e["after"], e["before"]

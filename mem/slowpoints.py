@@ -80,6 +80,9 @@ def residual_of(f: torch.Tensor, v: torch.Tensor, lstm_hidden: int | None = None
     (the state is ``[h, c]``); ``components`` then picks ``[h, c]`` ("full"), ``h``
     ("h") or ``[h, tanh c]`` ("h_tanh_c"). Differentiable in ``f`` and ``v``.
     """
+    _check_choice("components", components, COMPONENTS)
+    if f.shape != v.shape:
+        raise ValueError(f"f and v must have the same shape, got {tuple(f.shape)} and {tuple(v.shape)}")
     if lstm_hidden is None or components == "full":
         return f - v
     H = lstm_hidden
@@ -101,6 +104,9 @@ class Dynamics:
     input_size: int
     weights: tuple          # (w_ih, w_hh, b_ih, b_hh), detached; biases may be None
     readout: Optional[tuple] = None  # (W (C, H), b (C,)) of an RNNClassifier, else None
+
+    def __post_init__(self):
+        _check_choice("arch", self.arch, ARCHS)
 
     @property
     def is_lstm(self) -> bool:
@@ -980,6 +986,8 @@ def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress:
 
     A checkpoint without any class reported correctly (early in training) maps to None.
     """
+    if not isinstance(models, dict):
+        raise ValueError(f"models must be a dict {{step: RNNClassifier}}, got {type(models).__name__}")
     out = {}
     for step in tqdm(sorted(models), desc="checkpoints", disable=not progress):
         start, labels = class_mean_states(models[step], task, n_trials=n_trials, seed=seed)

@@ -126,7 +126,9 @@ def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.nd
       The curve stops at the first K where the neglected tail sum_{k >= K} J(k), bounded by
       ``||C^-1|| u^T P u`` with u = A^K v and P = sum_k A^kT A^k, is below 1e-12 of sum_{k < K} J(k)
       (at most :data:`MAX_HORIZON` steps, with a warning). For nilpotent A (a chain) the
-      curve is exactly zero from k = N on, so K <= N.
+      curve is exactly zero from k = N on, so K <= N. Strongly non-normal A (an fbchain with a
+      large backward weight) can make C too ill-conditioned to compute: then a ValueError says
+      so, rather than a wrong curve.
     * ``horizon=T``: the network started from zero and ran T steps; C_T = noise * sum_{k<T} A^k A^kT
       and k = 0..T-1. Works for any spectral radius (unstable, explosive matrices included),
       as long as C_T stays well-conditioned.
@@ -159,6 +161,10 @@ def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.nd
                          "pass horizon (a positive integer) for the finite-time memory")
     C = noise * _gramian(A)
     floor = np.linalg.eigvalsh(C)[0]                 # ||C^-1|| = 1 / floor (and floor >= noise)
+    if not floor >= noise * (1 - 1e-6):              # C = noise I + (PSD): anything less is round-off
+        raise ValueError(f"A is too far from normal for an accurate stationary covariance (its smallest "
+                         f"eigenvalue came out {floor:.3g}, but it must be >= noise = {noise:g}); "
+                         "pass horizon (a positive integer) for the finite-time memory")
     P = _gramian(A.T)                                # sum_k A^kT A^k: tail from u = A^K v <= u^T P u / floor
     C, J, total, u = linalg.cho_factor(C), [], 0.0, v
     while u @ P @ u / floor > _RTOL * total or not J:

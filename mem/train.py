@@ -72,6 +72,8 @@ class History:
         """Running mean of ``loss`` or ``accuracy`` over ``window`` steps (same length, causal)."""
         if key not in ("loss", "accuracy"):
             raise ValueError(f"key must be 'loss' or 'accuracy', got {key!r}")
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise ValueError(f"window must be a positive integer, got {window!r}")
         x = np.asarray(getattr(self, key), dtype=np.float64)
         c = np.cumsum(np.insert(x, 0, 0.0))
         n = np.minimum(np.arange(1, len(x) + 1), window)
@@ -133,6 +135,9 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     """
     if not isinstance(model, RNNClassifier):
         raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    if not isinstance(task, _tasks.DelayedClassification):
+        raise ValueError(f"task must be a mem.tasks.DelayedClassification (train_task trains the benchmarks), "
+                         f"got {type(task).__name__}")
     if not isinstance(protocol, Protocol):
         raise ValueError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
     if model.input_size != task.input_size or model.n_outputs != task.n_outputs:

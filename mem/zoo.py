@@ -189,6 +189,8 @@ def bridge_configs() -> list[dict]:
 
 def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
     """The manifest: ``{"entries": {name: {...}}, ...}`` (chapter 2)."""
+    if not isinstance(zoo_dir, (str, os.PathLike)):
+        raise ValueError(f"zoo_dir must be a folder path (str or Path), got {zoo_dir!r}")
     path = Path(zoo_dir) / MANIFEST
     if not path.exists():
         return {"format": 1, "entries": {}}
@@ -202,12 +204,16 @@ def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
 
     A filter value that is a list, tuple or set accepts any of its members.
     """
-    out = []
+    out, keys = [], {*_CONFIG_KEYS, *_OPTIONAL_KEYS}
     for name, e in manifest(zoo_dir)["entries"].items():
         cfg = dict(e["config"], protocol=e["config"]["protocol"]["name"],
                    checkpoints=bool(e["config"].get("checkpoints")))
+        keys.update(cfg)
         if all(cfg.get(k) in v if isinstance(v, (list, tuple, set)) else cfg.get(k) == v for k, v in where.items()):
             out.append(name)
+    unknown = sorted(set(where) - keys)
+    if unknown:
+        raise ValueError(f"filters must be config keys, one of {sorted(keys)}, got unknown {unknown}")
     return sorted(out)
 
 
@@ -251,6 +257,9 @@ def table(zoo_dir: Path | str = ZOO_DIR):
         row.update(n_classes=len(sp["labels"]), own=int(sum(sp["own"])))
         row.update({k: float(np.median(sp[k])) if sp[k] else math.nan for k in MEASURES})
         rows.append(row)
+    if not rows:
+        raise ValueError(f"zoo_dir must hold built entries: none in {str(zoo_dir)!r}; "
+                         "build them with `python -m mem.zoo build`")
     return pd.DataFrame(rows).sort_values("name", ignore_index=True)
 
 
@@ -340,10 +349,26 @@ def _task(cfg: dict) -> DelayedClassification:
     return DelayedClassification(_data.load_digits(), T_max=cfg["T_max"], delta_min=cfg["delta_min"])
 
 
+def _require(cfg, keys) -> None:
+    """``cfg`` must be a dict with every one of ``keys``; otherwise a ValueError naming the missing ones."""
+    if not isinstance(cfg, dict):
+        raise ValueError(f"cfg must be a config dict, got {type(cfg).__name__}")
+    missing = [k for k in keys if k not in cfg]
+    if missing:
+        raise ValueError(f"cfg must have the keys {list(keys)}, missing {missing}")
+
+
+#: What :func:`train_entry` reads from a config, and what it may read.
+_CONFIG_KEYS = ("arch", "hidden_size", "protocol", "seed", "batch_size", "lr", "clip", "T_max", "delta_min",
+                "threads")
+_OPTIONAL_KEYS = ("checkpoints", "init", "data")
+
+
 def _pinned_threads(fn):
     """Run ``fn(cfg, ...)`` at the config's recorded torch thread count (results depend on it)."""
     @functools.wraps(fn)  # keeps the name, so process pools can pickle the function
     def run(cfg, *args, **kwargs):
+        _require(cfg, ("threads",))
         before = torch.get_num_threads()
         torch.set_num_threads(cfg["threads"])
         try:
@@ -381,6 +406,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     -------
     (file bytes, manifest entry without ``file``).
     """
+    _require(cfg, _CONFIG_KEYS)
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
     if cfg.get("init"):
@@ -412,6 +438,9 @@ def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, 
     -------
     (the same bytes, manifest entry without ``file``).
     """
+    _require(cfg, _CONFIG_KEYS)
+    if not isinstance(raw, bytes):
+        raise ValueError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
     payload = torch.load(io.BytesIO(raw), weights_only=True)
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
@@ -443,6 +472,11 @@ def _status(name: str, cfg: dict, man: dict, zoo_dir: Path, version: int = METRI
     return ("done" if e.get("metrics_version") == version else "evaluate"), raw
 
 
+def _check_workers(workers) -> None:
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+
+
 def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
     """Run ``{name: (fn, args)}`` on an Executor, calling ``done(name, result)`` as each finishes.
 
@@ -453,6 +487,11 @@ def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int
     -------
     ``{name: "ErrorType: message"}`` for the jobs that failed.
     """
+    if not isinstance(jobs, dict):
+        raise ValueError(f"jobs must be a dict {{name: (fn, args)}}, got {type(jobs).__name__}")
+    if not callable(done):
+        raise ValueError(f"done must be a callable done(name, result), got {type(done).__name__}")
+    _check_workers(workers)
     failures = {}
     own = executor is None and bool(jobs)
     if own:
@@ -558,8 +597,7 @@ def build(which: list[str] | None = None, zoo_dir: Path | str | None = None,
     unknown = [n for n in which if n not in configs]
     if unknown:
         raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    _check_workers(workers)
     zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
     zoo_dir.mkdir(parents=True, exist_ok=True)
     man = manifest(zoo_dir)

@@ -4,7 +4,7 @@
 The book renders the outputs stored in each notebook and nbval compares fresh runs
 against them, so after changing a chapter (or `mem`), run::
 
-    python scripts/execute_chapters.py                      # every chapter (`make execute`)
+    python scripts/execute_chapters.py                      # every notebook page (`make execute`)
     python scripts/execute_chapters.py chapters/02_*.ipynb  # some
 
 Cells run in a fresh kernel in the notebook's folder. Per-cell execution timestamps
@@ -39,7 +39,10 @@ def execute(path: Path, timeout: int = 600) -> float:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(p) for p in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    # By default every notebook page: the chapters, the intro, and last the performance page,
+    # which reports the execution times that the others have just stored.
+    paths = [Path(p) for p in argv] or [*sorted((ROOT / "chapters").glob("*.ipynb")), ROOT / "book" / "intro.ipynb",
+                                        ROOT / "book" / "performance.ipynb"]
     for p in paths:
         print(f"{p}: {execute(p):.1f} s", flush=True)
     return 0

@@ -2,7 +2,8 @@
 """Keep the Colab install cell of every chapter notebook in sync with ``_config.yml``.
 
 The repository URL lives in exactly one place, ``repository: url:`` in ``_config.yml``.
-The first code cell of every ``chapters/*.ipynb`` must be :data:`TEMPLATE` with that URL
+The first code cell of every notebook of the book (``chapters/*.ipynb`` and ``book/*.ipynb``:
+each has a Colab launch button) must be :data:`TEMPLATE` with that URL
 filled in: in Colab it pip-installs ``mem`` from the repository, elsewhere it does nothing.
 
 Usage (from the repository root)::
@@ -32,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "_config.yml"
 CHAPTERS = ROOT / "chapters"
+BOOK = ROOT / "book"
 
 MARKER = "# Colab set-up:"
 
@@ -69,6 +71,11 @@ def install_cell_source(url: str | None = None) -> str:
 
 def chapter_notebooks(chapters: Path = CHAPTERS) -> list[Path]:
     return sorted(p for p in chapters.glob("*.ipynb") if p.is_file())
+
+
+def book_notebooks() -> list[Path]:
+    """Every notebook page of the book: the chapters, then the notebooks in ``book/`` (intro, performance)."""
+    return chapter_notebooks(CHAPTERS) + chapter_notebooks(BOOK)
 
 
 def _first_code_cell(nb):
@@ -134,14 +141,14 @@ def main(argv=None) -> int:
     parser.add_argument("--config", type=Path, default=CONFIG,
                         help="the book's _config.yml (default: %(default)s)")
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to process (default: chapters/*.ipynb)")
+                        help="notebooks to process (default: chapters/*.ipynb and book/*.ipynb)")
     args = parser.parse_args(argv)
 
     url = repository_url(args.config)
     if args.print:
         print(install_cell_source(url))
         return 0
-    paths = args.notebooks or chapter_notebooks()
+    paths = args.notebooks or book_notebooks()
     stale = sync(paths, url, check=args.check)
     for path in stale:
         verb = "stale install cell" if args.check else "updated"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -188,9 +189,8 @@ def test_every_chapter_notebook_is_in_the_toc():
 
 def test_chapter_install_cells_are_current():
     sync = _sync_module()
-    notebooks = sync.chapter_notebooks(ROOT / "chapters")
-    if not notebooks:
-        pytest.skip("no chapter notebooks yet")
+    notebooks = sync.book_notebooks()
+    assert len(notebooks) > len(sync.chapter_notebooks()), "the intro and performance pages are notebooks too"
     stale = sync.sync(notebooks, sync.repository_url(ROOT / "_config.yml"), check=True)
     assert not stale, f"stale Colab install cells (run `make sync`): {[str(p) for p in stale]}"
 
@@ -219,7 +219,7 @@ def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatc
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(list(args)))
     url = _sync_module().repository_url(ROOT / "_config.yml")
-    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    chapters = _sync_module().book_notebooks()   # every notebook page has a Colab button
     assert chapters
     for path in chapters:
         first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
@@ -362,3 +362,35 @@ def test_every_zoo_collection_ships_in_the_package():
     for pkg in folders:
         assert pkg in setup["packages"], pkg
         assert set(setup["package-data"][pkg]) >= {"*.json", "*.pt"}, pkg
+
+
+# --- performance gate of the HTML build -------------------------------------------------------
+
+def _timed_module():
+    spec = importlib.util.spec_from_file_location("timed", ROOT / "scripts" / "timed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_book_build_is_timed_against_the_60_second_gate():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^BUILD_LIMIT \?= 60$", makefile, re.MULTILINE)
+    assert re.search(r"^build-book:\n(\t.*\n)*\t.*scripts/timed\.py --limit \$\(BUILD_LIMIT\).*\\\n\t.*jupyter-book build",
+                     makefile, re.MULTILINE)
+
+
+def test_timed_records_and_enforces_the_limit(tmp_path, capsys):
+    timed = _timed_module()
+    record = tmp_path / "t.json"
+    assert timed.main(["--limit", "30", "--record", str(record), "--", sys.executable, "-c", "pass"]) == 0
+    measured = json.loads(record.read_text())
+    assert 0 <= measured["seconds"] < 30 and measured["limit"] == 30 and measured["command"][0] == sys.executable
+    # too slow: exit 3; the command's own failure wins
+    assert timed.main(["--limit", "0.05", "--", sys.executable, "-c", "import time; time.sleep(0.3)"]) == 3
+    assert "OVER" in capsys.readouterr().out
+    assert timed.main(["--limit", "30", "--", sys.executable, "-c", "raise SystemExit(7)"]) == 7
+    with pytest.raises(SystemExit):
+        timed.main(["--limit", "-1", "--", "true"])
+    with pytest.raises(SystemExit):
+        timed.main(["--limit", "5"])

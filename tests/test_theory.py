@@ -326,3 +326,17 @@ def test_chain_profile_validates_activity():
         th.chain_profile(np.eye(4), np.zeros(4))
     with pytest.raises(ValueError, match="method must be one of"):
         th.henrici(np.eye(3), method="svd")
+
+
+def test_ill_conditioned_stationary_covariance_raises_instead_of_a_wrong_curve():
+    """An fbchain with backward weight 0.16 (N = 100) has a stationary covariance whose computed smallest
+    eigenvalue comes out negative; the stationary curve would stop after one lag (J_tot 0.98, truth about
+    12.5). It must raise, and the finite-horizon curve still works."""
+    from mem import init
+    W = torch.empty(100, 100)
+    init.fbchain_(W, 0.99, 0.16)
+    A, v = W.double().numpy(), np.eye(100)[0]
+    with pytest.raises(ValueError, match="A is too far from normal.*pass horizon"):
+        th.fisher_memory(A, v)
+    finite = th.total_memory(A, v, horizon=400)
+    assert 12 < finite < 13

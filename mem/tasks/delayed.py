@@ -239,6 +239,15 @@ class DelayedClassification:
         return Probe(x=x, label=label)
 
 
+def _check_logits(logits, batch) -> None:
+    """``batch`` must be a :class:`Batch` and ``logits`` (B, T, C) must match its ``y`` (B, T)."""
+    if not isinstance(batch, Batch):
+        raise ValueError(f"batch must be a mem.tasks.Batch, got {type(batch).__name__}")
+    if not isinstance(logits, torch.Tensor) or logits.dim() != 3 or logits.shape[:2] != batch.y.shape:
+        raise ValueError(f"logits must have shape (B, T, C) = ({batch.y.shape[0]}, {batch.y.shape[1]}, C), "
+                         f"got {tuple(getattr(logits, 'shape', ()))}")
+
+
 def loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
     """The task's loss: weighted cross-entropy summed over steps, divided by T, averaged over trials (chapter 1).
 
@@ -251,15 +260,14 @@ def loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
     -------
     Scalar tensor ``mean_b sum_t w[b, t] * CE(logits[b, t], y[b, t]) / T``.
     """
+    _check_logits(logits, batch)
     B, T, C = logits.shape
-    if batch.y.shape != (B, T):
-        raise ValueError(f"logits must have shape (B, T, C) = ({batch.y.shape[0]}, {batch.y.shape[1]}, C), "
-                         f"got {tuple(logits.shape)}")
     ce = torch.nn.functional.cross_entropy(logits.reshape(B * T, C), batch.y.reshape(-1), reduction="none")
     return (ce * batch.w.reshape(-1)).sum() / (B * T)
 
 
 def report_correct(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
     """Boolean (B,): is the arg-max class at each trial's report step its label? (chapter 1)."""
+    _check_logits(logits, batch)
     rows = torch.arange(logits.shape[0], device=logits.device)
     return logits[rows, batch.t_report].argmax(-1) == batch.label

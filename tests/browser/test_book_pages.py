@@ -21,6 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+PAGES = CHAPTERS + sorted((ROOT / "book").glob("*.ipynb"))      # every notebook page: chapters, intro, performance
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 
 pytestmark = [
@@ -71,10 +72,11 @@ def test_every_widget_has_a_static_figure_after_it():
                     f"{path.name}: the widget in code cell {i} has no static figure in the next cell"
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
 def test_chapter_page(server, page, path):
     nb, title, n_images = _notebook(path)
-    page.goto(f"{server}/chapters/{path.stem}.html", wait_until="load")
+    where = path.relative_to(ROOT).with_suffix("")
+    page.goto(f"{server}/{where.as_posix()}.html", wait_until="load")
     assert title in page.title(), (page.title(), title)
     text = page.inner_text("main")
     assert "Traceback (most recent call last)" not in text and "Error Traceback" not in text
@@ -88,6 +90,23 @@ def test_chapter_page(server, page, path):
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     repo = url.removeprefix("https://github.com/")
     colab = page.eval_on_selector_all('a[href*="colab.research.google.com"]', "els => els.map(e => e.href)")
-    assert f"https://colab.research.google.com/github/{repo}/blob/main/chapters/{path.name}" in colab, colab
+    assert f"https://colab.research.google.com/github/{repo}/blob/main/{where.as_posix()}.ipynb" in colab, colab
     binder = page.eval_on_selector_all('a[href*="mybinder.org"]', "els => els.map(e => e.href)")
-    assert any(h.endswith(f"chapters/{path.name}") and repo in h for h in binder), binder
+    assert any(h.endswith(f"{where.as_posix()}.ipynb") and repo in h for h in binder), binder
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_exercise_solutions_are_hidden_until_asked_for(server, page, path):
+    cells = nbformat.read(path, as_version=4).cells
+    n_solutions = sum(c.cell_type == "code" and "hide-cell" in c.metadata.get("tags", []) for c in cells)
+    page.goto(f"{server}/chapters/{path.stem}.html", wait_until="load")
+    hidden = page.locator("div.cell.tag_hide-cell")
+    assert hidden.count() == n_solutions >= 2
+    for i in range(n_solutions):
+        cell = hidden.nth(i)
+        code = cell.locator(".cell_input pre").first
+        assert not code.is_visible(), f"solution {i + 1} is shown before the reader asks for it"
+        toggle = cell.locator("summary").first
+        assert "Show solution" in toggle.inner_text()
+        toggle.click()
+        assert code.is_visible(), f"solution {i + 1} does not open"

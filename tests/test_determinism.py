@@ -1,0 +1,104 @@
+"""The regression tests compare numbers, not just the shape of the output (issue 7, determinism).
+
+`make test` re-executes every notebook page (the chapters and the intro) under nbval and compares
+each text output with the one stored in the notebook, which an earlier, independent execution
+wrote (`make execute`, possibly on another machine). So every page is executed twice and its
+sanitized outputs must be identical. That check is only as strong as the sanitize file
+(tests/nbval_sanitize.cfg) is tight: here we check, on the outputs actually stored in the
+notebooks, that sanitizing erases only timings, progress bars and memory addresses, and that
+changing any other number in any output changes what nbval compares.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + [ROOT / "book" / "intro.ipynb"]
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+
+
+def _pairs():
+    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8")
+    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
+
+
+def _sanitize(text):
+    for regex, replace in _pairs():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def _erased_spans(text):
+    """Spans of ``text`` that a pattern replaces by a fixed placeholder without digits (applied in order,
+    so this is an over-approximation only if patterns overlap)."""
+    spans = []
+    for regex, replace in _pairs():
+        if not re.search(r"\d|\\\d", replace):
+            spans += [m.span() for m in re.finditer(regex, text)]
+    return spans
+
+
+def _compared_texts(path):
+    """Every text output nbval compares: streams and the text/* representations of results."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source or "NBVAL_SKIP" in cell.source:
+            continue
+        for out in cell.outputs:
+            if out.output_type == "stream":
+                yield i, out.text
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/"):
+                    yield i, value if isinstance(value, str) else "".join(value)
+
+
+def test_pages_exist():
+    assert len(PAGES) >= 7 and all(p.exists() for p in PAGES)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
+def test_sanitizing_erases_only_noise(path):
+    numbers = erased = 0
+    for _, text in _compared_texts(path):
+        spans = _erased_spans(text)
+        for m in NUMBER.finditer(text):
+            numbers += 1
+            if any(a <= m.start() < b for a, b in spans):
+                erased += 1
+                start = max(text.rfind("\n", 0, m.start()), text.rfind("\r", 0, m.start())) + 1
+                ends = [e for e in (text.find("\n", m.end()), text.find("\r", m.end())) if e >= 0]
+                context = text[start:min(ends, default=len(text))]      # the number's line
+                assert re.search(r"\d ?(ns|us|µs|ms|s|sec|secs|seconds|min|minutes)\b|it/s|s/it|%\|.*\[\d+:\d\d|0x", context), \
+                    f"a number that is not a timing, progress bar or address is erased: {context!r}"
+    assert numbers > 20, "the page prints its results"
+    assert erased <= 0.05 * numbers, f"{erased} of {numbers} numbers are erased by the sanitizer"
+
+
+def _flip(text, i):
+    return text[:i] + ("2" if text[i] == "1" else "1") + text[i + 1:]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
+def test_every_kept_number_is_compared(path):
+    """Change each number that the sanitizer does not erase, at its leading digit and at its last
+    printed decimal up to the fourth: nbval must see both changes (rounded, not erased)."""
+    checked = 0
+    for cell, text in _compared_texts(path):
+        spans = _erased_spans(text)
+        clean = _sanitize(text)
+        for m in NUMBER.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            places = [m.start()]
+            if "." in m.group():
+                dot = m.start() + m.group().index(".")
+                places.append(dot + min(len(m.group()) - (dot - m.start()) - 1, 4))
+            for i in places:
+                assert _sanitize(_flip(text, i)) != clean, \
+                    f"cell {cell}: changing digit {i - m.start()} of {m.group()!r} would pass nbval unnoticed"
+            checked += 1
+    assert checked > 20

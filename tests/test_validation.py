@@ -1,0 +1,401 @@
+"""Bad input at the reader-facing API gets a clear ValueError.
+
+Every public function and class of every ``mem`` module has at least one bad call in
+:data:`BAD_CALLS`, with a fragment of the message it must raise: the message names the
+offending parameter (and, where the set is finite, the allowed values). What has nothing
+to validate is in :data:`EXEMPT`, with the reason; a meta-test keeps the two complete.
+"""
+import functools
+import importlib
+import inspect
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+import mem  # noqa: E402
+from mem import analysis as an  # noqa: E402
+from mem import benchmarks as bm  # noqa: E402
+from mem import data, evaluate, init, models, plots, protocols, regularize, theory, train, zoo  # noqa: E402
+from mem import slowpoints as sp  # noqa: E402
+from mem import tasks  # noqa: E402
+
+MODULES = [f"mem.{m}" for m in mem.__all__] + [
+    "mem.tasks.delayed", "mem.tasks.copy", "mem.tasks.addition", "mem.tasks.permuted", "mem.tasks.sequence"]
+
+
+def public_callables():
+    """``module.name`` of every public function and class defined in a ``mem`` module."""
+    out = []
+    for name in MODULES:
+        module = importlib.import_module(name)
+        out += [f"{name}.{n}" for n, obj in vars(module).items()
+                if not n.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
+                and obj.__module__ == name]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- small fixtures
+@functools.cache
+def _digits():
+    return data.load_digits()
+
+
+@functools.cache
+def _task():
+    return tasks.DelayedClassification(_digits(), T_max=6)
+
+
+def _batch():
+    return _task().sample(2, torch.Generator().manual_seed(0))
+
+
+def _gru():
+    return models.RNNClassifier("gru", 65, 4, seed=0)
+
+
+def _addition():
+    return tasks.AdditionTask(T=4)
+
+
+def _history():
+    z = np.zeros(3)
+    return train.History(loss=z, accuracy=z, T_max=z + 6, n_classes=z + 11)
+
+
+def _points():
+    one, z = torch.ones(1), torch.zeros(1, 2)
+    return sp.SlowPoints(states=z, speed=one, grad_norm=one, outcome=one.long(), n_iter=one.long(), inputs=z,
+                         initial_states=z, labels=one.long(), jacobians=None, arch="rnn_tanh", hidden_size=2)
+
+
+def _df():
+    return pd.DataFrame({"a": [1.0, 2, 3, 4], "t": [2.0, 1, 4, 3], "arch": ["gru", "gru", "lstm", "lstm"]})
+
+
+def _file(name, content: bytes) -> str:
+    """Write ``content`` to ``name`` in the test's (temporary) working folder."""
+    with open(name, "wb") as f:
+        f.write(content)
+    return name
+
+
+def _one_of(name, allowed) -> str:
+    """The pattern of ``<name> must be one of <allowed>``."""
+    return re.escape(f"{name} must be one of {allowed}")
+
+
+# ---------------------------------------------------------------------------------------------- the table
+#: (``module.name``, a bad call, a pattern its ValueError message must match)
+BAD_CALLS = [
+    # mem.data
+    ("mem.data.Digits", lambda: _digits().split("validation"), "split must be 'train' or 'test'"),
+    ("mem.data.load_digits", lambda: data.load_digits(test_size=5), r"test_size must be in 10\.\.1787"),
+    ("mem.data.read_idx", lambda: data.read_idx(_file("bad.idx", b"\x01\x02\x03\x04")), "path must be an IDX file"),
+    ("mem.data.load_mnist", lambda: data.load_mnist("no-such-folder"), "root must be an existing folder"),
+    # mem.tasks
+    ("mem.tasks.make_task", lambda: tasks.make_task("mnist"), _one_of("name", ["addition", "copy", "psdigits"])),
+    ("mem.tasks.delayed.DelayedClassification", lambda: tasks.DelayedClassification("digits"),
+     "data must be a mem.data.Digits"),
+    ("mem.tasks.delayed.DelayedClassification", lambda: tasks.DelayedClassification(_digits(), n_classes=12),
+     r"n_classes must be in 2\.\.11"),
+    ("mem.tasks.delayed.loss", lambda: tasks.loss(torch.zeros(2, 6), _batch()),
+     re.escape("logits must have shape (B, T, C) = (2, 6, C)")),
+    ("mem.tasks.delayed.report_correct", lambda: tasks.report_correct(torch.zeros(2, 5, 11), _batch()),
+     re.escape("logits must have shape (B, T, C) = (2, 6, C)")),
+    ("mem.tasks.delayed.report_correct", lambda: tasks.report_correct(torch.zeros(2, 6, 11), "batch"),
+     "batch must be a mem.tasks.Batch"),
+    ("mem.tasks.copy.CopyTask", lambda: tasks.CopyTask(T=20, n_symbols=10), "T must be >= 21"),
+    ("mem.tasks.addition.AdditionTask", lambda: tasks.AdditionTask(T=1), "T must be >= 2"),
+    ("mem.tasks.permuted.PermutedDigits", lambda: tasks.PermutedDigits(_digits(), permutation_seed=-1),
+     "permutation_seed must be >= 0"),
+    ("mem.tasks.sequence.SequenceTask", lambda: _addition().loss(torch.zeros(2, 4), _addition().sample(2)),
+     re.escape("logits must have shape (B, T, C) = (2, 4, 1)")),
+    ("mem.tasks.sequence.SequenceTask", lambda: _addition().sample(2, split="validation"),
+     "split must be 'train' or 'test'"),
+    # mem.models
+    ("mem.models.cell_step", lambda: models.cell_step("transformer", torch.zeros(1, 2), torch.zeros(1, 3), None,
+                                                      torch.zeros(3, 2), torch.zeros(3, 3)),
+     _one_of("arch", models.ARCHS)),
+    ("mem.models.RNNClassifier", lambda: models.RNNClassifier("transformer"), _one_of("arch", models.ARCHS)),
+    ("mem.models.RNNClassifier", lambda: models.RNNClassifier(hidden_size=0), "hidden_size must be a positive integer"),
+    ("mem.models.toy_rnn", lambda: models.toy_rnn(gain="2"), "gain must be a finite real number"),
+    ("mem.models.toy_rnn", lambda: models.toy_rnn(bias=(0.1, 0.2, 0.3)), "bias must be a pair of numbers"),
+    # mem.protocols
+    ("mem.protocols.Protocol", lambda: protocols.Protocol(0), "n_iters must be an integer >= 1"),
+    ("mem.protocols.NaCu", lambda: protocols.NaCu(T_max=1), "T_max must be an integer >= 2"),
+    ("mem.protocols.DeCu", lambda: protocols.DeCu(fraction=1.0), re.escape("fraction must be in [0, 1)")),
+    ("mem.protocols.VoCu", lambda: protocols.VoCu(classes_end=12), r"classes_end must be an integer in 3\.\.11"),
+    ("mem.protocols.AccuracyCurriculum", lambda: protocols.AccuracyCurriculum([(6, 11)], threshold=0),
+     re.escape("threshold must be in (0, 1]")),
+    ("mem.protocols.make_protocol", lambda: protocols.make_protocol("curriculum"),
+     re.escape("config must name a protocol, one of ['accuracy', 'decu', 'nacu', 'vocu']")),
+    # mem.train
+    ("mem.train.History", lambda: _history().smoothed("acc"), "key must be 'loss' or 'accuracy'"),
+    ("mem.train.History", lambda: _history().smoothed(window=0), "window must be a positive integer"),
+    ("mem.train.train", lambda: train.train(_gru(), _addition(), protocols.NaCu(2), progress=False),
+     "task must be a mem.tasks.DelayedClassification"),
+    ("mem.train.train", lambda: train.train(_gru(), _task(), protocols.NaCu(2), lr=0, progress=False),
+     "lr must be > 0"),
+    ("mem.train.validate", lambda: train.validate(_gru(), _task(), _batch()), "task must be a mem.tasks.SequenceTask"),
+    ("mem.train.train_task", lambda: train.train_task(models.RNNClassifier("rnn_tanh", 2, 4, 1), _addition(), 0),
+     "n_updates must be a positive integer"),
+    # mem.evaluate
+    ("mem.evaluate.DelayCurve", lambda: evaluate.DelayCurve(np.array([1, 2]), np.array([0.5, 0.3]), 10, 0.1).at(3),
+     re.escape("delay must be one of [1, 2]")),
+    ("mem.evaluate.accuracy_vs_delay", lambda: evaluate.accuracy_vs_delay(_gru(), _task(), [0]),
+     "delays must be >= 1"),
+    ("mem.evaluate.accuracy_vs_delay", lambda: evaluate.accuracy_vs_delay(_gru(), _task(), [5], batch_size=0),
+     "batch_size must be a positive integer"),
+    ("mem.evaluate.accuracy_vs_delay", lambda: evaluate.accuracy_vs_delay(_gru(), _addition(), [5]),
+     "task must be a mem.tasks.DelayedClassification"),
+    ("mem.evaluate.report_accuracy", lambda: evaluate.report_accuracy(_gru(), _task(), n_trials=0),
+     "n_trials must be a positive integer"),
+    ("mem.evaluate.memory_lifetime", lambda: evaluate.memory_lifetime(delays=[1, 2], accuracy=[0.5]),
+     "delays and accuracy must be 1-D arrays of the same length"),
+    ("mem.evaluate.memory_lifetime", lambda: evaluate.memory_lifetime("curve"), "curve must be a DelayCurve"),
+    ("mem.evaluate.decoding_memory", lambda: evaluate.decoding_memory(_gru(), [1]),
+     "model must be a mem.models.RNNClassifier with input_size 1"),
+    # mem.zoo
+    ("mem.zoo.ZooEntry", lambda: zoo.ZooEntry("x", _gru(), _history(), {}, {}, {0: _gru().state_dict()}).model_at(5),
+     re.escape("step must be one of the stored checkpoints [0]")),
+    ("mem.zoo.manifest", lambda: zoo.manifest(None), "zoo_dir must be a folder path"),
+    ("mem.zoo.names", lambda: zoo.names(colour="red"), r"filters must be config keys, one of \[.*'arch'"),
+    ("mem.zoo.table", lambda: zoo.table("."), "zoo_dir must hold built entries"),
+    ("mem.zoo.class_table", lambda: zoo.class_table(None), "zoo_dir must be a folder path"),
+    ("mem.zoo.read_verified", lambda: zoo.read_verified("nope"), "name must be one of the entries"),
+    ("mem.zoo.load", lambda: zoo.load("nope"), "name must be one of the entries"),
+    ("mem.zoo.train_entry", lambda: zoo.train_entry({"threads": 1}), r"cfg must have the keys .*missing \['arch'"),
+    ("mem.zoo.evaluate_entry", lambda: zoo.evaluate_entry(zoo.default_configs()[0], "raw"),
+     "raw must be the bytes"),
+    ("mem.zoo.run_jobs", lambda: zoo.run_jobs({}, print, workers=0), "workers must be a positive integer"),
+    ("mem.zoo.collection", lambda: zoo.collection("extra"), _one_of("collection", zoo.COLLECTIONS)),
+    ("mem.zoo.build", lambda: zoo.build(["nope"]), "which must name entries of"),
+    ("mem.zoo.check", lambda: zoo.check("nope"), "name must be a built entry of the networks collection"),
+    # mem.slowpoints
+    ("mem.slowpoints.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(4), 2, "c"),
+     _one_of("components", sp.COMPONENTS)),
+    ("mem.slowpoints.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(3)),
+     "f and v must have the same shape"),
+    ("mem.slowpoints.Dynamics", lambda: sp.Dynamics("transformer", 2, 1, ()), _one_of("arch", models.ARCHS)),
+    ("mem.slowpoints.dynamics", lambda: sp.dynamics("model"), "model must be a mem.models.RNNClassifier, an nn.GRU"),
+    ("mem.slowpoints.paper_components", lambda: sp.paper_components(_gru(), "c"),
+     _one_of("components", sp.COMPONENTS)),
+    ("mem.slowpoints.speed", lambda: sp.speed(models.toy_rnn(), torch.zeros(1, 2), torch.zeros(1), components="c"),
+     _one_of("components", sp.COMPONENTS)),
+    ("mem.slowpoints.SlowPoints", lambda: _points().select("stable"), _one_of("outcome", sp.OUTCOMES)),
+    ("mem.slowpoints.SlowPoints", lambda: _points().n_slow(tau=0), "tau must be a positive number"),
+    ("mem.slowpoints.find_slow_points",
+     lambda: sp.find_slow_points(models.toy_rnn(), torch.zeros(1, 2), torch.zeros(1), method="lbfgs"),
+     _one_of("method", sp.METHODS)),
+    ("mem.slowpoints.states_along", lambda: sp.states_along(_gru(), torch.zeros(2, 3, 5)),
+     re.escape("x must have shape (B, T, 65)")),
+    ("mem.slowpoints.class_mean_states", lambda: sp.class_mean_states(_gru(), _task(), n_trials=0),
+     "n_trials must be a positive integer"),
+    ("mem.slowpoints.trajectory_states", lambda: sp.trajectory_states(_gru(), _task(), noise_scale=-1),
+     "noise_scale must be >= 0"),
+    ("mem.slowpoints.find_class_slow_points", lambda: sp.find_class_slow_points(_gru(), _task(), n_trials=0),
+     "n_trials must be a positive integer"),
+    ("mem.slowpoints.formation", lambda: sp.formation([_gru()], _task()), "models must be a dict"),
+    ("mem.slowpoints.formation_displacement", lambda: sp.formation_displacement([]), "points must be a dict"),
+    ("mem.slowpoints.speed_measures", lambda: sp.speed_measures(_gru(), _task(), adam_iters=0),
+     "adam_iters must be a positive integer"),
+    # mem.analysis
+    ("mem.analysis.partial_correlation", lambda: an.partial_correlation([1, 2, 3, 4], [1, 3, 2, 4], method="kendall"),
+     _one_of("method", an.METHODS)),
+    ("mem.analysis.partial_correlation", lambda: an.partial_correlation([1, 2, 3, 4], [1, 3, 2, 4], confidence=1.5),
+     re.escape("confidence must be in (0, 1)")),
+    ("mem.analysis.correlate", lambda: an.correlate([1, 2, 3, 4], [1, 3, 2, 4], method="kendall"),
+     _one_of("method", an.METHODS)),
+    ("mem.analysis.correlation_table", lambda: an.correlation_table(_df(), ["nope"], "t"),
+     "'nope' must be a column of df"),
+    ("mem.analysis.correlation_table", lambda: an.correlation_table(_df(), ["a"], "t", methods=("kendall",)),
+     _one_of("method", an.METHODS)),
+    ("mem.analysis.wide_table", lambda: an.wide_table(None, method="kendall"), _one_of("method", an.METHODS)),
+    ("mem.analysis.within_network", lambda: an.within_network(_df(), "a", "t", method="kendall"),
+     _one_of("method", an.METHODS)),
+    # mem.regularize
+    ("mem.regularize.speed_penalty", lambda: regularize.speed_penalty(models.toy_rnn(), torch.zeros(1, 2),
+                                                                      torch.zeros(1)),
+     "model must be a mem.models.RNNClassifier"),
+    ("mem.regularize.speed_penalty", lambda: regularize.speed_penalty(_gru(), torch.zeros(1, 4), torch.zeros(65),
+                                                                      components="c"),
+     _one_of("components", sp.COMPONENTS)),
+    ("mem.regularize.SpeedPenalty", lambda: regularize.SpeedPenalty(torch.zeros(1, 4), torch.zeros(65), lam=-1),
+     "lam must be a finite number >= 0"),
+    ("mem.regularize.SpeedPenalty",
+     lambda: regularize.SpeedPenalty(torch.zeros(1, 4), torch.zeros(65), 1.0, tracking="moving"),
+     _one_of("tracking", regularize.TRACKING)),
+    ("mem.regularize.anchor_points", lambda: regularize.anchor_points(_gru(), _task(), mode="random"),
+     _one_of("mode", regularize.MODES)),
+    ("mem.regularize.fine_tune", lambda: regularize.fine_tune(_gru(), _task(), steps=0),
+     "steps must be a positive integer"),
+    ("mem.regularize.sweep_name", lambda: regularize.sweep_name({}),
+     re.escape("cfg must have the keys ['network', 'mode', 'tracking', 'lam']")),
+    ("mem.regularize.weights_sha256", lambda: regularize.weights_sha256("model"),
+     "model must be a mem.models.RNNClassifier"),
+    ("mem.regularize.sweep_entry", lambda: regularize.sweep_entry({"threads": 1}),
+     r"cfg must have the keys .*missing \['network'"),
+    ("mem.regularize.load_sweep", lambda: regularize.load_sweep("."), "path must be the sweep's JSON file"),
+    ("mem.regularize.load_sweep", lambda: regularize.load_sweep(3), "path must be a file path"),
+    ("mem.regularize.sweep_table", lambda: regularize.sweep_table({"networks": []}), "data must be a sweep dict"),
+    ("mem.regularize.build_sweep", lambda: regularize.build_sweep(["nope"]), "which must name sweep entries"),
+    # mem.init
+    ("mem.init.chain_", lambda: init.chain_(torch.zeros(2, 3)), "tensor must be a square 2-D torch tensor"),
+    ("mem.init.chain_", lambda: init.chain_(torch.zeros(2, 2), alpha=float("inf")), "alpha must be finite"),
+    ("mem.init.fbchain_", lambda: init.fbchain_(torch.zeros(2, 2), backward="x"), "backward must be a real number"),
+    ("mem.init.orthogonal_", lambda: init.orthogonal_(torch.zeros(3)), "tensor must be a square 2-D torch tensor"),
+    ("mem.init.identity_", lambda: init.identity_(torch.zeros(2, 2), gain=float("nan")), "gain must be finite"),
+    ("mem.init.source_", lambda: init.source_(torch.zeros(2, 3)), "tensor must have at most as many columns"),
+    ("mem.init.ramp_", lambda: init.ramp_(torch.zeros(2, 2), end_gain=None), "end_gain must be a real number"),
+    ("mem.init.gated_", lambda: init.gated_(torch.zeros(6, 2), [init.chain_]),
+     re.escape("weight_hh must have shape (1*N, N)")),
+    ("mem.init.initialize", lambda: init.initialize(_gru(), "xavier"), _one_of("scheme", init.SCHEMES)),
+    # mem.theory
+    ("mem.theory.fisher_memory", lambda: theory.fisher_memory(np.zeros((2, 3)), np.zeros(2)),
+     "A must be a square 2-D matrix"),
+    ("mem.theory.fisher_memory", lambda: theory.fisher_memory(np.eye(2) / 2, np.ones(2), noise=0),
+     "noise must be > 0"),
+    ("mem.theory.total_memory", lambda: theory.total_memory(np.eye(2) / 2, np.ones(3)),
+     re.escape("v must have shape (N,) = (2,)")),
+    ("mem.theory.total_memory", lambda: theory.total_memory(np.eye(2) / 2, np.ones(2), horizon=0),
+     "horizon must be a positive integer"),
+    ("mem.theory.delay_line_memory", lambda: theory.delay_line_memory(0), "n must be a positive integer"),
+    ("mem.theory.transient_amplification", lambda: theory.transient_amplification(np.eye(2), np.ones(2), 0),
+     "n_steps must be a positive integer"),
+    ("mem.theory.schur_departure", lambda: theory.schur_departure(np.zeros((2, 3))), "W must be a square 2-D matrix"),
+    ("mem.theory.henrici", lambda: theory.henrici(np.eye(2), method="qr"), _one_of("method", theory.METHODS)),
+    ("mem.theory.chain_energy", lambda: theory.chain_energy(np.eye(2), offset=2),
+     re.escape("offset must be an integer with |offset| < N = 2")),
+    ("mem.theory.chain_profile", lambda: theory.chain_profile(np.eye(2), np.zeros((5, 3))),
+     re.escape("activity must have shape (T, N) or (B, T, N) with N = 2")),
+    # mem.benchmarks
+    ("mem.benchmarks.entry_name", lambda: bm.entry_name({}),
+     re.escape("cfg must have the keys ['task', 'scheme', 'lr', 'seed']")),
+    ("mem.benchmarks.build_model", lambda: bm.build_model({}), re.escape("cfg must have the keys ['task', 'task_config'")),
+    ("mem.benchmarks.build_model", lambda: bm.build_model(dict(bm.configs()[0], task="mnist")),
+     _one_of("name", ["addition", "copy", "psdigits"])),
+    ("mem.benchmarks.train_entry", lambda: bm.train_entry({"threads": 1}), r"cfg must have the keys .*missing \['task'"),
+    ("mem.benchmarks.load", lambda: bm.load("nope"), "name must be one of the entries"),
+    ("mem.benchmarks.table", lambda: bm.table("."), "zoo_dir must hold benchmark runs"),
+    ("mem.benchmarks.summary", lambda: bm.summary(pd.DataFrame({"task": ["copy"]})),
+     r"runs must be a DataFrame like table\(\)'s, got one without the columns \['scheme'"),
+    ("mem.benchmarks.curves", lambda: bm.curves("mnist"), _one_of("task", sorted(bm.TASKS))),
+    ("mem.benchmarks.matched_perturbation", lambda: bm.matched_perturbation(torch.zeros(2, 2), torch.zeros(3, 3)),
+     "W0 and W1 must be 2-D matrices of the same shape"),
+    ("mem.benchmarks.nonnormality", lambda: bm.nonnormality("copy-chain-lr0.0003-s0"),
+     "names must be a list of run names"),
+    ("mem.benchmarks.activity", lambda: bm.activity("run"), "run must be a BenchmarkRun"),
+    ("mem.benchmarks.excess", lambda: bm.excess(None, "frobenius"),
+     _one_of("value", ("henrici", "henrici_rel", "chain_energy"))),
+    ("mem.benchmarks.chain_profiles", lambda: bm.chain_profiles("run"), "run must be a BenchmarkRun"),
+    ("mem.benchmarks.chain_asymmetry", lambda: bm.chain_asymmetry("copy-chain-lr0.0003-s0"),
+     "names must be a list of run names"),
+    # mem.plots
+    ("mem.plots.plot_trial", lambda: plots.plot_trial(_batch(), i=2), r"i must be in 0\.\.1"),
+    ("mem.plots.plot_trial", lambda: plots.plot_trial(_batch(), image_shape=(4, 4)),
+     re.escape("image_shape must be (height, width) with 64 pixels")),
+    ("mem.plots.plot_trials", lambda: plots.plot_trials(_batch(), n=3), r"n must be in 1\.\.2"),
+    ("mem.plots.plot_schedule", lambda: plots.plot_schedule({"step": [0]}),
+     "schedule must be a dict with 'step', 'T_max' and 'n_classes'"),
+    ("mem.plots.plot_history", lambda: plots.plot_history(_history(), window=0), "window must be a positive integer"),
+    ("mem.plots.plot_delay_curves", lambda: plots.plot_delay_curves({}),
+     re.escape("curves must be a non-empty dict {label: DelayCurve}")),
+    ("mem.plots.reproduction_box", lambda: plots.reproduction_box([("claim", "measured")]),
+     re.escape("rows must be (claim, measured, verdict) triples")),
+    ("mem.plots.plot_by_protocol", lambda: plots.plot_by_protocol({}),
+     re.escape("values must be a non-empty dict {(arch, protocol, seed): float}")),
+    ("mem.plots.class_color", lambda: plots.class_color(11), r"label must be a class of the task, 0\.\.10"),
+    ("mem.plots.plot_speed_landscape", lambda: plots.plot_speed_landscape(_gru()), "model must have a 2-D state"),
+    ("mem.plots.plot_speed_landscape", lambda: plots.plot_speed_landscape(models.toy_rnn(), lim=0),
+     "lim must be positive"),
+    ("mem.plots.plot_state_space", lambda: plots.plot_state_space(np.zeros((2, 3)), [1, 2]),
+     "traj must have 3 dimensions"),
+    ("mem.plots.plot_eigenvalues", lambda: plots.plot_eigenvalues(np.zeros((2, 2)), n_top=0),
+     "n_top must be a positive integer"),
+    ("mem.plots.plot_drift", lambda: plots.plot_drift(np.ones((1, 3)), np.ones((1, 3)), [1], floor=0),
+     "floor must be positive"),
+    ("mem.plots.plot_formation", lambda: plots.plot_formation({}, [0]), "points must be a non-empty dict"),
+    ("mem.plots.plot_displacement", lambda: plots.plot_displacement([1, 2], np.zeros((2, 3)), [1]),
+     re.escape("displacement must have shape (len(steps), len(labels)) = (2, 1)")),
+    ("mem.plots.plot_against", lambda: plots.plot_against({}, {}), "x and y must be non-empty dicts"),
+    ("mem.plots.plot_measure", lambda: plots.plot_measure(_df(), "nope"), "'nope' must be a column of df"),
+    ("mem.plots.plot_correlations", lambda: plots.plot_correlations(pd.DataFrame({"method": ["spearman"]}),
+                                                                    method="kendall"),
+     _one_of("method", ["spearman"])),
+    ("mem.plots.plot_within", lambda: plots.plot_within({"m": pd.DataFrame({"rho": [0.1]})}),
+     re.escape("per_network must be a non-empty dict {measure: DataFrame with column r}")),
+    ("mem.plots.plot_lambda_sweep", lambda: plots.plot_lambda_sweep(pd.DataFrame({"network": ["a"]}), "lifetime", "b"),
+     _one_of("network", ["a"])),
+    ("mem.plots.plot_sweep_curves",
+     lambda: plots.plot_sweep_curves(pd.DataFrame({"network": ["a"]}), 1.0, ["b"], [20]),
+     "networks must be in the table"),
+    ("mem.plots.plot_fisher_curves", lambda: plots.plot_fisher_curves({}), "curves must be a non-empty dict"),
+    ("mem.plots.plot_benchmark_curves", lambda: plots.plot_benchmark_curves({"chain": [1.0]}),
+     re.escape("curves must be a non-empty dict {scheme: (steps, losses, lr)}")),
+    ("mem.plots.plot_success_counts", lambda: plots.plot_success_counts(pd.DataFrame({"task": ["copy"]})),
+     re.escape("table must be mem.benchmarks.table()'s DataFrame, got one without the columns ['scheme', 'success']")),
+    ("mem.plots.plot_success_counts", lambda: plots.plot_success_counts(
+        pd.DataFrame({"task": ["copy"], "scheme": ["chain"], "success": [True]}), schemes=()),
+     "schemes must name at least one scheme"),
+    ("mem.plots.plot_decoding", lambda: plots.plot_decoding([0, 5], {"chain": [0.9]}),
+     re.escape("r2 must give one value per lag (2) for every network, not for ['chain']")),
+    ("mem.plots.plot_chain_profile", lambda: plots.plot_chain_profile({}, window=-1), "window must be >= 0"),
+    ("mem.plots.plot_chain_profile", lambda: plots.plot_chain_profile({"net": (np.arange(3), np.zeros(2))}),
+     re.escape("profiles must be a dict {label: (offsets, profile)} of equal-length pairs")),
+]
+
+#: Public callables without a bad call, and why.
+EXEMPT = {
+    "mem.tasks.delayed.Batch": "record of sampled trials, built by DelayedClassification.sample",
+    "mem.tasks.delayed.Probe": "record of probe trials, built by DelayedClassification.sample_probe",
+    "mem.tasks.sequence.SequenceBatch": "record of benchmark trials, built by the tasks' sample",
+    "mem.models.State": "named tuple (h, c); RNNClassifier.check_state validates it where it is used",
+    "mem.models.RNNOutput": "named tuple returned by RNNClassifier.forward",
+    "mem.protocols.TaskParams": "record (T_max, n_classes) returned by protocols; AccuracyCurriculum checks stages",
+    "mem.train.TrainingDiverged": "exception class",
+    "mem.train.TaskHistory": "record returned by train_task",
+    "mem.zoo.ZooIntegrityError": "exception class",
+    "mem.zoo.ZooBuildError": "exception class",
+    "mem.zoo.Collection": "record of a collection's recipe, built by mem.zoo.collection",
+    "mem.zoo.default_configs": "no parameters",
+    "mem.zoo.bridge_configs": "no parameters",
+    "mem.zoo.build_summary": "no parameters",
+    "mem.analysis.Correlation": "record returned by partial_correlation",
+    "mem.regularize.sweep_configs": "no parameters",
+    "mem.benchmarks.configs": "no parameters",
+    "mem.benchmarks.BenchmarkRun": "record returned by mem.benchmarks.load",
+}
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_folder(tmp_path, monkeypatch):
+    """Run each bad call in an empty temporary folder (files it writes land there); close its figures."""
+    monkeypatch.chdir(tmp_path)
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("name, call, match", BAD_CALLS,
+                         ids=[f"{name.removeprefix('mem.')}-{i}" for i, (name, _, _) in enumerate(BAD_CALLS)])
+def test_bad_input_raises_a_clear_value_error(name, call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_every_public_callable_has_a_bad_call_or_a_reason():
+    public = public_callables()
+    covered = {name for name, _, _ in BAD_CALLS}
+    missing = [n for n in public if n not in covered and n not in EXEMPT]
+    assert not missing, f"public callables with neither a bad call in BAD_CALLS nor a reason in EXEMPT: {missing}"
+    assert not covered & set(EXEMPT), f"both tested and exempt: {sorted(covered & set(EXEMPT))}"
+    stale = sorted((covered | set(EXEMPT)) - set(public))
+    assert not stale, f"not public callables of mem (renamed or removed?): {stale}"
+    assert all(EXEMPT.values()), "every exemption needs a reason"

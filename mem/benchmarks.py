@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ._checks import positive_ints
 from .init import initialize
 from .models import RNNClassifier
 from .tasks import make_task
@@ -276,8 +277,7 @@ def _check_names(names) -> None:
 def _check_run(run, n_trials) -> None:
     if not isinstance(run, BenchmarkRun):
         raise ValueError(f"run must be a BenchmarkRun (mem.benchmarks.load), got {type(run).__name__}")
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    positive_ints(n_trials=n_trials)
 
 
 def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from ._checks import check_model_task, positive_ints
 from .models import RNNClassifier
 from .tasks import N_OUTPUTS, DelayedClassification, report_correct
 
@@ -105,19 +106,6 @@ def _check_delays(delays) -> np.ndarray:
     return d
 
 
-def _check_counts(**counts) -> None:
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
-def _check_model_task(model, task) -> None:
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
-    if not isinstance(task, DelayedClassification):
-        raise ValueError(f"task must be a mem.tasks.DelayedClassification, got {type(task).__name__}")
-
-
 @contextlib.contextmanager
 def _eval_mode(model):
     """Put ``model`` in eval mode for the block (restoring its mode after); yields its device."""
@@ -151,9 +139,9 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     DelayCurve with ``accuracy`` of shape (len(delays),) and ``class_accuracy`` of
     shape (len(delays), 10), one column per digit.
     """
-    _check_model_task(model, task)
+    check_model_task(model, task, DelayedClassification)
     d = _check_delays(delays)
-    _check_counts(n_trials=n_trials, batch_size=batch_size)
+    positive_ints(n_trials=n_trials, batch_size=batch_size)
     gen = torch.Generator().manual_seed(seed)
     C = N_OUTPUTS - 1
     correct = np.zeros(len(d), dtype=np.int64)
@@ -194,8 +182,8 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
     -------
     float, fraction of ``n_trials`` held-out trials whose report is correct.
     """
-    _check_model_task(model, task)
-    _check_counts(n_trials=n_trials, batch_size=batch_size)
+    check_model_task(model, task, DelayedClassification)
+    positive_ints(n_trials=n_trials, batch_size=batch_size)
     gen = torch.Generator().manual_seed(seed)
     correct = 0
     with _eval_mode(model) as device:

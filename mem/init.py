@@ -25,9 +25,10 @@ import math
 import numpy as np
 import torch
 
+from ._checks import check_model, positive_ints
 from .models import RNNClassifier
 
-__all__ = ["SCHEMES", "chain_", "fbchain_", "orthogonal_", "identity_", "source_", "ramp_", "gated_",
+__all__ = ["SCHEMES", "chain_", "fbchain_", "orthogonal_", "identity_", "source_", "ramp_", "gated_", "matrix",
            "initialize"]
 
 #: Schemes understood by :func:`initialize`. ``mixed`` is for LSTMs only (chain on the cell
@@ -166,6 +167,29 @@ def gated_(weight_hh: torch.Tensor, fills) -> torch.Tensor:
     return weight_hh
 
 
+def matrix(fill, n: int, *args, **kwargs) -> np.ndarray:
+    """An ``n`` x ``n`` matrix from one of the square in-place initialisers, as float64 numpy (chapter 6).
+
+    For the linear theory of :mod:`mem.theory`: ``matrix(chain_, 100, 1.02)`` is the chain with
+    gain 1.02, ``matrix(orthogonal_, 100, 0.99, generator=g)`` a scaled orthogonal matrix. The
+    further arguments go to ``fill``; the matrix is filled in double precision.
+
+    Parameters
+    ----------
+    fill : chain_, fbchain_, orthogonal_, identity_ or ramp_
+    n : int >= 1, the number of units
+
+    Returns
+    -------
+    ndarray (n, n) float64
+    """
+    if fill not in (chain_, fbchain_, orthogonal_, identity_, ramp_):
+        raise ValueError(f"fill must be one of mem.init's square initialisers (chain_, fbchain_, orthogonal_, "
+                         f"identity_, ramp_), got {fill!r}")
+    positive_ints(n=n)
+    return fill(torch.empty(n, n, dtype=torch.float64), *args, **kwargs).numpy()
+
+
 def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, seed: int = 0) -> RNNClassifier:
     """Apply an initialisation scheme to ``model``'s recurrent layer, in place, as in the paper (chapter 6).
 
@@ -189,8 +213,7 @@ def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, 
     -------
     The same model.
     """
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    check_model(model)
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
     if scheme == "mixed" and not model.is_lstm:

@@ -19,6 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._checks import positive_ints
+
 __all__ = ["ARCHS", "State", "RNNOutput", "RNNClassifier", "cell_step", "toy_rnn"]
 
 #: Supported architectures. ``rnn_elu`` has no fused kernel and runs step by step.
@@ -110,10 +112,7 @@ class RNNClassifier(nn.Module):
         super().__init__()
         if arch not in ARCHS:
             raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
-                            ("n_outputs", n_outputs)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        positive_ints(input_size=input_size, hidden_size=hidden_size, n_outputs=n_outputs)
         self.arch, self.input_size, self.hidden_size, self.n_outputs = arch, input_size, hidden_size, n_outputs
         with torch.random.fork_rng(devices=[]):
             if seed is not None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tasks._checks import check_int
+from ._checks import check_int, positive_ints
 
 __all__ = ["PROTOCOL_COLORS", "PROTOCOL_LABELS", "plot_trial", "plot_trials", "plot_schedule", "plot_history",
            "plot_delay_curves", "plot_by_protocol", "reproduction_box", "CLASS_COLORS", "class_color",
@@ -420,8 +420,7 @@ def plot_eigenvalues(eigenvalues, labels=None, axes=None, n_top: int = 10, title
         labels = _np(labels, "labels", 1)
         if len(labels) != len(ev):
             raise ValueError(f"labels must have one entry per row of eigenvalues ({len(ev)}), got {len(labels)}")
-    if isinstance(n_top, bool) or not isinstance(n_top, int) or not 1 <= n_top:
-        raise ValueError(f"n_top must be a positive integer, got {n_top!r}")
+    positive_ints(n_top=n_top)
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(4.2, 6.4), gridspec_kw={"height_ratios": [1.3, 1]})
     t = np.linspace(0, 2 * np.pi, 400)

@@ -35,6 +35,7 @@ from pathlib import Path
 import torch
 
 from . import slowpoints as _sp
+from ._checks import check_model, positive_ints
 from . import zoo
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
@@ -85,8 +86,7 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     -------
     scalar tensor: the sum of the N speeds, with gradients for the model's parameters.
     """
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    check_model(model)
     components = _sp.paper_components(model, components)
     p = next(model.parameters())
     v = _flat_points(model, points).to(device=p.device, dtype=p.dtype)
@@ -135,8 +135,7 @@ class SpeedPenalty:
         if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
             raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
         _check_choice("tracking", tracking, TRACKING)
-        if isinstance(retrack_steps, bool) or not isinstance(retrack_steps, int) or retrack_steps < 1:
-            raise ValueError(f"retrack_steps must be a positive integer, got {retrack_steps!r}")
+        positive_ints(retrack_steps=retrack_steps)
         if not retrack_lr > 0:
             raise ValueError(f"retrack_lr must be > 0, got {retrack_lr!r}")
         _check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
@@ -228,11 +227,9 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     (the fine-tuned copy in eval mode, History with ``loss`` (cross-entropy), ``accuracy``
     and ``penalty`` per step)
     """
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    check_model(model)
     _check_choice("mode", mode, MODES)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    positive_ints(steps=steps)
     if mode == "control":
         lam = 0.0
     if points is None:
@@ -300,8 +297,7 @@ def _evaluate(model, task) -> dict:
 def weights_sha256(model: RNNClassifier) -> str:
     """sha256 of a model's weights (its float32 state dict as ``torch.save`` writes it), to check a
     rerun reproduces a stored result bit for bit (chapter 5)."""
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    check_model(model)
     buf = io.BytesIO()
     torch.save({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, buf)
     return hashlib.sha256(buf.getvalue()).hexdigest()

@@ -58,6 +58,7 @@ from torch import nn
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
+from ._checks import check_model, positive_ints
 from .models import ARCHS, RNNClassifier, State, cell_step
 
 __all__ = ["COMPONENTS", "METHODS", "OUTCOMES", "Dynamics", "dynamics", "speed", "find_slow_points",
@@ -894,8 +895,7 @@ def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = No
 
 
 def _need_classifier(model):
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    check_model(model)
 
 
 def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: int = 0,
@@ -917,8 +917,7 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     none). K = 0 happens early in training.
     """
     _need_classifier(model)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    positive_ints(n_trials=n_trials)
     gen = torch.Generator().manual_seed(seed)
     batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
     V = states_along(model, batch.x)                       # (B, T, n)
@@ -950,8 +949,7 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     (State with h (n_samples, H) (and c), labels (n_samples,)): the class of each trial.
     """
     _need_classifier(model)
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    positive_ints(n_samples=n_samples)
     if not isinstance(noise_scale, (int, float)) or noise_scale < 0:
         raise ValueError(f"noise_scale must be >= 0, got {noise_scale!r}")
     gen = torch.Generator().manual_seed(seed)
@@ -1071,9 +1069,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_l
     read-out at the Adam point report its class) and ``"settings"`` (the arguments).
     """
     _need_classifier(model)
-    for name, value in (("adam_iters", adam_iters), ("newton_iters", newton_iters), ("drift_steps", drift_steps)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    positive_ints(adam_iters=adam_iters, newton_iters=newton_iters, drift_steps=drift_steps)
     components = paper_components(model, components)
     x = task.mean_input().to(model.readout.weight.device)
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)

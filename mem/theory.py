@@ -32,6 +32,8 @@ import warnings
 import numpy as np
 from scipy import linalg
 
+from ._checks import positive_ints
+
 __all__ = ["MAX_HORIZON", "METHODS", "fisher_memory", "total_memory", "delay_line_memory",
            "transient_amplification", "henrici", "schur_departure", "chain_energy", "chain_profile"]
 
@@ -79,8 +81,7 @@ def _positive(value, name: str) -> float:
 
 
 def _count(value, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    positive_ints(**{name: value})
     return int(value)
 
 

@@ -26,6 +26,7 @@ import torch
 from tqdm.auto import tqdm
 
 from . import tasks as _tasks
+from ._checks import check_model_task, positive_ints
 from .models import RNNClassifier
 from .protocols import Protocol
 
@@ -72,8 +73,7 @@ class History:
         """Running mean of ``loss`` or ``accuracy`` over ``window`` steps (same length, causal)."""
         if key not in ("loss", "accuracy"):
             raise ValueError(f"key must be 'loss' or 'accuracy', got {key!r}")
-        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-            raise ValueError(f"window must be a positive integer, got {window!r}")
+        positive_ints(window=window)
         x = np.asarray(getattr(self, key), dtype=np.float64)
         c = np.cumsum(np.insert(x, 0, 0.0))
         n = np.minimum(np.arange(1, len(x) + 1), window)
@@ -90,9 +90,7 @@ class History:
 
 def _check_settings(lr, clip, **counts) -> None:
     """Shared validation of the training loops: ``lr > 0``, ``clip >= 0`` or None, positive integer counts."""
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    positive_ints(**counts)
     if not float(lr) > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     if clip is not None and float(clip) < 0:
@@ -133,16 +131,9 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     ------
     TrainingDiverged if the loss or gradient norm becomes NaN or infinite.
     """
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
-    if not isinstance(task, _tasks.DelayedClassification):
-        raise ValueError(f"task must be a mem.tasks.DelayedClassification (train_task trains the benchmarks), "
-                         f"got {type(task).__name__}")
+    check_model_task(model, task, _tasks.DelayedClassification, hint=" (train_task trains the benchmarks)")
     if not isinstance(protocol, Protocol):
         raise ValueError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
-    if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
-        raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
-                         f"the task's (input {task.input_size}, outputs {task.n_outputs})")
     _check_settings(lr, clip, batch_size=batch_size)
     if penalty is not None and not callable(penalty):
         raise ValueError(f"penalty must be a callable penalty(model, step) -> tensor, got {type(penalty).__name__}")
@@ -250,23 +241,10 @@ class TaskHistory:
                    np.asarray(d["val_loss"]), np.asarray(d["val_score"]), float(d["baseline"]))
 
 
-def _check_task_model(model, task) -> None:
-    from .tasks import SequenceTask
-
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
-    if not isinstance(task, SequenceTask):
-        raise ValueError(f"task must be a mem.tasks.SequenceTask (CopyTask, AdditionTask, PermutedDigits), "
-                         f"got {type(task).__name__}")
-    if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
-        raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
-                         f"the task's (input {task.input_size}, outputs {task.n_outputs})")
-
-
 @torch.no_grad()
 def validate(model: RNNClassifier, task, batch) -> tuple[float, float]:
     """``(loss, score)`` of ``model`` on one :class:`mem.tasks.SequenceBatch` (chapter 6)."""
-    _check_task_model(model, task)
+    check_model_task(model, task, _tasks.SequenceTask, hint=" (CopyTask, AdditionTask, PermutedDigits)")
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -307,7 +285,7 @@ def train_task(model: RNNClassifier, task, n_updates: int, *, lr: float = 3e-4, 
     """
     from .tasks import PermutedDigits
 
-    _check_task_model(model, task)
+    check_model_task(model, task, _tasks.SequenceTask, hint=" (CopyTask, AdditionTask, PermutedDigits)")
     _check_settings(lr, clip, n_updates=n_updates, batch_size=batch_size, eval_every=eval_every, n_val=n_val)
     device = next(model.parameters()).device if device is None else torch.device(device)
     model.to(device).train()

@@ -38,7 +38,6 @@ import math
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from typing import Callable
 
 import torch
 
+from ._checks import positive_ints
 from . import data as _data
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
@@ -472,11 +472,6 @@ def _status(name: str, cfg: dict, man: dict, zoo_dir: Path, version: int = METRI
     return ("done" if e.get("metrics_version") == version else "evaluate"), raw
 
 
-def _check_workers(workers) -> None:
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
-
-
 def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
     """Run ``{name: (fn, args)}`` on an Executor, calling ``done(name, result)`` as each finishes.
 
@@ -491,7 +486,7 @@ def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int
         raise ValueError(f"jobs must be a dict {{name: (fn, args)}}, got {type(jobs).__name__}")
     if not callable(done):
         raise ValueError(f"done must be a callable done(name, result), got {type(done).__name__}")
-    _check_workers(workers)
+    positive_ints(workers=workers)
     failures = {}
     own = executor is None and bool(jobs)
     if own:
@@ -597,7 +592,7 @@ def build(which: list[str] | None = None, zoo_dir: Path | str | None = None,
     unknown = [n for n in which if n not in configs]
     if unknown:
         raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
-    _check_workers(workers)
+    positive_ints(workers=workers)
     zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
     zoo_dir.mkdir(parents=True, exist_ok=True)
     man = manifest(zoo_dir)

@@ -15,28 +15,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbval_sanitizer import patterns, sanitize
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + [ROOT / "book" / "intro.ipynb"]
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 
-def _pairs():
-    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8")
-    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
-
-
-def _sanitize(text):
-    for regex, replace in _pairs():
-        text = re.sub(regex, replace, text)
-    return text
-
-
 def _erased_spans(text):
     """Spans of ``text`` that a pattern replaces by a fixed placeholder without digits (applied in order,
     so this is an over-approximation only if patterns overlap)."""
     spans = []
-    for regex, replace in _pairs():
+    for regex, replace in patterns():
         if not re.search(r"\d|\\\d", replace):
             spans += [m.span() for m in re.finditer(regex, text)]
     return spans
@@ -89,7 +79,7 @@ def test_every_kept_number_is_compared(path):
     checked = 0
     for cell, text in _compared_texts(path):
         spans = _erased_spans(text)
-        clean = _sanitize(text)
+        clean = sanitize(text)
         for m in NUMBER.finditer(text):
             if any(a <= m.start() < b for a, b in spans):
                 continue
@@ -98,7 +88,7 @@ def test_every_kept_number_is_compared(path):
                 dot = m.start() + m.group().index(".")
                 places.append(dot + min(len(m.group()) - (dot - m.start()) - 1, 4))
             for i in places:
-                assert _sanitize(_flip(text, i)) != clean, \
+                assert sanitize(_flip(text, i)) != clean, \
                     f"cell {cell}: changing digit {i - m.start()} of {m.group()!r} would pass nbval unnoticed"
             checked += 1
     assert checked > 20

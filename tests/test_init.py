@@ -107,3 +107,12 @@ def test_validation():
         init.initialize(RNNClassifier("rnn_elu", 5, 4, 2), "chain")
     with pytest.raises(ValueError, match="weight_hh must have shape"):
         init.gated_(torch.empty(12, 4), [init.chain_] * 4)
+
+
+def test_matrix_is_the_initialiser_in_double_precision():
+    A = init.matrix(init.chain_, 4, 1.5)
+    assert A.dtype == "float64" and A.shape == (4, 4)
+    assert (A == torch.diag(torch.full((3,), 1.5, dtype=torch.float64), -1).numpy()).all()
+    g = torch.Generator().manual_seed(0)
+    Q = init.matrix(init.orthogonal_, 6, 0.5, generator=g)
+    assert abs(Q @ Q.T - 0.25 * torch.eye(6, dtype=torch.float64).numpy()).max() < 1e-12

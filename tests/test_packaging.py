@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+import nbval_sanitizer
 import pytest
 import yaml
 
@@ -289,19 +290,14 @@ def _write_config(tmp_path, url):
 
 # --- nbval sanitizers ---------------------------------------------------------------------
 
-def _sanitize_patterns():
-    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8")
-    configparser.ConfigParser(interpolation=None).read_string(text)  # well-formed
-    # nbval's own parser (nbval.plugin.get_sanitize_patterns) reads exactly these pairs:
-    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
-    assert pairs and len(pairs) == text.count("\nregex: ")
-    return pairs
+def test_sanitize_file_is_well_formed():
+    text = nbval_sanitizer.CONFIG.read_text(encoding="utf-8")
+    configparser.ConfigParser(interpolation=None).read_string(text)
+    # every rule is a pair that nbval's parser reads (a stray line would silently drop a rule)
+    assert nbval_sanitizer.patterns() and len(nbval_sanitizer.patterns()) == text.count("\nregex: ")
 
 
-def _sanitize(text):
-    for regex, replace in _sanitize_patterns():
-        text = re.sub(regex, replace, text)
-    return text
+_sanitize = nbval_sanitizer.sanitize
 
 
 @pytest.mark.parametrize("a, b", [

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 import torch
 
-import mem
 from mem.models import RNNClassifier
 from mem.protocols import AccuracyCurriculum, DeCu, NaCu
 from mem.train import TrainingDiverged, train

@@ -249,6 +249,8 @@ BAD_CALLS = [
     ("mem.regularize.build_sweep", lambda: regularize.build_sweep(["nope"]), "which must name sweep entries"),
     # mem.init
     ("mem.init.chain_", lambda: init.chain_(torch.zeros(2, 3)), "tensor must be a square 2-D torch tensor"),
+    ("mem.init.matrix", lambda: init.matrix(init.source_, 4), "fill must be one of mem.init's square initialisers"),
+    ("mem.init.matrix", lambda: init.matrix(init.chain_, 0), "n must be a positive integer"),
     ("mem.init.chain_", lambda: init.chain_(torch.zeros(2, 2), alpha=float("inf")), "alpha must be finite"),
     ("mem.init.fbchain_", lambda: init.fbchain_(torch.zeros(2, 2), backward="x"), "backward must be a real number"),
     ("mem.init.orthogonal_", lambda: init.orthogonal_(torch.zeros(3)), "tensor must be a square 2-D torch tensor"),

@@ -13,7 +13,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ._checks import check_int
+from .._checks import check_int
 from .sequence import SequenceBatch, SequenceTask
 
 __all__ = ["AdditionTask"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 import torch
 
 from ..data import Digits
-from ._checks import check_int as _check_int
+from .._checks import check_int as _check_int
 
 __all__ = ["Batch", "Probe", "DelayedClassification", "loss", "report_correct", "N_OUTPUTS", "NULL"]
 

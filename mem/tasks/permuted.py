@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from ..data import Digits
-from ._checks import check_int
+from .._checks import check_int
 from .sequence import SequenceBatch, SequenceTask
 
 __all__ = ["PermutedDigits"]

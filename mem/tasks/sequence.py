@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ._checks import check_int
+from .._checks import check_int
 
 __all__ = ["SequenceBatch", "SequenceTask"]
 

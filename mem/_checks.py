@@ -1,0 +1,45 @@
+"""Argument validation shared by the modules, so that every message has the same form:
+``"<parameter> must be <what is allowed>, got <value>"``."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def check_int(name: str, value, lo: int, hi: int | None = None) -> int:
+    """``value`` as an int in ``lo..hi``; otherwise a ValueError naming ``name`` and the allowed range."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            if int(value) != value:
+                raise TypeError
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if value < lo or (hi is not None and value > hi):
+        allowed = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
+        raise ValueError(f"{name} must be {allowed}, got {value}")
+    return value
+
+
+def positive_ints(**values) -> None:
+    """Check that every keyword argument is an integer >= 1 (a bool is not)."""
+    for name, value in values.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def check_model(model) -> None:
+    """``model`` must be a :class:`mem.models.RNNClassifier`."""
+    from .models import RNNClassifier
+
+    if not isinstance(model, RNNClassifier):
+        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+
+
+def check_model_task(model, task, kind: type, hint: str = "") -> None:
+    """``model`` an RNNClassifier, ``task`` an instance of ``kind``, and their input and output sizes equal."""
+    check_model(model)
+    if not isinstance(task, kind):
+        raise ValueError(f"task must be a mem.tasks.{kind.__name__}{hint}, got {type(task).__name__}")
+    if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
+        raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
+                         f"the task's (input {task.input_size}, outputs {task.n_outputs})")

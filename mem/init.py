@@ -176,7 +176,7 @@ def matrix(fill, n: int, *args, **kwargs) -> np.ndarray:
 
     Parameters
     ----------
-    fill : chain_, fbchain_, orthogonal_, identity_ or ramp_
+    fill : :func:`chain_`, :func:`fbchain_`, :func:`orthogonal_`, :func:`identity_` or :func:`ramp_`
     n : int >= 1, the number of units
 
     Returns

@@ -12,12 +12,14 @@ batches of 16, a fixed validation set, equal update budgets for every
 initialisation.
 
 Results are bit-identical for the same seed, model initialisation and
-``torch.get_num_threads()``; a different thread count gives different (equally
-valid) numbers.
+``torch.get_num_threads()`` on the CPU; a different thread count, or a GPU, gives
+different (equally valid) numbers. :func:`pick_device` chooses where to train: the
+GPU when there is one, unless the environment variable ``MEM_DEVICE`` says otherwise.
 """
 from __future__ import annotations
 
 import copy
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -30,7 +32,57 @@ from ._checks import check_model_task, positive_ints
 from .models import RNNClassifier
 from .protocols import Protocol
 
-__all__ = ["History", "TaskHistory", "TrainingDiverged", "train", "train_task", "validate"]
+__all__ = ["History", "TaskHistory", "TrainingDiverged", "pick_device", "train", "train_task", "validate"]
+
+DEVICE_ENV = "MEM_DEVICE"   # the environment variable that overrides pick_device's automatic choice
+
+
+def pick_device(device=None) -> torch.device:
+    """The device to train on: CUDA when it is available, the CPU otherwise (chapter 2).
+
+    Parameters
+    ----------
+    device : None, "auto", "cpu", "cuda", "cuda:<index>" or a torch.device, default None
+        ``None`` or ``"auto"`` chooses automatically: the value of the environment
+        variable ``MEM_DEVICE`` when it is set (``"cpu"``, ``"cuda"``, ...), else
+        ``"cuda"`` when ``torch.cuda.is_available()``, else ``"cpu"``. Anything else
+        is checked and returned as a ``torch.device``.
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    ValueError if ``device`` (or ``MEM_DEVICE``) is not one of the values above, or
+    asks for CUDA on a machine without it.
+
+    Notes
+    -----
+    Only the CPU at a fixed thread count gives bit-identical results for a seed, so
+    a chapter run on a GPU prints numbers that differ from the book's stored outputs.
+    ``MEM_DEVICE=cpu`` reproduces those exactly on any machine.
+    """
+    name = "device"
+    if device is None or (isinstance(device, str) and device == "auto"):
+        if os.environ.get(DEVICE_ENV):
+            name, device = DEVICE_ENV, os.environ[DEVICE_ENV]
+        else:
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    allowed = "None, 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device of type cpu or cuda"
+    if name == DEVICE_ENV:
+        allowed = "'cpu', 'cuda' or 'cuda:<index>'"
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"{name} must be {allowed}, got {device!r}") from None
+    if dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"{name} must be {allowed}, got {device!r}")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{name} is {device!r}, but CUDA is not available on this machine; use 'cpu' or 'auto'")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"{name} is {device!r}, but this machine has {torch.cuda.device_count()} CUDA device(s)")
+    return dev
 
 
 class TrainingDiverged(FloatingPointError):
@@ -118,6 +170,7 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     checkpoints : iterable of int
         Steps ``0..n_iters`` after which to keep a copy of the weights.
     device : torch device, optional; default: the model's device
+        The model is moved there (:func:`pick_device` picks the GPU when there is one).
     progress : bool, show a tqdm progress bar
     penalty : callable ``penalty(model, step) -> scalar tensor``, optional
         Added to the task loss at every step, e.g. :class:`mem.regularize.SpeedPenalty`
@@ -142,7 +195,7 @@ def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Pr
     if checkpoints and (checkpoints[0] < 0 or checkpoints[-1] > n):
         raise ValueError(f"checkpoints must lie in 0..n_iters={n}, got {checkpoints}")
 
-    device = next(model.parameters()).device if device is None else torch.device(device)
+    device = next(model.parameters()).device if device is None else pick_device(device)
     model.to(device).train()
     protocol.reset()
     gen = torch.Generator().manual_seed(seed)
@@ -287,7 +340,7 @@ def train_task(model: RNNClassifier, task, n_updates: int, *, lr: float = 3e-4, 
 
     check_model_task(model, task, _tasks.SequenceTask, hint=" (CopyTask, AdditionTask, PermutedDigits)")
     _check_settings(lr, clip, n_updates=n_updates, batch_size=batch_size, eval_every=eval_every, n_val=n_val)
-    device = next(model.parameters()).device if device is None else torch.device(device)
+    device = next(model.parameters()).device if device is None else pick_device(device)
     model.to(device).train()
     gen = torch.Generator().manual_seed(seed)
     val = (task.all("test") if isinstance(task, PermutedDigits)

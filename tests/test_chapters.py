@@ -100,3 +100,23 @@ def test_references_list_every_cited_work(chapter):
     bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
     unknown = {k for k in listed if not re.search(rf"@\w+\{{{re.escape(k)},", bib)}
     assert not unknown, f"not in book/references.bib: {sorted(unknown)}"
+
+
+def test_training_from_scratch_picks_the_device():
+    """A chapter that trains a network from scratch trains it on ``mem.train.pick_device()``.
+
+    That is the GPU when there is one (Colab), else the CPU; ``MEM_DEVICE=cpu`` reproduces the
+    stored outputs. Zoo networks, fine-tunes and retraining checks stay on the CPU, where runs are
+    bit-identical (they do not call ``mem.train.train`` in a chapter).
+    """
+    training = 0
+    for path in CHAPTERS:
+        code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        trains = [s for s in code if re.search(r"\bmem\.train\.train(_task)?\(", s)]
+        if trains:
+            training += 1
+            assert any(re.search(r"^DEVICE = mem\.train\.pick_device\(\)", s, re.MULTILINE) for s in code), \
+                f"{path.name} trains a network: it sets DEVICE = mem.train.pick_device()"
+            for s in trains:
+                assert "device=DEVICE" in s, f"{path.name}: training call without device=DEVICE:\n{s}"
+    assert training >= 1, "chapter 2 trains a network live"

@@ -4,7 +4,8 @@ import torch
 
 from mem.models import RNNClassifier
 from mem.protocols import AccuracyCurriculum, DeCu, NaCu
-from mem.train import TrainingDiverged, train
+from mem.evaluate import report_accuracy
+from mem.train import DEVICE_ENV, TrainingDiverged, pick_device, train
 
 
 def _model(task, arch="gru", H=32, seed=0):
@@ -84,3 +85,68 @@ def test_bad_objects(task):
         train(torch.nn.GRU(65, 8), task, NaCu(5), progress=False)
     with pytest.raises(ValueError, match="input"):
         train(RNNClassifier("gru", 10, 8), task, NaCu(5), progress=False)
+
+
+def _fake_cuda(monkeypatch, available, count=1):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: count if available else 0)
+
+
+@pytest.mark.parametrize("available, expected", [(False, "cpu"), (True, "cuda")])
+def test_pick_device_prefers_cuda(monkeypatch, available, expected):
+    monkeypatch.delenv(DEVICE_ENV, raising=False)
+    _fake_cuda(monkeypatch, available)
+    assert pick_device() == pick_device("auto") == torch.device(expected)
+    assert pick_device("cpu") == torch.device("cpu")
+
+
+def test_pick_device_environment_overrides_auto(monkeypatch):
+    _fake_cuda(monkeypatch, True, count=2)
+    monkeypatch.setenv(DEVICE_ENV, "cpu")          # reproduce the book's CPU outputs on a GPU machine
+    assert pick_device() == torch.device("cpu")
+    assert pick_device("cuda:1") == torch.device("cuda", 1)   # an explicit device wins over the variable
+    monkeypatch.setenv(DEVICE_ENV, "cuda:1")
+    assert pick_device() == torch.device("cuda", 1)
+    monkeypatch.setenv(DEVICE_ENV, "gpu")
+    with pytest.raises(ValueError, match=f"{DEVICE_ENV} must be 'cpu', 'cuda'"):
+        pick_device()
+
+
+@pytest.mark.parametrize("device, match", [
+    ("gpu", "device must be None, 'auto', 'cpu', 'cuda'"),
+    ("mps", "device must be None, 'auto', 'cpu', 'cuda'"),
+    (1.5, "device must be None"),
+    ("cuda", "CUDA is not available"),
+    (torch.device("cuda", 0), "CUDA is not available"),
+])
+def test_pick_device_rejects(monkeypatch, device, match):
+    monkeypatch.delenv(DEVICE_ENV, raising=False)
+    _fake_cuda(monkeypatch, False)
+    with pytest.raises(ValueError, match=match):
+        pick_device(device)
+
+
+def test_pick_device_rejects_missing_gpu_index(monkeypatch):
+    _fake_cuda(monkeypatch, True, count=1)
+    with pytest.raises(ValueError, match="1 CUDA device"):
+        pick_device("cuda:1")
+
+
+def test_train_takes_the_picked_device(monkeypatch, task):
+    monkeypatch.delenv(DEVICE_ENV, raising=False)
+    _fake_cuda(monkeypatch, False)
+    h = train(_model(task), task, NaCu(3), batch_size=8, seed=0, device="auto", progress=False)
+    again = train(_model(task), task, NaCu(3), batch_size=8, seed=0, device=pick_device(), progress=False)
+    assert np.array_equal(h.loss, again.loss)
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        train(_model(task), task, NaCu(3), device="cuda", progress=False)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_train_and_evaluate_on_cuda(task):
+    # chapter 2's live run on a GPU: training, then the zoo's evaluation on the trained model
+    m = _model(task)
+    h = train(m, task, AccuracyCurriculum([(6, 11), (8, 11)], n_iters=20, threshold=0.5, window=5),
+              batch_size=16, seed=0, device=pick_device("cuda"), checkpoints=[20], progress=False)
+    assert next(m.parameters()).device.type == "cuda" and h.checkpoints[20]["readout.weight"].device.type == "cpu"
+    assert np.isfinite(h.loss).all() and 0 <= report_accuracy(m, task, 64, seed=0) <= 1

@@ -144,6 +144,7 @@ BAD_CALLS = [
      "task must be a mem.tasks.DelayedClassification"),
     ("mem.train.train", lambda: train.train(_gru(), _task(), protocols.NaCu(2), lr=0, progress=False),
      "lr must be > 0"),
+    ("mem.train.pick_device", lambda: train.pick_device("gpu"), "device must be None, 'auto', 'cpu', 'cuda'"),
     ("mem.train.validate", lambda: train.validate(_gru(), _task(), _batch()), "task must be a mem.tasks.SequenceTask"),
     ("mem.train.train_task", lambda: train.train_task(models.RNNClassifier("rnn_tanh", 2, 4, 1), _addition(), 0),
      "n_updates must be a positive integer"),

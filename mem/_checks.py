@@ -6,7 +6,9 @@ import numpy as np
 
 
 def check_int(name: str, value, lo: int, hi: int | None = None) -> int:
-    """``value`` as an int in ``lo..hi``; otherwise a ValueError naming ``name`` and the allowed range."""
+    """``value`` as an int in ``lo..hi``; otherwise a ValueError naming ``name`` and the allowed range.
+
+    Lenient: an integral float (``20.0``) is accepted. :func:`check_count` is the strict form."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
             if int(value) != value:
@@ -20,11 +22,25 @@ def check_int(name: str, value, lo: int, hi: int | None = None) -> int:
     return value
 
 
+def check_count(name: str, value, lo: int = 1, hi: int | None = None, none_ok: bool = False) -> int | None:
+    """``value`` as an int in ``lo..hi``; it must be an int or numpy integer (a bool or a float is not).
+
+    ``none_ok`` lets ``None`` through. Otherwise a ValueError names ``name`` and the allowed values.
+    """
+    if none_ok and value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < lo or \
+            (hi is not None and value > hi):
+        allowed = (f"an integer in {lo}..{hi}" if hi is not None else "a positive integer" if lo == 1
+                   else "a non-negative integer" if lo == 0 else f"an integer >= {lo}")
+        raise ValueError(f"{name} must be {allowed}{' or None' if none_ok else ''}, got {value!r}")
+    return int(value)
+
+
 def positive_ints(**values) -> None:
     """Check that every keyword argument is an integer >= 1 (a bool is not)."""
     for name, value in values.items():
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_count(name, value)
 
 
 def check_model(model) -> None:

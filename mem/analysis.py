@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
+from ._checks import check_count
+
 __all__ = ["METHODS", "Correlation", "correlate", "partial_correlation", "correlation_table", "wide_table",
            "within_network"]
 
@@ -150,8 +152,7 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
     x, y = _pairs(x, y, method)
     n = len(x)
     Z, label = _covariates(covariates, n)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 0:
-        raise ValueError(f"n_boot must be a non-negative integer, got {n_boot!r}")
+    check_count("n_boot", n_boot, 0)
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     r = float(_r(x, y, method, Z))

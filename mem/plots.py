@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int, positive_ints
+from ._checks import check_count, check_int, positive_ints
 
 __all__ = ["PROTOCOL_COLORS", "PROTOCOL_LABELS", "plot_trial", "plot_trials", "plot_schedule", "plot_history",
            "plot_delay_curves", "plot_by_protocol", "reproduction_box", "CLASS_COLORS", "class_color",
@@ -302,9 +302,7 @@ def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: i
     dyn = dynamics(model)
     if dyn.state_size != 2:
         raise ValueError(f"model must have a 2-D state, got state size {dyn.state_size}")
-    for name, value, lo in (("n", n, 2), ("arrows", arrows, 2)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
+    n, arrows = check_count("n", n, 2), check_count("arrows", arrows, 2)
     if not lim > 0:
         raise ValueError(f"lim must be positive, got {lim!r}")
     dyn = dyn.to(dtype=torch.float64)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_count
 from .tasks import N_OUTPUTS
 
 __all__ = ["TaskParams", "Protocol", "NaCu", "DeCu", "VoCu", "AccuracyCurriculum",
@@ -37,13 +38,6 @@ class TaskParams:
     n_classes: int
 
 
-def _pos_int(name, value, lo=1, hi=None):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo or (hi is not None and value > hi):
-        allowed = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
-    return int(value)
-
-
 def _fraction(value):
     if not 0.0 <= float(value) < 1.0:
         raise ValueError(f"fraction must be in [0, 1), got {value!r}")
@@ -56,7 +50,7 @@ class Protocol:
     name = "protocol"
 
     def __init__(self, n_iters: int):
-        self.n_iters = _pos_int("n_iters", n_iters)
+        self.n_iters = check_count("n_iters", n_iters)
 
     def __call__(self, step: int, accuracy: float | None = None) -> TaskParams:
         raise NotImplementedError
@@ -107,8 +101,8 @@ class NaCu(_Staged):
     name = "nacu"
 
     def __init__(self, n_iters: int = 3000, T_max: int = 20, n_classes: int = N_OUTPUTS):
-        self.T_max = _pos_int("T_max", T_max, 2)
-        self.n_classes = _pos_int("n_classes", n_classes, 2, N_OUTPUTS)
+        self.T_max = check_count("T_max", T_max, 2)
+        self.n_classes = check_count("n_classes", n_classes, 2, N_OUTPUTS)
         super().__init__(n_iters, [TaskParams(self.T_max, self.n_classes)], 0.0)
 
     def config(self) -> dict:
@@ -126,12 +120,12 @@ class DeCu(_Staged):
 
     def __init__(self, n_iters: int = 3000, T_start: int = 6, T_end: int = 20, T_step: int = 2,
                  fraction: float = 0.5, n_classes: int = N_OUTPUTS):
-        self.T_start = _pos_int("T_start", T_start, 2)
-        self.T_end = _pos_int("T_end", T_end, self.T_start)
-        self.T_step = _pos_int("T_step", T_step)
+        self.T_start = check_count("T_start", T_start, 2)
+        self.T_end = check_count("T_end", T_end, self.T_start)
+        self.T_step = check_count("T_step", T_step)
         if (self.T_end - self.T_start) % self.T_step:
             raise ValueError(f"T_end - T_start must be a multiple of T_step, got {T_start}..{T_end} step {T_step}")
-        self.n_classes = _pos_int("n_classes", n_classes, 2, N_OUTPUTS)
+        self.n_classes = check_count("n_classes", n_classes, 2, N_OUTPUTS)
         stages = [TaskParams(T, self.n_classes) for T in range(self.T_start, self.T_end + 1, self.T_step)]
         super().__init__(n_iters, stages, fraction)
 
@@ -151,9 +145,9 @@ class VoCu(_Staged):
 
     def __init__(self, n_iters: int = 3000, classes_start: int = 3, classes_end: int = N_OUTPUTS,
                  fraction: float = 0.5, T_max: int = 20):
-        self.classes_start = _pos_int("classes_start", classes_start, 2, N_OUTPUTS)
-        self.classes_end = _pos_int("classes_end", classes_end, self.classes_start, N_OUTPUTS)
-        self.T_max = _pos_int("T_max", T_max, 2)
+        self.classes_start = check_count("classes_start", classes_start, 2, N_OUTPUTS)
+        self.classes_end = check_count("classes_end", classes_end, self.classes_start, N_OUTPUTS)
+        self.T_max = check_count("T_max", T_max, 2)
         stages = [TaskParams(self.T_max, c) for c in range(self.classes_start, self.classes_end + 1)]
         super().__init__(n_iters, stages, fraction)
 
@@ -189,13 +183,13 @@ class AccuracyCurriculum(Protocol):
             raise ValueError("stages must be a non-empty list of (T_max, n_classes)")
         self.stages = [s if isinstance(s, TaskParams) else TaskParams(*map(int, s)) for s in stages]
         for s in self.stages:
-            _pos_int("T_max", s.T_max, 2)
-            _pos_int("n_classes", s.n_classes, 2, N_OUTPUTS)
+            check_count("T_max", s.T_max, 2)
+            check_count("n_classes", s.n_classes, 2, N_OUTPUTS)
         if not 0.0 < float(threshold) <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
         self.threshold = float(threshold)
-        self.window = _pos_int("window", window)
-        self.min_steps = self.window if min_steps is None else _pos_int("min_steps", min_steps, 0)
+        self.window = check_count("window", window)
+        self.min_steps = self.window if min_steps is None else check_count("min_steps", min_steps, 0)
         self.reset()
 
     @classmethod

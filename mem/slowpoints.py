@@ -58,7 +58,7 @@ from torch import nn
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
-from ._checks import check_model, positive_ints
+from ._checks import check_count, check_model, positive_ints
 from .models import ARCHS, RNNClassifier, State, cell_step
 
 __all__ = ["COMPONENTS", "METHODS", "OUTCOMES", "Dynamics", "dynamics", "speed", "find_slow_points",
@@ -805,10 +805,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         _check_positive(name, value)
     if max_iter is None:
         max_iter = 200 if method == "newton" else 2000
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 0:
-        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
-    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, int) or patience < 1):
-        raise ValueError(f"patience must be a positive integer or None, got {patience!r}")
+    check_count("max_iter", max_iter, 0)
+    check_count("patience", patience, none_ok=True)
     if dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
     dyn = dynamics(model).to(dtype=dtype)
@@ -882,7 +880,7 @@ def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = No
     -------
     (B, T, state_size): ``h`` (or ``[h, c]`` for LSTMs) after steps 1..T. No gradients.
     """
-    _need_classifier(model)
+    check_model(model)
     if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != model.input_size:
         raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(getattr(x, 'shape', ()))}")
     state = model.init_state(x.shape[0], x.device) if state is None else model.check_state(state, x.shape[0])
@@ -892,10 +890,6 @@ def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = No
             state = model.step(x[:, t], state)
             out.append(model.flatten_state(state))
     return torch.stack(out, 1)
-
-
-def _need_classifier(model):
-    check_model(model)
 
 
 def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: int = 0,
@@ -916,7 +910,7 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     class are right (an untrained network that always says the same digit knows
     none). K = 0 happens early in training.
     """
-    _need_classifier(model)
+    check_model(model)
     positive_ints(n_trials=n_trials)
     gen = torch.Generator().manual_seed(seed)
     batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
@@ -948,7 +942,7 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     -------
     (State with h (n_samples, H) (and c), labels (n_samples,)): the class of each trial.
     """
-    _need_classifier(model)
+    check_model(model)
     positive_ints(n_samples=n_samples)
     if not isinstance(noise_scale, (int, float)) or noise_scale < 0:
         raise ValueError(f"noise_scale must be >= 0, got {noise_scale!r}")
@@ -1068,7 +1062,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_l
     one list of K floats per name in :data:`MEASURES`, ``"own"`` (list of K bools: does the
     read-out at the Adam point report its class) and ``"settings"`` (the arguments).
     """
-    _need_classifier(model)
+    check_model(model)
     positive_ints(adam_iters=adam_iters, newton_iters=newton_iters, drift_steps=drift_steps)
     components = paper_components(model, components)
     x = task.mean_input().to(model.readout.weight.device)

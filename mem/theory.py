@@ -32,7 +32,7 @@ import warnings
 import numpy as np
 from scipy import linalg
 
-from ._checks import positive_ints
+from ._checks import check_count
 
 __all__ = ["MAX_HORIZON", "METHODS", "fisher_memory", "total_memory", "delay_line_memory",
            "transient_amplification", "henrici", "schur_departure", "chain_energy", "chain_profile"]
@@ -78,11 +78,6 @@ def _positive(value, name: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be > 0, got {value:g}")
     return value
-
-
-def _count(value, name: str) -> int:
-    positive_ints(**{name: value})
-    return int(value)
 
 
 # ---------------------------------------------------------------------------------------------- Fisher memory
@@ -149,7 +144,7 @@ def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.nd
     v = _vector(v, len(A))
     noise = _positive(noise, "noise")
     if horizon is not None:
-        T = _count(horizon, "horizon")
+        T = check_count("horizon", horizon)
         U = np.empty((len(A), T))                    # column k: A^k v
         U[:, 0] = v
         for k in range(1, T):
@@ -211,7 +206,7 @@ def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndar
     -------
     J : ndarray (n,)
     """
-    n = _count(n, "n")
+    n = check_count("n", n)
     noise = _positive(noise, "noise")
     try:
         a = abs(float(alpha))
@@ -239,7 +234,7 @@ def transient_amplification(A, v, n_steps: int) -> np.ndarray:
     """
     A = _matrix(A)
     v = _vector(v, len(A))
-    out = np.empty(_count(n_steps, "n_steps"))
+    out = np.empty(check_count("n_steps", n_steps))
     for k in range(len(out)):
         out[k], v = np.linalg.norm(v), A @ v
     return out

@@ -63,25 +63,20 @@ def pick_device(device=None) -> torch.device:
     a chapter run on a GPU prints numbers that differ from the book's stored outputs.
     ``MEM_DEVICE=cpu`` reproduces those exactly on any machine.
     """
-    name = "device"
+    name, allowed = "device", "None, 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device of type cpu or cuda"
     if device is None or (isinstance(device, str) and device == "auto"):
-        if os.environ.get(DEVICE_ENV):
-            name, device = DEVICE_ENV, os.environ[DEVICE_ENV]
-        else:
+        if not os.environ.get(DEVICE_ENV):
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    allowed = "None, 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device of type cpu or cuda"
-    if name == DEVICE_ENV:
-        allowed = "'cpu', 'cuda' or 'cuda:<index>'"
+        name, allowed, device = DEVICE_ENV, "'cpu', 'cuda' or 'cuda:<index>'", os.environ[DEVICE_ENV]
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError):
-        raise ValueError(f"{name} must be {allowed}, got {device!r}") from None
-    if dev.type not in ("cpu", "cuda"):
+        dev = None
+    if dev is None or dev.type not in ("cpu", "cuda"):
         raise ValueError(f"{name} must be {allowed}, got {device!r}")
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"{name} is {device!r}, but CUDA is not available on this machine; use 'cpu' or 'auto'")
-    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise ValueError(f"{name} is {device!r}, but this machine has {torch.cuda.device_count()} CUDA device(s)")
+    if dev.type == "cuda" and (dev.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"{name} is {device!r}, but this machine has {torch.cuda.device_count()} CUDA device(s)"
+                         + ("" if torch.cuda.is_available() else ": CUDA is not available; use 'cpu' or 'auto'"))
     return dev
 
 

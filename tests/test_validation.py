@@ -129,7 +129,7 @@ BAD_CALLS = [
     ("mem.models.toy_rnn", lambda: models.toy_rnn(gain="2"), "gain must be a finite real number"),
     ("mem.models.toy_rnn", lambda: models.toy_rnn(bias=(0.1, 0.2, 0.3)), "bias must be a pair of numbers"),
     # mem.protocols
-    ("mem.protocols.Protocol", lambda: protocols.Protocol(0), "n_iters must be an integer >= 1"),
+    ("mem.protocols.Protocol", lambda: protocols.Protocol(0), "n_iters must be a positive integer"),
     ("mem.protocols.NaCu", lambda: protocols.NaCu(T_max=1), "T_max must be an integer >= 2"),
     ("mem.protocols.DeCu", lambda: protocols.DeCu(fraction=1.0), re.escape("fraction must be in [0, 1)")),
     ("mem.protocols.VoCu", lambda: protocols.VoCu(classes_end=12), r"classes_end must be an integer in 3\.\.11"),

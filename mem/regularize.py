@@ -39,6 +39,7 @@ from ._checks import check_model, positive_ints
 from . import zoo
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
+from .fingerprint import fingerprint
 from .models import RNNClassifier, State
 from .protocols import NaCu
 from .tasks import DelayedClassification
@@ -312,8 +313,9 @@ def sweep_entry(cfg: dict) -> dict:
     dict with the config, the network's metrics before (``before``) and after (``after``),
     the summed speed at each network's own slow points before and after (and the tuned
     network's at the original points: ``after_at_old_points``), the penalty history's first
-    and last values, and the sha256 of the fine-tuned weights (they are not stored: a
-    rebuild can check it reproduces them).
+    and last values, the sha256 of the fine-tuned weights (they are not stored: a rebuild on a
+    machine with the same numerics fingerprint can check it reproduces them) and that fingerprint
+    (:mod:`mem.fingerprint`).
     """
     _require(cfg, _SWEEP_KEYS)
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
@@ -334,7 +336,8 @@ def sweep_entry(cfg: dict) -> dict:
             "speed_at_slow_points": speed,
             "penalty": [float(hist.penalty[0]), float(hist.penalty[-1])],
             "final_train_loss": float(hist.loss[-50:].mean()),
-            "sha256": weights_sha256(tuned), "torch_version": torch.__version__}
+            "sha256": weights_sha256(tuned), "torch_version": torch.__version__,
+            "fingerprint": fingerprint(threads=cfg["threads"])}
 
 
 def load_sweep(path=None) -> dict:

@@ -34,11 +34,15 @@ from scipy import linalg
 
 from ._checks import check_count
 
-__all__ = ["MAX_HORIZON", "METHODS", "fisher_memory", "total_memory", "delay_line_memory",
+__all__ = ["MAX_HORIZON", "RADIUS_TOL", "METHODS", "fisher_memory", "total_memory", "delay_line_memory",
            "transient_amplification", "henrici", "schur_departure", "chain_energy", "chain_profile"]
 
 #: Longest default horizon of :func:`fisher_memory` (steps); reached only for spectral radii very close to 1.
 MAX_HORIZON = 100_000
+#: Spectral radii within this of 1 count as 1 in :func:`fisher_memory` (sqrt of float64's epsilon): the
+#: computed eigenvalues of a unit-radius matrix carry round-off of either sign, which depends on the CPU's
+#: kernels, and a stationary covariance this close to the edge cannot be summed anyway.
+RADIUS_TOL = 1.5e-8
 _RTOL = 1e-12   # default horizon: stop once the neglected tail is below this fraction of the memory so far
 #: Methods of :func:`henrici`.
 METHODS = ("schur", "eigvals")
@@ -152,8 +156,8 @@ def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.nd
         C = linalg.cho_factor(noise * _gramian(A, T))
         return np.einsum("ik,ik->k", U, linalg.cho_solve(C, U))
     radius = np.abs(np.linalg.eigvals(A)).max()
-    if radius >= 1:
-        raise ValueError(f"A has spectral radius {radius:.4g} >= 1: no stationary state; "
+    if radius >= 1 - RADIUS_TOL:   # an orthogonal matrix's radius can come out 1 - 4e-16 on some CPU kernels
+        raise ValueError(f"A has spectral radius {radius:.4g} >= 1 (to within {RADIUS_TOL:g}): no stationary state; "
                          "pass horizon (a positive integer) for the finite-time memory")
     C = noise * _gramian(A)
     floor = np.linalg.eigvalsh(C)[0]                 # ||C^-1|| = 1 / floor (and floor >= noise)

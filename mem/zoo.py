@@ -47,6 +47,7 @@ import torch
 
 from ._checks import positive_ints
 from . import data as _data
+from .fingerprint import fingerprint, level
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
 from .models import RNNClassifier
@@ -394,8 +395,9 @@ def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist:
 
 def _entry(cfg: dict, raw: bytes, metrics: dict, seconds: float) -> dict:
     return {"sha256": _sha256(raw), "bytes": len(raw), "config": cfg, "seed": cfg["seed"], "threads": cfg["threads"],
-            "torch_version": torch.__version__, "metrics": metrics, "metrics_version": METRICS_VERSION,
-            "evaluation": EVAL, "train_seconds": round(seconds, 1)}
+            "torch_version": torch.__version__, "fingerprint": fingerprint(threads=cfg["threads"]),
+            "metrics": metrics, "metrics_version": METRICS_VERSION, "evaluation": EVAL,
+            "train_seconds": round(seconds, 1)}
 
 
 @_pinned_threads
@@ -645,9 +647,15 @@ def build_summary():
 def check(name: str, zoo_dir: Path | str | None = None, collection: str = "networks") -> dict:
     """Retrain one entry (in memory) and compare it with the stored one (chapters 2, 6).
 
+    Where this machine's numerics fingerprint matches the entry's (``level`` is
+    ``"bit-identical"``, :mod:`mem.fingerprint`) the retrained weights must equal the stored ones;
+    elsewhere they differ, and :func:`mem.reproduce.recheck` judges the metrics against the
+    tolerances instead.
+
     Returns
     -------
-    ``{"bit_identical": bool, "max_abs_weight_diff": float, "metrics_stored": ..., "metrics_rebuilt": ...}``
+    ``{"level": "bit-identical" | "same conclusions", "bit_identical": bool, "max_abs_weight_diff": float,
+    "metrics_stored": ..., "metrics_rebuilt": ..., "fingerprint_stored": ..., "fingerprint_rebuilt": ...}``
     """
     col = globals()["collection"](collection)
     zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
@@ -658,8 +666,10 @@ def check(name: str, zoo_dir: Path | str | None = None, collection: str = "netwo
     old = torch.load(io.BytesIO(read_verified(name, zoo_dir)), weights_only=True)["state_dict"]
     new = torch.load(io.BytesIO(raw), weights_only=True)["state_dict"]
     diff = max(float((old[k] - new[k]).abs().max()) for k in old)
-    return {"bit_identical": entry["sha256"] == stored["sha256"], "max_abs_weight_diff": diff,
-            "metrics_stored": stored["metrics"], "metrics_rebuilt": entry["metrics"]}
+    return {"level": level(stored["fingerprint"], entry["fingerprint"]),
+            "bit_identical": entry["sha256"] == stored["sha256"], "max_abs_weight_diff": diff,
+            "metrics_stored": stored["metrics"], "metrics_rebuilt": entry["metrics"],
+            "fingerprint_stored": stored["fingerprint"], "fingerprint_rebuilt": entry["fingerprint"]}
 
 
 def _main(argv=None) -> int:
@@ -691,8 +701,8 @@ def _main(argv=None) -> int:
             print(f"build took {time.time() - t0:.0f} s")
     elif a.cmd == "check":
         r = check(a.name, collection=a.collection)
-        print(json.dumps({k: r[k] for k in ("bit_identical", "max_abs_weight_diff")}))
-        return 0 if r["bit_identical"] else 1
+        print(json.dumps({k: r[k] for k in ("level", "bit_identical", "max_abs_weight_diff")}))
+        return 0 if r["bit_identical"] or r["level"] != "bit-identical" else 1
     elif a.cmd == "list":
         col = z.collection(a.collection)
         for n, e in manifest(col.folder)["entries"].items():

@@ -10,7 +10,15 @@ against them, so after changing a chapter (or `mem`), run::
 Cells run in a fresh kernel in the notebook's folder. Per-cell execution timestamps
 that the client records are removed, so that a re-run changes only what really changed;
 the whole run's wall time is kept in the notebook's metadata (``mem.execution_seconds``,
-with the machine's CPU count), where the book's performance page reads it.
+with the machine's CPU count), where the book's performance page reads it, together with the
+numerics fingerprint of the execution (``mem.fingerprint``: the kernel inherits this process's
+environment, and every page pins one torch thread), which decides whether a re-run on another
+machine can be bit-identical or only reach the same conclusions.
+
+The stored outputs are executed under the zoo's fingerprint, so that the chapters' live re-runs
+match the zoo bit for bit there. On a CPU with AVX-512 that means lowering torch's dispatch::
+
+    ATEN_CPU_CAPABILITY=avx2 python scripts/execute_chapters.py
 """
 from __future__ import annotations
 
@@ -21,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from mem.fingerprint import fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +43,8 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - t0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    nb.metadata["mem"] = {"execution_seconds": round(seconds, 1), "cpu_count": os.cpu_count()}
+    nb.metadata["mem"] = {"execution_seconds": round(seconds, 1), "cpu_count": os.cpu_count(),
+                          "fingerprint": fingerprint(threads=1)}
     nbformat.write(nb, path)
     return seconds
 

@@ -1,0 +1,116 @@
+"""The numerics fingerprint: the facts that decide whether two runs agree bit for bit (all chapters).
+
+Given its seeds, a computation in ``mem`` gives bit-identical results on two machines only when
+they run the same floating-point kernels in the same order. That is decided by
+
+* the versions of torch and numpy,
+* the machine's architecture and CPU vendor (MKL and oneDNN choose their kernels by them),
+* torch's CPU dispatch (``torch.backends.cpu.get_cpu_capability()``: ``DEFAULT``, ``AVX2``,
+  ``AVX512``; the environment variable ``ATEN_CPU_CAPABILITY`` lowers it),
+* MKL's conditional-numerical-reproducibility branch (``MKL_CBWR``, if set),
+* numpy's BLAS library, version and kernel core (threadpoolctl; ``OPENBLAS_CORETYPE`` changes it),
+* the number of torch threads (a different split of a sum rounds differently).
+
+:func:`fingerprint` reads them; :func:`level` compares a stored fingerprint with this machine's
+and names the level of reproduction a re-run can promise: ``"bit-identical"`` where every key
+of :data:`KEYS` matches, ``"same conclusions"`` elsewhere (checked against the tolerances of
+:mod:`mem.reproduce`). Every zoo entry, every entry of the regularisation sweep and every executed
+notebook records the fingerprint it was computed under.
+"""
+from __future__ import annotations
+
+import os
+import platform
+
+__all__ = ["KEYS", "LEVELS", "fingerprint", "same_numerics", "level", "describe"]
+
+#: The keys of a fingerprint, all of which must match for bit-identical results.
+KEYS = ("torch", "numpy", "machine", "cpu_vendor", "cpu_capability", "mkl_cbwr", "blas", "threads")
+#: The two levels of reproduction, the stronger first.
+LEVELS = ("bit-identical", "same conclusions")
+
+
+def _cpu_vendor() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("vendor_id"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _blas() -> str:
+    """numpy's BLAS as ``"<library> <version> <core>"`` (threadpoolctl), e.g. ``"openblas 0.3.31 Haswell"``."""
+    import numpy as np
+    from threadpoolctl import threadpool_info
+
+    np.ones(2) @ np.ones(2)   # make sure numpy's BLAS is loaded
+    for info in threadpool_info():
+        if info.get("user_api") == "blas" and "numpy" in str(info.get("filepath", "")):
+            return " ".join(str(info.get(k) or "?") for k in ("internal_api", "version", "architecture"))
+    for info in threadpool_info():
+        if info.get("user_api") == "blas":
+            return " ".join(str(info.get(k) or "?") for k in ("internal_api", "version", "architecture"))
+    return "unknown"
+
+
+def fingerprint(threads: int | None = None) -> dict:
+    """This machine's numerics fingerprint, a dict with the keys of :data:`KEYS` (chapter 2).
+
+    Parameters
+    ----------
+    threads : the torch thread count the computation runs at (default: ``torch.get_num_threads()``
+        now). The zoo passes the count its builds pin.
+
+    Returns
+    -------
+    dict of str (``threads``: int), JSON-serialisable, e.g. ``{"torch": "2.13.0+cpu", "numpy": "2.3.5",
+    "machine": "x86_64", "cpu_vendor": "AuthenticAMD", "cpu_capability": "AVX2", "mkl_cbwr": "",
+    "blas": "openblas 0.3.31 Haswell", "threads": 1}``.
+    """
+    import numpy as np
+    import torch
+
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    return {"torch": torch.__version__, "numpy": np.__version__, "machine": platform.machine(),
+            "cpu_vendor": _cpu_vendor(), "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "mkl_cbwr": os.environ.get("MKL_CBWR", ""), "blas": _blas(),
+            "threads": torch.get_num_threads() if threads is None else threads}
+
+
+def _check(fp, name: str) -> dict:
+    if not isinstance(fp, dict):
+        raise TypeError(f"{name} must be a fingerprint dict (mem.fingerprint.fingerprint()), got {type(fp).__name__}")
+    missing = [k for k in KEYS if k not in fp]
+    if missing:
+        raise ValueError(f"{name} must have the keys {list(KEYS)}, missing {missing}")
+    return fp
+
+
+def same_numerics(stored: dict, current: dict | None = None) -> bool:
+    """Whether two fingerprints promise bit-identical results (every key of :data:`KEYS` equal; chapter 2).
+
+    ``current`` defaults to :func:`fingerprint` at ``stored``'s thread count.
+    """
+    stored = _check(stored, "stored")
+    current = fingerprint(threads=stored["threads"]) if current is None else _check(current, "current")
+    return all(stored[k] == current[k] for k in KEYS)
+
+
+def level(stored: dict, current: dict | None = None) -> str:
+    """The level of reproduction a re-run on ``current`` (default: this machine) promises (chapter 2).
+
+    Returns
+    -------
+    ``"bit-identical"`` if :func:`same_numerics`, else ``"same conclusions"`` (:data:`LEVELS`).
+    """
+    return LEVELS[0] if same_numerics(stored, current) else LEVELS[1]
+
+
+def describe(fp: dict) -> str:
+    """One line naming a fingerprint's values, e.g. for a notebook's set-up cell (chapter 2)."""
+    fp = _check(fp, "fp")
+    return ", ".join(f"{k} {fp[k]}" if fp[k] != "" else f"{k} unset" for k in KEYS)

@@ -8,7 +8,7 @@ TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 THREADS ?= 2
 
-.PHONY: book test unit nbval build-book browser zoo clean setup execute sync
+.PHONY: book test unit nbval second-dispatch reference-dispatch build-book browser zoo clean setup execute sync
 
 setup: $(STAMP)
 
@@ -37,7 +37,23 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(THREADS) --dist loadfile chapters book/intro.ipynb
 
-test: $(STAMP) unit nbval build-book browser
+test: $(STAMP) unit nbval second-dispatch reference-dispatch build-book browser
+
+# Reproducible on any machine (issue 15). Forced numerical dispatches, as in mem.reproduce.DISPATCHES
+# (tests/test_reproduce.py checks they agree): a generic one that differs from every CPU's default,
+# under which the chapters and the reproduction tests must still pass (at the "same conclusions"
+# level), and the zoo's own (AVX2), under which the re-runs are bit-identical where the CPU allows.
+SECOND    := MEM_DISPATCH=generic ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=SSE41 MKL_CBWR=COMPATIBLE OPENBLAS_CORETYPE=Prescott
+REFERENCE := MEM_DISPATCH=avx2 ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
+
+second-dispatch: $(STAMP)
+	env $(SECOND) $(BIN)/python -m mem.reproduce fingerprint
+	env $(SECOND) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reproduce.py
+	env $(SECOND) $(MAKE) --no-print-directory nbval
+
+reference-dispatch: $(STAMP)
+	env $(REFERENCE) $(BIN)/python -m mem.reproduce fingerprint
+	env $(REFERENCE) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reproduce.py
 
 # Open every chapter of the built book in headless Chromium (tests/browser). Chromium is
 # Debian's package, installed here when this runs as root with apt-get; otherwise the tests

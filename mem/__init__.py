@@ -2,6 +2,7 @@
 
 Modules, one concept each (the chapter that explains them in brackets):
 
+* :mod:`mem.fingerprint` -- the numerics fingerprint that decides bit-identity [2]
 * :mod:`mem.data` -- 8x8 digits (and optional local MNIST) [1]
 * :mod:`mem.tasks` -- one task per file: delayed classification [1]; copy, addition, permuted digits [6]
 * :mod:`mem.models` -- GRU / LSTM / vanilla RNN classifiers with an exact ``step`` [2]
@@ -15,13 +16,14 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.init` -- chain, fbchain, orthogonal and identity initialisers [6]
 * :mod:`mem.theory` -- Fisher memory of linear networks, measures of non-normality [6]
 * :mod:`mem.benchmarks` -- the benchmark runs of chapter 6, a zoo collection [6]
+* :mod:`mem.reproduce` -- the two levels of reproduction and their tolerances [2-6]
 * :mod:`mem.plots` -- the book's figures [1-6]
 """
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
-           "init", "theory", "benchmarks", "plots"]
+__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
+           "init", "theory", "benchmarks", "reproduce", "plots"]
 
 
 def __getattr__(name):

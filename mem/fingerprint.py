@@ -4,9 +4,12 @@ Given its seeds, a computation in ``mem`` gives bit-identical results on two mac
 they run the same floating-point kernels in the same order. That is decided by
 
 * the versions of torch and numpy,
-* the machine's architecture and CPU vendor (MKL and oneDNN choose their kernels by them),
+* the machine's architecture, CPU vendor and widest vector instruction set (MKL and oneDNN
+  choose their kernels by them),
 * torch's CPU dispatch (``torch.backends.cpu.get_cpu_capability()``: ``DEFAULT``, ``AVX2``,
   ``AVX512``; the environment variable ``ATEN_CPU_CAPABILITY`` lowers it),
+* the instruction set oneDNN may use (its recurrent kernels run torch's LSTMs on the CPU; the
+  environment variable ``ONEDNN_MAX_CPU_ISA`` lowers it),
 * MKL's conditional-numerical-reproducibility branch (``MKL_CBWR``, if set),
 * numpy's BLAS library, version and kernel core (threadpoolctl; ``OPENBLAS_CORETYPE`` changes it),
 * the number of torch threads (a different split of a sum rounds differently).
@@ -25,7 +28,10 @@ import platform
 __all__ = ["KEYS", "LEVELS", "fingerprint", "same_numerics", "level", "describe"]
 
 #: The keys of a fingerprint, all of which must match for bit-identical results.
-KEYS = ("torch", "numpy", "machine", "cpu_vendor", "cpu_capability", "mkl_cbwr", "blas", "threads")
+KEYS = ("torch", "numpy", "machine", "cpu_vendor", "cpu_isa", "cpu_capability", "onednn_isa", "mkl_cbwr", "blas",
+        "threads")
+#: x86 vector instruction sets from narrow to wide, as /proc/cpuinfo flags and as named here.
+_ISAS = (("sse4_2", "SSE41"), ("avx", "AVX"), ("avx2", "AVX2"), ("avx512f", "AVX512"))
 #: The two levels of reproduction, the stronger first.
 LEVELS = ("bit-identical", "same conclusions")
 
@@ -39,6 +45,29 @@ def _cpu_vendor() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def _cpu_isa() -> str:
+    """The CPU's widest vector instruction set (``"AVX512"``, ``"AVX2"``, ...; x86 Linux), else the machine."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        flags = []
+    best = [name for flag, name in _ISAS if flag in flags]
+    return best[-1] if best else platform.machine()
+
+
+def _onednn_isa(cpu_isa: str) -> str:
+    """The instruction set oneDNN uses: the CPU's, lowered by ``ONEDNN_MAX_CPU_ISA`` (or ``DNNL_MAX_CPU_ISA``)."""
+    cap = (os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA") or "").upper()
+    names = [name for _, name in _ISAS]
+    if cpu_isa not in names or not cap or cap == "ALL":
+        return cpu_isa
+    wanted = next((n for n in reversed(names) if cap.startswith(n)), None)
+    if wanted is None:
+        return f"{cpu_isa} (ONEDNN_MAX_CPU_ISA={cap})"
+    return names[min(names.index(wanted), names.index(cpu_isa))]
 
 
 def _blas() -> str:
@@ -67,17 +96,18 @@ def fingerprint(threads: int | None = None) -> dict:
     Returns
     -------
     dict of str (``threads``: int), JSON-serialisable, e.g. ``{"torch": "2.13.0+cpu", "numpy": "2.3.5",
-    "machine": "x86_64", "cpu_vendor": "AuthenticAMD", "cpu_capability": "AVX2", "mkl_cbwr": "",
-    "blas": "openblas 0.3.31 Haswell", "threads": 1}``.
+    "machine": "x86_64", "cpu_vendor": "AuthenticAMD", "cpu_isa": "AVX512", "cpu_capability": "AVX2",
+    "onednn_isa": "AVX2", "mkl_cbwr": "", "blas": "openblas 0.3.31 Haswell", "threads": 1}``.
     """
     import numpy as np
     import torch
 
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
         raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    isa = _cpu_isa()
     return {"torch": torch.__version__, "numpy": np.__version__, "machine": platform.machine(),
-            "cpu_vendor": _cpu_vendor(), "cpu_capability": torch.backends.cpu.get_cpu_capability(),
-            "mkl_cbwr": os.environ.get("MKL_CBWR", ""), "blas": _blas(),
+            "cpu_vendor": _cpu_vendor(), "cpu_isa": isa, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "onednn_isa": _onednn_isa(isa), "mkl_cbwr": os.environ.get("MKL_CBWR", ""), "blas": _blas(),
             "threads": torch.get_num_threads() if threads is None else threads}
 
 

@@ -102,12 +102,13 @@ def test_train_task_learns_and_is_deterministic():
 
     def run():
         model = RNNClassifier("rnn_tanh", 1, 32, 10, seed=0)
-        return model, train_task(model, task, 120, lr=3e-3, seed=0, eval_every=60, progress=False)
+        return model, train_task(model, task, 240, lr=3e-3, seed=0, eval_every=120, progress=False)
 
     m1, h1 = run()
     m2, h2 = run()
-    assert isinstance(h1, TaskHistory) and h1.val_steps.tolist() == [0, 60, 120]
-    assert h1.normalized[-1] < 0.85 * h1.normalized[0]  # it learns
+    assert isinstance(h1, TaskHistory) and h1.val_steps.tolist() == [0, 120, 240]
+    # it learns: 0.49-0.57 of the initial loss under three CPU dispatches (AVX-512, AVX2, generic)
+    assert h1.normalized[-1] < 0.75 * h1.normalized[0]
     assert np.array_equal(h1.loss, h2.loss) and np.array_equal(h1.val_loss, h2.val_loss)
     assert all(torch.equal(a, b) for a, b in zip(m1.state_dict().values(), m2.state_dict().values()))
     assert validate(m1, task, task.all("test"))[0] == pytest.approx(h1.val_loss[-1])

@@ -24,6 +24,8 @@ import mem  # noqa: E402
 from mem import analysis as an  # noqa: E402
 from mem import benchmarks as bm  # noqa: E402
 from mem import data, evaluate, init, models, plots, protocols, regularize, theory, train, zoo  # noqa: E402
+from mem import fingerprint as fp  # noqa: E402
+from mem import reproduce as rp  # noqa: E402
 from mem import slowpoints as sp  # noqa: E402
 from mem import tasks  # noqa: E402
 
@@ -355,6 +357,23 @@ BAD_CALLS = [
      re.escape("profiles must be a dict {label: (offsets, profile)} of equal-length pairs")),
 ]
 
+BAD_CALLS += [
+    ("mem.fingerprint.fingerprint", lambda: fp.fingerprint(threads=-1), "threads must be a positive integer"),
+    ("mem.fingerprint.same_numerics", lambda: fp.same_numerics({"torch": "x"}), "stored must have the keys"),
+    ("mem.fingerprint.level", lambda: fp.level(fp.fingerprint(), {}), "current must have the keys"),
+    ("mem.fingerprint.describe", lambda: fp.describe({}), "fp must have the keys"),
+    ("mem.reproduce.seed_tolerance", lambda: rp.seed_tolerance("networks", "lifetime"), "quantity must be one of"),
+    ("mem.reproduce.kernel_tolerance", lambda: rp.kernel_tolerance("weights", "adam"), "kind must be 'speed' or"),
+    ("mem.reproduce.kernel_tolerance", lambda: rp.kernel_tolerance("speed", "loss"), "quantity must be measured"),
+    ("mem.reproduce.load_variability", lambda: rp.load_variability("no/such/file.json"),
+     "path must be a variability file"),
+    ("mem.reproduce.measure", lambda: rp.measure(["sse9"]), "dispatches must be names of DISPATCHES"),
+    ("mem.reproduce.recheck", lambda: rp.recheck("gru64-nacu-s0", collection="extra"), "collection must be one of"),
+    ("mem.reproduce.recheck_speed", lambda: rp.recheck_speed("gru64-nocu-s0"), "name must be one of"),
+    ("mem.reproduce.recheck_fine_tune", lambda: rp.recheck_fine_tune("gru64-nacu-s0-nothing"),
+     "name must be one of the sweep's entries"),
+]
+
 #: Public callables without a bad call, and why.
 EXEMPT = {
     "mem.tasks.delayed.Batch": "record of sampled trials, built by DelayedClassification.sample",
@@ -375,6 +394,8 @@ EXEMPT = {
     "mem.regularize.sweep_configs": "no parameters",
     "mem.benchmarks.configs": "no parameters",
     "mem.benchmarks.BenchmarkRun": "record returned by mem.benchmarks.load",
+    "mem.reproduce.Recheck": "record returned by recheck, recheck_speed and recheck_fine_tune",
+    "mem.reproduce.tolerances": "its one argument (the measured variability) is read from the package by default",
 }
 
 

@@ -37,7 +37,10 @@ def test_a_chapter_runs_from_a_non_editable_install(tmp_path):
     _run(sys.executable, "-m", "venv", venv)
     py = venv / "bin" / "python"
     _run(py, "-m", "pip", "install", "-q", _torch_pin())         # the CPU wheel first, as in the Makefile
-    _run(py, "-m", "pip", "install", "-q", f"{ROOT}[test]")      # a wheel built from this checkout
+    src = tmp_path / "src"                                      # a copy: building never writes into the checkout
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "build", "*.egg-info",
+                                                             "__pycache__", ".pytest_cache"))
+    _run(py, "-m", "pip", "install", "-q", f"{src}[test]")      # a wheel built from this checkout's files
     work = tmp_path / "elsewhere"                               # nothing of the checkout on sys.path
     work.mkdir()
     where = _run(py, "-c", "import mem, mem.zoo as z, mem.benchmarks as b; print(mem.__file__); "

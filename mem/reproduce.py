@@ -1,0 +1,383 @@
+"""Two levels of reproduction, and the tolerances of the second (chapters 2-6; the reproducibility page).
+
+Every stored result (a zoo entry, an entry of the chapter-5 sweep, a chapter's outputs) records
+the numerics fingerprint it was computed under (:mod:`mem.fingerprint`). A re-run promises
+
+* **bit-identical** results where this machine's fingerprint matches the stored one, and
+* **the same conclusions** everywhere else: training amplifies last-bit differences of the CPU's
+  kernels into a different network, so a retrained entry is judged as one more seed of its
+  cell, and every re-computed quantity must lie within a tolerance derived from measured
+  variability.
+
+The tolerances (:func:`tolerances` lists them all, with the reason for each):
+
+* *across seeds* -- a retrained network (zoo ``networks`` and ``bridge``) or benchmark run must lie
+  inside the 99 % prediction interval of a new seed of its cell: cell mean
+  +- t(0.995, dof) * s * sqrt(1 + 1/n), with s the within-cell standard deviation pooled over
+  all cells of its collection (:func:`seed_tolerance`), for report accuracy and log10 lifetime
+  (benchmarks: final loss / baseline);
+* *across kernels* -- quantities re-computed from stored weights (the slow-point speed measures
+  of chapter 4) or re-run from a stored network (the fine-tunes of chapter 5) must lie within
+  :data:`KERNEL_FACTOR` times the largest change measured between CPU dispatches
+  (``python -m mem.reproduce measure`` re-runs them under every dispatch of
+  :data:`DISPATCHES` and stores the changes in ``zoo_data/variability.json``), never below
+  the floor that the probe's finite number of trials sets.
+
+:func:`recheck`, :func:`recheck_speed` and :func:`recheck_fine_tune` return a :class:`Recheck`
+whose ``passed`` applies the level: bit-identity where it is promised, the tolerances elsewhere.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .fingerprint import LEVELS, fingerprint, level
+from . import zoo
+
+__all__ = ["DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "Recheck", "seed_tolerance", "kernel_tolerance",
+           "tolerances", "recheck", "recheck_speed", "recheck_fine_tune", "measure", "load_variability"]
+
+#: Forced numerical dispatches (environment variables) that differ from a machine's default one;
+#: ``make test`` re-runs the chapters and the reproduction tests under the second one, and
+#: :func:`measure` measures the variability across all of them.
+DISPATCHES = {
+    "native": {},
+    "generic": {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41", "MKL_CBWR": "COMPATIBLE",
+                "OPENBLAS_CORETYPE": "Prescott"},
+    "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2"},
+}
+#: A kernel tolerance is this many times the largest change measured across dispatches.
+KERNEL_FACTOR = 3.0
+VARIABILITY_FILE = "variability.json"
+#: What :func:`measure` re-computes: the speed measures of these networks, and these sweep entries.
+MEASURED = {"speed_networks": ["gru64-nacu-s0", "gru64-nacu-s1", "gru64-decu-s0", "gru64-vocu-s0",
+                               "lstm64-nacu-s0", "lstm64-decu-s1", "lstm64-vocu-s0", "lstm64-vocu-s1"],
+            "sweep_entries": ["gru64-nacu-s0-slowpoints-fixed-lam1000", "gru64-nacu-s0-control-fixed-lam0",
+                              "lstm64-nacu-s1-centermass-fixed-lam100"]}
+#: The speed measures compared per network (medians over its digits; per-digit Adam and Newton
+#: values come from searches that have not converged and move by up to decades between kernels).
+SPEED_MEDIANS = ("adam", "newton", "drift", "lam_adam", "lam_newton")
+
+
+@dataclass
+class Recheck:
+    """The outcome of re-running a stored result (chapters 2, 4, 5, 6).
+
+    ``level`` is what the fingerprints promise (:data:`mem.fingerprint.LEVELS`), ``bit_identical``
+    whether the re-run's weights equal the stored ones (None where there are no weights to
+    compare), and ``table`` one row per compared quantity: ``quantity, stored, rerun, reference``
+    (the value the tolerance is centred on), ``tolerance``, ``within``.
+    """
+
+    name: str
+    level: str
+    bit_identical: bool | None
+    table: object
+
+    @property
+    def within_tolerance(self) -> bool:
+        return bool(self.table["within"].all())
+
+    @property
+    def passed(self) -> bool:
+        """Bit-identical where the fingerprint promises it; within every tolerance everywhere."""
+        if self.level == LEVELS[0] and self.bit_identical is False:
+            return False
+        return self.within_tolerance
+
+    def summary(self) -> str:
+        """One line naming the level reached (differs between machines by design)."""
+        met = ("bit-identical" if self.bit_identical else "within tolerance") if self.passed else "FAILED"
+        return f"{self.name}: {met} (fingerprints promise: {self.level})"
+
+
+def _table(rows):
+    import pandas as pd
+
+    t = pd.DataFrame(rows, columns=["quantity", "stored", "rerun", "reference", "tolerance"])
+    t["within"] = (t["rerun"] - t["reference"]).abs() <= t["tolerance"]
+    return t
+
+
+# ------------------------------------------------------------------------------------------------
+# Across seeds: a retrained entry is one more seed of its cell
+# ------------------------------------------------------------------------------------------------
+#: Per collection: the table of its entries, the columns that define a cell, the compared quantities.
+def _seed_setup(collection: str):
+    if collection in ("networks", "bridge"):
+        t = zoo.table(zoo.collection(collection).folder)
+        return t, ["arch", "hidden_size", "protocol", "init"], {"report_accuracy": "report_accuracy",
+                                                               "log10 lifetime": "log_lifetime"}
+    if collection == "benchmarks":
+        from . import benchmarks
+        t = benchmarks.table().dropna(subset=["final"])
+        return t, ["task", "scheme", "lr"], {"final loss / baseline": "final"}
+    raise ValueError(f"collection must be one of {zoo.COLLECTIONS}, got {collection!r}")
+
+
+def seed_tolerance(collection: str = "networks", quantity: str = "report_accuracy", level: float = 0.99):
+    """Half-width of the ``level`` prediction interval for one new seed of a cell (chapter 2).
+
+    ``t(1 - (1 - level) / 2, dof) * s * sqrt(1 + 1 / n)``: ``s`` is the within-cell standard
+    deviation pooled over every cell of the collection (``dof`` = entries - cells), ``n`` the
+    seeds per cell. A network retrained on another CPU is a network from another stream of
+    last bits, so it must land where another seed would.
+
+    Parameters
+    ----------
+    collection : ``"networks"``, ``"bridge"`` or ``"benchmarks"``
+    quantity : a column of the collection's table: ``report_accuracy`` or ``log_lifetime``
+        (networks, bridge), ``final`` (benchmarks)
+    level : coverage of the interval, in (0, 1)
+
+    Returns
+    -------
+    (half-width, cell means as a pandas Series indexed by the cell columns)
+    """
+    from scipy import stats
+
+    if not isinstance(level, float) or not 0 < level < 1:
+        raise ValueError(f"level must be a float in (0, 1), got {level!r}")
+    t, cells, quantities = _seed_setup(collection)
+    if quantity not in quantities.values():
+        raise ValueError(f"quantity must be one of {sorted(quantities.values())} for {collection}, got {quantity!r}")
+    t = t[np.isfinite(t[quantity])]
+    g = t.groupby(cells)[quantity]
+    resid = t[quantity] - g.transform("mean")
+    dof = len(t) - g.ngroups
+    if dof < 1:
+        raise ValueError(f"the {collection} collection has no cell with two seeds: no seed variability to measure")
+    s = float(np.sqrt((resid ** 2).sum() / dof))
+    n = float(g.size().median())
+    return float(stats.t.ppf(1 - (1 - level) / 2, dof) * s * math.sqrt(1 + 1 / n)), g.mean()
+
+
+def recheck(name: str, collection: str = "networks") -> Recheck:
+    """Retrain a zoo entry from its config and judge it at the level this machine promises (chapters 2, 6).
+
+    Bit-identical weights where the fingerprints match; everywhere, the retrained entry's
+    report accuracy and log10 lifetime (benchmarks: final loss / baseline) must lie within
+    :func:`seed_tolerance` of its cell's mean.
+    """
+    r = zoo.check(name, collection=collection)
+    t, cells, quantities = _seed_setup(collection)
+    row = t.set_index("name").loc[name]
+    key = tuple(row[c] for c in cells)
+    rows = []
+    for label, col in quantities.items():
+        half, means = seed_tolerance(collection, col)
+        value = {"log_lifetime": lambda m: math.log10(m["lifetime"]) if m["lifetime"] is not None else math.inf,
+                 }.get(col, lambda m: m[col] if m[col] is not None else math.nan)
+        rows.append((label, value(r["metrics_stored"]), value(r["metrics_rebuilt"]), float(means.loc[key]), half))
+    return Recheck(name, r["level"], r["bit_identical"], _table(rows))
+
+
+# ------------------------------------------------------------------------------------------------
+# Across kernels: quantities re-computed from stored weights, fine-tunes re-run from a stored network
+# ------------------------------------------------------------------------------------------------
+def load_variability(path=None) -> dict:
+    """The measured variability across dispatches (``zoo_data/variability.json``, written by :func:`measure`; chapter 2)."""
+    path = Path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
+    if not path.exists():
+        raise ValueError(f"path must be a variability file written by `python -m mem.reproduce measure`; "
+                         f"{str(path)!r} does not exist")
+    return json.loads(path.read_text())
+
+
+#: Floors of the kernel tolerances: accuracies are measured on a finite probe, so two networks
+#: that differ at all differ by at least the probe's resolution (4 standard errors of a proportion
+#: near 0.5 on 1000 trials, the smallest probe of the sweep's delay curves); log10 lifetimes
+#: are read off those curves.
+FLOORS = {"report_accuracy": 4 * math.sqrt(0.25 / 1000), "log10 lifetime": 0.02}
+
+
+def kernel_tolerance(kind: str, quantity: str, variability: dict | None = None) -> float:
+    """:data:`KERNEL_FACTOR` times the largest change of ``quantity`` measured across dispatches (chapters 4, 5).
+
+    Parameters
+    ----------
+    kind : ``"speed"`` (medians of :func:`mem.slowpoints.speed_measures` re-computed on stored
+        weights; quantity one of :data:`SPEED_MEDIANS`) or ``"fine_tune"`` (a sweep entry re-run;
+        quantity ``"report_accuracy"`` or ``"log10 lifetime"``)
+    """
+    if kind not in ("speed", "fine_tune"):
+        raise ValueError(f"kind must be 'speed' or 'fine_tune', got {kind!r}")
+    variability = load_variability() if variability is None else variability
+    changes = [abs(c) for d in variability["dispatches"].values() for c in d[kind].get(quantity, [])]
+    if not changes:
+        raise ValueError(f"quantity must be measured in the variability file for {kind}, got {quantity!r}")
+    return max(KERNEL_FACTOR * max(changes), FLOORS.get(quantity, 0.0))
+
+
+def _speed_medians(measures: dict) -> dict:
+    return {m: float(np.median(measures[m])) for m in SPEED_MEDIANS}
+
+
+def recheck_speed(name: str, task=None, variability: dict | None = None) -> Recheck:
+    """Re-compute a zoo network's slow-point speed measures and compare them with the manifest's (chapter 4).
+
+    Per measure, the median over the network's digits must lie within :func:`kernel_tolerance`
+    of the stored one; where the fingerprints match, every per-digit value must be equal.
+    """
+    from .data import load_digits
+    from .slowpoints import speed_measures
+    from .tasks import DelayedClassification
+
+    entries = zoo.manifest()["entries"]
+    if name not in entries:
+        raise ValueError(f"name must be one of the zoo's networks {sorted(entries)}, got {name!r}")
+    task = DelayedClassification(load_digits(), T_max=20, delta_min=4) if task is None else task
+    entry = entries[name]
+    again = speed_measures(zoo.load(name).model, task, **zoo.EVAL["speed"])
+    stored = entry["metrics"]["speed"]
+    same = all(np.array_equal(stored[m], again[m]) for m in SPEED_MEDIANS)
+    a, s = _speed_medians(again), _speed_medians(stored)
+    rows = [(f"median {m}", s[m], a[m], s[m], kernel_tolerance("speed", m, variability)) for m in SPEED_MEDIANS]
+    return Recheck(name, level(entry["fingerprint"]), same, _table(rows))
+
+
+def _fine_tune_values(entry: dict) -> dict:
+    a = entry["after"]
+    return {"report_accuracy": a["report_accuracy"],
+            "log10 lifetime": math.inf if a["lifetime"] is None else math.log10(a["lifetime"])}
+
+
+def recheck_fine_tune(name: str, rerun: dict | None = None, variability: dict | None = None) -> Recheck:
+    """Re-run (or take ``rerun``, a :func:`mem.regularize.sweep_entry` result) a sweep entry and judge it (chapter 5).
+
+    Bit-identical fine-tuned weights (sha256) where the fingerprints match; everywhere, the
+    fine-tuned network's report accuracy and log10 lifetime within :func:`kernel_tolerance`.
+    """
+    from . import regularize
+
+    entries = regularize.load_sweep()["entries"]
+    if name not in entries:
+        raise ValueError(f"name must be one of the sweep's entries {sorted(entries)}, got {name!r}")
+    stored = entries[name]
+    rerun = regularize.sweep_entry(stored["config"]) if rerun is None else rerun
+    s, a = _fine_tune_values(stored), _fine_tune_values(rerun)
+    rows = [(q, s[q], a[q], s[q], kernel_tolerance("fine_tune", q, variability)) for q in s]
+    return Recheck(name, level(stored["fingerprint"]), rerun["sha256"] == stored["sha256"], _table(rows))
+
+
+def _measure_here() -> dict:
+    """The changes, on this machine's current dispatch, of everything in :data:`MEASURED`."""
+    from . import regularize
+    from .data import load_digits
+    from .slowpoints import speed_measures
+    from .tasks import DelayedClassification
+
+    torch.set_num_threads(1)
+    task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
+    out = {"fingerprint": fingerprint(threads=1), "speed": {m: [] for m in SPEED_MEDIANS},
+           "fine_tune": {"report_accuracy": [], "log10 lifetime": []}}
+    from tqdm.auto import tqdm
+    for name in tqdm(MEASURED["speed_networks"], desc="speed measures"):
+        stored = _speed_medians(zoo.manifest()["entries"][name]["metrics"]["speed"])
+        again = _speed_medians(speed_measures(zoo.load(name).model, task, **zoo.EVAL["speed"]))
+        for m in SPEED_MEDIANS:
+            out["speed"][m].append(again[m] - stored[m])
+    sweep = regularize.load_sweep()["entries"]
+    for name in tqdm(MEASURED["sweep_entries"], desc="fine-tunes"):
+        s, a = _fine_tune_values(sweep[name]), _fine_tune_values(regularize.sweep_entry(sweep[name]["config"]))
+        for q in s:
+            out["fine_tune"][q].append(a[q] - s[q])
+    return out
+
+
+def measure(dispatches=None, path=None) -> dict:
+    """Measure the variability across CPU dispatches and write it to ``zoo_data/variability.json`` (chapter 2).
+
+    For each dispatch in :data:`DISPATCHES` (environment variables for a fresh process), re-compute
+    the speed measures of :data:`MEASURED`'s networks from their stored weights and re-run its
+    sweep entries, recording each quantity's change from the stored value. Rebuild with
+    ``python -m mem.reproduce measure`` (about 15 minutes on one core).
+    """
+    dispatches = list(DISPATCHES) if dispatches is None else list(dispatches)
+    unknown = [d for d in dispatches if d not in DISPATCHES]
+    if unknown:
+        raise ValueError(f"dispatches must be names of DISPATCHES {list(DISPATCHES)}, got unknown {unknown}")
+    path = Path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
+    data = {"measured": MEASURED, "factor": KERNEL_FACTOR, "dispatches": {}}
+    for d in dispatches:
+        env = {**os.environ, **DISPATCHES[d]}
+        r = subprocess.run([sys.executable, "-m", "mem.reproduce", "measure-here"], env=env,
+                           capture_output=True, text=True, check=True)
+        data["dispatches"][d] = json.loads(r.stdout.strip().splitlines()[-1])
+        print(f"{d}: {data['dispatches'][d]['fingerprint']['cpu_capability']}", flush=True)
+    zoo._atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+    return data
+
+
+def tolerances(variability: dict | None = None):
+    """Every tolerance of the "same conclusions" level, with its value and the reason for it (chapters 2-6).
+
+    Returns
+    -------
+    pandas DataFrame with columns ``check, quantity, tolerance, derived from``.
+    """
+    import pandas as pd
+
+    rows = []
+    for col, quantity, label in (("networks", "report_accuracy", "report accuracy"),
+                                 ("networks", "log_lifetime", "log10 lifetime"),
+                                 ("bridge", "report_accuracy", "report accuracy"),
+                                 ("bridge", "log_lifetime", "log10 lifetime"),
+                                 ("benchmarks", "final", "final loss / baseline")):
+        half, means = seed_tolerance(col, quantity)
+        rows.append({"check": f"retrained {col} entry (zoo.check)", "quantity": label, "tolerance": half,
+                     "derived from": f"99% prediction interval of a new seed around its cell's mean; within-cell "
+                                     f"SD pooled over the {len(means)} cells of the collection"})
+    variability = load_variability() if variability is None else variability
+    names = ", ".join(variability["dispatches"])
+    for kind, check, quantities in (("speed", "speed measures re-computed on stored weights", SPEED_MEDIANS),
+                                    ("fine_tune", "sweep fine-tune re-run", ("report_accuracy", "log10 lifetime"))):
+        for q in quantities:
+            n = sum(len(d[kind][q]) for d in variability["dispatches"].values())
+            floor = FLOORS.get(q)
+            rows.append({"check": check, "quantity": f"median {q}" if kind == "speed" else q,
+                         "tolerance": kernel_tolerance(kind, q, variability),
+                         "derived from": f"{KERNEL_FACTOR:g} x the largest change in {n} re-runs under the "
+                                         f"dispatches {names}" + (f" (floor {floor:.3g}: probe resolution)"
+                                                                  if floor else "")})
+    return pd.DataFrame(rows)
+
+
+def _main(argv=None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m mem.reproduce", description="variability across CPU dispatches")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("measure", help="measure under every dispatch and write zoo_data/variability.json")
+    m.add_argument("dispatches", nargs="*")
+    sub.add_parser("measure-here", help="(internal) measure under this process's dispatch, print JSON")
+    c = sub.add_parser("recheck", help="retrain one zoo entry and judge it at the level this machine promises")
+    c.add_argument("name")
+    c.add_argument("--collection", default="networks", choices=zoo.COLLECTIONS)
+    sub.add_parser("fingerprint", help="print this machine's numerics fingerprint")
+    a = ap.parse_args(argv)
+    import mem.reproduce as r
+    if a.cmd == "measure":
+        r.measure(a.dispatches or None)
+    elif a.cmd == "measure-here":
+        print(json.dumps(r._measure_here()))
+    elif a.cmd == "recheck":
+        result = r.recheck(a.name, a.collection)
+        print(result.table.to_string(index=False))
+        print(result.summary())
+        return 0 if result.passed else 1
+    else:
+        print(json.dumps(fingerprint()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,163 @@
+"""The two levels of reproduction (issue 15): the fingerprint decides the level, and every re-run
+of a stored result is checked at the level this machine can promise: bit-identity where the
+numerics fingerprint matches the stored one, the tolerances of mem.reproduce everywhere else.
+
+`make test` runs this file under the machine's own dispatch, under a forced second dispatch
+(`make second-dispatch`) and under the zoo's own (`make reference-dispatch`), so the same tests
+see both levels on one machine.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+
+import mem
+from mem import fingerprint as F
+from mem import regularize as rg
+from mem import reproduce as R
+from mem import zoo
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def test_fingerprint_names_what_decides_bit_identity():
+    fp = F.fingerprint(threads=1)
+    assert tuple(fp) == F.KEYS and fp["threads"] == 1
+    assert fp["torch"] == torch.__version__ and fp["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert json.loads(json.dumps(fp)) == fp
+    assert F.level(fp, fp) == "bit-identical" and F.same_numerics(fp, dict(fp))
+    for key, other in (("cpu_capability", "SOMETHING_ELSE"), ("threads", 2), ("blas", "openblas 0 Other"),
+                       ("torch", "0.0"), ("mkl_cbwr", "COMPATIBLE")):
+        assert F.level(fp, dict(fp, **{key: other})) == "same conclusions", key
+    assert str(fp["threads"]) in F.describe(fp)
+    with pytest.raises(TypeError, match="stored must be a fingerprint dict"):
+        F.level("AVX2")
+    with pytest.raises(ValueError, match="missing"):
+        F.level({"torch": torch.__version__})
+    with pytest.raises(ValueError, match="threads must be a positive integer"):
+        F.fingerprint(threads=0)
+
+
+def test_the_second_dispatch_really_differs():
+    """Under `make second-dispatch` the forced dispatch is in force (torch and numpy's BLAS both changed)."""
+    if os.environ.get("MEM_DISPATCH") != "generic":
+        pytest.skip("only under `make second-dispatch` (MEM_DISPATCH=generic)")
+    from threadpoolctl import threadpool_info
+
+    assert torch.backends.cpu.get_cpu_capability() == "DEFAULT"
+    here, stored = F.fingerprint(threads=1), zoo.manifest()["entries"]["gru64-decu-s0"]["fingerprint"]
+    assert here["blas"] != stored["blas"] and here["onednn_isa"] == "SSE41" and here["mkl_cbwr"] == "COMPATIBLE"
+    assert any(i.get("internal_api") == "openblas" for i in threadpool_info())
+    assert F.level(stored) == "same conclusions"
+
+
+def test_the_makefile_forces_the_dispatches_of_mem_reproduce():
+    make = (ROOT / "Makefile").read_text()
+    for name in ("generic", "avx2"):
+        assignments = " ".join(f"{k}={v}" for k, v in R.DISPATCHES[name].items())
+        assert f"MEM_DISPATCH={name} {assignments}" in make, name
+
+
+def test_every_stored_result_records_its_fingerprint():
+    for col in zoo.COLLECTIONS:
+        for name, e in zoo.manifest(zoo.collection(col).folder)["entries"].items():
+            assert tuple(e["fingerprint"]) == F.KEYS and e["fingerprint"]["threads"] == e["threads"], name
+    for name, e in rg.load_sweep()["entries"].items():
+        assert tuple(e["fingerprint"]) == F.KEYS and e["fingerprint"]["threads"] == e["config"]["threads"], name
+    for page in PAGES:
+        meta = nbformat.read(page, as_version=4).metadata["mem"]
+        assert tuple(meta["fingerprint"]) == F.KEYS and meta["fingerprint"]["threads"] == 1, page.name
+    variability = R.load_variability()
+    assert set(variability["dispatches"]) == set(R.DISPATCHES)
+    for d in variability["dispatches"].values():
+        assert tuple(d["fingerprint"]) == F.KEYS
+
+
+def test_a_new_entry_records_the_fingerprint_of_its_build(tmp_path):
+    cfg = dict(zoo.default_configs()[0], hidden_size=4, protocol={"name": "nacu", "n_iters": 3})
+    import concurrent.futures as cf
+    with cf.ThreadPoolExecutor(1) as ex:
+        man = zoo.build(zoo_dir=tmp_path, executor=ex, configs=[cfg])
+    assert man["entries"]["gru4-nacu-s0"]["fingerprint"] == F.fingerprint(threads=1)
+
+
+def test_seed_tolerance_is_the_prediction_interval_of_a_new_seed():
+    from scipy import stats
+
+    half, means = R.seed_tolerance("networks", "report_accuracy")
+    t = zoo.table()
+    cells = ["arch", "hidden_size", "protocol", "init"]
+    resid = t.report_accuracy - t.groupby(cells).report_accuracy.transform("mean")
+    s = math.sqrt((resid ** 2).sum() / (36 - 12))
+    assert half == pytest.approx(stats.t.ppf(0.995, 24) * s * math.sqrt(1 + 1 / 3))
+    assert len(means) == 12
+    # every stored seed lies inside its own cell's interval (a sanity check of the scale, not of new seeds)
+    for col, q in (("networks", "log_lifetime"), ("bridge", "report_accuracy"), ("benchmarks", "final")):
+        half, means = R.seed_tolerance(col, q)
+        assert 0 < half < math.inf
+    with pytest.raises(ValueError, match="quantity must be one of"):
+        R.seed_tolerance("networks", "final")
+    with pytest.raises(ValueError, match="collection must be one of"):
+        R.seed_tolerance("extra", "final")
+    with pytest.raises(ValueError, match="level must be a float"):
+        R.seed_tolerance("networks", "report_accuracy", level=99)
+
+
+def test_tolerance_table_lists_every_check_with_its_reason():
+    t = R.tolerances()
+    assert {"check", "quantity", "tolerance", "derived from"} <= set(t.columns)
+    assert (t.tolerance > 0).all() and np.isfinite(t.tolerance).all()
+    assert len(t) == 5 + len(R.SPEED_MEDIANS) + 2
+    assert t["derived from"].str.len().min() > 20
+
+
+def _assert_level(r: R.Recheck):
+    """The check every re-run must pass: bit-identical where promised, within tolerance everywhere."""
+    assert r.within_tolerance, r.table.to_string()
+    if r.level == "bit-identical":
+        assert r.bit_identical, r.table.to_string()
+    assert r.passed
+
+
+def test_a_wrong_rerun_fails_the_check():
+    """The tolerances are tight enough to catch a broken result: the check can fail."""
+    name = "gru64-nacu-s0-slowpoints-fixed-lam1000"
+    stored = rg.load_sweep()["entries"][name]
+    assert R.recheck_fine_tune(name, rerun=copy.deepcopy(stored)).passed      # the stored entry itself passes
+    broken = copy.deepcopy(stored)
+    broken["after"]["lifetime"] = stored["after"]["lifetime"] / 2
+    broken["sha256"] = "0" * 64
+    r = R.recheck_fine_tune(name, rerun=broken)
+    assert not r.passed and not r.table.set_index("quantity").loc["log10 lifetime", "within"]
+    worse = copy.deepcopy(stored)
+    worse["after"]["report_accuracy"] -= 0.1
+    assert not R.recheck_fine_tune(name, rerun=worse).passed
+
+
+def test_speed_measures_recomputed_on_stored_weights(task):
+    r = R.recheck_speed("gru64-nacu-s1", task)
+    _assert_level(r)
+
+
+@pytest.mark.slow
+def test_retraining_a_zoo_entry_reproduces_it():
+    _assert_level(R.recheck("gru64-decu-s0"))
+
+
+@pytest.mark.slow
+def test_retraining_a_benchmark_run_reproduces_it():
+    _assert_level(R.recheck("psdigits-chain-lr0.0003-s0", collection="benchmarks"))
+
+
+@pytest.mark.slow
+def test_rerunning_a_sweep_entry_reproduces_it():
+    _assert_level(R.recheck_fine_tune("lstm64-nacu-s1-centermass-fixed-lam100"))

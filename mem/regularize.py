@@ -47,7 +47,8 @@ from .train import History, train
 from .zoo import _pinned_threads, _require
 
 __all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
-           "sweep_configs", "sweep_name", "weights_sha256", "sweep_entry", "load_sweep", "sweep_table", "build_sweep"]
+           "sweep_configs", "sweep_name", "weights_sha256", "evaluate_fine_tune", "sweep_entry", "load_sweep", "sweep_table",
+           "build_sweep"]
 
 MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")
@@ -287,7 +288,15 @@ def sweep_name(cfg: dict) -> str:
     return f"{cfg['network']}-{cfg['mode']}-{tracking}-lam{cfg['lam']:g}"
 
 
-def _evaluate(model, task) -> dict:
+def evaluate_fine_tune(model: RNNClassifier, task) -> dict:
+    """A network measured with the sweep's settings (:data:`SWEEP`), in the sweep's format (chapter 5).
+
+    Returns
+    -------
+    ``{"report_accuracy": float, "delays": list, "accuracy": list (rounded to 6 decimals),
+    "lifetime": float or None}`` (None: the memory outlasts the longest probed delay).
+    """
+    check_model(model)
     curve = accuracy_vs_delay(model, task, SWEEP["delays"], SWEEP["n_trials_delay"], SWEEP["eval_seed"])
     life = memory_lifetime(curve)
     return {"report_accuracy": report_accuracy(model, task, SWEEP["n_trials_report"], SWEEP["eval_seed"]),
@@ -332,7 +341,7 @@ def sweep_entry(cfg: dict) -> dict:
     with torch.no_grad():
         speed = {"before": float(speed_penalty(model, slow, x)), "after": float(speed_penalty(tuned, own, x)),
                  "after_at_old_points": float(speed_penalty(tuned, slow, x))}
-    return {"config": cfg, "before": _evaluate(model, task), "after": _evaluate(tuned, task),
+    return {"config": cfg, "before": evaluate_fine_tune(model, task), "after": evaluate_fine_tune(tuned, task),
             "speed_at_slow_points": speed,
             "penalty": [float(hist.penalty[0]), float(hist.penalty[-1])],
             "final_train_loss": float(hist.loss[-50:].mean()),

@@ -57,10 +57,8 @@ DISPATCHES = {
 #: A kernel tolerance is this many times the largest change measured across dispatches.
 KERNEL_FACTOR = 3.0
 VARIABILITY_FILE = "variability.json"
-#: What :func:`measure` re-computes: the speed measures of these networks, and these sweep entries.
-MEASURED = {"speed_networks": ["gru64-nacu-s0", "gru64-nacu-s1", "gru64-decu-s0", "gru64-vocu-s0",
-                               "lstm64-nacu-s0", "lstm64-decu-s1", "lstm64-vocu-s0", "lstm64-vocu-s1"],
-            "sweep_entries": ["gru64-nacu-s0-slowpoints-fixed-lam1000", "gru64-nacu-s0-control-fixed-lam0",
+#: What :func:`measure` re-runs besides the speed measures of every network of the zoo: these sweep entries.
+MEASURED = {"sweep_entries": ["gru64-nacu-s0-slowpoints-fixed-lam1000", "gru64-nacu-s0-control-fixed-lam0",
                               "lstm64-nacu-s1-centermass-fixed-lam100"]}
 #: The speed measures compared per network (medians over its digits; per-digit Adam and Newton
 #: values come from searches that have not converged and move by up to decades between kernels).
@@ -250,18 +248,29 @@ def _fine_tune_values(entry: dict) -> dict:
             "log10 lifetime": math.inf if a["lifetime"] is None else math.log10(a["lifetime"])}
 
 
-def recheck_fine_tune(name: str, rerun: dict | None = None, variability: dict | None = None) -> Recheck:
-    """Re-run (or take ``rerun``, a :func:`mem.regularize.sweep_entry` result) a sweep entry and judge it (chapter 5).
+def recheck_fine_tune(name: str, rerun: dict | None = None, model=None, task=None,
+                      variability: dict | None = None) -> Recheck:
+    """Judge a re-run of a chapter-5 sweep entry at the level this machine promises (chapter 5).
 
-    Bit-identical fine-tuned weights (sha256) where the fingerprints match; everywhere, the
-    fine-tuned network's report accuracy and log10 lifetime within :func:`kernel_tolerance`.
+    The re-run is ``model`` (a network fine-tuned by the caller with the entry's settings,
+    measured here by :func:`mem.regularize.evaluate_fine_tune` on ``task``), or ``rerun`` (a
+    :func:`mem.regularize.sweep_entry` result), or, with neither, a fresh
+    :func:`mem.regularize.sweep_entry` run. Bit-identical fine-tuned weights (sha256) where the
+    fingerprints match; everywhere, report accuracy and log10 lifetime within :func:`kernel_tolerance`.
     """
     from . import regularize
+    from .data import load_digits
+    from .tasks import DelayedClassification
 
     entries = regularize.load_sweep()["entries"]
     if name not in entries:
         raise ValueError(f"name must be one of the sweep's entries {sorted(entries)}, got {name!r}")
+    if rerun is not None and model is not None:
+        raise ValueError("pass rerun or model, not both")
     stored = entries[name]
+    if model is not None:
+        task = DelayedClassification(load_digits(), T_max=20, delta_min=4) if task is None else task
+        rerun = {"sha256": regularize.weights_sha256(model), "after": regularize.evaluate_fine_tune(model, task)}
     rerun = regularize.sweep_entry(stored["config"]) if rerun is None else rerun
     s, a = _fine_tune_values(stored), _fine_tune_values(rerun)
     rows = [(q, s[q], a[q], s[q], kernel_tolerance("fine_tune", q, variability)) for q in s]
@@ -280,7 +289,7 @@ def _measure_here() -> dict:
     out = {"fingerprint": fingerprint(threads=1), "speed": {m: [] for m in SPEED_MEDIANS},
            "fine_tune": {"report_accuracy": [], "log10 lifetime": []}}
     from tqdm.auto import tqdm
-    for name in tqdm(MEASURED["speed_networks"], desc="speed measures"):
+    for name in tqdm(zoo.names(), desc="speed measures"):
         stored = _speed_medians(zoo.manifest()["entries"][name]["metrics"]["speed"])
         again = _speed_medians(speed_measures(zoo.load(name).model, task, **zoo.EVAL["speed"]))
         for m in SPEED_MEDIANS:
@@ -297,16 +306,16 @@ def measure(dispatches=None, path=None) -> dict:
     """Measure the variability across CPU dispatches and write it to ``zoo_data/variability.json`` (chapter 2).
 
     For each dispatch in :data:`DISPATCHES` (environment variables for a fresh process), re-compute
-    the speed measures of :data:`MEASURED`'s networks from their stored weights and re-run its
-    sweep entries, recording each quantity's change from the stored value. Rebuild with
-    ``python -m mem.reproduce measure`` (about 15 minutes on one core).
+    the speed measures of every network of the zoo from its stored weights and re-run the sweep
+    entries of :data:`MEASURED`, recording each quantity's change from the stored value. Rebuild
+    with ``python -m mem.reproduce measure`` (about half an hour on one core).
     """
     dispatches = list(DISPATCHES) if dispatches is None else list(dispatches)
     unknown = [d for d in dispatches if d not in DISPATCHES]
     if unknown:
         raise ValueError(f"dispatches must be names of DISPATCHES {list(DISPATCHES)}, got unknown {unknown}")
     path = Path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
-    data = {"measured": MEASURED, "factor": KERNEL_FACTOR, "dispatches": {}}
+    data = {"measured": {"speed_networks": zoo.names(), **MEASURED}, "factor": KERNEL_FACTOR, "dispatches": {}}
     for d in dispatches:
         env = {**os.environ, **DISPATCHES[d]}
         r = subprocess.run([sys.executable, "-m", "mem.reproduce", "measure-here"], env=env,

@@ -16,9 +16,10 @@ environment, and every page pins one torch thread), which decides whether a re-r
 machine can be bit-identical or only reach the same conclusions.
 
 The stored outputs are executed under the zoo's fingerprint, so that the chapters' live re-runs
-match the zoo bit for bit there. On a CPU with AVX-512 that means lowering torch's dispatch::
+match the zoo bit for bit there. On a CPU with AVX-512 that means lowering torch's and oneDNN's
+dispatch, as `make execute` does::
 
-    ATEN_CPU_CAPABILITY=avx2 python scripts/execute_chapters.py
+    ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 python scripts/execute_chapters.py
 """
 from __future__ import annotations
 

@@ -372,6 +372,9 @@ BAD_CALLS += [
     ("mem.reproduce.recheck_speed", lambda: rp.recheck_speed("gru64-nocu-s0"), "name must be one of"),
     ("mem.reproduce.recheck_fine_tune", lambda: rp.recheck_fine_tune("gru64-nacu-s0-nothing"),
      "name must be one of the sweep's entries"),
+    ("mem.reproduce.recheck_fine_tune", lambda: rp.recheck_fine_tune("gru64-nacu-s0-control-fixed-lam0", rerun={},
+                                                                     model=_gru()), "pass rerun or model, not both"),
+    ("mem.regularize.evaluate_fine_tune", lambda: regularize.evaluate_fine_tune("gru", _task()), "model must be"),
 ]
 
 #: Public callables without a bad call, and why.

@@ -4,7 +4,6 @@ import shutil
 
 import numpy as np
 import pytest
-import torch
 
 import mem
 from mem import zoo

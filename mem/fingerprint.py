@@ -90,14 +90,16 @@ def fingerprint(threads: int | None = None) -> dict:
 
     Parameters
     ----------
-    threads : the torch thread count the computation runs at (default: ``torch.get_num_threads()``
-        now). The zoo passes the count its builds pin.
+    threads : int or None
+        The torch thread count the computation runs at (default: the current
+        ``torch.get_num_threads()``). The zoo passes the count its builds pin.
 
     Returns
     -------
-    dict of str (``threads``: int), JSON-serialisable, e.g. ``{"torch": "2.13.0+cpu", "numpy": "2.3.5",
-    "machine": "x86_64", "cpu_vendor": "AuthenticAMD", "cpu_isa": "AVX512", "cpu_capability": "AVX2",
-    "onednn_isa": "AVX2", "mkl_cbwr": "", "blas": "openblas 0.3.31 Haswell", "threads": 1}``.
+    dict
+        One value per key of :data:`KEYS`, JSON-serialisable: ``threads`` an int, the others
+        strings (``mkl_cbwr`` empty where unset). The book's reproducibility page prints the
+        zoo's and the reader's.
     """
     import numpy as np
     import torch

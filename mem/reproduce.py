@@ -131,10 +131,13 @@ def seed_tolerance(collection: str = "networks", quantity: str = "report_accurac
 
     Parameters
     ----------
-    collection : ``"networks"``, ``"bridge"`` or ``"benchmarks"``
-    quantity : a column of the collection's table: ``report_accuracy`` or ``log_lifetime``
-        (networks, bridge), ``final`` (benchmarks)
-    level : coverage of the interval, in (0, 1)
+    collection : str
+        ``"networks"``, ``"bridge"`` or ``"benchmarks"``.
+    quantity : str
+        A column of the collection's table: ``report_accuracy`` or ``log_lifetime`` (networks,
+        bridge), ``final`` (benchmarks).
+    level : float
+        Coverage of the interval, in (0, 1).
 
     Returns
     -------
@@ -202,9 +205,14 @@ def kernel_tolerance(kind: str, quantity: str, variability: dict | None = None) 
 
     Parameters
     ----------
-    kind : ``"speed"`` (medians of :func:`mem.slowpoints.speed_measures` re-computed on stored
-        weights; quantity one of :data:`SPEED_MEDIANS`) or ``"fine_tune"`` (a sweep entry re-run;
-        quantity ``"report_accuracy"`` or ``"log10 lifetime"``)
+    kind : str
+        ``"speed"`` (medians of :func:`mem.slowpoints.speed_measures` re-computed on stored
+        weights; ``quantity`` one of :data:`SPEED_MEDIANS`) or ``"fine_tune"`` (a sweep entry
+        re-run; ``quantity`` ``"report_accuracy"`` or ``"log10 lifetime"``).
+    quantity : str
+        The measured quantity.
+    variability : dict or None
+        :func:`load_variability`'s result (default: the package's file).
     """
     if kind not in ("speed", "fine_tune"):
         raise ValueError(f"kind must be 'speed' or 'fine_tune', got {kind!r}")

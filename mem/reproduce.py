@@ -25,6 +25,10 @@ The tolerances (:func:`tolerances` lists them all, with the reason for each):
 
 :func:`recheck`, :func:`recheck_speed` and :func:`recheck_fine_tune` return a :class:`Recheck`
 whose ``passed`` applies the level: bit-identity where it is promised, the tolerances elsewhere.
+
+The chapters print every number with only the digits it carries across machines, so that nbval
+compares the same text everywhere: :func:`nearest`, :func:`fixed`, :func:`significant` and
+:func:`decade` are the roundings they use.
 """
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ import torch
 from .fingerprint import LEVELS, fingerprint, level
 from . import zoo
 
-__all__ = ["DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "Recheck", "seed_tolerance", "kernel_tolerance",
+__all__ = ["nearest", "fixed", "significant", "decade", "DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "Recheck", "seed_tolerance", "kernel_tolerance",
            "tolerances", "recheck", "recheck_speed", "recheck_fine_tune", "measure", "load_variability"]
 
 #: Forced numerical dispatches (environment variables) that differ from a machine's default one;
@@ -103,6 +107,57 @@ def _table(rows):
     t = pd.DataFrame(rows, columns=["quantity", "stored", "rerun", "reference", "tolerance"])
     t["within"] = (t["rerun"] - t["reference"]).abs() <= t["tolerance"]
     return t
+
+
+# ------------------------------------------------------------------------------------------------
+# Printing only the digits a number carries
+# ------------------------------------------------------------------------------------------------
+def _real(name: str, x) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)) and \
+            not (isinstance(x, torch.Tensor) and x.numel() == 1):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
+    return float(x)
+
+
+def nearest(x, step: float):
+    """``x`` rounded to the nearest multiple of ``step`` (chapter 2: a live run's numbers, to the
+    precision another CPU keeps). Returns an int where ``step`` is an int."""
+    x, s = _real("x", x), _real("step", step)
+    if not math.isfinite(s) or s <= 0:
+        raise ValueError(f"step must be a finite number > 0, got {step!r}")
+    value = round(x / s) * s
+    return int(value) if isinstance(step, int) else value
+
+
+def fixed(x, spec: str = "8.4f", zero: float = 0.0) -> str:
+    """``x`` formatted with ``spec``, printing round-off as an unsigned zero (chapter 3).
+
+    ``|x| <= zero`` counts as zero, and so does anything that rounds to zero: ``-0.0000`` (or
+    ``-0.0e+00``) never appears, because its sign is the CPU's rounding, not a result.
+    """
+    x, z = _real("x", x), _real("zero", zero)
+    if z < 0:
+        raise ValueError(f"zero must be >= 0, got {zero!r}")
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a format spec string such as '8.4f', got {type(spec).__name__}")
+    text = format(0.0 if abs(x) <= z else x, spec)
+    return text.replace("-", " ") if float(text) == 0 else text
+
+
+def significant(x, n: int = 2) -> str:
+    """``x`` rounded to ``n`` significant digits, e.g. ``significant(1843.6) == "1800"`` (chapter 3)."""
+    x = _real("x", x)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    return f"{float(f'{x:.{n}g}'):g}"
+
+
+def decade(x) -> str:
+    """The power of ten nearest to ``x > 0`` (in log scale), e.g. ``decade(222.8) == "1e+02"`` (chapter 3)."""
+    x = _real("x", x)
+    if not x > 0 or not math.isfinite(x):
+        raise ValueError(f"x must be a finite number > 0, got {x!r}")
+    return f"1e{round(math.log10(x)):+03d}"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -160,3 +160,13 @@ def test_retraining_a_benchmark_run_reproduces_it():
 @pytest.mark.slow
 def test_rerunning_a_sweep_entry_reproduces_it():
     _assert_level(R.recheck_fine_tune("lstm64-nacu-s1-centermass-fixed-lam100"))
+
+
+def test_printing_only_the_digits_a_number_carries():
+    assert R.nearest(287, 100) == 300 and isinstance(R.nearest(287, 100), int)
+    assert f"{R.nearest(0.9465, 0.05):.2f}" == "0.95" and R.nearest(-12.0, 5.0) == -10.0
+    assert R.fixed(-1e-17) == "  0.0000" and R.fixed(-3e-16, "9.1e", zero=1e-12) == "  0.0e+00"
+    assert R.fixed(-0.25, "6.2f") == " -0.25" and R.fixed(1e-13, ".1e", zero=1e-12) == "0.0e+00"
+    assert R.significant(1843.6) == "1800" and R.significant(0.012345, 3) == "0.0123"
+    assert R.significant(torch.tensor(3.14159), 3) == "3.14"
+    assert R.decade(222.8) == "1e+02" and R.decade(4e-7) == "1e-06"

@@ -54,7 +54,8 @@ def test_the_second_dispatch_really_differs():
 
     assert torch.backends.cpu.get_cpu_capability() == "DEFAULT"
     here, stored = F.fingerprint(threads=1), zoo.manifest()["entries"]["gru64-decu-s0"]["fingerprint"]
-    assert here["blas"] != stored["blas"] and here["onednn_isa"] == "SSE41" and here["mkl_cbwr"] == "COMPATIBLE"
+    assert here["blas"] != stored["blas"] and here["mkl_cbwr"] == "COMPATIBLE"
+    assert here["onednn_isa"] == "SSE41" or here["machine"] != "x86_64"
     assert any(i.get("internal_api") == "openblas" for i in threadpool_info())
     assert F.level(stored) == "same conclusions"
 

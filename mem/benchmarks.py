@@ -30,7 +30,7 @@ from .init import initialize
 from .models import RNNClassifier
 from .tasks import make_task
 from .train import TaskHistory, TrainingDiverged, train_task
-from .zoo import ZOO_DIR, Collection, _entry, _pinned_threads, _require, manifest, read_verified
+from .zoo import ZOO_DIR, Collection, manifest, manifest_entry, pinned_threads, read_verified, require_keys
 
 __all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
            "train_entry", "BenchmarkRun", "load", "table", "summary", "curves", "excess", "matched_perturbation", "nonnormality",
@@ -76,26 +76,26 @@ def configs() -> list[dict]:
 
 def entry_name(cfg: dict) -> str:
     """An entry's name, ``<task>-<scheme>-lr<lr>-s<seed>``, e.g. ``copy-chain-lr0.0003-s0`` (chapter 6)."""
-    _require(cfg, ("task", "scheme", "lr", "seed"))
+    require_keys(cfg, ("task", "scheme", "lr", "seed"))
     return f"{cfg['task']}-{cfg['scheme']}-lr{cfg['lr']:g}-s{cfg['seed']}"
 
 
 def build_model(cfg: dict):
     """(task, untrained model) of a config, the model initialised by its scheme (chapter 6)."""
-    _require(cfg, ("task", "task_config", "arch", "hidden_size", "scheme", "seed"))
+    require_keys(cfg, ("task", "task_config", "arch", "hidden_size", "scheme", "seed"))
     task = make_task(cfg["task"], **cfg["task_config"])
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], task.n_outputs, seed=cfg["seed"])
     return task, initialize(model, cfg["scheme"], seed=cfg["seed"])
 
 
-@_pinned_threads
+@pinned_threads
 def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     """Train one run at its recorded thread count. Returns (file bytes, manifest entry without ``file``) (chapter 6).
 
     A run that diverges is kept, marked ``diverged`` (it counts as a failure), with the
     weights and curves up to the last finite validation.
     """
-    _require(cfg, _KEYS)
+    require_keys(cfg, _KEYS)
     task, model = build_model(cfg)
     try:
         hist = train_task(model, task, cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
@@ -119,7 +119,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
                 "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
                 "history": hist.to_dict()}, buf)
     raw = buf.getvalue()
-    entry = _entry(cfg, raw, metrics, hist.seconds)
+    entry = manifest_entry(cfg, raw, metrics, hist.seconds)
     entry.update(metrics_version=METRICS_VERSION, evaluation=None)
     return raw, entry
 

@@ -44,7 +44,7 @@ from .models import RNNClassifier, State
 from .protocols import NaCu
 from .tasks import DelayedClassification
 from .train import History, train
-from .zoo import _pinned_threads, _require
+from .zoo import pinned_threads, require_keys
 
 __all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
            "sweep_configs", "sweep_name", "weights_sha256", "evaluate_fine_tune", "sweep_entry", "load_sweep", "sweep_table",
@@ -283,7 +283,7 @@ def sweep_configs() -> list[dict]:
 
 def sweep_name(cfg: dict) -> str:
     """A sweep run's name, ``<network>-<mode>-<tracking>-lam<lam>`` (chapter 5)."""
-    _require(cfg, ("network", "mode", "tracking", "lam"))
+    require_keys(cfg, ("network", "mode", "tracking", "lam"))
     tracking = cfg["tracking"] + ("_adam" if cfg.get("retrack_optimizer") == "adam" else "")
     return f"{cfg['network']}-{cfg['mode']}-{tracking}-lam{cfg['lam']:g}"
 
@@ -313,7 +313,7 @@ def weights_sha256(model: RNNClassifier) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-@_pinned_threads
+@pinned_threads
 def sweep_entry(cfg: dict) -> dict:
     """Run one fine-tune of the sweep and measure it (at the config's thread count) (chapter 5).
 
@@ -326,7 +326,7 @@ def sweep_entry(cfg: dict) -> dict:
     machine with the same numerics fingerprint can check it reproduces them) and that fingerprint
     (:mod:`mem.fingerprint`).
     """
-    _require(cfg, _SWEEP_KEYS)
+    require_keys(cfg, _SWEEP_KEYS)
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
     model = zoo.load(cfg["network"]).model
     points, _ = anchor_points(model, task, cfg["mode"])
@@ -415,7 +415,7 @@ def build_sweep(which=None, path=None, executor=None, workers: int = 2) -> dict:
     def done(n, entry):
         data["entries"][n] = entry
         data["entries"] = dict(sorted(data["entries"].items()))
-        zoo._atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+        zoo.atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
         a = entry["after"]
         print(f"{n}: report {a['report_accuracy']:.3f}, lifetime {a['lifetime']}", flush=True)
 

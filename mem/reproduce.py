@@ -385,7 +385,7 @@ def measure(dispatches=None, path=None) -> dict:
                            capture_output=True, text=True, check=True)
         data["dispatches"][d] = json.loads(r.stdout.strip().splitlines()[-1])
         print(f"{d}: {data['dispatches'][d]['fingerprint']['cpu_capability']}", flush=True)
-    zoo._atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+    zoo.atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
     return data
 
 

@@ -60,7 +60,8 @@ from .tasks import DelayedClassification
 from .train import History, train
 
 __all__ = ["ZOO_DIR", "BRIDGE_DIR", "COLLECTIONS", "Collection", "collection", "bridge_configs", "ZooEntry", "ZooIntegrityError", "ZooBuildError", "default_configs", "names", "manifest",
-           "load", "read_verified", "build", "build_summary", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table"]
+           "load", "read_verified", "build", "build_summary", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table",
+           "require_keys", "pinned_threads", "manifest_entry", "atomic_write", "run_jobs"]
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
 BRIDGE_DIR = ZOO_DIR / "bridge"
@@ -380,8 +381,10 @@ def _task(cfg: dict) -> DelayedClassification:
     return DelayedClassification(_data.load_digits(), T_max=cfg["T_max"], delta_min=cfg["delta_min"])
 
 
-def _require(cfg, keys) -> None:
-    """``cfg`` must be a dict with every one of ``keys``; otherwise a ValueError naming the missing ones."""
+def require_keys(cfg, keys) -> None:
+    """``cfg`` must be a dict with every one of ``keys``; otherwise a ValueError naming the missing ones.
+
+    Shared by every collection's recipe (chapters 2, 5, 6)."""
     if not isinstance(cfg, dict):
         raise ValueError(f"cfg must be a config dict, got {type(cfg).__name__}")
     missing = [k for k in keys if k not in cfg]
@@ -395,11 +398,14 @@ _CONFIG_KEYS = ("arch", "hidden_size", "protocol", "seed", "batch_size", "lr", "
 _OPTIONAL_KEYS = ("checkpoints", "init", "data")
 
 
-def _pinned_threads(fn):
-    """Run ``fn(cfg, ...)`` at the config's recorded torch thread count (results depend on it)."""
+def pinned_threads(fn):
+    """Decorator: run ``fn(cfg, ...)`` at the config's recorded torch thread count ``cfg["threads"]``
+    (results depend on it; chapters 2, 5, 6). Every collection's train function uses it."""
+    if not callable(fn):
+        raise TypeError(f"fn must be a function fn(cfg, ...), got {type(fn).__name__}")
     @functools.wraps(fn)  # keeps the name, so process pools can pickle the function
     def run(cfg, *args, **kwargs):
-        _require(cfg, ("threads",))
+        require_keys(cfg, ("threads",))
         before = torch.get_num_threads()
         torch.set_num_threads(cfg["threads"])
         try:
@@ -423,14 +429,23 @@ def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist:
     }
 
 
-def _entry(cfg: dict, raw: bytes, metrics: dict, seconds: float) -> dict:
+def manifest_entry(cfg: dict, raw: bytes, metrics: dict, seconds: float) -> dict:
+    """A collection's manifest entry for one built file (without ``file``; chapters 2, 5, 6).
+
+    Records the file's sha256 and size, the config, seed and thread count, the torch version,
+    the numerics fingerprint of this build (:func:`mem.fingerprint.fingerprint` at the config's
+    thread count), the metrics and the training time.
+    """
+    require_keys(cfg, ("seed", "threads"))
+    if not isinstance(raw, bytes):
+        raise ValueError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
     return {"sha256": _sha256(raw), "bytes": len(raw), "config": cfg, "seed": cfg["seed"], "threads": cfg["threads"],
             "torch_version": torch.__version__, "fingerprint": fingerprint(threads=cfg["threads"]),
             "metrics": metrics, "metrics_version": METRICS_VERSION, "evaluation": EVAL,
             "train_seconds": round(seconds, 1)}
 
 
-@_pinned_threads
+@pinned_threads
 def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     """Train one entry from its config at its recorded thread count, and measure it (chapter 2).
 
@@ -438,7 +453,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     -------
     (file bytes, manifest entry without ``file``).
     """
-    _require(cfg, _CONFIG_KEYS)
+    require_keys(cfg, _CONFIG_KEYS)
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
     if cfg.get("init"):
@@ -457,10 +472,10 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
         payload["checkpoints"] = hist.checkpoints
     torch.save(payload, buf)
     raw = buf.getvalue()
-    return raw, _entry(cfg, raw, metrics, hist.seconds)
+    return raw, manifest_entry(cfg, raw, metrics, hist.seconds)
 
 
-@_pinned_threads
+@pinned_threads
 def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, dict]:
     """Re-measure a trained entry from its file bytes, without training (chapter 2).
 
@@ -470,18 +485,23 @@ def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, 
     -------
     (the same bytes, manifest entry without ``file``).
     """
-    _require(cfg, _CONFIG_KEYS)
+    require_keys(cfg, _CONFIG_KEYS)
     if not isinstance(raw, bytes):
         raise ValueError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
     payload = torch.load(io.BytesIO(raw), weights_only=True)
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
     model.load_state_dict(payload["state_dict"])
-    return raw, _entry(cfg, raw, _metrics(model.eval(), task, cfg, History.from_dict(payload["history"])), seconds)
+    return raw, manifest_entry(cfg, raw, _metrics(model.eval(), task, cfg, History.from_dict(payload["history"])), seconds)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a crash) never sees half a file."""
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a crash) never sees half a file (chapters 2, 5).
+
+    Every file of every collection, each manifest and the chapter-5 sweep are written this way."""
+    if not isinstance(data, bytes):
+        raise ValueError(f"data must be bytes, got {type(data).__name__}")
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
@@ -489,7 +509,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def _write_manifest(zoo_dir: Path, man: dict) -> None:
     man["entries"] = dict(sorted(man["entries"].items()))
-    _atomic_write(zoo_dir / MANIFEST, (json.dumps(man, indent=1) + "\n").encode())
+    atomic_write(zoo_dir / MANIFEST, (json.dumps(man, indent=1) + "\n").encode())
 
 
 def _status(name: str, cfg: dict, man: dict, zoo_dir: Path, version: int = METRICS_VERSION) -> tuple[str, bytes | None]:
@@ -643,7 +663,7 @@ def build(which: list[str] | None = None, zoo_dir: Path | str | None = None,
 
     def done(n, result):
         raw, entry = result
-        _atomic_write(zoo_dir / f"{n}.pt", raw)
+        atomic_write(zoo_dir / f"{n}.pt", raw)
         man["entries"][n] = {"file": f"{n}.pt", **entry}
         _write_manifest(zoo_dir, man)
         print(f"{n}: {col.summary(entry)}", flush=True)

@@ -230,10 +230,16 @@ def recheck(name: str, collection: str = "networks") -> Recheck:
     rows = []
     for label, col in quantities.items():
         half, means = seed_tolerance(collection, col)
-        value = {"log_lifetime": lambda m: math.log10(m["lifetime"]) if m["lifetime"] is not None else math.inf,
-                 }.get(col, lambda m: m[col] if m[col] is not None else math.nan)
-        rows.append((label, value(r["metrics_stored"]), value(r["metrics_rebuilt"]), float(means.loc[key]), half))
+        rows.append((label, _metric(r["metrics_stored"], col), _metric(r["metrics_rebuilt"], col),
+                     float(means.loc[key]), half))
     return Recheck(name, r["level"], r["bit_identical"], _table(rows))
+
+
+def _metric(metrics: dict, column: str) -> float:
+    """A manifest entry's metric as its collection's table has it (log10 lifetime: inf if it outlasts the probe)."""
+    if column == "log_lifetime":
+        return math.inf if metrics["lifetime"] is None else math.log10(metrics["lifetime"])
+    return math.nan if metrics[column] is None else float(metrics[column])
 
 
 # ------------------------------------------------------------------------------------------------

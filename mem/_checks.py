@@ -1,61 +1,100 @@
-"""Argument validation shared by the modules, so that every message has the same form:
-``"<parameter> must be <what is allowed>, got <value>"``."""
+"""Argument validation at the package's boundary: one integer check and the model checks.
+
+Every message has the same form, ``"<parameter> must be <what is allowed>, got <value>"``;
+a value of the wrong kind raises ``TypeError``, a value of the right kind out of range ``ValueError``.
+
+This module imports nothing from :mod:`mem`: a model is recognised by what it has (the attributes and
+methods of :class:`mem.models.RNNClassifier`), so that :mod:`mem.models` can use these checks without a cycle.
+"""
 from __future__ import annotations
 
 import numpy as np
+import torch
+
+__all__ = ["check_int", "check_count", "positive_ints", "MODEL_INTERFACE", "check_model", "check_model_task"]
 
 
-def check_int(name: str, value, lo: int, hi: int | None = None) -> int:
-    """``value`` as an int in ``lo..hi``; otherwise a ValueError naming ``name`` and the allowed range.
-
-    Lenient: an integral float (``20.0``) is accepted. :func:`check_count` is the strict form."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            if int(value) != value:
-                raise TypeError
-            value = int(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if value < lo or (hi is not None and value > hi):
-        allowed = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{name} must be {allowed}, got {value}")
-    return value
+def _allowed(lo: int, hi: int | None) -> str:
+    if hi is not None:
+        return f"an integer in {lo}..{hi}"
+    return {0: "a non-negative integer", 1: "a positive integer"}.get(lo, f"an integer >= {lo}")
 
 
-def check_count(name: str, value, lo: int = 1, hi: int | None = None, none_ok: bool = False) -> int | None:
-    """``value`` as an int in ``lo..hi``; it must be an int or numpy integer (a bool or a float is not).
+def check_int(name: str, value, lo: int = 1, hi: int | None = None, none_ok: bool = False) -> int | None:
+    """The package's one integer check: ``value`` as an ``int`` in ``lo..hi``.
 
-    ``none_ok`` lets ``None`` through. Otherwise a ValueError names ``name`` and the allowed values.
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : int or numpy integer
+        A ``bool`` is not an integer here, nor is an integral float such as ``20.0``.
+    lo, hi : int, default 1 and None
+        Smallest and largest allowed value (``hi=None``: no upper bound).
+    none_ok : bool, default False
+        Let ``None`` through (returned as ``None``).
+
+    Returns
+    -------
+    int (or None when ``none_ok`` and ``value is None``)
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not an int or numpy integer (or is a bool); the message names ``name`` and what is allowed.
+    ValueError
+        ``value`` is outside ``lo..hi``.
     """
     if none_ok and value is None:
         return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < lo or \
-            (hi is not None and value > hi):
-        allowed = (f"an integer in {lo}..{hi}" if hi is not None else "a positive integer" if lo == 1
-                   else "a non-negative integer" if lo == 0 else f"an integer >= {lo}")
-        raise ValueError(f"{name} must be {allowed}{' or None' if none_ok else ''}, got {value!r}")
+    allowed = _allowed(lo, hi) + (" or None" if none_ok else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    if value < lo or (hi is not None and value > hi):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return int(value)
 
 
+#: The same check as :func:`check_int` (one convention; the second name is kept for the modules that import it).
+check_count = check_int
+
+
 def positive_ints(**values) -> None:
-    """Check that every keyword argument is an integer >= 1 (a bool is not)."""
+    """Check that every keyword argument is an integer >= 1 with :func:`check_int`."""
     for name, value in values.items():
-        check_count(name, value)
+        check_int(name, value)
+
+
+#: What :func:`check_model` requires of a model: the attributes and methods of :class:`mem.models.RNNClassifier`.
+MODEL_INTERFACE = ("arch", "input_size", "hidden_size", "n_outputs", "state_size", "init_state", "step",
+                   "flatten_state", "unflatten_state", "readout")
 
 
 def check_model(model) -> None:
-    """``model`` must be a :class:`mem.models.RNNClassifier`."""
-    from .models import RNNClassifier
+    """``model`` must be a :class:`mem.models.RNNClassifier` (a ``torch.nn.Module`` with :data:`MODEL_INTERFACE`).
 
-    if not isinstance(model, RNNClassifier):
-        raise ValueError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
+    Raises
+    ------
+    TypeError
+        naming ``model``, what is allowed and the type passed.
+    """
+    if not isinstance(model, torch.nn.Module) or not all(hasattr(model, a) for a in MODEL_INTERFACE):
+        raise TypeError(f"model must be a mem.models.RNNClassifier, got {type(model).__name__}")
 
 
 def check_model_task(model, task, kind: type, hint: str = "") -> None:
-    """``model`` an RNNClassifier, ``task`` an instance of ``kind``, and their input and output sizes equal."""
+    """``model`` an RNNClassifier, ``task`` an instance of ``kind``, and their input and output sizes equal.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not a model or ``task`` not a ``kind``.
+    ValueError
+        the sizes of the model and the task differ.
+    """
     check_model(model)
     if not isinstance(task, kind):
-        raise ValueError(f"task must be a mem.tasks.{kind.__name__}{hint}, got {type(task).__name__}")
+        raise TypeError(f"task must be a mem.tasks.{kind.__name__}{hint}, got {type(task).__name__}")
     if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
         raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
                          f"the task's (input {task.input_size}, outputs {task.n_outputs})")

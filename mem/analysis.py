@@ -68,7 +68,11 @@ def _check_method(method: str) -> None:
 
 
 def _pairs(x, y, method: str) -> tuple[np.ndarray, np.ndarray]:
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    try:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"x and y must be 1-D arrays of real numbers, got {type(x).__name__} and "
+                        f"{type(y).__name__}") from None
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError(f"x and y must be 1-D arrays of the same length, got shapes {x.shape} and {y.shape}")
     if np.isnan(x).any() or np.isnan(y).any():
@@ -153,6 +157,8 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
     n = len(x)
     Z, label = _covariates(covariates, n)
     check_count("n_boot", n_boot, 0)
+    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (float, np.floating)):
+        raise TypeError(f"confidence must be a float in (0, 1), got {confidence!r}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     r = float(_r(x, y, method, Z))

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ._checks import check_int
+
 __all__ = ["Digits", "load_digits", "load_mnist", "read_idx"]
 
 
@@ -87,8 +89,7 @@ def load_digits(test_size: int = 450, seed: int = 0) -> Digits:
 
     bunch = _sk_load()
     n = len(bunch.target)
-    if not 10 <= test_size <= n - 10:
-        raise ValueError(f"test_size must be in 10..{n - 10}, got {test_size}")
+    check_int("test_size", test_size, 10, n - 10)
     x = bunch.data.astype(np.float32) / 16.0
     x_tr, x_te, y_tr, y_te = train_test_split(
         x, bunch.target, test_size=test_size, stratify=bunch.target, random_state=seed)

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_model_task, positive_ints
+from ._checks import check_int, check_model, check_model_task, positive_ints
 from .models import RNNClassifier
 from .tasks import N_OUTPUTS, DelayedClassification, report_correct
 
@@ -213,7 +213,7 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
     (nothing was remembered to begin with).
     """
     if curve is not None and not isinstance(curve, DelayCurve):
-        raise ValueError(f"curve must be a DelayCurve or None, got {type(curve).__name__}")
+        raise TypeError(f"curve must be a DelayCurve or None, got {type(curve).__name__}")
     if curve is not None:
         delays, accuracy, chance = curve.delays, curve.accuracy, curve.chance if chance is None else chance
     if delays is None or accuracy is None:
@@ -265,14 +265,13 @@ def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int =
     """
     from sklearn.linear_model import Ridge
 
-    if not isinstance(model, RNNClassifier) or model.input_size != 1:
-        raise ValueError("model must be a mem.models.RNNClassifier with input_size 1 (one signal channel)")
+    check_model(model)
+    if model.input_size != 1:
+        raise ValueError(f"model must have input_size 1 (one signal channel), got {model.input_size}")
     lags = np.asarray(lags)
     if lags.ndim != 1 or lags.size == 0 or not np.issubdtype(lags.dtype, np.integer) or lags.min() < 0:
         raise ValueError(f"lags must be a non-empty list of integers >= 0, got {lags!r}")
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps <= burn_in + 2 * int(lags.max()) + 20:
-        raise ValueError(f"n_steps must be an integer > burn_in + 2 * max(lags) + 20 = "
-                         f"{burn_in + 2 * int(lags.max()) + 20}, got {n_steps!r}")
+    check_int("n_steps", n_steps, burn_in + 2 * int(lags.max()) + 21)  # > burn_in + 2 * max(lags) + 20
     if not float(noise) >= 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
     gen = torch.Generator().manual_seed(seed)

@@ -104,8 +104,9 @@ def fingerprint(threads: int | None = None) -> dict:
     import numpy as np
     import torch
 
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    from ._checks import check_int  # lazily, as numpy and torch: importing this module stays cheap
+
+    check_int("threads", threads, none_ok=True)
     isa = _cpu_isa()
     return {"torch": torch.__version__, "numpy": np.__version__, "machine": platform.machine(),
             "cpu_vendor": _cpu_vendor(), "cpu_isa": isa, "cpu_capability": torch.backends.cpu.get_cpu_capability(),

@@ -37,17 +37,20 @@ SCHEMES = ("chain", "fbchain", "orthogonal", "identity", "mixed", "default")
 
 
 def _square(tensor: torch.Tensor, name: str = "tensor") -> int:
-    if not isinstance(tensor, torch.Tensor) or tensor.dim() != 2 or tensor.shape[0] != tensor.shape[1]:
-        shape = tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__
-        raise ValueError(f"{name} must be a square 2-D torch tensor (N, N), got {shape}")
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{name} must be a square 2-D torch tensor (N, N), got {type(tensor).__name__}")
+    if tensor.dim() != 2 or tensor.shape[0] != tensor.shape[1]:
+        raise ValueError(f"{name} must be a square 2-D torch tensor (N, N), got {tuple(tensor.shape)}")
     return tensor.shape[0]
 
 
 def _finite(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {value!r}") from None
+        raise TypeError(f"{name} must be a real number, got {value!r}") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
@@ -119,9 +122,10 @@ def source_(tensor: torch.Tensor, scale: float = 0.9) -> torch.Tensor:
     Paired with :func:`chain_` this feeds the input into the chain's head (units
     ``0 .. D - 1``), where it then travels down the chain. Requires ``D <= N``.
     """
-    if not isinstance(tensor, torch.Tensor) or tensor.dim() != 2:
-        raise ValueError(f"tensor must be a 2-D torch tensor (N, D), got "
-                         f"{tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__}")
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"tensor must be a 2-D torch tensor (N, D), got {type(tensor).__name__}")
+    if tensor.dim() != 2:
+        raise ValueError(f"tensor must be a 2-D torch tensor (N, D), got {tuple(tensor.shape)}")
     n, d = tensor.shape
     if d > n:
         raise ValueError(f"tensor must have at most as many columns (inputs, D={d}) as rows (units, N={n})")
@@ -154,8 +158,10 @@ def gated_(weight_hh: torch.Tensor, fills) -> torch.Tensor:
     fills : list of G callables ``fill(block) -> block`` (in place), e.g.
         ``[chain_] * 4`` (the paper's LSTM chain) or ``[ramp_, ramp_, chain_, ramp_]`` ("mixed").
     """
-    if not isinstance(weight_hh, torch.Tensor) or weight_hh.dim() != 2:
-        raise ValueError("weight_hh must be a 2-D torch tensor (G*N, N)")
+    if not isinstance(weight_hh, torch.Tensor):
+        raise TypeError(f"weight_hh must be a 2-D torch tensor (G*N, N), got {type(weight_hh).__name__}")
+    if weight_hh.dim() != 2:
+        raise ValueError(f"weight_hh must be a 2-D torch tensor (G*N, N), got {tuple(weight_hh.shape)}")
     n = weight_hh.shape[1]
     g = len(fills)
     if weight_hh.shape[0] != g * n:
@@ -184,7 +190,7 @@ def matrix(fill, n: int, *args, **kwargs) -> np.ndarray:
     ndarray (n, n) float64
     """
     if fill not in (chain_, fbchain_, orthogonal_, identity_, ramp_):
-        raise ValueError(f"fill must be one of mem.init's square initialisers (chain_, fbchain_, orthogonal_, "
+        raise TypeError(f"fill must be one of mem.init's square initialisers (chain_, fbchain_, orthogonal_, "
                          f"identity_, ramp_), got {fill!r}")
     positive_ints(n=n)
     return fill(torch.empty(n, n, dtype=torch.float64), *args, **kwargs).numpy()

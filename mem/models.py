@@ -152,7 +152,7 @@ class RNNClassifier(nn.Module):
         elif isinstance(state, tuple) and len(state) in (1, 2):
             state = State(*state)
         else:
-            raise ValueError(f"state must be a mem.models.State(h, c), got {type(state).__name__}")
+            raise TypeError(f"state must be a mem.models.State(h, c), got {type(state).__name__}")
         H = self.hidden_size
         if state.h.dim() != 2 or state.h.shape[1] != H:
             raise ValueError(f"state.h must have shape (B, {H}), got {tuple(state.h.shape)}")
@@ -252,13 +252,15 @@ def toy_rnn(gain: float = 2.0, bias: tuple = (0.0, 0.0), rotation: float = 0.0) 
     nn.RNNCell(1, 2) with ``weight_ih = 0``; its parameters do not require grad.
     """
     for name, value in (("gain", gain), ("rotation", rotation)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a finite real number, got {value!r} ({type(value).__name__})")
+        if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite real number, got {value!r}")
     try:
         b = torch.as_tensor(bias, dtype=torch.float32)
     except (TypeError, ValueError, RuntimeError):
-        b = None
-    if b is None or b.shape != (2,):
+        raise TypeError(f"bias must be a pair of numbers (b_1, b_2), got {bias!r}") from None
+    if b.shape != (2,):
         raise ValueError(f"bias must be a pair of numbers (b_1, b_2), got {bias!r}")
     cell = nn.RNNCell(1, 2, nonlinearity="tanh")
     c, s = math.cos(rotation), math.sin(rotation)

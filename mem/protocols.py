@@ -39,6 +39,8 @@ class TaskParams:
 
 
 def _fraction(value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"fraction must be a real number in [0, 1), got {value!r}")
     if not 0.0 <= float(value) < 1.0:
         raise ValueError(f"fraction must be in [0, 1), got {value!r}")
     return float(value)
@@ -181,10 +183,10 @@ class AccuracyCurriculum(Protocol):
         super().__init__(n_iters)
         if not stages:
             raise ValueError("stages must be a non-empty list of (T_max, n_classes)")
-        self.stages = [s if isinstance(s, TaskParams) else TaskParams(*map(int, s)) for s in stages]
-        for s in self.stages:
-            check_count("T_max", s.T_max, 2)
-            check_count("n_classes", s.n_classes, 2, N_OUTPUTS)
+        self.stages = [TaskParams(check_count("T_max", T_max, 2), check_count("n_classes", n_classes, 2, N_OUTPUTS))
+                       for T_max, n_classes in stages]
+        if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, (int, float, np.integer, np.floating)):
+            raise TypeError(f"threshold must be a real number in (0, 1], got {threshold!r}")
         if not 0.0 < float(threshold) <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
         self.threshold = float(threshold)

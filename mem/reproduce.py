@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ._checks import check_int
 from .fingerprint import LEVELS, fingerprint, level
 from . import zoo
 
@@ -147,8 +148,7 @@ def fixed(x, spec: str = "8.4f", zero: float = 0.0) -> str:
 def significant(x, n: int = 2) -> str:
     """``x`` rounded to ``n`` significant digits, e.g. ``significant(1843.6) == "1800"`` (chapter 3)."""
     x = _real("x", x)
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    check_int("n", n)
     return f"{float(f'{x:.{n}g}'):g}"
 
 
@@ -200,7 +200,9 @@ def seed_tolerance(collection: str = "networks", quantity: str = "report_accurac
     """
     from scipy import stats
 
-    if not isinstance(level, float) or not 0 < level < 1:
+    if not isinstance(level, float):
+        raise TypeError(f"level must be a float in (0, 1), got {level!r}")
+    if not 0 < level < 1:
         raise ValueError(f"level must be a float in (0, 1), got {level!r}")
     t, cells, quantities = _seed_setup(collection)
     if quantity not in quantities.values():

@@ -50,14 +50,17 @@ METHODS = ("schur", "eigvals")
 
 # ---------------------------------------------------------------------------------------------- validation
 
-def _array(x) -> np.ndarray:
+def _array(x, name: str) -> np.ndarray:
     if hasattr(x, "detach"):                        # a torch tensor (torch itself is not needed here)
         x = x.detach().cpu().numpy()
-    return np.asarray(x, dtype=np.float64)
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers (numpy or torch), got {type(x).__name__}") from None
 
 
 def _matrix(A, name: str = "A") -> np.ndarray:
-    A = _array(A)
+    A = _array(A, name)
     if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
         raise ValueError(f"{name} must be a square 2-D matrix (N, N), got shape {A.shape}")
     if not np.isfinite(A).all():
@@ -66,7 +69,7 @@ def _matrix(A, name: str = "A") -> np.ndarray:
 
 
 def _vector(v, n: int) -> np.ndarray:
-    v = _array(v)
+    v = _array(v, "v")
     if v.shape != (n,):
         raise ValueError(f"v must have shape (N,) = ({n},), got {v.shape}")
     if not np.isfinite(v).all():
@@ -78,7 +81,7 @@ def _positive(value, name: str) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number > 0, got {value!r}") from None
+        raise TypeError(f"{name} must be a real number > 0, got {value!r}") from None
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be > 0, got {value:g}")
     return value
@@ -215,7 +218,7 @@ def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndar
     try:
         a = abs(float(alpha))
     except (TypeError, ValueError):
-        raise ValueError(f"alpha must be a finite real number, got {alpha!r}") from None
+        raise TypeError(f"alpha must be a finite real number, got {alpha!r}") from None
     if not math.isfinite(a):
         raise ValueError(f"alpha must be a finite real number, got {alpha!r}")
     k = np.arange(n, dtype=float)
@@ -305,8 +308,7 @@ def chain_energy(W, offset: int = 1) -> float:
     """
     W = _matrix(W, "W")
     n = len(W)
-    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (int, np.integer)) or abs(offset) >= n:
-        raise ValueError(f"offset must be an integer with |offset| < N = {n}, got {offset!r}")
+    offset = check_count("offset", offset, -(n - 1), n - 1)  # |offset| < N
     total = np.sum(W ** 2)
     if total == 0:
         raise ValueError("W must not be all zero (chain_energy is a fraction of its squared norm)")
@@ -334,7 +336,7 @@ def chain_profile(W, activity) -> tuple[np.ndarray, np.ndarray]:
     """
     W = _matrix(W, "W")
     n = len(W)
-    h = _array(activity)
+    h = _array(activity, "activity")
     if h.ndim not in (2, 3) or h.shape[-1] != n or h.shape[-2] == 0 or h.size == 0:
         raise ValueError(f"activity must have shape (T, N) or (B, T, N) with N = {n}, got {h.shape}")
     mean = h.mean(axis=0) if h.ndim == 3 else h

@@ -18,6 +18,21 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.benchmarks` -- the benchmark runs of chapter 6, a zoo collection [6]
 * :mod:`mem.reproduce` -- the two levels of reproduction and their tolerances [2-6]
 * :mod:`mem.plots` -- the book's figures [1-6]
+
+Conventions, one per concept (``tests/test_conventions.py`` checks those that a test can):
+
+* **State components.** A function that measures or searches in state space takes ``components`` and
+  defaults to ``components="full"`` (the whole state: ``h``, and ``[h, c]`` for LSTMs). The paper's
+  choice is :func:`mem.slowpoints.paper_components` ``(model)``, passed explicitly where a chapter uses it.
+* **Integers.** One check, ``mem._checks.check_int`` (``check_count`` is the same function): an ``int``
+  or numpy integer; a ``bool`` and an integral float such as ``20.0`` are refused.
+* **Iteration counts** are called ``n_steps``.
+* **Errors.** ``TypeError`` for the wrong kind of thing, ``ValueError`` for a bad value; each message names
+  the parameter and what is allowed: ``"<parameter> must be <what is allowed>, got <value>"``.
+* **Public API.** Every module's ``__all__`` lists exactly the public functions, classes and constants it
+  defines.
+* **Version.** :data:`__version__` below is the one source; ``pyproject.toml`` reads it
+  (``[tool.setuptools.dynamic]``).
 """
 import importlib
 

@@ -47,7 +47,8 @@ from ._checks import check_int
 from .fingerprint import LEVELS, fingerprint, level
 from . import zoo
 
-__all__ = ["nearest", "fixed", "significant", "decade", "DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "Recheck", "seed_tolerance", "kernel_tolerance",
+__all__ = ["nearest", "fixed", "significant", "decade", "DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "MEASURED", "SPEED_MEDIANS", "FLOORS",
+           "Recheck", "seed_tolerance", "kernel_tolerance",
            "tolerances", "recheck", "recheck_speed", "recheck_fine_tune", "measure", "load_variability"]
 
 #: Forced numerical dispatches (environment variables) that differ from a machine's default one;

@@ -9,7 +9,6 @@ to validate is in :data:`EXEMPT`, with the reason; a meta-test keeps the two com
 import functools
 import importlib
 import inspect
-import pkgutil
 import re
 
 import matplotlib
@@ -21,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from mem_modules import mem_modules  # noqa: E402
 
 import mem  # noqa: E402
 import mem._checks  # noqa: E402
@@ -33,8 +33,7 @@ from mem import slowpoints as sp  # noqa: E402
 from mem import tasks  # noqa: E402
 
 #: Every module of the package, found by walking it (a new or split module is covered without an edit here).
-MODULES = sorted(m.name for m in pkgutil.walk_packages(mem.__path__, "mem.")
-                 if not m.name.startswith("mem.zoo_data") and m.name.rsplit(".", 1)[-1] != "__main__")
+MODULES = mem_modules()
 
 
 def public_callables():

@@ -65,9 +65,9 @@ def test_make_task_and_validation():
         tasks.make_task("mnist")
     with pytest.raises(ValueError, match="pixels must match the data"):
         tasks.make_task("psdigits", pixels=784)
-    with pytest.raises(ValueError, match="T must be >= 21, got 20"):
+    with pytest.raises(ValueError, match="T must be an integer >= 21, got 20"):
         tasks.CopyTask(T=20, n_symbols=10)
-    with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         tasks.AdditionTask().sample(0)
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         tasks.AdditionTask().sample(2, split="val")
@@ -120,7 +120,7 @@ def test_train_task_validation():
     task = tasks.CopyTask(T=30)
     with pytest.raises(ValueError, match="do not match the task's"):
         train_task(RNNClassifier("rnn_elu", 3, 8, 9), task, 5)
-    with pytest.raises(ValueError, match="task must be a mem.tasks.SequenceTask"):
+    with pytest.raises(TypeError, match="task must be a mem.tasks.SequenceTask"):
         train_task(RNNClassifier("rnn_elu", 10, 8, 9), "copy", 5)
     with pytest.raises(ValueError, match="n_updates must be a positive integer"):
         train_task(RNNClassifier("rnn_elu", 10, 8, 9), task, 0)

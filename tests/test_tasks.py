@@ -115,10 +115,12 @@ def test_loss_and_report_correct(task, gen):
     (dict(n_classes=12), "n_classes"),
     (dict(T_max=1), "T_max"),
     (dict(T_max=2.5), "T_max"),
+    (dict(T_max=20.0), "T_max"),
     (dict(report_weight=0), "report_weight"),
 ])
 def test_bad_task_arguments(digits, kwargs, match):
-    with pytest.raises(ValueError, match=match):
+    error = TypeError if any(isinstance(v, float) and k != "report_weight" for k, v in kwargs.items()) else ValueError
+    with pytest.raises(error, match=match):
         DelayedClassification(digits, **kwargs)
 
 

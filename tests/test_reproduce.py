@@ -118,8 +118,10 @@ def test_seed_tolerance_is_the_prediction_interval_of_a_new_seed():
         R.seed_tolerance("networks", "final")
     with pytest.raises(ValueError, match="collection must be one of"):
         R.seed_tolerance("extra", "final")
-    with pytest.raises(ValueError, match="level must be a float"):
+    with pytest.raises(TypeError, match="level must be a float"):
         R.seed_tolerance("networks", "report_accuracy", level=99)
+    with pytest.raises(ValueError, match=r"level must be a float in \(0, 1\)"):
+        R.seed_tolerance("networks", "report_accuracy", level=99.0)
 
 
 def test_tolerance_table_lists_every_check_with_its_reason():

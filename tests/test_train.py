@@ -81,7 +81,7 @@ def test_bad_arguments(task, kwargs, match):
 def test_bad_objects(task):
     with pytest.raises(ValueError, match="protocol"):
         train(_model(task), task, "nacu", progress=False)
-    with pytest.raises(ValueError, match="model"):
+    with pytest.raises(TypeError, match="model"):
         train(torch.nn.GRU(65, 8), task, NaCu(5), progress=False)
     with pytest.raises(ValueError, match="input"):
         train(RNNClassifier("gru", 10, 8), task, NaCu(5), progress=False)

@@ -15,7 +15,7 @@ a file (the chapter-5 sweep's measurements) lives in the manifest alone.
   it stopped) and reports failed entries at the end (:class:`BuildError`); :func:`check`
   rebuilds one entry in memory and compares it with the stored one;
 * the registry: the collections register themselves (:func:`register`) when their module is
-  imported; :func:`lookup` and :func:`collections` find them by name.
+  imported (:func:`unregister` removes one); :func:`lookup` and :func:`collections` find them by name.
 
 How the registry finds collections that are not imported yet: :data:`PROVIDERS` names the modules
 that define collections (as strings: this module imports none of them at import time, so the
@@ -61,7 +61,7 @@ import torch
 from ._checks import positive_ints
 from .fingerprint import fingerprint, level
 
-__all__ = ["MANIFEST", "PROVIDERS", "IntegrityError", "BuildError", "Collection", "register", "lookup", "collections",
+__all__ = ["MANIFEST", "PROVIDERS", "IntegrityError", "BuildError", "Collection", "register", "unregister", "lookup", "collections",
            "rebuild_command", "sha256", "atomic_write", "manifest", "write_manifest", "read_verified", "require_keys",
            "pinned_threads", "manifest_entry", "run_jobs", "build", "check", "summary"]
 
@@ -143,6 +143,12 @@ def register(collection: Collection, replace: bool = False) -> Collection:
     return collection
 
 
+def unregister(name: str) -> Collection:
+    """Remove the collection called ``name`` from the registry and return it (chapter 2)."""
+    lookup(name)
+    return _REGISTRY.pop(name)
+
+
 def _import_providers() -> None:
     for module in PROVIDERS:
         importlib.import_module(module)
@@ -167,6 +173,8 @@ def lookup(name: str) -> Collection:
 
 def rebuild_command(name: str) -> str:
     """The command line that rebuilds collection ``name``'s entries, as manifests record it (chapter 2)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a collection's name (str), got {type(name).__name__}")
     return f"python -m mem.store build {name} [names]"
 
 

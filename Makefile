@@ -77,11 +77,11 @@ sync: $(STAMP)
 execute: $(STAMP)
 	env $(REFERENCE) $(BIN)/python scripts/execute_chapters.py
 
-# Rebuild the zoo: the networks of chapters 2-5 and chapter 6's two collections (resumable).
+# Rebuild the zoo: every collection of mem.store (the networks of chapters 2-5, chapter 5's sweep and
+# chapter 6's two collections; resumable: only missing or out-of-date entries are built).
+COLLECTIONS := networks sweep bridge benchmarks
 zoo: $(STAMP)
-	$(BIN)/python -m mem.zoo build
-	$(BIN)/python -m mem.zoo build --collection bridge
-	$(BIN)/python -m mem.zoo build --collection benchmarks
+	for c in $(COLLECTIONS); do $(BIN)/python -m mem.store build $$c || exit 1; done
 
 clean:
 	rm -rf _build .pytest_cache

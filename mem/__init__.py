@@ -9,7 +9,8 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.protocols` -- training curricula NaCu, DeCu, VoCu, accuracy-triggered [2]
 * :mod:`mem.train` -- the training loop [2]
 * :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
-* :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2, 4]
+* :mod:`mem.store` -- the storage engine: sha256-verified collections, resumable builds, their registry and CLI [2]
+* :mod:`mem.zoo` -- pretrained networks trained by this package, collections of the store [2, 4]
 * :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
@@ -37,12 +38,12 @@ Conventions, one per concept (``tests/test_conventions.py`` checks those that a 
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
+__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "store", "zoo", "slowpoints", "analysis", "regularize",
            "init", "theory", "benchmarks", "reproduce", "plots"]
 
 
 def __getattr__(name):
-    # Submodules load on first use (``mem.zoo`` stays runnable as ``python -m mem.zoo``).
+    # Submodules load on first use (``mem.store`` stays runnable as ``python -m mem.store``).
     if name in __all__:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,10 +5,10 @@ orthogonal and identity initialisations (:func:`mem.init.initialize`) with
 RMSprop (:func:`mem.train.train_task`) over a grid of learning rates and seeds,
 and count the runs whose validation loss ends below half the no-memory
 baseline. This module is that experiment at CPU scale, as a collection of the
-zoo (built, resumed, checked and sha256-verified by :mod:`mem.zoo`)::
+storage engine (built, resumed, checked and sha256-verified by :mod:`mem.store`)::
 
-    python -m mem.zoo build --collection benchmarks          # every run (about 30 min on 2 cores)
-    python -m mem.zoo check --collection benchmarks psdigits-chain-lr0.0003-s0
+    python -m mem.store build benchmarks                               # every run (about 30 min on 2 cores)
+    python -m mem.store check benchmarks psdigits-chain-lr0.0003-s0
 
 Each run stores its weights and learning curves in ``zoo_data/benchmarks``;
 :func:`table` gathers the results, :func:`load` returns one run's networks
@@ -30,7 +30,9 @@ from .init import initialize
 from .models import RNNClassifier
 from .tasks import make_task
 from .train import TaskHistory, TrainingDiverged, train_task
-from .zoo import ZOO_DIR, Collection, manifest, manifest_entry, pinned_threads, read_verified, require_keys
+from . import store
+from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
+from .zoo import ZOO_DIR, weight_difference
 
 __all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
            "train_entry", "BenchmarkRun", "load", "table", "summary", "curves", "excess", "matched_perturbation", "nonnormality",
@@ -119,9 +121,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
                 "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
                 "history": hist.to_dict()}, buf)
     raw = buf.getvalue()
-    entry = manifest_entry(cfg, raw, metrics, hist.seconds)
-    entry.update(metrics_version=METRICS_VERSION, evaluation=None)
-    return raw, entry
+    return raw, manifest_entry(cfg, raw, metrics, hist.seconds, METRICS_VERSION, None)
 
 
 def _summary(entry: dict) -> str:
@@ -131,8 +131,12 @@ def _summary(entry: dict) -> str:
     return f"val loss {m['final']:.3f} of baseline, success {m['success']}, {entry['train_seconds']} s"
 
 
-COLLECTION = Collection(BENCH_DIR, configs, entry_name, train_entry, None, METRICS_VERSION, _summary,
-                        "Chapter 6's benchmark runs (mem.benchmarks).", RECIPE)
+#: The ``benchmarks`` collection, registered with :mod:`mem.store`.
+COLLECTION = store.register(Collection(
+    "benchmarks", BENCH_DIR, configs, entry_name, train_entry, _summary,
+    header={"format": 1, "description": "Chapter 6's benchmark runs (mem.benchmarks).",
+            "rebuild": rebuild_command("benchmarks"), "recipe": RECIPE},
+    metrics_version=METRICS_VERSION, compare=weight_difference))
 
 
 @dataclass
@@ -151,9 +155,9 @@ class BenchmarkRun:
 
 def load(name: str, zoo_dir: Path | str = BENCH_DIR, device="cpu") -> BenchmarkRun:
     """Load one run after checking its sha256 (chapter 6); the initial network is rebuilt from the config."""
-    raw = read_verified(name, zoo_dir)
+    raw = store.read_verified(name, zoo_dir, param="zoo_dir")
     payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
-    entry = manifest(zoo_dir)["entries"][name]
+    entry = store.manifest(zoo_dir)["entries"][name]
     task, initial = build_model(entry["config"])
     model = RNNClassifier(initial.arch, initial.input_size, initial.hidden_size, initial.n_outputs)
     model.load_state_dict(payload["state_dict"])
@@ -175,7 +179,7 @@ def table(zoo_dir: Path | str = BENCH_DIR):
     import pandas as pd
 
     rows = []
-    for name, e in manifest(zoo_dir)["entries"].items():
+    for name, e in store.manifest(zoo_dir, param="zoo_dir")["entries"].items():
         cfg, m = e["config"], e["metrics"]
         rows.append({"name": name, "task": cfg["task"], "scheme": cfg["scheme"], "lr": cfg["lr"],
                      "seed": cfg["seed"], "final": math.nan if m["final"] is None else m["final"],
@@ -184,7 +188,7 @@ def table(zoo_dir: Path | str = BENCH_DIR):
                      "success": bool(m["success"]), "diverged": m["diverged"] is not None})
     if not rows:
         raise ValueError(f"zoo_dir must hold benchmark runs: no benchmark runs in {str(zoo_dir)!r}; "
-                         "build them with `python -m mem.zoo build --collection benchmarks`")
+                         "build them with `python -m mem.store build benchmarks`")
     return pd.DataFrame(rows).sort_values(["task", "scheme", "lr", "seed"], ignore_index=True)
 
 
@@ -236,7 +240,7 @@ def curves(task: str, lr: float | None = None, zoo_dir: Path | str = BENCH_DIR) 
         runs = sub[sub.lr == pick]
         if runs.empty:
             raise ValueError(f"lr must be one of {sorted(df.lr.unique())}, got {lr!r}")
-        ents = manifest(zoo_dir)["entries"]
+        ents = store.manifest(zoo_dir)["entries"]
         steps = max((ents[n]["metrics"]["curve"]["steps"] for n in runs.name), key=len)
         mat = np.full((len(runs), len(steps)), np.nan)
         for i, n in enumerate(runs.name):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
-import json
 import math
 import os
 from pathlib import Path
@@ -36,7 +35,7 @@ import torch
 
 from . import slowpoints as _sp
 from ._checks import check_model, positive_ints
-from . import zoo
+from . import store, zoo
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
 from .fingerprint import fingerprint
@@ -44,11 +43,11 @@ from .models import RNNClassifier, State
 from .protocols import NaCu
 from .tasks import DelayedClassification
 from .train import History, train
-from .zoo import pinned_threads, require_keys
+from .store import Collection, pinned_threads, require_keys
 
 __all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
-           "sweep_configs", "sweep_name", "weights_sha256", "evaluate_fine_tune", "sweep_entry", "load_sweep", "sweep_table",
-           "build_sweep"]
+           "sweep_configs", "sweep_name", "weights_sha256", "evaluate_fine_tune", "sweep_entry", "sweep_job", "load_sweep",
+           "sweep_table", "SWEEP_FILE", "SWEEP_COLLECTION"]
 
 MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")
@@ -248,8 +247,10 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
 
 
 # ---------------------------------------------------------------------------------------------
-# The precomputed sweep (chapter 5): lambda x mode x network, measured once, stored with the zoo
+# The precomputed sweep (chapter 5): lambda x mode x network, measured once, stored with the zoo.
+# A collection of mem.store whose entries have no file: `python -m mem.store build sweep` (resumable).
 # ---------------------------------------------------------------------------------------------
+#: The sweep's manifest, in the zoo's folder.
 SWEEP_FILE = "regularization_sweep.json"
 #: Networks, weights and settings of the sweep (stored in the file with every entry).
 SWEEP = {"networks": ["gru64-nacu-s0", "gru64-nacu-s1", "lstm64-nacu-s0", "lstm64-nacu-s1"],
@@ -349,8 +350,16 @@ def sweep_entry(cfg: dict) -> dict:
             "fingerprint": fingerprint(threads=cfg["threads"])}
 
 
+def sweep_job(cfg: dict) -> tuple[None, dict]:
+    """:func:`sweep_entry` as a job of :mod:`mem.store`: ``(None, entry)``, the entry stored without a file (chapter 5)."""
+    return None, sweep_entry(cfg)
+
+
 def load_sweep(path=None) -> dict:
-    """The stored sweep: ``{"settings": SWEEP, "entries": {name: entry}}`` (chapter 5)."""
+    """The stored sweep: ``{"settings": SWEEP, "entries": {name: entry}}`` (chapter 5).
+
+    ``path``: the sweep's JSON file (default: the ``sweep`` collection's manifest, :data:`SWEEP_FILE`
+    in the zoo's folder)."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise ValueError(f"path must be a file path (str or Path) or None, got {path!r}")
     path = Path(path) if path is not None else zoo.ZOO_DIR / SWEEP_FILE
@@ -358,7 +367,7 @@ def load_sweep(path=None) -> dict:
         return {"settings": SWEEP, "entries": {}}
     if not path.is_file():
         raise ValueError(f"path must be the sweep's JSON file, got the folder {str(path)!r}")
-    return json.loads(path.read_text())
+    return store.manifest(path.parent, path.name)
 
 
 def sweep_table(data: dict | None = None):
@@ -395,53 +404,13 @@ def sweep_table(data: dict | None = None):
     return pd.DataFrame(rows)
 
 
-def build_sweep(which=None, path=None, executor=None, workers: int = 2) -> dict:
-    """Run the sweep's entries (default: all missing ones) through any Executor; resumable, atomic (chapter 5).
-
-    Rebuild with ``python -m mem.regularize build``. Entries already in the file with the same
-    config are skipped.
-    """
-
-    path = Path(path) if path is not None else zoo.ZOO_DIR / SWEEP_FILE
-    configs = {sweep_name(c): c for c in sweep_configs()}
-    which = sorted(configs) if not which else list(which)
-    unknown = [n for n in which if n not in configs]
-    if unknown:
-        raise ValueError(f"which must name sweep entries, got unknown {unknown}")
-    data = load_sweep(path)
-    data["settings"] = SWEEP
-    todo = [n for n in which if data["entries"].get(n, {}).get("config") != configs[n]]
-
-    def done(n, entry):
-        data["entries"][n] = entry
-        data["entries"] = dict(sorted(data["entries"].items()))
-        zoo.atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
-        a = entry["after"]
-        print(f"{n}: report {a['report_accuracy']:.3f}, lifetime {a['lifetime']}", flush=True)
-
-    failures = zoo.run_jobs({n: (sweep_entry, (configs[n],)) for n in todo}, done, executor, workers)
-    if failures:
-        raise RuntimeError(f"{len(failures)} sweep entries failed: {failures}")
-    return data
+def _sweep_summary(entry: dict) -> str:
+    a = entry["after"]
+    return f"report {a['report_accuracy']:.3f}, lifetime {a['lifetime']}"
 
 
-def _main(argv=None) -> int:
-    import argparse
-    import sys
-    import time
-    ap = argparse.ArgumentParser(prog="python -m mem.regularize", description="the speed-regularisation sweep")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build", help="run the sweep's missing entries")
-    b.add_argument("names", nargs="*")
-    b.add_argument("--workers", type=int, default=2)
-    a = ap.parse_args(argv)
-    import mem.regularize as r  # importable module, so worker processes can unpickle sweep_entry
-    t0 = time.time()
-    r.build_sweep(a.names, workers=a.workers)
-    print(f"sweep took {time.time() - t0:.0f} s", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-    sys.exit(_main())
+#: The ``sweep`` collection (chapter 5), registered with :mod:`mem.store`: its entries are
+#: measurements in the manifest alone (the fine-tuned weights are not stored, only their sha256).
+SWEEP_COLLECTION = store.register(Collection(
+    "sweep", zoo.ZOO_DIR, sweep_configs, sweep_name, sweep_job, _sweep_summary, header={"settings": SWEEP},
+    manifest_file=SWEEP_FILE))

@@ -45,7 +45,7 @@ import torch
 
 from ._checks import check_int
 from .fingerprint import LEVELS, fingerprint, level
-from . import zoo
+from . import store, zoo
 
 __all__ = ["nearest", "fixed", "significant", "decade", "DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "MEASURED", "SPEED_MEDIANS", "FLOORS",
            "Recheck", "seed_tolerance", "kernel_tolerance",
@@ -226,14 +226,14 @@ def recheck(name: str, collection: str = "networks") -> Recheck:
     report accuracy and log10 lifetime (benchmarks: final loss / baseline) must lie within
     :func:`seed_tolerance` of its cell's mean.
     """
-    r = zoo.check(name, collection=collection)
     t, cells, quantities = _seed_setup(collection)
+    r = store.check(collection, name)
     row = t.set_index("name").loc[name]
     key = tuple(row[c] for c in cells)
     rows = []
     for label, col in quantities.items():
         half, means = seed_tolerance(collection, col)
-        rows.append((label, _metric(r["metrics_stored"], col), _metric(r["metrics_rebuilt"], col),
+        rows.append((label, _metric(r["stored"]["metrics"], col), _metric(r["rebuilt"]["metrics"], col),
                      float(means.loc[key]), half))
     return Recheck(name, r["level"], r["bit_identical"], _table(rows))
 
@@ -394,7 +394,7 @@ def measure(dispatches=None, path=None) -> dict:
                            capture_output=True, text=True, check=True)
         data["dispatches"][d] = json.loads(r.stdout.strip().splitlines()[-1])
         print(f"{d}: {data['dispatches'][d]['fingerprint']['cpu_capability']}", flush=True)
-    zoo.atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
+    store.atomic_write(path, (json.dumps(data, indent=1) + "\n").encode())
     return data
 
 

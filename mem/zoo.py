@@ -6,16 +6,17 @@ records per entry: the config, seed, torch thread count, torch version, the
 metrics measured after training and the sha256 of the weights file.
 :func:`load` refuses a file whose sha256 does not match.
 
-Rebuild everything (or some entries) with one command::
+The networks are collections of the storage engine (:mod:`mem.store`), which builds,
+resumes, checks and sha256-verifies them::
 
-    python -m mem.zoo build                    # all entries, 2 worker processes
-    python -m mem.zoo build gru64-decu-s0      # one entry
-    python -m mem.zoo check gru64-nacu-s0      # retrain in memory and compare bit for bit
-    python -m mem.reproduce recheck gru64-nacu-s0   # ... or judge it at the level this machine promises
-    python -m mem.zoo build --collection bridge       # chapter 6: GRUs with chain/orthogonal init
-    python -m mem.zoo build --collection benchmarks   # chapter 6: copy/addition/digits x inits
+    python -m mem.store build networks                 # all entries, 2 worker processes
+    python -m mem.store build networks gru64-decu-s0   # one entry
+    python -m mem.store check networks gru64-nacu-s0   # retrain in memory and compare bit for bit
+    python -m mem.reproduce recheck gru64-nacu-s0      # ... or judge it at the level this machine promises
+    python -m mem.store build bridge                   # chapter 6: GRUs with chain/orthogonal init
 
-The zoo has three collections, each a folder with its own manifest:
+The zoo's trained networks are three collections (:data:`COLLECTIONS`), each a folder with its own manifest,
+registered with :mod:`mem.store` when this module is imported (``benchmarks`` by :mod:`mem.benchmarks`):
 ``networks`` (the 36 delayed-task networks of chapters 2-5, in ``zoo_data``),
 ``bridge`` (delayed-task GRUs with chapter 6's initialisations, in
 ``zoo_data/bridge``) and ``benchmarks`` (chapter 6's vanilla RNNs on the copy,
@@ -25,32 +26,23 @@ addition and permuted-digits tasks, in ``zoo_data/benchmarks``; see
 Training is bit-identical for the same config at the same thread count (the
 recorded ``threads``, 1 by default; each worker process pins it) where the
 numerics fingerprint (:mod:`mem.fingerprint`, recorded with every entry) matches.
-:func:`check` reports the level the fingerprints promise, the sha256 match and
+:func:`mem.store.check` reports the level the fingerprints promise, the sha256 match and
 the largest weight difference; :func:`mem.reproduce.recheck` judges a retrained
 entry against the tolerances where bit-identity is not promised.
 """
 from __future__ import annotations
 
-import argparse
-import concurrent.futures as cf
-import functools
-import hashlib
 import io
 import json
 import math
-import multiprocessing
-import os
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import torch
 
-from ._checks import check_count, positive_ints
+from . import store
+from ._checks import check_count
 from . import data as _data
-from .fingerprint import fingerprint, level
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
 from .models import RNNClassifier
@@ -58,14 +50,15 @@ from .protocols import DeCu, NaCu, VoCu, make_protocol
 from .slowpoints import speed_measures
 from .tasks import DelayedClassification
 from .train import History, train
+from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 
-__all__ = ["ZOO_DIR", "BRIDGE_DIR", "COLLECTIONS", "Collection", "collection", "bridge_configs", "ZooEntry", "ZooIntegrityError", "ZooBuildError", "default_configs", "names", "manifest",
-           "load", "read_verified", "build", "build_summary", "check", "train_entry", "evaluate_entry", "METRICS_VERSION", "table", "class_table",
-           "require_keys", "pinned_threads", "manifest_entry", "atomic_write", "run_jobs"]
+__all__ = ["ZOO_DIR", "BRIDGE_DIR", "COLLECTIONS", "EVAL", "METRICS_VERSION", "RECIPE", "BRIDGE_RECIPE",
+           "FORMATION_CHECKPOINTS", "NETWORKS", "BRIDGE", "collection", "default_configs", "bridge_configs",
+           "entry_name", "ZooEntry", "names", "manifest", "load", "build_summary", "train_entry", "evaluate_entry",
+           "weight_difference", "table", "class_table"]
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
 BRIDGE_DIR = ZOO_DIR / "bridge"
-MANIFEST = "manifest.json"
 
 #: Evaluation shared by every entry (stored with the metrics).
 EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_DELAYS), "seed": 1234,
@@ -75,21 +68,6 @@ EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_
 #: Bumped whenever the metrics change; :func:`build` re-evaluates (without retraining) entries
 #: whose stored metrics are older. 2: per-class delay curves and the slow-point measures (chapter 4).
 METRICS_VERSION = 2
-
-
-class ZooIntegrityError(RuntimeError):
-    """A zoo file is missing or its sha256 differs from the manifest (chapter 2)."""
-
-
-class ZooBuildError(RuntimeError):
-    """Some entries of a build failed; the others were written (chapter 2).
-
-    ``failures`` maps each failed entry's name to its error text.
-    """
-
-    def __init__(self, failures: dict):
-        self.failures = failures
-        super().__init__(f"{len(failures)} zoo entries failed: " + "; ".join(f"{n}: {e}" for n, e in failures.items()))
 
 
 @dataclass
@@ -139,7 +117,9 @@ RECIPE = ("Adam lr 3e-3, grad-norm clip 1, batch 128, 3000 steps: reaches ~95% r
           "chapter 3 tracks slow points through training). Weights are stored as float32 state dicts.")
 
 
-def _name(cfg: dict) -> str:
+def entry_name(cfg: dict) -> str:
+    """An entry's name, ``<arch><hidden_size>-<protocol>[-<init>]-s<seed>``, e.g. ``gru64-decu-s0`` (chapter 2)."""
+    require_keys(cfg, ("arch", "hidden_size", "protocol", "seed"))
     init = f"-{cfg['init']}" if cfg.get("init") else ""
     return f"{cfg['arch']}{cfg['hidden_size']}-{cfg['protocol']['name']}{init}-s{cfg['seed']}"
 
@@ -193,13 +173,10 @@ def bridge_configs() -> list[dict]:
 
 
 def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
-    """The manifest: ``{"entries": {name: {...}}, ...}`` (chapter 2)."""
-    if not isinstance(zoo_dir, (str, os.PathLike)):
-        raise ValueError(f"zoo_dir must be a folder path (str or Path), got {zoo_dir!r}")
-    path = Path(zoo_dir) / MANIFEST
-    if not path.exists():
-        return {"format": 1, "entries": {}}
-    return json.loads(path.read_text())
+    """The manifest of the networks in ``zoo_dir``: ``{"entries": {name: {...}}, ...}`` (chapter 2).
+
+    :func:`mem.store.manifest` of the folder (default: the ``networks`` collection's)."""
+    return store.manifest(zoo_dir, param="zoo_dir")
 
 
 def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
@@ -227,7 +204,7 @@ def _measured(zoo_dir):
     for name, e in manifest(zoo_dir)["entries"].items():
         if "speed" not in e["metrics"]:
             raise ValueError(f"entry {name!r} has no slow-point measures (metrics_version "
-                             f"{e.get('metrics_version', 1)}); run `python -m mem.zoo build` to update it")
+                             f"{e.get('metrics_version', 1)}); run `python -m mem.store build <collection>` to update it")
         yield name, e["metrics"], e["config"]
 
 
@@ -277,7 +254,7 @@ def table(zoo_dir: Path | str = ZOO_DIR, probe_seed: int | None = None):
         rows.append(row)
     if not rows:
         raise ValueError(f"zoo_dir must hold built entries: none in {str(zoo_dir)!r}; "
-                         "build them with `python -m mem.zoo build`")
+                         "build them with `python -m mem.store build networks`")
     return pd.DataFrame(rows).sort_values("name", ignore_index=True)
 
 
@@ -327,32 +304,6 @@ def class_table(zoo_dir: Path | str = ZOO_DIR):
     return pd.DataFrame(rows)
 
 
-def _sha256(b: bytes) -> str:
-    return hashlib.sha256(b).hexdigest()
-
-
-def read_verified(name: str, zoo_dir: Path | str = ZOO_DIR) -> bytes:
-    """The bytes of entry ``name``'s file, after checking them against the manifest's sha256 (chapter 2).
-
-    Raises
-    ------
-    ValueError for an unknown name; ZooIntegrityError if the file is missing or altered.
-    """
-    entries = manifest(zoo_dir)["entries"]
-    if name not in entries:
-        raise ValueError(f"name must be one of the entries {sorted(entries)} in {zoo_dir}, got {name!r}")
-    e = entries[name]
-    path = Path(zoo_dir) / e["file"]
-    if not path.exists():
-        raise ZooIntegrityError(f"zoo file {path} is missing; rebuild it with `python -m mem.zoo build {name}`")
-    raw = path.read_bytes()
-    digest = _sha256(raw)
-    if digest != e["sha256"]:
-        raise ZooIntegrityError(f"sha256 mismatch for {path}: manifest says {e['sha256']}, file has {digest}. "
-                                f"The file was altered or truncated; rebuild it with `python -m mem.zoo build {name}`")
-    return raw
-
-
 def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     """Load a zoo network after checking its sha256 against the manifest (chapter 2).
 
@@ -362,9 +313,9 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
 
     Raises
     ------
-    ValueError for an unknown name; ZooIntegrityError if the file is missing or altered.
+    ValueError for an unknown name; :class:`mem.store.IntegrityError` if the file is missing or altered.
     """
-    raw = read_verified(name, zoo_dir)
+    raw = store.read_verified(name, zoo_dir, param="zoo_dir")
     payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
     e = manifest(zoo_dir)["entries"][name]
     cfg = e["config"]
@@ -381,38 +332,10 @@ def _task(cfg: dict) -> DelayedClassification:
     return DelayedClassification(_data.load_digits(), T_max=cfg["T_max"], delta_min=cfg["delta_min"])
 
 
-def require_keys(cfg, keys) -> None:
-    """``cfg`` must be a dict with every one of ``keys``; otherwise a ValueError naming the missing ones.
-
-    Shared by every collection's recipe (chapters 2, 5, 6)."""
-    if not isinstance(cfg, dict):
-        raise ValueError(f"cfg must be a config dict, got {type(cfg).__name__}")
-    missing = [k for k in keys if k not in cfg]
-    if missing:
-        raise ValueError(f"cfg must have the keys {list(keys)}, missing {missing}")
-
-
 #: What :func:`train_entry` reads from a config, and what it may read.
 _CONFIG_KEYS = ("arch", "hidden_size", "protocol", "seed", "batch_size", "lr", "clip", "T_max", "delta_min",
                 "threads")
 _OPTIONAL_KEYS = ("checkpoints", "init", "data")
-
-
-def pinned_threads(fn):
-    """Decorator: run ``fn(cfg, ...)`` at the config's recorded torch thread count ``cfg["threads"]``
-    (results depend on it; chapters 2, 5, 6). Every collection's train function uses it."""
-    if not callable(fn):
-        raise TypeError(f"fn must be a function fn(cfg, ...), got {type(fn).__name__}")
-    @functools.wraps(fn)  # keeps the name, so process pools can pickle the function
-    def run(cfg, *args, **kwargs):
-        require_keys(cfg, ("threads",))
-        before = torch.get_num_threads()
-        torch.set_num_threads(cfg["threads"])
-        try:
-            return fn(cfg, *args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
-    return run
 
 
 def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist: History) -> dict:
@@ -427,22 +350,6 @@ def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist:
         "final_train_accuracy": float(hist.accuracy[-100:].mean()),
         "speed": speed_measures(model, task, **EVAL["speed"]),
     }
-
-
-def manifest_entry(cfg: dict, raw: bytes, metrics: dict, seconds: float) -> dict:
-    """A collection's manifest entry for one built file (without ``file``; chapters 2, 5, 6).
-
-    Records the file's sha256 and size, the config, seed and thread count, the torch version,
-    the numerics fingerprint of this build (:func:`mem.fingerprint.fingerprint` at the config's
-    thread count), the metrics and the training time.
-    """
-    require_keys(cfg, ("seed", "threads"))
-    if not isinstance(raw, bytes):
-        raise ValueError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
-    return {"sha256": _sha256(raw), "bytes": len(raw), "config": cfg, "seed": cfg["seed"], "threads": cfg["threads"],
-            "torch_version": torch.__version__, "fingerprint": fingerprint(threads=cfg["threads"]),
-            "metrics": metrics, "metrics_version": METRICS_VERSION, "evaluation": EVAL,
-            "train_seconds": round(seconds, 1)}
 
 
 @pinned_threads
@@ -460,7 +367,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
         initialize(model, cfg["init"], seed=cfg["seed"])
     proto = make_protocol(cfg["protocol"])
     hist = train(model, task, proto, batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
-                 seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress, desc=_name(cfg))
+                 seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress, desc=entry_name(cfg))
     metrics = _metrics(model.eval(), task, cfg, hist)
     buf = io.BytesIO()
     # A fresh copy of the config: pickle's memo is by object identity, so strings shared with the
@@ -472,7 +379,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
         payload["checkpoints"] = hist.checkpoints
     torch.save(payload, buf)
     raw = buf.getvalue()
-    return raw, manifest_entry(cfg, raw, metrics, hist.seconds)
+    return raw, manifest_entry(cfg, raw, metrics, hist.seconds, METRICS_VERSION, EVAL)
 
 
 @pinned_threads
@@ -492,94 +399,21 @@ def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, 
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
     model.load_state_dict(payload["state_dict"])
-    return raw, manifest_entry(cfg, raw, _metrics(model.eval(), task, cfg, History.from_dict(payload["history"])), seconds)
+    metrics = _metrics(model.eval(), task, cfg, History.from_dict(payload["history"]))
+    return raw, manifest_entry(cfg, raw, metrics, seconds, METRICS_VERSION, EVAL)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a crash) never sees half a file (chapters 2, 5).
+def weight_difference(stored: bytes, rebuilt: bytes) -> dict:
+    """``{"max_abs_weight_diff": float}``: the largest difference between two entry files' weights (chapters 2, 6).
 
-    Every file of every collection, each manifest and the chapter-5 sweep are written this way."""
-    if not isinstance(data, bytes):
-        raise ValueError(f"data must be bytes, got {type(data).__name__}")
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _write_manifest(zoo_dir: Path, man: dict) -> None:
-    man["entries"] = dict(sorted(man["entries"].items()))
-    atomic_write(zoo_dir / MANIFEST, (json.dumps(man, indent=1) + "\n").encode())
-
-
-def _status(name: str, cfg: dict, man: dict, zoo_dir: Path, version: int = METRICS_VERSION) -> tuple[str, bytes | None]:
-    """("done" | "evaluate" | "train", file bytes if the stored file is valid for this config)."""
-    e = man["entries"].get(name)
-    path = zoo_dir / f"{name}.pt"
-    if e is None or e.get("config") != cfg or not path.exists():
-        return "train", None
-    raw = path.read_bytes()
-    if _sha256(raw) != e.get("sha256"):
-        return "train", None
-    return ("done" if e.get("metrics_version") == version else "evaluate"), raw
-
-
-def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
-    """Run ``{name: (fn, args)}`` on an Executor, calling ``done(name, result)`` as each finishes.
-
-    Default executor: a spawn process pool of ``workers`` processes. A job that raises is
-    recorded and the others go on. Shared by the zoo's build and the chapter-5 sweep.
-
-    Returns
-    -------
-    ``{name: "ErrorType: message"}`` for the jobs that failed.
+    What :func:`mem.store.check` adds for the collections of trained networks.
     """
-    if not isinstance(jobs, dict):
-        raise ValueError(f"jobs must be a dict {{name: (fn, args)}}, got {type(jobs).__name__}")
-    if not callable(done):
-        raise ValueError(f"done must be a callable done(name, result), got {type(done).__name__}")
-    positive_ints(workers=workers)
-    failures = {}
-    own = executor is None and bool(jobs)
-    if own:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                          mp_context=multiprocessing.get_context("spawn"))
-    try:
-        futures = {executor.submit(fn, *args): n for n, (fn, args) in jobs.items()}
-        for fut in cf.as_completed(futures):
-            n = futures[fut]
-            try:
-                result = fut.result()
-            except Exception as err:  # one job's crash must not lose the others
-                failures[n] = f"{type(err).__name__}: {err}"
-                print(f"{n}: FAILED ({failures[n]})", flush=True)
-                continue
-            done(n, result)
-    finally:
-        if own:
-            executor.shutdown()
-    return failures
-
-
-@dataclass(frozen=True)
-class Collection:
-    """One folder of zoo entries with its own manifest, and how to build them (chapter 2).
-
-    ``configs()`` lists the recipe, ``name(cfg)`` names an entry, ``train(cfg)`` returns
-    ``(file bytes, manifest entry)`` (pinned to the config's thread count), ``evaluate`` (or
-    None) re-measures stored bytes when ``metrics_version`` changed, and ``summary(entry)``
-    is the line printed when an entry is done.
-    """
-
-    folder: Path
-    configs: Callable[[], list]
-    name: Callable[[dict], str]
-    train: Callable
-    evaluate: Callable | None
-    metrics_version: int
-    summary: Callable[[dict], str]
-    description: str
-    recipe: str
+    if not isinstance(stored, bytes) or not isinstance(rebuilt, bytes):
+        raise TypeError(f"stored and rebuilt must be the bytes of entry files, got {type(stored).__name__} "
+                        f"and {type(rebuilt).__name__}")
+    old = torch.load(io.BytesIO(stored), weights_only=True)["state_dict"]
+    new = torch.load(io.BytesIO(rebuilt), weights_only=True)["state_dict"]
+    return {"max_abs_weight_diff": max(float((old[k] - new[k]).abs().max()) for k in old)}
 
 
 def _network_summary(entry: dict) -> str:
@@ -587,185 +421,40 @@ def _network_summary(entry: dict) -> str:
     return f"report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, {entry['train_seconds']} s training"
 
 
-#: The collections of the zoo (``benchmarks`` is defined in :mod:`mem.benchmarks`).
+#: The ``networks`` collection (chapters 2-5), registered with :mod:`mem.store`.
+NETWORKS = store.register(Collection(
+    "networks", ZOO_DIR, default_configs, entry_name, train_entry, _network_summary,
+    header={"format": 1, "description": "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",
+            "rebuild": rebuild_command("networks"), "recipe": RECIPE},
+    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference))
+
+#: The ``bridge`` collection (chapter 6), registered with :mod:`mem.store`.
+BRIDGE = store.register(Collection(
+    "bridge", BRIDGE_DIR, bridge_configs, entry_name, train_entry, _network_summary,
+    header={"format": 1, "description": "Delayed-task GRUs with chapter 6's initialisations (mem.zoo).",
+            "rebuild": rebuild_command("bridge"), "recipe": BRIDGE_RECIPE},
+    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference))
+
+#: The collections of trained networks: this module's two and :mod:`mem.benchmarks`' runs
+#: (the chapter-5 sweep, :mod:`mem.regularize`, stores measurements only).
 COLLECTIONS = ("networks", "bridge", "benchmarks")
 
 
 def collection(name: str = "networks") -> Collection:
-    """The :class:`Collection` called ``name``, one of :data:`COLLECTIONS` (chapter 2)."""
-    if name == "networks":
-        return Collection(ZOO_DIR, default_configs, _name, train_entry, evaluate_entry, METRICS_VERSION,
-                          _network_summary, "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",
-                          RECIPE)
-    if name == "bridge":
-        return Collection(BRIDGE_DIR, bridge_configs, _name, train_entry, evaluate_entry, METRICS_VERSION,
-                          _network_summary, "Delayed-task GRUs with chapter 6's initialisations (mem.zoo).",
-                          BRIDGE_RECIPE)
-    if name == "benchmarks":
-        from . import benchmarks  # it builds on this module
-        return benchmarks.COLLECTION
-    raise ValueError(f"collection must be one of {COLLECTIONS}, got {name!r}")
-
-
-def build(which: list[str] | None = None, zoo_dir: Path | str | None = None,
-          executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None,
-          force: bool = False, collection: str = "networks") -> dict:
-    """Train and measure a collection's entries (default: all of its recipe); write files + manifest (chapters 2, 4, 6).
-
-    Resumable: an entry whose file matches the manifest's config and sha256 is skipped
-    (re-measured without retraining if its metrics predate the collection's metrics version).
-    Every file and the manifest are written atomically as each entry finishes, so an
-    interrupted build keeps what it finished; an entry that raises does not stop the
-    others and is reported at the end.
-
-    Parameters
-    ----------
-    which : list of names, optional
-    zoo_dir : folder to write to (default: the collection's folder inside the package)
-    executor : any ``concurrent.futures.Executor`` (a process pool, ``dask.distributed``'s
-        ``client.get_executor()``, a submitit executor, ...); default a local process pool
-        of ``workers`` processes. Each task pins its own torch thread count (the config's
-        ``threads``), so results do not depend on the executor.
-    configs : list of config dicts, optional; a recipe other than the collection's
-    force : retrain even entries that are already built
-    collection : one of :data:`COLLECTIONS` (default ``"networks"``)
-
-    Returns
-    -------
-    The updated manifest.
-
-    Raises
-    ------
-    ZooBuildError after the build if any entry failed (the others are written).
-    """
-    col = globals()["collection"](collection)
-    configs = {col.name(c): c for c in (col.configs() if configs is None else configs)}
-    which = sorted(configs) if not which else list(which)
-    unknown = [n for n in which if n not in configs]
-    if unknown:
-        raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
-    positive_ints(workers=workers)
-    zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
-    zoo_dir.mkdir(parents=True, exist_ok=True)
-    man = manifest(zoo_dir)
-    man.update({"format": 1, "description": col.description,
-                "rebuild": f"python -m mem.zoo build --collection {collection} [names]", "recipe": col.recipe})
-    jobs = {}
-    for n in which:
-        state, raw = _status(n, configs[n], man, zoo_dir, col.metrics_version)
-        if force or state == "train" or (state == "evaluate" and col.evaluate is None):
-            jobs[n] = (col.train, (configs[n],))
-        elif state == "evaluate":
-            jobs[n] = (col.evaluate, (configs[n], raw, man["entries"][n].get("train_seconds", 0.0)))
-    skipped = [n for n in which if n not in jobs]
-    if skipped:
-        print(f"{len(skipped)} entries already built, skipped", flush=True)
-
-    def done(n, result):
-        raw, entry = result
-        atomic_write(zoo_dir / f"{n}.pt", raw)
-        man["entries"][n] = {"file": f"{n}.pt", **entry}
-        _write_manifest(zoo_dir, man)
-        print(f"{n}: {col.summary(entry)}", flush=True)
-
-    failures = run_jobs(jobs, done, executor, workers)
-    if failures:
-        raise ZooBuildError(failures)
-    return man
+    """The registered :class:`mem.store.Collection` called ``name``, one of :data:`COLLECTIONS` (chapter 2)."""
+    if name not in COLLECTIONS:
+        raise ValueError(f"collection must be one of {COLLECTIONS}, got {name!r}")
+    return store.lookup(name)
 
 
 def build_summary():
-    """What each collection's build cost, from the manifests (chapter 2; the book's performance page).
+    """What each collection of trained networks cost to build, from the manifests (chapter 2; the performance page).
+
+    :func:`mem.store.summary` of :data:`COLLECTIONS`.
 
     Returns
     -------
     pandas DataFrame indexed by collection: ``entries``, ``train_hours`` (the sum of the entries'
     recorded training times, one thread each), ``threads`` and ``torch_versions`` recorded.
     """
-    import pandas as pd
-
-    rows = {}
-    for name in COLLECTIONS:
-        entries = manifest(collection(name).folder)["entries"].values()
-        rows[name] = {"entries": len(entries),
-                      "train_hours": round(sum(e.get("train_seconds", 0.0) for e in entries) / 3600, 2),
-                      "threads": sorted({e["threads"] for e in entries}),
-                      "torch_versions": sorted({e["torch_version"] for e in entries})}
-    return pd.DataFrame(rows).T
-
-
-def check(name: str, zoo_dir: Path | str | None = None, collection: str = "networks") -> dict:
-    """Retrain one entry (in memory) and compare it with the stored one (chapters 2, 6).
-
-    Where this machine's numerics fingerprint matches the entry's (``level`` is
-    ``"bit-identical"``, :mod:`mem.fingerprint`) the retrained weights must equal the stored ones;
-    elsewhere they differ, and :func:`mem.reproduce.recheck` judges the metrics against the
-    tolerances instead.
-
-    Returns
-    -------
-    ``{"level": "bit-identical" | "same conclusions", "bit_identical": bool, "max_abs_weight_diff": float,
-    "metrics_stored": ..., "metrics_rebuilt": ..., "fingerprint_stored": ..., "fingerprint_rebuilt": ...}``
-    """
-    col = globals()["collection"](collection)
-    zoo_dir = Path(col.folder if zoo_dir is None else zoo_dir)
-    stored = manifest(zoo_dir)["entries"].get(name)
-    if stored is None:
-        raise ValueError(f"name must be a built entry of the {collection} collection, got {name!r}")
-    raw, entry = col.train(stored["config"])
-    old = torch.load(io.BytesIO(read_verified(name, zoo_dir)), weights_only=True)["state_dict"]
-    new = torch.load(io.BytesIO(raw), weights_only=True)["state_dict"]
-    diff = max(float((old[k] - new[k]).abs().max()) for k in old)
-    return {"level": level(stored["fingerprint"], entry["fingerprint"]),
-            "bit_identical": entry["sha256"] == stored["sha256"], "max_abs_weight_diff": diff,
-            "metrics_stored": stored["metrics"], "metrics_rebuilt": entry["metrics"],
-            "fingerprint_stored": stored["fingerprint"], "fingerprint_rebuilt": entry["fingerprint"]}
-
-
-def _main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m mem.zoo", description=__doc__.split("\n\n")[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build", help="train entries (all by default) and update the manifest")
-    b.add_argument("names", nargs="*")
-    b.add_argument("--workers", type=int, default=2)
-    b.add_argument("--out", default=None, help="folder (default: the collection's folder in the package)")
-    b.add_argument("--force", action="store_true", help="retrain entries that are already built")
-    b.add_argument("--collection", default="networks", choices=COLLECTIONS)
-    c = sub.add_parser("check", help="retrain one entry in memory and compare it with the stored one")
-    c.add_argument("name")
-    c.add_argument("--collection", default="networks", choices=COLLECTIONS)
-    ls = sub.add_parser("list", help="list a collection's entries with a summary of their metrics")
-    ls.add_argument("--collection", default="networks", choices=COLLECTIONS)
-    sub.add_parser("verify", help="check the sha256 of every file of every collection")
-    a = ap.parse_args(argv)
-    import mem.zoo as z  # the importable module, not __main__, so worker processes can unpickle its functions
-    build, check, manifest = z.build, z.check, z.manifest
-    if a.cmd == "build":
-        t0 = time.time()
-        try:
-            build(a.names, a.out, workers=a.workers, force=a.force, collection=a.collection)
-        except z.ZooBuildError as err:
-            print(err, file=sys.stderr)
-            return 1
-        finally:
-            print(f"build took {time.time() - t0:.0f} s")
-    elif a.cmd == "check":
-        r = check(a.name, collection=a.collection)
-        print(json.dumps({k: r[k] for k in ("level", "bit_identical", "max_abs_weight_diff")}))
-        return 0 if r["bit_identical"] or r["level"] != "bit-identical" else 1
-    elif a.cmd == "list":
-        col = z.collection(a.collection)
-        for n, e in manifest(col.folder)["entries"].items():
-            print(f"{n:32s} {col.summary(e)}")
-    elif a.cmd == "verify":
-        for name in COLLECTIONS:
-            folder = z.collection(name).folder
-            entries = manifest(folder)["entries"]
-            for n in entries:
-                z.read_verified(n, folder)
-            print(f"{name}: {len(entries)} entries verified")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main())
+    return store.summary(COLLECTIONS)

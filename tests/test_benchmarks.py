@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from mem import benchmarks as bm
-from mem import zoo
+from mem import store, zoo
 from mem.theory import chain_energy, henrici
 
 
@@ -28,10 +28,10 @@ def test_a_tiny_build_is_resumable_and_loads(tmp_path):
     cfgs = _tiny([c for c in bm.configs() if c["seed"] == 0 and c["lr"] == 3e-4 and c["task"] == "psdigits"
                   and c["scheme"] in ("chain", "orthogonal")])
     ex = cf.ThreadPoolExecutor(1)
-    man = zoo.build(zoo_dir=tmp_path, configs=cfgs, collection="benchmarks", executor=ex)
+    man = store.build("benchmarks", folder=tmp_path, configs=cfgs, executor=ex)
     assert set(man["entries"]) == {"psdigits-chain-lr0.0003-s0", "psdigits-orthogonal-lr0.0003-s0"}
     before = (tmp_path / "manifest.json").read_text()
-    zoo.build(zoo_dir=tmp_path, configs=cfgs, collection="benchmarks", executor=ex)  # nothing to do
+    store.build("benchmarks", folder=tmp_path, configs=cfgs, executor=ex)  # nothing to do
     assert (tmp_path / "manifest.json").read_text() == before
     run = bm.load("psdigits-chain-lr0.0003-s0", tmp_path)
     assert run.history.val_steps.tolist() == [0, 10, 20]
@@ -47,7 +47,7 @@ def test_a_tiny_build_is_resumable_and_loads(tmp_path):
 def test_diverged_runs_are_kept_and_count_as_failures(tmp_path):
     cfg = _tiny([c for c in bm.configs() if c["task"] == "addition" and c["scheme"] == "identity"])[0]
     cfg = dict(cfg, lr=1e6, clip=None)  # guaranteed to blow up
-    zoo.build(zoo_dir=tmp_path, configs=[cfg], collection="benchmarks", executor=cf.ThreadPoolExecutor(1))
+    store.build("benchmarks", folder=tmp_path, configs=[cfg], executor=cf.ThreadPoolExecutor(1))
     row = bm.table(tmp_path).iloc[0]
     assert row.diverged and not row.success and np.isnan(row.final)
 
@@ -86,7 +86,7 @@ def test_stored_nonnormality_table_matches_theory():
 
 def test_bridge_collection():
     man = zoo.manifest(zoo.BRIDGE_DIR)
-    assert set(man["entries"]) == {zoo._name(c) for c in zoo.bridge_configs()}
+    assert set(man["entries"]) == {zoo.entry_name(c) for c in zoo.bridge_configs()}
     t = zoo.table(zoo.BRIDGE_DIR)
     assert len(t) == 9 and set(t.hidden_size) == {100}
     e = zoo.load("gru100-nacu-chain-s0", zoo.BRIDGE_DIR)

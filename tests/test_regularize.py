@@ -89,5 +89,7 @@ def test_sweep_configs_cover_modes_and_lambdas():
     assert set(stored["entries"]) == set(names) and stored["settings"] == rg.SWEEP
     t = rg.sweep_table(stored)
     assert len(t) == len(cfgs) and np.isfinite(t["report_accuracy"]).all()
-    with pytest.raises(ValueError, match="which must name sweep entries"):
-        rg.build_sweep(["gru64-nacu-s0-nothing"])
+    assert mem.store.lookup("sweep") is rg.SWEEP_COLLECTION
+    assert rg.SWEEP_COLLECTION.folder / rg.SWEEP_COLLECTION.manifest_file == mem.zoo.ZOO_DIR / rg.SWEEP_FILE
+    with pytest.raises(ValueError, match="which must name entries of"):
+        mem.store.build("sweep", ["gru64-nacu-s0-nothing"])

@@ -25,7 +25,7 @@ import torch
 from mem import fingerprint as F
 from mem import regularize as rg
 from mem import reproduce as R
-from mem import zoo
+from mem import store, zoo
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.ipynb"))
@@ -96,7 +96,7 @@ def test_a_new_entry_records_the_fingerprint_of_its_build(tmp_path):
     cfg = dict(zoo.default_configs()[0], hidden_size=4, protocol={"name": "nacu", "n_iters": 3})
     import concurrent.futures as cf
     with cf.ThreadPoolExecutor(1) as ex:
-        man = zoo.build(zoo_dir=tmp_path, executor=ex, configs=[cfg])
+        man = store.build("networks", folder=tmp_path, executor=ex, configs=[cfg])
     assert man["entries"]["gru4-nacu-s0"]["fingerprint"] == F.fingerprint(threads=1)
 
 

@@ -6,6 +6,7 @@ call in :data:`BAD_CALLS`, with a fragment of the message it must raise and, for
 the message names the offending parameter (and, where the set is finite, the allowed values). What has nothing
 to validate is in :data:`EXEMPT`, with the reason; a meta-test keeps the two complete.
 """
+import dataclasses
 import functools
 import importlib
 import inspect
@@ -26,7 +27,7 @@ import mem  # noqa: E402
 import mem._checks  # noqa: E402
 from mem import analysis as an  # noqa: E402
 from mem import benchmarks as bm  # noqa: E402
-from mem import data, evaluate, init, models, plots, protocols, regularize, theory, train, zoo  # noqa: E402
+from mem import data, evaluate, init, models, plots, protocols, regularize, store, theory, train, zoo  # noqa: E402
 from mem import fingerprint as fp  # noqa: E402
 from mem import reproduce as rp  # noqa: E402
 from mem import slowpoints as sp  # noqa: E402
@@ -184,15 +185,26 @@ BAD_CALLS = [
     ("mem.zoo.names", lambda: zoo.names(colour="red"), r"filters must be config keys, one of \[.*'arch'"),
     ("mem.zoo.table", lambda: zoo.table("."), "zoo_dir must hold built entries"),
     ("mem.zoo.class_table", lambda: zoo.class_table(None), "zoo_dir must be a folder path"),
-    ("mem.zoo.read_verified", lambda: zoo.read_verified("nope"), "name must be one of the entries"),
+    ("mem.zoo.entry_name", lambda: zoo.entry_name({}), r"cfg must have the keys .*missing \['arch'"),
     ("mem.zoo.load", lambda: zoo.load("nope"), "name must be one of the entries"),
     ("mem.zoo.train_entry", lambda: zoo.train_entry({"threads": 1}), r"cfg must have the keys .*missing \['arch'"),
     ("mem.zoo.evaluate_entry", lambda: zoo.evaluate_entry(zoo.default_configs()[0], "raw"),
      "raw must be the bytes"),
-    ("mem.zoo.run_jobs", lambda: zoo.run_jobs({}, print, workers=0), "workers must be a positive integer"),
     ("mem.zoo.collection", lambda: zoo.collection("extra"), _one_of("collection", zoo.COLLECTIONS)),
-    ("mem.zoo.build", lambda: zoo.build(["nope"]), "which must name entries of"),
-    ("mem.zoo.check", lambda: zoo.check("nope"), "name must be a built entry of the networks collection"),
+    # mem.store
+    ("mem.store.register", lambda: store.register(dataclasses.replace(zoo.NETWORKS, folder=".")),
+     "collection name 'networks' is already registered"),
+    ("mem.store.unregister", lambda: store.unregister("extra"), "collection must be one of"),
+    ("mem.store.lookup", lambda: store.lookup("extra"), "collection must be one of"),
+    ("mem.store.manifest", lambda: store.manifest(None), "folder must be a folder path"),
+    ("mem.store.write_manifest", lambda: store.write_manifest(".", {}), "man must be a manifest dict"),
+    ("mem.store.read_verified", lambda: store.read_verified("nope", zoo.ZOO_DIR), "name must be one of the entries"),
+    ("mem.store.read_verified", lambda: store.read_verified("gru64-nacu-s0-control-fixed-lam0", zoo.ZOO_DIR,
+                                                            regularize.SWEEP_FILE), "name must be an entry with a file"),
+    ("mem.store.run_jobs", lambda: store.run_jobs({}, print, workers=0), "workers must be a positive integer"),
+    ("mem.store.build", lambda: store.build("networks", ["nope"]), "which must name entries of"),
+    ("mem.store.check", lambda: store.check("networks", "nope"), "name must be a built entry of the networks collection"),
+    ("mem.store.summary", lambda: store.summary(["extra"]), "collection must be one of"),
     # mem.slowpoints
     ("mem.slowpoints.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(4), 2, "c"),
      _one_of("components", sp.COMPONENTS)),
@@ -260,7 +272,8 @@ BAD_CALLS = [
     ("mem.regularize.load_sweep", lambda: regularize.load_sweep("."), "path must be the sweep's JSON file"),
     ("mem.regularize.load_sweep", lambda: regularize.load_sweep(3), "path must be a file path"),
     ("mem.regularize.sweep_table", lambda: regularize.sweep_table({"networks": []}), "data must be a sweep dict"),
-    ("mem.regularize.build_sweep", lambda: regularize.build_sweep(["nope"]), "which must name sweep entries"),
+    ("mem.regularize.sweep_job", lambda: regularize.sweep_job({"threads": 1}),
+     r"cfg must have the keys .*missing \['network'"),
     # mem.init
     ("mem.init.chain_", lambda: init.chain_(torch.zeros(2, 3)), "tensor must be a square 2-D torch tensor"),
     ("mem.init.matrix", lambda: init.matrix(init.source_, 4), "fill must be one of mem.init's square initialisers",
@@ -378,11 +391,11 @@ BAD_CALLS += [
     ("mem.fingerprint.same_numerics", lambda: fp.same_numerics({"torch": "x"}), "stored must have the keys"),
     ("mem.fingerprint.level", lambda: fp.level(fp.fingerprint(), {}), "current must have the keys"),
     ("mem.fingerprint.describe", lambda: fp.describe({}), "fp must have the keys"),
-    ("mem.zoo.require_keys", lambda: zoo.require_keys(["threads"], ("threads",)), "cfg must be a config dict"),
-    ("mem.zoo.require_keys", lambda: zoo.require_keys({}, ("threads",)), r"cfg must have the keys \['threads'\]"),
-    ("mem.zoo.manifest_entry", lambda: zoo.manifest_entry({"seed": 0, "threads": 1}, "raw", {}, 0.0),
+    ("mem.store.require_keys", lambda: store.require_keys(["threads"], ("threads",)), "cfg must be a config dict"),
+    ("mem.store.require_keys", lambda: store.require_keys({}, ("threads",)), r"cfg must have the keys \['threads'\]"),
+    ("mem.store.manifest_entry", lambda: store.manifest_entry({"seed": 0, "threads": 1}, "raw", {}, 0.0),
      "raw must be the bytes"),
-    ("mem.zoo.atomic_write", lambda: zoo.atomic_write("x.json", "text"), "data must be bytes"),
+    ("mem.store.atomic_write", lambda: store.atomic_write("x.json", "text"), "data must be bytes"),
     ("mem.reproduce.nearest", lambda: rp.nearest(1.0, 0), "step must be a finite number > 0"),
     ("mem.reproduce.fixed", lambda: rp.fixed(1.0, zero=-1), "zero must be >= 0"),
     ("mem.reproduce.significant", lambda: rp.significant(1.0, n=0), "n must be a positive integer"),
@@ -424,9 +437,14 @@ EXEMPT = {
     "mem.protocols.TaskParams": "record (T_max, n_classes) returned by protocols; AccuracyCurriculum checks stages",
     "mem.train.TrainingDiverged": "exception class",
     "mem.train.TaskHistory": "record returned by train_task",
-    "mem.zoo.ZooIntegrityError": "exception class",
-    "mem.zoo.ZooBuildError": "exception class",
-    "mem.zoo.Collection": "record of a collection's recipe, built by mem.zoo.collection",
+    "mem.store.IntegrityError": "exception class",
+    "mem.store.BuildError": "exception class",
+    "mem.store.Collection": "record of a collection's recipe, registered by the module that defines it",
+    "mem.store.collections": "no parameters",
+    "mem.store.rebuild_command": "any string names a collection's command line; a non-string raises TypeError",
+    "mem.store.sha256": "any bytes have a digest; anything else raises TypeError",
+    "mem.store.pinned_threads": "a decorator; a non-callable raises TypeError, the config is checked when it runs",
+    "mem.zoo.weight_difference": "any two entry files' bytes; anything else raises TypeError",
     "mem.zoo.default_configs": "no parameters",
     "mem.zoo.bridge_configs": "no parameters",
     "mem.zoo.build_summary": "no parameters",
@@ -434,7 +452,6 @@ EXEMPT = {
     "mem.regularize.sweep_configs": "no parameters",
     "mem.benchmarks.configs": "no parameters",
     "mem.benchmarks.BenchmarkRun": "record returned by mem.benchmarks.load",
-    "mem.zoo.pinned_threads": "a decorator; a non-callable raises TypeError, the config is checked when it runs",
     "mem.reproduce.Recheck": "record returned by recheck, recheck_speed and recheck_fine_tune",
     "mem.reproduce.tolerances": "its one argument (the measured variability) is read from the package by default",
 }

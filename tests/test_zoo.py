@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mem
-from mem import zoo
+from mem import store, zoo
 from mem.evaluate import accuracy_vs_delay, report_accuracy
 
 REQUIRED = {"file", "sha256", "config", "seed", "threads", "torch_version", "metrics", "evaluation"}
@@ -17,7 +17,7 @@ def test_manifest_lists_the_recipe_with_provenance():
     entries = man["entries"]
     expected = {f"{a}{h}-{p}-s{s}" for a in ("gru", "lstm") for h in (64, 128) for p in ("nacu", "decu", "vocu")
                 for s in (0, 1, 2)}
-    assert expected == set(entries) == {zoo._name(c) for c in zoo.default_configs()}
+    assert expected == set(entries) == {zoo.entry_name(c) for c in zoo.default_configs()}
     for name, e in entries.items():
         assert REQUIRED <= set(e), name
         assert e["config"]["seed"] == e["seed"] and e["threads"] >= 1
@@ -59,10 +59,10 @@ def test_load_verifies_checksum(tmp_path):
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 2] ^= 0xFF  # flip one byte
     path.write_bytes(bytes(raw))
-    with pytest.raises(zoo.ZooIntegrityError, match="sha256 mismatch"):
+    with pytest.raises(store.IntegrityError, match="sha256 mismatch"):
         zoo.load(name, tmp_path / "z")
     path.unlink()
-    with pytest.raises(zoo.ZooIntegrityError, match="missing"):
+    with pytest.raises(store.IntegrityError, match="missing"):
         zoo.load(name, tmp_path / "z")
     with pytest.raises(ValueError, match="name"):
         zoo.load("gru64-nocu-s9")
@@ -82,13 +82,13 @@ def test_stored_metrics_match_the_stored_weights(task):
 def test_build_through_any_executor(tmp_path):
     cfg = dict(zoo.default_configs()[0], hidden_size=4, protocol={"name": "nacu", "n_iters": 3})
     with cf.ThreadPoolExecutor(1) as ex:
-        man = zoo.build(zoo_dir=tmp_path, executor=ex, configs=[cfg])
+        man = store.build("networks", folder=tmp_path, executor=ex, configs=[cfg])
     (name,) = man["entries"]
     assert name == "gru4-nacu-s0"
     assert json.loads((tmp_path / "manifest.json").read_text())["entries"][name]["sha256"] == man["entries"][name]["sha256"]
     assert zoo.load(name, tmp_path).model.hidden_size == 4
     with pytest.raises(ValueError, match="which"):
-        zoo.build(["gru4-nacu-s7"], zoo_dir=tmp_path, configs=[cfg])
+        store.build("networks", ["gru4-nacu-s7"], folder=tmp_path, configs=[cfg])
 
 
 def _tiny(seed=0, **kw):
@@ -107,14 +107,14 @@ class CountingExecutor(cf.ThreadPoolExecutor):
 
 def test_build_is_resumable_and_survives_a_crashing_entry(tmp_path):
     good, bad = _tiny(0), _tiny(1, data="mnist")  # "mnist" is not a dataset the zoo can load: that entry raises
-    with CountingExecutor() as ex, pytest.raises(zoo.ZooBuildError) as err:
-        zoo.build(zoo_dir=tmp_path, executor=ex, configs=[good, bad])
+    with CountingExecutor() as ex, pytest.raises(store.BuildError) as err:
+        store.build("networks", folder=tmp_path, executor=ex, configs=[good, bad])
     assert set(err.value.failures) == {"gru4-nacu-s1"} and "data must be 'digits'" in err.value.failures["gru4-nacu-s1"]
     assert list(zoo.manifest(tmp_path)["entries"]) == ["gru4-nacu-s0"]   # the good entry was kept
     assert not list(tmp_path.glob(".*tmp"))                              # no half-written files left behind
     # a second build skips the finished entry ...
     with CountingExecutor() as ex:
-        zoo.build(["gru4-nacu-s0"], zoo_dir=tmp_path, executor=ex, configs=[good])
+        store.build("networks", ["gru4-nacu-s0"], folder=tmp_path, executor=ex, configs=[good])
     assert ex.submitted == []
     # ... re-measures it (without retraining) if its metrics are out of date ...
     man = zoo.manifest(tmp_path)
@@ -122,22 +122,22 @@ def test_build_is_resumable_and_survives_a_crashing_entry(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps(man))
     sha = man["entries"]["gru4-nacu-s0"]["sha256"]
     with CountingExecutor() as ex:
-        man = zoo.build(["gru4-nacu-s0"], zoo_dir=tmp_path, executor=ex, configs=[good])
+        man = store.build("networks", ["gru4-nacu-s0"], folder=tmp_path, executor=ex, configs=[good])
     assert ex.submitted == ["evaluate_entry"] and man["entries"]["gru4-nacu-s0"]["sha256"] == sha
     assert man["entries"]["gru4-nacu-s0"]["metrics_version"] == zoo.METRICS_VERSION
     # ... and retrains it if its file no longer matches the manifest
     (tmp_path / "gru4-nacu-s0.pt").write_bytes(b"garbage")
     with CountingExecutor() as ex:
-        man = zoo.build(["gru4-nacu-s0"], zoo_dir=tmp_path, executor=ex, configs=[good])
+        man = store.build("networks", ["gru4-nacu-s0"], folder=tmp_path, executor=ex, configs=[good])
     assert ex.submitted == ["train_entry"] and man["entries"]["gru4-nacu-s0"]["sha256"] == sha   # bit-identical
     with pytest.raises(ValueError, match="workers"):
-        zoo.build(zoo_dir=tmp_path, configs=[good], workers=0)
+        store.build("networks", folder=tmp_path, configs=[good], workers=0)
 
 
 def test_build_with_the_default_process_pool(tmp_path):
-    man = zoo.build(zoo_dir=tmp_path, configs=[_tiny(0), _tiny(1)], workers=2)
+    man = store.build("networks", folder=tmp_path, configs=[_tiny(0), _tiny(1)], workers=2)
     with cf.ThreadPoolExecutor(1) as ex:  # the same entries, in-process: identical bytes
-        ref = zoo.build(zoo_dir=tmp_path / "ref", configs=[_tiny(0), _tiny(1)], executor=ex)
+        ref = store.build("networks", folder=tmp_path / "ref", configs=[_tiny(0), _tiny(1)], executor=ex)
     assert {n: e["sha256"] for n, e in man["entries"].items()} == {n: e["sha256"] for n, e in ref["entries"].items()}
 
 
@@ -147,7 +147,7 @@ def test_build_with_a_dask_cluster(tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
                                   protocol="inproc://") as cluster, \
             distributed.Client(cluster) as client:
-        man = zoo.build(zoo_dir=tmp_path, configs=[_tiny(0)], executor=client.get_executor())
+        man = store.build("networks", folder=tmp_path, configs=[_tiny(0)], executor=client.get_executor())
     assert list(man["entries"]) == ["gru4-nacu-s0"]
 
 

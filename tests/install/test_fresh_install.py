@@ -47,7 +47,7 @@ def test_a_chapter_runs_from_a_non_editable_install(tmp_path):
                  "print(len(z.names()), len(z.names(z.BRIDGE_DIR)), len(b.table()))", cwd=work).split()
     assert Path(where[0]).is_relative_to(venv), f"mem was imported from {where[0]}, not from the install"
     assert [int(n) for n in where[1:]] == [36, 9, 108]
-    _run(py, "-m", "mem.zoo", "verify", cwd=work)                # every file matches its sha256
+    _run(py, "-m", "mem.store", "verify", cwd=work)              # every file matches its sha256
     shutil.copy(CHAPTER, work)
     _run(py, "-m", "ipykernel", "install", "--prefix", venv, "--name", "python3")
     _run(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",

@@ -1,0 +1,541 @@
+"""The storage engine: sha256-verified collections of stored results, built resumably on any Executor (chapter 2).
+
+This module knows no experiment. A *collection* (:class:`Collection`) is a folder with a
+manifest (a JSON file, ``manifest.json`` by default) listing *entries*: one per config of the
+collection's recipe, each with the config, the metrics its ``train`` function measured and,
+when the entry stores a file (network weights), that file's name and sha256. An entry without
+a file (the chapter-5 sweep's measurements) lives in the manifest alone.
+
+* integrity: :func:`read_verified` refuses a file whose sha256 differs from the manifest's
+  (:class:`IntegrityError`); :func:`atomic_write` writes every file and manifest so that a
+  reader or a crash never sees half of one;
+* builds: :func:`build` runs the missing entries of a collection as jobs (:func:`run_jobs`) on
+  any ``concurrent.futures.Executor`` (a local process pool by default, or a thread pool, a dask
+  or submitit executor), writes each entry as it finishes (so an interrupted build resumes where
+  it stopped) and reports failed entries at the end (:class:`BuildError`); :func:`check`
+  rebuilds one entry in memory and compares it with the stored one;
+* the registry: the collections register themselves (:func:`register`) when their module is
+  imported (:func:`unregister` removes one); :func:`lookup` and :func:`collections` find them by name.
+
+How the registry finds collections that are not imported yet: :data:`PROVIDERS` names the modules
+that define collections (as strings: this module imports none of them at import time, so the
+dependencies run one way, from the collections down to the engine). :func:`lookup` and
+:func:`collections` import those modules on first use, and each module's import registers its
+collections. A collection defined elsewhere (a test's toy collection, say) is registered
+directly with :func:`register`.
+
+One command line for every registered collection::
+
+    python -m mem.store build networks                 # every missing entry, 2 worker processes
+    python -m mem.store build networks gru64-decu-s0   # one entry
+    python -m mem.store build bridge                   # chapter 6's GRUs with chain/orthogonal init
+    python -m mem.store build benchmarks               # chapter 6's copy/addition/digits runs
+    python -m mem.store build sweep                    # chapter 5's regularisation sweep
+    python -m mem.store check networks gru64-nacu-s0   # rebuild in memory and compare bit for bit
+    python -m mem.store verify                         # the sha256 of every file of every collection
+    python -m mem.store summary                        # entries, training hours, threads, torch versions
+    python -m mem.store list benchmarks                # one line per entry
+
+Results are bit-identical for the same config at the same torch thread count (``cfg["threads"]``,
+pinned by :func:`pinned_threads` in each job) where the numerics fingerprint
+(:mod:`mem.fingerprint`, recorded with every entry by :func:`manifest_entry`) matches.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import functools
+import hashlib
+import importlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from ._checks import positive_ints
+from .fingerprint import fingerprint, level
+
+__all__ = ["MANIFEST", "PROVIDERS", "IntegrityError", "BuildError", "Collection", "register", "unregister", "lookup", "collections",
+           "rebuild_command", "sha256", "atomic_write", "manifest", "write_manifest", "read_verified", "require_keys",
+           "pinned_threads", "manifest_entry", "run_jobs", "build", "check", "summary"]
+
+#: The default name of a collection's manifest inside its folder.
+MANIFEST = "manifest.json"
+
+#: The modules that register collections when imported (imported by :func:`lookup` and
+#: :func:`collections` on first use; never by this module's own import).
+PROVIDERS = ("mem.zoo", "mem.benchmarks", "mem.regularize")
+
+
+class IntegrityError(RuntimeError):
+    """A stored file is missing or its sha256 differs from the manifest's (chapter 2)."""
+
+
+class BuildError(RuntimeError):
+    """Some entries of a build failed; the others were written (chapter 2).
+
+    ``failures`` maps each failed entry's name to its error text.
+    """
+
+    def __init__(self, failures: dict):
+        self.failures = failures
+        super().__init__(f"{len(failures)} entries failed: " + "; ".join(f"{n}: {e}" for n, e in failures.items()))
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A folder of stored entries with its manifest, and how to build them (chapter 2).
+
+    Parameters
+    ----------
+    name : the collection's name in the registry and on the command line
+    folder : where its files and manifest live
+    configs : ``configs()`` lists the recipe (config dicts, each with ``threads``)
+    entry_name : ``entry_name(cfg)`` names an entry
+    train : ``train(cfg)`` returns ``(file bytes or None, manifest entry)``: None for an entry
+        stored in the manifest alone. Must be picklable (a module-level function) for process pools.
+    summary : ``summary(entry)``, the line printed when an entry is done
+    header : top-level manifest fields written by every build (description, recipe, settings, ...)
+    evaluate : ``evaluate(cfg, raw, seconds)`` re-measures stored bytes without training when an
+        entry's ``metrics_version`` is out of date; None: such entries are retrained
+    metrics_version : the current version of the metrics (None: entries are not versioned)
+    manifest_file : the manifest's file name in ``folder``
+    suffix : the file name extension of the entries' files
+    compare : ``compare(stored bytes, rebuilt bytes)`` returns a dict of extra fields for
+        :func:`check` (e.g. the largest weight difference); None: no extra fields
+    """
+
+    name: str
+    folder: Path
+    configs: Callable[[], list]
+    entry_name: Callable[[dict], str]
+    train: Callable
+    summary: Callable[[dict], str]
+    header: dict = field(default_factory=dict)
+    evaluate: Callable | None = None
+    metrics_version: int | None = None
+    manifest_file: str = MANIFEST
+    suffix: str = ".pt"
+    compare: Callable | None = None
+
+
+_REGISTRY: dict[str, Collection] = {}
+
+
+def register(collection: Collection, replace: bool = False) -> Collection:
+    """Add ``collection`` to the registry under its name (chapter 2); returns it.
+
+    Raises ValueError if another collection already has that name, unless ``replace``.
+    """
+    if not isinstance(collection, Collection):
+        raise TypeError(f"collection must be a Collection, got {type(collection).__name__}")
+    old = _REGISTRY.get(collection.name)
+    if old is not None and old is not collection and not replace:
+        raise ValueError(f"collection name {collection.name!r} is already registered (folder {old.folder}); "
+                         "pass replace=True to replace it")
+    _REGISTRY[collection.name] = collection
+    return collection
+
+
+def unregister(name: str) -> Collection:
+    """Remove the collection called ``name`` from the registry and return it (chapter 2)."""
+    lookup(name)
+    return _REGISTRY.pop(name)
+
+
+def _import_providers() -> None:
+    for module in PROVIDERS:
+        importlib.import_module(module)
+
+
+def collections() -> list[str]:
+    """Names of every registered collection, the :data:`PROVIDERS`' included (chapter 2)."""
+    _import_providers()
+    return sorted(_REGISTRY)
+
+
+def lookup(name: str) -> Collection:
+    """The registered :class:`Collection` called ``name`` (chapter 2)."""
+    if not isinstance(name, str):
+        raise TypeError(f"collection must be a collection's name (str), got {type(name).__name__}")
+    if name not in _REGISTRY:
+        _import_providers()
+    if name not in _REGISTRY:
+        raise ValueError(f"collection must be one of {sorted(_REGISTRY)}, got {name!r}")
+    return _REGISTRY[name]
+
+
+def rebuild_command(name: str) -> str:
+    """The command line that rebuilds collection ``name``'s entries, as manifests record it (chapter 2)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a collection's name (str), got {type(name).__name__}")
+    return f"python -m mem.store build {name} [names]"
+
+
+def _collection_name(folder: Path) -> str:
+    """The name of a registered collection stored in ``folder`` (for messages), else a placeholder."""
+    for col in _REGISTRY.values():
+        if Path(col.folder).resolve() == Path(folder).resolve():
+            return col.name
+    return "COLLECTION"
+
+
+# ------------------------------------------------------------------------------------------------
+# Integrity: checksums, atomic writes, manifests
+# ------------------------------------------------------------------------------------------------
+def sha256(data: bytes) -> str:
+    """The sha256 hex digest of ``data`` (chapter 2)."""
+    if not isinstance(data, bytes):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a crash) never sees half a file (chapters 2, 5).
+
+    Every file and manifest of every collection is written this way."""
+    if not isinstance(data, bytes):
+        raise ValueError(f"data must be bytes, got {type(data).__name__}")
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _folder(folder, param: str = "folder") -> Path:
+    if not isinstance(folder, (str, os.PathLike)):
+        raise ValueError(f"{param} must be a folder path (str or Path), got {folder!r}")
+    return Path(folder)
+
+
+def manifest(folder: Path | str, file: str = MANIFEST, param: str = "folder") -> dict:
+    """A collection's manifest, ``{"entries": {name: {...}}, ...}`` (chapter 2).
+
+    ``folder/file`` if it exists, else ``{"format": 1, "entries": {}}``. ``param`` is the name
+    the caller's argument goes by in error messages.
+    """
+    path = _folder(folder, param) / file
+    if not path.exists():
+        return {"format": 1, "entries": {}}
+    return json.loads(path.read_text())
+
+
+def write_manifest(folder: Path | str, man: dict, file: str = MANIFEST) -> None:
+    """Write ``man`` (entries sorted by name, indented JSON) atomically to ``folder/file`` (chapter 2)."""
+    if not isinstance(man, dict) or not isinstance(man.get("entries"), dict):
+        raise ValueError(f"man must be a manifest dict with 'entries', got {type(man).__name__}")
+    man["entries"] = dict(sorted(man["entries"].items()))
+    atomic_write(_folder(folder) / file, (json.dumps(man, indent=1) + "\n").encode())
+
+
+def read_verified(name: str, folder: Path | str, file: str = MANIFEST, param: str = "folder") -> bytes:
+    """The bytes of entry ``name``'s file, after checking them against the manifest's sha256 (chapter 2).
+
+    Raises
+    ------
+    ValueError for an unknown name or an entry without a file; IntegrityError if the file is
+    missing or altered.
+    """
+    entries = manifest(folder, file, param)["entries"]
+    if name not in entries:
+        raise ValueError(f"name must be one of the entries {sorted(entries)} in {folder}, got {name!r}")
+    e = entries[name]
+    if "file" not in e:
+        raise ValueError(f"name must be an entry with a file; {name!r} is stored in the manifest alone")
+    path = Path(folder) / e["file"]
+    again = f"rebuild it with `python -m mem.store build {_collection_name(Path(folder))} {name}`"
+    if not path.exists():
+        raise IntegrityError(f"file {path} is missing; {again}")
+    raw = path.read_bytes()
+    digest = sha256(raw)
+    if digest != e["sha256"]:
+        raise IntegrityError(f"sha256 mismatch for {path}: manifest says {e['sha256']}, file has {digest}. "
+                             f"The file was altered or truncated; {again}")
+    return raw
+
+
+# ------------------------------------------------------------------------------------------------
+# What every collection's train function shares
+# ------------------------------------------------------------------------------------------------
+def require_keys(cfg, keys) -> None:
+    """``cfg`` must be a dict with every one of ``keys``; otherwise a ValueError naming the missing ones.
+
+    Shared by every collection's recipe (chapters 2, 5, 6)."""
+    if not isinstance(cfg, dict):
+        raise ValueError(f"cfg must be a config dict, got {type(cfg).__name__}")
+    missing = [k for k in keys if k not in cfg]
+    if missing:
+        raise ValueError(f"cfg must have the keys {list(keys)}, missing {missing}")
+
+
+def pinned_threads(fn):
+    """Decorator: run ``fn(cfg, ...)`` at the config's recorded torch thread count ``cfg["threads"]``
+    (results depend on it; chapters 2, 5, 6). Every collection's train function uses it."""
+    if not callable(fn):
+        raise TypeError(f"fn must be a function fn(cfg, ...), got {type(fn).__name__}")
+    @functools.wraps(fn)  # keeps the name, so process pools can pickle the function
+    def run(cfg, *args, **kwargs):
+        require_keys(cfg, ("threads",))
+        before = torch.get_num_threads()
+        torch.set_num_threads(cfg["threads"])
+        try:
+            return fn(cfg, *args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+    return run
+
+
+def manifest_entry(cfg: dict, raw: bytes, metrics: dict, seconds: float, metrics_version: int | None = None,
+                   evaluation: dict | None = None) -> dict:
+    """A manifest entry for one built file (without ``file``; chapters 2, 5, 6).
+
+    Records the file's sha256 and size, the config, seed and thread count, the torch version,
+    the numerics fingerprint of this build (:func:`mem.fingerprint.fingerprint` at the config's
+    thread count), the metrics, their version, the evaluation settings and the training time.
+    """
+    require_keys(cfg, ("seed", "threads"))
+    if not isinstance(raw, bytes):
+        raise ValueError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
+    return {"sha256": sha256(raw), "bytes": len(raw), "config": cfg, "seed": cfg["seed"], "threads": cfg["threads"],
+            "torch_version": torch.__version__, "fingerprint": fingerprint(threads=cfg["threads"]),
+            "metrics": metrics, "metrics_version": metrics_version, "evaluation": evaluation,
+            "train_seconds": round(seconds, 1)}
+
+
+# ------------------------------------------------------------------------------------------------
+# Builds
+# ------------------------------------------------------------------------------------------------
+def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
+    """Run ``{name: (fn, args)}`` on an Executor, calling ``done(name, result)`` as each finishes (chapter 2).
+
+    Default executor: a spawn process pool of ``workers`` processes. A job that raises is
+    recorded and the others go on.
+
+    Returns
+    -------
+    ``{name: "ErrorType: message"}`` for the jobs that failed.
+    """
+    if not isinstance(jobs, dict):
+        raise ValueError(f"jobs must be a dict {{name: (fn, args)}}, got {type(jobs).__name__}")
+    if not callable(done):
+        raise ValueError(f"done must be a callable done(name, result), got {type(done).__name__}")
+    positive_ints(workers=workers)
+    failures = {}
+    own = executor is None and bool(jobs)
+    if own:
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                          mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = {executor.submit(fn, *args): n for n, (fn, args) in jobs.items()}
+        for fut in cf.as_completed(futures):
+            n = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as err:  # one job's crash must not lose the others
+                failures[n] = f"{type(err).__name__}: {err}"
+                print(f"{n}: FAILED ({failures[n]})", flush=True)
+                continue
+            done(n, result)
+    finally:
+        if own:
+            executor.shutdown()
+    return failures
+
+
+def _status(name: str, cfg: dict, man: dict, folder: Path, col: Collection) -> tuple[str, bytes | None]:
+    """("done" | "evaluate" | "train", file bytes if the stored file is valid for this config)."""
+    e = man["entries"].get(name)
+    if e is None or e.get("config") != cfg:
+        return "train", None
+    raw = None
+    if "file" in e:
+        path = folder / e["file"]
+        if not path.exists():
+            return "train", None
+        raw = path.read_bytes()
+        if sha256(raw) != e.get("sha256"):
+            return "train", None
+    if col.metrics_version is None or e.get("metrics_version") == col.metrics_version:
+        return "done", raw
+    return "evaluate", raw
+
+
+def build(collection: str, which: list[str] | None = None, folder: Path | str | None = None,
+          executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None,
+          force: bool = False) -> dict:
+    """Build a collection's entries (default: all of its recipe); write files and manifest (chapters 2, 4, 5, 6).
+
+    Resumable: an entry whose config matches the manifest's (and whose file matches its sha256)
+    is skipped, or re-measured without retraining if its metrics predate the collection's
+    metrics version. Every file and the manifest are written atomically as each entry finishes,
+    so an interrupted build keeps what it finished; an entry that raises does not stop the
+    others and is reported at the end.
+
+    Parameters
+    ----------
+    collection : name of a registered collection (:func:`collections`)
+    which : list of entry names, optional
+    folder : folder to write to (default: the collection's own)
+    executor : any ``concurrent.futures.Executor`` (a process pool, ``dask.distributed``'s
+        ``client.get_executor()``, a submitit executor, ...); default a local process pool
+        of ``workers`` processes. Each job pins its own torch thread count (the config's
+        ``threads``), so results do not depend on the executor.
+    configs : list of config dicts, optional; a recipe other than the collection's
+    force : rebuild even entries that are already built
+
+    Returns
+    -------
+    The updated manifest.
+
+    Raises
+    ------
+    BuildError after the build if any entry failed (the others are written).
+    """
+    col = lookup(collection)
+    configs = {col.entry_name(c): c for c in (col.configs() if configs is None else configs)}
+    which = sorted(configs) if not which else list(which)
+    unknown = [n for n in which if n not in configs]
+    if unknown:
+        raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
+    positive_ints(workers=workers)
+    folder = _folder(col.folder if folder is None else folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    man = manifest(folder, col.manifest_file)
+    man.update(col.header)
+    jobs = {}
+    for n in which:
+        state, raw = _status(n, configs[n], man, folder, col)
+        if force or state == "train" or (state == "evaluate" and (col.evaluate is None or raw is None)):
+            jobs[n] = (col.train, (configs[n],))
+        elif state == "evaluate":
+            jobs[n] = (col.evaluate, (configs[n], raw, man["entries"][n].get("train_seconds", 0.0)))
+    skipped = [n for n in which if n not in jobs]
+    if skipped:
+        print(f"{len(skipped)} entries already built, skipped", flush=True)
+
+    def done(n, result):
+        raw, entry = result
+        if raw is None:
+            man["entries"][n] = entry
+        else:
+            atomic_write(folder / f"{n}{col.suffix}", raw)
+            man["entries"][n] = {"file": f"{n}{col.suffix}", **entry}
+        write_manifest(folder, man, col.manifest_file)
+        print(f"{n}: {col.summary(man['entries'][n])}", flush=True)
+
+    failures = run_jobs(jobs, done, executor, workers)
+    if failures:
+        raise BuildError(failures)
+    return man
+
+
+def check(collection: str, name: str, folder: Path | str | None = None) -> dict:
+    """Rebuild one entry in memory and compare it with the stored one (chapters 2, 5, 6).
+
+    Where this machine's numerics fingerprint matches the entry's (``level`` is
+    ``"bit-identical"``, :mod:`mem.fingerprint`) the rebuilt entry's ``sha256`` must equal the
+    stored one; elsewhere they differ, and :func:`mem.reproduce.recheck` judges the metrics
+    against the tolerances instead.
+
+    Returns
+    -------
+    ``{"level": "bit-identical" | "same conclusions", "bit_identical": bool, **extra,
+    "stored": stored entry, "rebuilt": rebuilt entry}``, ``extra`` being the collection's
+    ``compare`` of the stored and rebuilt files (e.g. ``max_abs_weight_diff``).
+    """
+    col = lookup(collection)
+    folder = _folder(col.folder if folder is None else folder)
+    stored = manifest(folder, col.manifest_file)["entries"].get(name)
+    if stored is None:
+        raise ValueError(f"name must be a built entry of the {col.name} collection, got {name!r}")
+    raw, entry = col.train(stored["config"])
+    extra = {}
+    if col.compare is not None and raw is not None and "file" in stored:
+        extra = col.compare(read_verified(name, folder, col.manifest_file), raw)
+    return {"level": level(stored["fingerprint"], entry["fingerprint"]),
+            "bit_identical": entry["sha256"] == stored["sha256"], **extra, "stored": stored, "rebuilt": entry}
+
+
+def summary(names=None):
+    """What each collection's build cost, from the manifests (chapter 2; the book's performance page).
+
+    ``names``: the collections (default: every registered one).
+
+    Returns
+    -------
+    pandas DataFrame indexed by collection: ``entries``, ``train_hours`` (the sum of the entries'
+    recorded training times), ``threads`` and ``torch_versions`` recorded.
+    """
+    import pandas as pd
+
+    names = collections() if names is None else list(names)
+    rows = {}
+    for name in names:
+        col = lookup(name)
+        entries = manifest(col.folder, col.manifest_file)["entries"].values()
+        rows[name] = {"entries": len(entries),
+                      "train_hours": round(sum(e.get("train_seconds", 0.0) for e in entries) / 3600, 2),
+                      "threads": sorted({e.get("threads", e["config"].get("threads")) for e in entries}),
+                      "torch_versions": sorted({e["torch_version"] for e in entries})}
+    return pd.DataFrame(rows).T
+
+
+def _main(argv=None) -> int:
+    import mem.store as st  # the importable module, not __main__: its registry, and jobs that worker processes unpickle
+    names = st.collections()
+    ap = argparse.ArgumentParser(prog="python -m mem.store", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="build a collection's entries (all missing ones by default)")
+    b.add_argument("collection", choices=names)
+    b.add_argument("names", nargs="*")
+    b.add_argument("--workers", type=int, default=2)
+    b.add_argument("--out", default=None, help="folder (default: the collection's folder in the package)")
+    b.add_argument("--force", action="store_true", help="rebuild entries that are already built")
+    c = sub.add_parser("check", help="rebuild one entry in memory and compare it with the stored one")
+    c.add_argument("collection", choices=names)
+    c.add_argument("name")
+    ls = sub.add_parser("list", help="list a collection's entries with a summary of their metrics")
+    ls.add_argument("collection", choices=names)
+    v = sub.add_parser("verify", help="check the sha256 of every file of the collections (default: all)")
+    v.add_argument("collections", nargs="*", help=f"any of {names}")
+    s = sub.add_parser("summary", help="entries, training hours, threads and torch versions per collection")
+    s.add_argument("collections", nargs="*", help=f"any of {names}")
+    a = ap.parse_args(argv)
+    if a.cmd == "build":
+        t0 = time.time()
+        try:
+            st.build(a.collection, a.names, a.out, workers=a.workers, force=a.force)
+        except st.BuildError as err:
+            print(err, file=sys.stderr)
+            return 1
+        finally:
+            print(f"build took {time.time() - t0:.0f} s")
+    elif a.cmd == "check":
+        r = st.check(a.collection, a.name)
+        print(json.dumps({k: v for k, v in r.items() if k not in ("stored", "rebuilt")}))
+        return 0 if r["bit_identical"] or r["level"] != "bit-identical" else 1
+    elif a.cmd == "list":
+        col = st.lookup(a.collection)
+        for n, e in st.manifest(col.folder, col.manifest_file)["entries"].items():
+            print(f"{n:40s} {col.summary(e)}")
+    elif a.cmd == "verify":
+        for name in a.collections or names:
+            col = st.lookup(name)
+            entries = st.manifest(col.folder, col.manifest_file)["entries"]
+            files = [n for n, e in entries.items() if "file" in e]
+            for n in files:
+                st.read_verified(n, col.folder, col.manifest_file)
+            print(f"{name}: {len(files)} files verified ({len(entries)} entries)")
+    else:
+        print(st.summary(a.collections or None).to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,148 @@
+"""mem.store, the storage engine, on a toy collection registered in a temporary folder: resumable
+builds, integrity, any Executor, entries without a file, the registry and the command line."""
+import concurrent.futures as cf
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mem import fingerprint as F
+from mem import store
+
+#: Entry ids whose job is interrupted (KeyboardInterrupt: a Ctrl-C, not an error the build records).
+INTERRUPT = set()
+#: The ids of the jobs run, in order.
+CALLS = []
+
+
+@store.pinned_threads
+def toy_train(cfg):
+    """A toy collection's job: a file holding the id's square (or none, for ``"file": False``)."""
+    CALLS.append(cfg["id"])
+    if cfg["id"] in INTERRUPT:
+        raise KeyboardInterrupt
+    metrics = {"square": cfg["id"] ** 2}
+    if not cfg["file"]:
+        return None, {"config": cfg, "metrics": metrics, "sha256": store.sha256(json.dumps(metrics).encode()),
+                      "fingerprint": F.fingerprint(threads=cfg["threads"])}
+    raw = json.dumps(metrics).encode()
+    return raw, store.manifest_entry(cfg, raw, metrics, 0.0, metrics_version=1)
+
+
+def toy_configs(file=True, n=3):
+    return [{"id": i, "seed": 0, "threads": 1, "file": file} for i in range(n)]
+
+
+@pytest.fixture
+def toy(tmp_path):
+    """Two toy collections in a temporary folder: ``toy`` (entries with files) and ``toy-nofile``."""
+    CALLS.clear()
+    INTERRUPT.clear()
+    cols = [store.register(store.Collection(
+        name, tmp_path / name, lambda file=file: toy_configs(file), lambda cfg: f"e{cfg['id']}", toy_train,
+        lambda e: f"square {e['metrics']['square']}", header={"format": 1, "rebuild": store.rebuild_command(name)},
+        metrics_version=1 if file else None, suffix=".json"))
+        for name, file in (("toy", True), ("toy-nofile", False))]
+    yield cols
+    for col in cols:
+        store.unregister(col.name)
+
+
+def test_an_interrupted_build_resumes_where_it_stopped(toy):
+    INTERRUPT.add(1)
+    with cf.ThreadPoolExecutor(1) as ex, pytest.raises(KeyboardInterrupt):
+        store.build("toy", executor=ex)
+    folder = toy[0].folder
+    assert list(store.manifest(folder)["entries"]) == ["e0"] and (folder / "e0.json").exists()
+    assert not list(folder.glob(".*tmp"))                      # no half-written file left behind
+    INTERRUPT.clear()
+    CALLS.clear()
+    with cf.ThreadPoolExecutor(1) as ex:
+        man = store.build("toy", executor=ex)
+    assert sorted(CALLS) == [1, 2] and list(man["entries"]) == ["e0", "e1", "e2"]
+    assert json.loads(store.read_verified("e2", folder)) == {"square": 4}
+    assert man["rebuild"] == "python -m mem.store build toy [names]"
+    CALLS.clear()
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)                        # nothing left to do
+    assert CALLS == []
+    # an entry whose metrics are out of date is rebuilt (this collection has no evaluate)
+    man = store.manifest(folder)
+    man["entries"]["e1"]["metrics_version"] = 0
+    store.write_manifest(folder, man)
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)
+    assert CALLS == [1]
+
+
+def test_a_tampered_file_is_refused_and_rebuilt(toy):
+    folder = toy[0].folder
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)
+    (folder / "e1.json").write_bytes(b'{"square": 2}')
+    with pytest.raises(store.IntegrityError, match="sha256 mismatch.*python -m mem.store build toy e1"):
+        store.read_verified("e1", folder)
+    CALLS.clear()
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)
+    assert CALLS == [1] and json.loads(store.read_verified("e1", folder)) == {"square": 1}
+    (folder / "e2.json").unlink()
+    with pytest.raises(store.IntegrityError, match="missing"):
+        store.read_verified("e2", folder)
+
+
+def test_a_thread_pool_builds_what_a_sequential_build_builds(toy, tmp_path):
+    with cf.ThreadPoolExecutor(3) as ex:
+        par = store.build("toy", executor=ex)
+    with cf.ThreadPoolExecutor(1) as ex:
+        seq = store.build("toy", folder=tmp_path / "seq", executor=ex)
+    assert par["entries"].keys() == seq["entries"].keys() == {"e0", "e1", "e2"}
+    assert [e["sha256"] for e in par["entries"].values()] == [e["sha256"] for e in seq["entries"].values()]
+    assert (toy[0].folder / "manifest.json").read_text() == (tmp_path / "seq" / "manifest.json").read_text()
+
+
+def test_an_entry_without_a_file(toy):
+    folder = toy[1].folder
+    with cf.ThreadPoolExecutor(1) as ex:
+        man = store.build("toy-nofile", executor=ex)
+    assert [p.name for p in folder.iterdir()] == ["manifest.json"]          # the manifest alone
+    assert man["entries"]["e2"]["metrics"] == {"square": 4} and "file" not in man["entries"]["e2"]
+    with pytest.raises(ValueError, match="name must be an entry with a file"):
+        store.read_verified("e2", folder)
+    CALLS.clear()
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy-nofile", executor=ex)
+    assert CALLS == []                                                      # resumable too
+    r = store.check("toy-nofile", "e2")
+    assert r["bit_identical"] and r["level"] == "bit-identical" and r["rebuilt"]["metrics"] == {"square": 4}
+    man = store.manifest(folder)
+    man["entries"]["e2"]["sha256"] = "0" * 64
+    store.write_manifest(folder, man)
+    assert not store.check("toy-nofile", "e2")["bit_identical"]
+
+
+def test_the_registry_and_the_command_line(toy, capsys):
+    assert {"toy", "toy-nofile", "networks", "bridge", "benchmarks", "sweep"} <= set(store.collections())
+    assert store.lookup("toy") is toy[0]
+    with pytest.raises(ValueError, match="already registered"):
+        store.register(store.Collection("toy", toy[0].folder, list, str, toy_train, str))
+    with pytest.raises(TypeError, match="collection must be a Collection"):
+        store.register("toy")
+    assert store._main(["build", "toy", "--workers", "1"]) == 0 and store._main(["build", "toy-nofile", "e1"]) == 0
+    assert store._main(["verify", "toy", "toy-nofile"]) == 0
+    out = capsys.readouterr().out
+    assert "toy: 3 files verified (3 entries)" in out and "toy-nofile: 0 files verified (1 entries)" in out
+    assert store._main(["check", "toy", "e0"]) == 0
+    assert json.loads(capsys.readouterr().out.strip())["bit_identical"] is True
+    assert store._main(["summary", "toy"]) == 0 and "toy" in capsys.readouterr().out
+    (toy[0].folder / "e0.json").write_bytes(b"{}")
+    with pytest.raises(store.IntegrityError):
+        store._main(["verify", "toy"])
+
+
+def test_the_engine_imports_no_experiment():
+    code = "import sys, mem.store; print(sorted(m for m in sys.modules if m.startswith('mem')))"
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+                        .stdout.replace("'", '"'))
+    assert loaded == ["mem", "mem._checks", "mem.fingerprint", "mem.store"]

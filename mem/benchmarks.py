@@ -34,7 +34,7 @@ from . import store
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .zoo import ZOO_DIR, weight_difference
 
-__all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
+__all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "METRICS_VERSION", "RECIPE", "configs", "entry_name", "build_model",
            "train_entry", "BenchmarkRun", "load", "table", "summary", "curves", "excess", "matched_perturbation", "nonnormality",
            "activity", "chain_profiles", "chain_asymmetry", "COLLECTION"]
 

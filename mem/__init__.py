@@ -10,7 +10,9 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.train` -- the training loop [2]
 * :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
 * :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2, 4]
-* :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
+* :mod:`mem.slowpoints` -- speed, fixed and slow points and their Jacobians [3]
+* :mod:`mem.formation` -- formation of slow points over training checkpoints [3]
+* :mod:`mem.measures` -- the speed measures of a network's class memories [4]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
 * :mod:`mem.init` -- chain, fbchain, orthogonal and identity initialisers [6]
@@ -22,8 +24,8 @@ Modules, one concept each (the chapter that explains them in brackets):
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
-           "init", "theory", "benchmarks", "reproduce", "plots"]
+__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "formation",
+           "measures", "analysis", "regularize", "init", "theory", "benchmarks", "reproduce", "plots"]
 
 
 def __getattr__(name):

@@ -59,3 +59,15 @@ def check_model_task(model, task, kind: type, hint: str = "") -> None:
     if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
         raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
                          f"the task's (input {task.input_size}, outputs {task.n_outputs})")
+
+
+def check_choice(name: str, value, allowed) -> None:
+    """``value`` must be one of ``allowed``; otherwise a ValueError naming ``name`` and the allowed values."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def check_positive(name: str, value) -> None:
+    """``value`` must be a positive int or float (a bool is not); otherwise a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")

@@ -10,7 +10,8 @@ import mem
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [m for m in mem.__all__ if m != "tasks"] + [
-    "tasks", "tasks.delayed", "tasks.sequence", "tasks.copy", "tasks.addition", "tasks.permuted"]
+    "tasks", "tasks.delayed", "tasks.sequence", "tasks.copy", "tasks.addition", "tasks.permuted",
+    "slowpoints.state_map", "slowpoints.points", "slowpoints.search", "slowpoints.starts"]
 
 
 def _public(module):

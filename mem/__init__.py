@@ -11,7 +11,9 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
 * :mod:`mem.store` -- the storage engine: sha256-verified collections, resumable builds, their registry and CLI [2]
 * :mod:`mem.zoo` -- pretrained networks trained by this package, collections of the store [2, 4]
-* :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
+* :mod:`mem.slowpoints` -- speed, fixed and slow points and their Jacobians [3]
+* :mod:`mem.formation` -- formation of slow points over training checkpoints [3]
+* :mod:`mem.measures` -- the speed measures of a network's class memories [4]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
 * :mod:`mem.init` -- chain, fbchain, orthogonal and identity initialisers [6]
@@ -38,8 +40,8 @@ Conventions, one per concept (``tests/test_conventions.py`` checks those that a 
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "store", "zoo", "slowpoints", "analysis", "regularize",
-           "init", "theory", "benchmarks", "reproduce", "plots"]
+__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "store", "zoo", "slowpoints",
+           "formation", "measures", "analysis", "regularize", "init", "theory", "benchmarks", "reproduce", "plots"]
 
 
 def __getattr__(name):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["check_int", "check_count", "positive_ints", "MODEL_INTERFACE", "check_model", "check_model_task"]
+__all__ = ["check_int", "check_count", "positive_ints", "MODEL_INTERFACE", "check_model", "check_model_task", "check_choice",
+           "check_positive"]
 
 
 def _allowed(lo: int, hi: int | None) -> str:
@@ -98,3 +99,18 @@ def check_model_task(model, task, kind: type, hint: str = "") -> None:
     if model.input_size != task.input_size or model.n_outputs != task.n_outputs:
         raise ValueError(f"model sizes (input {model.input_size}, outputs {model.n_outputs}) do not match "
                          f"the task's (input {task.input_size}, outputs {task.n_outputs})")
+
+
+def check_choice(name: str, value, allowed) -> None:
+    """``value`` must be one of ``allowed``; otherwise a ValueError naming ``name`` and the allowed values."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def check_positive(name: str, value) -> None:
+    """``value`` must be a positive int or float (a bool is not): a TypeError for another kind of thing,
+    a ValueError for a number that is not > 0, each naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")

@@ -7,9 +7,9 @@ Haviv, Rivkind & Barak (2019) added the speed at the slow points to the training
 and fine-tuned trained networks with it. Three *modes* compare where the penalty acts:
 
 * ``"slowpoints"``: at the class slow points, found once by the paper's Adam search
-  (:func:`mem.slowpoints.find_class_slow_points`);
+  (:func:`mem.slowpoints.find_class_slow_points <mem.slowpoints.starts.find_class_slow_points>`);
 * ``"centermass"``: at the class-mean states themselves, unoptimised
-  (:func:`mem.slowpoints.class_mean_states`);
+  (:func:`mem.slowpoints.class_mean_states <mem.slowpoints.starts.class_mean_states>`);
 * ``"control"``: the same fine-tune with ``lambda = 0``: whatever fine-tuning alone does.
 
 The points can stay where they were found (``tracking="fixed"``, the default) or follow
@@ -34,7 +34,7 @@ from pathlib import Path
 import torch
 
 from . import slowpoints as _sp
-from ._checks import check_model, positive_ints
+from ._checks import check_choice, check_model, positive_ints
 from . import store, zoo
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
@@ -51,9 +51,6 @@ __all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points"
 
 MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")
-
-
-_check_choice = _sp._check_choice
 
 
 def _flat_points(model: RNNClassifier, points) -> torch.Tensor:
@@ -80,7 +77,7 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     points : SlowPoints, State with h (N, H) (and c), or tensor (N, state_size); treated as
         constants (no gradient flows into them)
     inputs : (D,) constant input (e.g. ``task.mean_input()``) or (N, D)
-    components : what enters S for LSTMs (:func:`mem.slowpoints.speed`); default
+    components : what enters S for LSTMs (:func:`mem.slowpoints.speed <mem.slowpoints.state_map.speed>`); default
         ``"h_tanh_c"`` for LSTMs (the paper's code), ``"full"`` otherwise
 
     Returns
@@ -118,7 +115,7 @@ class SpeedPenalty:
     tracking : "fixed" (default: the points never move) or "retrack" (before each training
         step, ``retrack_steps`` steps of gradient descent on S at learning rate ``retrack_lr``
         move the points under the current weights, clamped to the reachable box
-        :meth:`mem.slowpoints.Dynamics.bounds`)
+        :meth:`mem.slowpoints.Dynamics.bounds <mem.slowpoints.state_map.Dynamics.bounds>`)
     retrack_optimizer : "sgd" (default) or "adam" (one persistent Adam optimiser: kicks the
         points on its first step; kept to show why not)
     components : what enters S for LSTMs (default as in :func:`speed_penalty`)
@@ -127,7 +124,7 @@ class SpeedPenalty:
     -----
     The current points are in ``self.points`` (N, state_size). The same object works for
     fine-tuning and for training from scratch; from scratch, start from states the network
-    visits (e.g. :func:`mem.slowpoints.trajectory_states`) and re-track them.
+    visits (e.g. :func:`mem.slowpoints.trajectory_states <mem.slowpoints.starts.trajectory_states>`) and re-track them.
     """
 
     def __init__(self, points, inputs: torch.Tensor, lam: float, *, tracking: str = "fixed",
@@ -135,11 +132,11 @@ class SpeedPenalty:
                  components: str | None = None):
         if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
             raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
-        _check_choice("tracking", tracking, TRACKING)
+        check_choice("tracking", tracking, TRACKING)
         positive_ints(retrack_steps=retrack_steps)
         if not retrack_lr > 0:
             raise ValueError(f"retrack_lr must be > 0, got {retrack_lr!r}")
-        _check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
+        check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
         self.retrack_optimizer = retrack_optimizer
         self.raw_points, self.inputs, self.lam = points, inputs, float(lam)
         self.tracking, self.retrack_steps, self.retrack_lr, self.components = (tracking, retrack_steps,
@@ -196,7 +193,7 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_
     -------
     (points (K, state_size) float32, labels (K,) int64)
     """
-    _check_choice("mode", mode, MODES)
+    check_choice("mode", mode, MODES)
     start, labels = _sp.class_mean_states(model, task, n_trials=n_trials, seed=seed)
     if mode != "slowpoints":
         return model.flatten_state(start).detach().float(), labels
@@ -229,7 +226,7 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     and ``penalty`` per step)
     """
     check_model(model)
-    _check_choice("mode", mode, MODES)
+    check_choice("mode", mode, MODES)
     positive_ints(steps=steps)
     if mode == "control":
         lam = 0.0

@@ -270,7 +270,7 @@ def kernel_tolerance(kind: str, quantity: str, variability: dict | None = None) 
     Parameters
     ----------
     kind : str
-        ``"speed"`` (medians of :func:`mem.slowpoints.speed_measures` re-computed on stored
+        ``"speed"`` (medians of :func:`mem.measures.speed_measures` re-computed on stored
         weights; ``quantity`` one of :data:`SPEED_MEDIANS`) or ``"fine_tune"`` (a sweep entry
         re-run; ``quantity`` ``"report_accuracy"`` or ``"log10 lifetime"``).
     quantity : str
@@ -298,7 +298,7 @@ def recheck_speed(name: str, task=None, variability: dict | None = None) -> Rech
     of the stored one; where the fingerprints match, every per-digit value must be equal.
     """
     from .data import load_digits
-    from .slowpoints import speed_measures
+    from .measures import speed_measures
     from .tasks import DelayedClassification
 
     entries = zoo.manifest()["entries"]
@@ -353,7 +353,7 @@ def _measure_here() -> dict:
     """The changes, on this machine's current dispatch, of everything in :data:`MEASURED`."""
     from . import regularize
     from .data import load_digits
-    from .slowpoints import speed_measures
+    from .measures import speed_measures
     from .tasks import DelayedClassification
 
     torch.set_num_threads(1)

@@ -47,7 +47,7 @@ from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_life
 from .init import initialize
 from .models import RNNClassifier
 from .protocols import DeCu, NaCu, VoCu, make_protocol
-from .slowpoints import speed_measures
+from .measures import speed_measures
 from .tasks import DelayedClassification
 from .train import History, train
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
@@ -221,7 +221,7 @@ def table(zoo_dir: Path | str = ZOO_DIR, probe_seed: int | None = None):
     :func:`mem.init.initialize`; ``"default"`` for PyTorch's), ``report_accuracy, lifetime`` (``inf``
     if the memory outlasts the longest probed delay), ``log_lifetime`` (log10), ``acc_<d>``
     for every probed delay ``d``, ``n_classes`` (digits with a slow point), ``own`` (how many
-    of them report their digit), and for each name in :data:`mem.slowpoints.MEASURES` its
+    of them report their digit), and for each name in :data:`mem.measures.MEASURES` its
     median over the network's digits.
 
     Returns
@@ -231,7 +231,7 @@ def table(zoo_dir: Path | str = ZOO_DIR, probe_seed: int | None = None):
     import numpy as np
     import pandas as pd
 
-    from .slowpoints import MEASURES
+    from .measures import MEASURES
 
     check_count("probe_seed", probe_seed, lo=0, none_ok=True)
     entries = list(_measured(zoo_dir))
@@ -276,7 +276,7 @@ def class_table(zoo_dir: Path | str = ZOO_DIR):
     """One row per (entry, digit with a slow point): the per-digit measures and memory (chapter 4).
 
     Columns: ``network, arch, hidden_size, protocol, seed, digit``, each name in
-    :data:`mem.slowpoints.MEASURES`, ``own``, ``acc_<d>`` (that digit's accuracy at each
+    :data:`mem.measures.MEASURES`, ``own``, ``acc_<d>`` (that digit's accuracy at each
     probed delay) and ``lifetime`` (that digit's own memory lifetime, ``inf`` if it outlasts
     the probe, NaN if the digit was not remembered to begin with).
 
@@ -286,7 +286,7 @@ def class_table(zoo_dir: Path | str = ZOO_DIR):
     """
     import pandas as pd
 
-    from .slowpoints import MEASURES
+    from .measures import MEASURES
 
     rows = []
     for name, m, cfg in _measured(zoo_dir):

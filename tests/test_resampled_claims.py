@@ -18,7 +18,7 @@ from scipy import stats
 
 from mem import analysis as an
 from mem import zoo
-from mem.slowpoints import MEASURES
+from mem.measures import MEASURES
 
 SECOND_SEED = zoo.EVAL["seed"] + 1
 pytestmark = pytest.mark.slow

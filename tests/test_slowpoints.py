@@ -1,7 +1,6 @@
-"""Tests for mem.slowpoints: correctness on systems with known answers, the zoo, and the container."""
+"""Tests for mem.slowpoints: correctness on systems with known answers, the zoo, the container, the layout."""
 import math
 
-import numpy as np
 import pytest
 import torch
 from scipy.optimize import brentq
@@ -263,27 +262,6 @@ def test_starting_points_shapes():
         sp.class_mean_states(nn.GRU(65, 8), task)
 
 
-def test_formation_over_checkpoints():
-    e = zoo.load("gru64-vocu-s0")
-    from mem.data import load_digits
-    from mem.tasks import DelayedClassification
-    task = DelayedClassification(load_digits())
-    steps = [0, 300, 3000]
-    out = sp.formation({s: e.model_at(s) for s in steps}, task, n_trials=300, max_iter=20, progress=False)
-    assert out[0] is None  # the untrained network reports no class
-    assert 0 < len(out[300]) < 10  # VoCu at step 300: only the first few digits are known
-    assert len(out[3000]) == 10
-    ends, D = sp.formation_displacement(out)
-    assert ends.tolist() == [3000] and D.shape == (1, 11)
-    known = out[300].labels
-    assert np.isfinite(D[0, known]).all() and np.isnan(D[0, 0])
-    k = int(known[0])
-    want = (out[3000].select(label=k).states - out[300].select(label=k).states).norm()
-    assert D[0, k] == pytest.approx(float(want))
-    with pytest.raises(ValueError, match="stored checkpoints"):
-        e.model_at(123)
-
-
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_cuda():
     model = RNNClassifier("gru", 65, 16, seed=0).cuda()
@@ -306,3 +284,17 @@ def test_states_along_matches_the_fused_forward():
         sp.states_along(model, x[0])
     with pytest.raises(ValueError, match="LSTM state needs the cell state"):
         sp.states_along(model, x, State(h0))
+
+
+# ---------------------------------------------------------------------------------------------
+# The package's layout
+# ---------------------------------------------------------------------------------------------
+def test_the_package_exports_the_public_api_of_its_four_modules_and_nothing_else():
+    import importlib
+    modules = [importlib.import_module(f"mem.slowpoints.{m}") for m in ("state_map", "points", "search", "starts")]
+    assert sp.__all__ == [n for m in modules for n in m.__all__]
+    for m in modules:
+        for name in m.__all__:
+            assert getattr(sp, name) is getattr(m, name), name
+    # what uses slow points sits above the package and is not re-exported by it
+    assert not {"formation", "formation_displacement", "speed_measures", "MEASURES", "MEASURE_LABELS"} & set(vars(sp))

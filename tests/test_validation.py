@@ -27,7 +27,8 @@ import mem  # noqa: E402
 import mem._checks  # noqa: E402
 from mem import analysis as an  # noqa: E402
 from mem import benchmarks as bm  # noqa: E402
-from mem import data, evaluate, init, models, plots, protocols, regularize, store, theory, train, zoo  # noqa: E402
+from mem import data, evaluate, formation, init, measures, models, plots, protocols, regularize, store  # noqa: E402
+from mem import theory, train, zoo  # noqa: E402
 from mem import fingerprint as fp  # noqa: E402
 from mem import reproduce as rp  # noqa: E402
 from mem import slowpoints as sp  # noqa: E402
@@ -205,33 +206,41 @@ BAD_CALLS = [
     ("mem.store.build", lambda: store.build("networks", ["nope"]), "which must name entries of"),
     ("mem.store.check", lambda: store.check("networks", "nope"), "name must be a built entry of the networks collection"),
     ("mem.store.summary", lambda: store.summary(["extra"]), "collection must be one of"),
-    # mem.slowpoints
-    ("mem.slowpoints.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(4), 2, "c"),
+    # mem.slowpoints, mem.formation, mem.measures
+    ("mem.slowpoints.state_map.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(4), 2, "c"),
      _one_of("components", sp.COMPONENTS)),
-    ("mem.slowpoints.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(3)),
+    ("mem.slowpoints.state_map.residual_of", lambda: sp.residual_of(torch.zeros(4), torch.zeros(3)),
      "f and v must have the same shape"),
-    ("mem.slowpoints.Dynamics", lambda: sp.Dynamics("transformer", 2, 1, ()), _one_of("arch", models.ARCHS)),
-    ("mem.slowpoints.dynamics", lambda: sp.dynamics("model"), "model must be a mem.models.RNNClassifier, an nn.GRU"),
-    ("mem.slowpoints.paper_components", lambda: sp.paper_components(_gru(), "c"),
+    ("mem.slowpoints.state_map.Dynamics", lambda: sp.Dynamics("transformer", 2, 1, ()), _one_of("arch", models.ARCHS)),
+    ("mem.slowpoints.state_map.dynamics", lambda: sp.dynamics("model"),
+     "model must be a mem.models.RNNClassifier, an nn.GRU"),
+    ("mem.slowpoints.state_map.paper_components", lambda: sp.paper_components(_gru(), "c"),
      _one_of("components", sp.COMPONENTS)),
-    ("mem.slowpoints.speed", lambda: sp.speed(models.toy_rnn(), torch.zeros(1, 2), torch.zeros(1), components="c"),
+    ("mem.slowpoints.state_map.flat_states",
+     lambda: sp.flat_states(sp.dynamics(_gru()), torch.zeros(3, 7), "initial_states", torch.float64),
+     re.escape("initial_states.h must have shape (N, 4)")),
+    ("mem.slowpoints.state_map.flat_inputs",
+     lambda: sp.flat_inputs(sp.dynamics(_gru()), torch.zeros(64), 3, torch.float64),
+     re.escape("inputs must have shape (65,) or (3, 65)")),
+    ("mem.slowpoints.state_map.speed",
+     lambda: sp.speed(models.toy_rnn(), torch.zeros(1, 2), torch.zeros(1), components="c"),
      _one_of("components", sp.COMPONENTS)),
-    ("mem.slowpoints.SlowPoints", lambda: _points().select("stable"), _one_of("outcome", sp.OUTCOMES)),
-    ("mem.slowpoints.SlowPoints", lambda: _points().n_slow(tau=0), "tau must be a positive number"),
-    ("mem.slowpoints.find_slow_points",
+    ("mem.slowpoints.points.SlowPoints", lambda: _points().select("stable"), _one_of("outcome", sp.OUTCOMES)),
+    ("mem.slowpoints.points.SlowPoints", lambda: _points().n_slow(tau=0), "tau must be a positive number"),
+    ("mem.slowpoints.search.find_slow_points",
      lambda: sp.find_slow_points(models.toy_rnn(), torch.zeros(1, 2), torch.zeros(1), method="lbfgs"),
      _one_of("method", sp.METHODS)),
-    ("mem.slowpoints.states_along", lambda: sp.states_along(_gru(), torch.zeros(2, 3, 5)),
+    ("mem.slowpoints.starts.states_along", lambda: sp.states_along(_gru(), torch.zeros(2, 3, 5)),
      re.escape("x must have shape (B, T, 65)")),
-    ("mem.slowpoints.class_mean_states", lambda: sp.class_mean_states(_gru(), _task(), n_trials=0),
+    ("mem.slowpoints.starts.class_mean_states", lambda: sp.class_mean_states(_gru(), _task(), n_trials=0),
      "n_trials must be a positive integer"),
-    ("mem.slowpoints.trajectory_states", lambda: sp.trajectory_states(_gru(), _task(), noise_scale=-1),
+    ("mem.slowpoints.starts.trajectory_states", lambda: sp.trajectory_states(_gru(), _task(), noise_scale=-1),
      "noise_scale must be >= 0"),
-    ("mem.slowpoints.find_class_slow_points", lambda: sp.find_class_slow_points(_gru(), _task(), n_trials=0),
+    ("mem.slowpoints.starts.find_class_slow_points", lambda: sp.find_class_slow_points(_gru(), _task(), n_trials=0),
      "n_trials must be a positive integer"),
-    ("mem.slowpoints.formation", lambda: sp.formation([_gru()], _task()), "models must be a dict"),
-    ("mem.slowpoints.formation_displacement", lambda: sp.formation_displacement([]), "points must be a dict"),
-    ("mem.slowpoints.speed_measures", lambda: sp.speed_measures(_gru(), _task(), adam_iters=0),
+    ("mem.formation.formation", lambda: formation.formation([_gru()], _task()), "models must be a dict"),
+    ("mem.formation.formation_displacement", lambda: formation.formation_displacement([]), "points must be a dict"),
+    ("mem.measures.speed_measures", lambda: measures.speed_measures(_gru(), _task(), adam_iters=0),
      "adam_iters must be a positive integer"),
     # mem.analysis
     ("mem.analysis.partial_correlation", lambda: an.partial_correlation([1, 2, 3, 4], [1, 3, 2, 4], method="kendall"),
@@ -425,6 +434,11 @@ BAD_CALLS += [
      "model must be a mem.models.RNNClassifier, got GRU", TypeError),
     ("mem._checks.check_model_task", lambda: mem._checks.check_model_task(_gru(), _addition(), tasks.AdditionTask),
      re.escape("model sizes (input 65, outputs 11) do not match the task's (input 2, outputs 1)")),
+    ("mem._checks.check_choice", lambda: mem._checks.check_choice("method", "lbfgs", ("newton", "adam")),
+     re.escape("method must be one of ('newton', 'adam'), got 'lbfgs'")),
+    ("mem._checks.check_positive", lambda: mem._checks.check_positive("tau", 0.0), "tau must be a positive number"),
+    ("mem._checks.check_positive", lambda: mem._checks.check_positive("tau", "1"), "tau must be a positive number",
+     TypeError),
 ]
 
 #: Public callables without a bad call, and why.

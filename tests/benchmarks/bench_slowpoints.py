@@ -41,7 +41,7 @@ the FixedPointFinder part is skipped. On a 2-core CPU with one thread, FixedPoin
 20000 iterations take about a minute (2.5-3 ms per iteration, plus ~13 s computing its
 Jacobians twice and their eigenvalues) and the whole benchmark about 8 minutes. Timings
 on a shared machine are noisy: the load average is recorded next to every measurement
-in the JSON file, and the hash of ``mem/slowpoints.py`` with it.
+in the JSON file, and the hash of the ``mem/slowpoints`` package's sources with it.
 """
 import argparse
 import hashlib
@@ -50,6 +50,7 @@ import os
 import platform
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -60,6 +61,14 @@ from mem import slowpoints as sp
 
 TOL = 1e-10           # S < TOL: a fixed point (issue 3)
 DEDUP = (1e-3, 0.05)  # Euclidean merge radii: FixedPointFinder's tol_unique, and one for ill-conditioned points
+
+
+def sources_sha256() -> str:
+    """The first 16 hex digits of the sha256 of the mem.slowpoints sources, file by file in name order."""
+    h = hashlib.sha256()
+    for f in sorted(Path(sp.__file__).parent.glob("*.py")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def load_avg():
@@ -214,7 +223,7 @@ def main():
         sp.find_slow_points(model, start, x, method=method, max_iter=2, jacobians=False)
     cfg = {"torch": torch.__version__, "python": platform.python_version(), "threads": a.threads,
            "cpu_count": os.cpu_count(),
-           "slowpoints_sha256": hashlib.sha256(open(sp.__file__, "rb").read()).hexdigest()[:16], "network": "gru128-nacu-s0", "n_candidates": len(start),
+           "slowpoints_sha256": sources_sha256(), "network": "gru128-nacu-s0", "n_candidates": len(start),
            "n_class_means": len(s1.h), "tol_S": TOL, "dedup_radii": list(DEDUP), "load_start": load_avg(),
            "initial": s_stats(S0)}
     print(f"torch {torch.__version__}, {a.threads} thread(s), {len(start)} candidates "

@@ -1,0 +1,83 @@
+"""How slow a network's class memories are: chapter 4's speed measures.
+
+:func:`speed_measures` computes, for every class a network knows, the measures named in
+:data:`MEASURES` (the speed after the paper's Adam search, after the converged search, along
+the noiseless drift, and the slowest time constants at the points), from the slow-point
+machinery of :mod:`mem.slowpoints`. The zoo stores them for every network (chapter 4).
+"""
+from __future__ import annotations
+
+import torch
+
+from ._checks import check_model, positive_ints
+from .models import RNNClassifier
+from .slowpoints import class_mean_states, find_slow_points, paper_components, speed, states_along
+
+__all__ = ["MEASURES", "MEASURE_LABELS", "speed_measures"]
+
+#: The per-network speed measures of :func:`speed_measures` (chapter 4).
+MEASURES = ("adam", "newton", "drift", "lam_adam", "lam_newton")
+
+#: Short display names of :data:`MEASURES` (chapter 4's tables and figures).
+MEASURE_LABELS = {"adam": "Adam speed", "newton": "converged speed", "drift": "drift speed",
+                  "lam_adam": "log|λ|max, Adam points", "lam_newton": "log|λ|max, Newton points"}
+
+
+def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_lr: float = 1e-2,
+                   newton_iters: int = 200, drift_steps: int = 100, components: str | None = None,
+                   n_trials: int = 1000, seed: int = 0) -> dict:
+    """Several ways to measure "how slow" a network's class memories are, one value per class (chapter 4).
+
+    All start from the paper's starting points (:func:`~mem.slowpoints.starts.class_mean_states`:
+    the mean state before the trigger over correctly reported trials of each class) with the
+    constant input ``task.mean_input()``:
+
+    * ``"adam"``: ``log10 S`` after ``adam_iters`` Adam steps at learning rate ``adam_lr``
+      (the paper's fixed-budget measure);
+    * ``"newton"``: ``log10 S`` after continuing from those points with the second-order
+      search (:func:`~mem.slowpoints.search.find_slow_points`, ``max_iter=newton_iters``): the
+      converged speed.
+      Fixed points (``S < 1e-10``) are reported as ``-10``: below the tolerance, S only
+      measures round-off;
+    * ``"drift"``: ``log10 S`` at the state reached after ``drift_steps`` noiseless steps
+      of the mean input from the class mean (no search at all);
+    * ``"lam_adam"``, ``"lam_newton"``: ``log |lambda|_max`` of the Jacobian at the Adam and
+      at the Newton points; the slowest time constant is ``tau = -1 / log|lambda|_max``.
+
+    Parameters
+    ----------
+    components : what enters S (see :func:`~mem.slowpoints.state_map.speed`); default
+        ``"h_tanh_c"`` for LSTMs (as in the paper's code) and ``"full"`` otherwise
+
+    Returns
+    -------
+    dict with ``"labels"`` (list of K digits the network knows, see
+    :func:`~mem.slowpoints.starts.class_mean_states`), one list of K floats per name in
+    :data:`MEASURES`, ``"own"`` (list of K bools: does the read-out at the Adam point report
+    its class) and ``"settings"`` (the arguments).
+    """
+    check_model(model)
+    positive_ints(adam_iters=adam_iters, newton_iters=newton_iters, drift_steps=drift_steps)
+    components = paper_components(model, components)
+    x = task.mean_input().to(model.readout.weight.device)
+    start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
+    out = {"labels": labels.tolist(), "settings": {"adam_iters": adam_iters, "adam_lr": adam_lr,
+           "newton_iters": newton_iters, "drift_steps": drift_steps, "components": components,
+           "n_trials": n_trials, "seed": seed}}
+    if len(labels) == 0:
+        return {**out, **{m: [] for m in MEASURES}, "own": []}
+    adam = find_slow_points(model, start, x, method="adam", max_iter=adam_iters, lr=adam_lr, labels=labels,
+                            components=components)
+    newton = find_slow_points(model, adam.state, x, max_iter=newton_iters, labels=labels, components=components)
+    V = states_along(model, x.expand(len(labels), drift_steps, -1), start)
+    drift = speed(model, model.unflatten_state(V[:, -1].double()), x, components=components)
+    with torch.no_grad():
+        trigger = task.mean_input(trigger=True).to(x.device)
+        own = adam.readout(model, trigger) == labels
+
+    def log10(S):
+        return S.clamp_min(1e-10).log10().tolist()
+
+    return {**out, "adam": log10(adam.speed), "newton": log10(newton.speed), "drift": log10(drift),
+            "lam_adam": adam.max_abs_eigenvalue().log().tolist(),
+            "lam_newton": newton.max_abs_eigenvalue().log().tolist(), "own": own.tolist()}

@@ -1,0 +1,117 @@
+"""Where the searches start: the paper's class-mean states and states along trajectories (chapter 3).
+
+:func:`class_mean_states` gives one candidate per class the network knows (the paper's
+starting points), :func:`trajectory_states` samples the states long-delay trials visit
+(FixedPointFinder's way), both from the states :func:`states_along` computes;
+:func:`find_class_slow_points` searches from the class means.
+"""
+from __future__ import annotations
+
+import torch
+
+from .._checks import check_model, positive_ints
+from ..models import RNNClassifier, State
+from .points import SlowPoints
+from .search import find_slow_points
+
+__all__ = ["states_along", "class_mean_states", "trajectory_states", "find_class_slow_points"]
+
+
+def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = None) -> torch.Tensor:
+    """Flattened states after each step of ``x``, by :meth:`mem.models.RNNClassifier.step` (chapter 3).
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    x : (B, T, D) inputs, e.g. ``task.mean_input().expand(B, T, -1)`` for the noiseless drift
+    state : State with h (B, H) (and c), optional; default the zero state
+
+    Returns
+    -------
+    (B, T, state_size): ``h`` (or ``[h, c]`` for LSTMs) after steps 1..T. No gradients.
+    """
+    check_model(model)
+    if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != model.input_size:
+        raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(getattr(x, 'shape', ()))}")
+    state = model.init_state(x.shape[0], x.device) if state is None else model.check_state(state, x.shape[0])
+    out = []
+    with torch.no_grad():
+        for t in range(x.shape[1]):
+            state = model.step(x[:, t], state)
+            out.append(model.flatten_state(state))
+    return torch.stack(out, 1)
+
+
+def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: int = 0,
+                      split: str = "test", min_correct: int = 10,
+                      min_recall: float = 0.5, min_precision: float = 0.5) -> tuple[State, torch.Tensor]:
+    """Per-class mean state just before the trigger, over correctly reported trials (chapter 3).
+
+    The paper's starting points: sample ``n_trials`` trials of ``task`` (trained
+    timing), keep those the network reports correctly, and average the state at
+    ``t_report - 1`` (the state the trigger acts on) over each class.
+
+    Returns
+    -------
+    (State with h (K, H) (and c for LSTMs), labels (K,) int64): one row per class
+    the network knows, classes in increasing order. A class is known when it has
+    at least ``min_correct`` correct trials, at least ``min_recall`` of its trials
+    are reported correctly, and at least ``min_precision`` of the reports of that
+    class are right (an untrained network that always says the same digit knows
+    none). K = 0 happens early in training.
+    """
+    check_model(model)
+    positive_ints(n_trials=n_trials)
+    gen = torch.Generator().manual_seed(seed)
+    batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
+    V = states_along(model, batch.x)                       # (B, T, n)
+    rows = torch.arange(n_trials, device=V.device)
+    with torch.no_grad():
+        logits = model.readout(V[rows, batch.t_report, :model.hidden_size])
+    correct = logits.argmax(-1) == batch.label
+    before = V[rows, batch.t_report - 1]
+    C = task.n_outputs
+    counts = torch.bincount(batch.label[correct], minlength=C)
+    recall = counts / torch.bincount(batch.label, minlength=C).clamp_min(1)
+    precision = counts / torch.bincount(logits.argmax(-1), minlength=C).clamp_min(1)
+    labels = ((counts >= min_correct) & (recall >= min_recall) & (precision >= min_precision)).nonzero().squeeze(-1)
+    means = torch.stack([before[correct & (batch.label == k)].mean(0) for k in labels]) if len(labels) \
+        else before.new_zeros(0, before.shape[-1])
+    return model.unflatten_state(means), labels
+
+
+def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_delay: int = 200,
+                      noise_scale: float = 0.0, seed: int = 0, split: str = "test") -> tuple[State, torch.Tensor]:
+    """States sampled from long-delay trajectories, optionally jittered (FixedPointFinder-style; chapter 3).
+
+    Runs ``n_samples`` probe trials (digit at t = 0, then noise frames, no trigger)
+    for ``max_delay`` steps and takes each trial's state at a uniformly drawn step
+    in ``1..max_delay``, plus Gaussian noise of standard deviation ``noise_scale``.
+
+    Returns
+    -------
+    (State with h (n_samples, H) (and c), labels (n_samples,)): the class of each trial.
+    """
+    check_model(model)
+    positive_ints(n_samples=n_samples)
+    if not isinstance(noise_scale, (int, float)) or noise_scale < 0:
+        raise ValueError(f"noise_scale must be >= 0, got {noise_scale!r}")
+    gen = torch.Generator().manual_seed(seed)
+    probe = task.sample_probe(n_samples, max_delay, gen, split=split)
+    V = states_along(model, probe.x.to(model.readout.weight.device))
+    t = torch.randint(1, max_delay + 1, (n_samples,), generator=gen)
+    v = V[torch.arange(n_samples), t.to(V.device)]
+    if noise_scale:
+        v = v + noise_scale * torch.randn(v.shape, generator=gen).to(v.device)
+    return model.unflatten_state(v), probe.label.to(v.device)
+
+
+def find_class_slow_points(model: RNNClassifier, task, n_trials: int = 1000, seed: int = 0,
+                           **kwargs) -> SlowPoints:
+    """One search per class from its mean state (:func:`class_mean_states`), input ``task.mean_input()`` (chapter 3).
+
+    Keyword arguments go to :func:`~mem.slowpoints.search.find_slow_points`. Returns SlowPoints with ``labels`` set.
+    """
+    start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
+    return find_slow_points(model, start, task.mean_input(), labels=labels, **kwargs)
+

@@ -29,7 +29,7 @@ from ._checks import positive_ints
 from .init import initialize
 from .models import RNNClassifier
 from .tasks import make_task
-from .train import TaskHistory, TrainingDiverged, train_task
+from .train import History, TrainingDiverged, train
 from .zoo import ZOO_DIR, Collection, manifest, manifest_entry, pinned_threads, read_verified, require_keys
 
 __all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "configs", "entry_name", "build_model",
@@ -98,15 +98,16 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     require_keys(cfg, _KEYS)
     task, model = build_model(cfg)
     try:
-        hist = train_task(model, task, cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
-                          clip=cfg["clip"], seed=cfg["seed"], eval_every=cfg["eval_every"], n_val=cfg["n_val"],
-                          progress=progress, desc=entry_name(cfg))
+        hist = train(model, task, n_iters=cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
+                     clip=cfg["clip"], seed=cfg["seed"], eval_every=cfg["eval_every"], n_val=cfg["n_val"],
+                     optimizer="rmsprop", progress=progress, desc=entry_name(cfg))
         diverged = None
     except TrainingDiverged as err:
         hist, diverged = None, str(err)
     if hist is None:
         nan = np.array([math.nan])
-        hist = TaskHistory(np.zeros(0, np.float32), np.array([0]), nan, nan, float(task.baseline))
+        hist = History(np.zeros(0, np.float32), val_steps=np.array([0]), val_loss=nan, val_score=nan,
+                       baseline=float(task.baseline))
     normalized = hist.normalized
     metrics = {"final": None if diverged else float(normalized[-1]),
                "best": None if diverged else float(np.nanmin(normalized)),
@@ -117,7 +118,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     buf = io.BytesIO()
     torch.save({"config": json.loads(json.dumps(cfg)),
                 "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-                "history": hist.to_dict()}, buf)
+                "history": hist.to_dict(("loss", "val_steps", "val_loss", "val_score", "baseline"))}, buf)
     raw = buf.getvalue()
     entry = manifest_entry(cfg, raw, metrics, hist.seconds)
     entry.update(metrics_version=METRICS_VERSION, evaluation=None)
@@ -144,7 +145,7 @@ class BenchmarkRun:
     task: object
     initial: RNNClassifier
     model: RNNClassifier
-    history: TaskHistory
+    history: History
     config: dict
     metrics: dict
 
@@ -158,7 +159,7 @@ def load(name: str, zoo_dir: Path | str = BENCH_DIR, device="cpu") -> BenchmarkR
     model = RNNClassifier(initial.arch, initial.input_size, initial.hidden_size, initial.n_outputs)
     model.load_state_dict(payload["state_dict"])
     return BenchmarkRun(name, task, initial.to(device).eval(), model.to(device).eval(),
-                        TaskHistory.from_dict(payload["history"]), entry["config"], entry["metrics"])
+                        History.from_dict(payload["history"]), entry["config"], entry["metrics"])
 
 
 def table(zoo_dir: Path | str = BENCH_DIR):

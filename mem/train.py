@@ -330,7 +330,7 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
         total.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
         if not (torch.isfinite(total) and torch.isfinite(gnorm)):
-            raise TrainingDiverged(f"training diverged at update {step}: loss={total.item()}, "
+            raise TrainingDiverged(f"training diverged at step {step}: loss={total.item()}, "
                                    f"grad norm={float(gnorm)}; try a smaller lr or a clip")
         opt.step()
         with torch.no_grad():

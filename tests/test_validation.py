@@ -30,7 +30,7 @@ from mem import slowpoints as sp  # noqa: E402
 from mem import tasks  # noqa: E402
 
 MODULES = [f"mem.{m}" for m in mem.__all__] + [
-    "mem.tasks.delayed", "mem.tasks.copy", "mem.tasks.addition", "mem.tasks.permuted", "mem.tasks.sequence"]
+    "mem.tasks.base", "mem.tasks.delayed", "mem.tasks.copy", "mem.tasks.addition", "mem.tasks.permuted"]
 
 
 def public_callables():
@@ -103,25 +103,31 @@ BAD_CALLS = [
     ("mem.data.read_idx", lambda: data.read_idx(_file("bad.idx", b"\x01\x02\x03\x04")), "path must be an IDX file"),
     ("mem.data.load_mnist", lambda: data.load_mnist("no-such-folder"), "root must be an existing folder"),
     # mem.tasks
-    ("mem.tasks.make_task", lambda: tasks.make_task("mnist"), _one_of("name", ["addition", "copy", "psdigits"])),
+    ("mem.tasks.make_task", lambda: tasks.make_task("mnist"),
+     _one_of("name", ["addition", "copy", "delayed", "psdigits"])),
     ("mem.tasks.delayed.DelayedClassification", lambda: tasks.DelayedClassification("digits"),
      "data must be a mem.data.Digits"),
     ("mem.tasks.delayed.DelayedClassification", lambda: tasks.DelayedClassification(_digits(), n_classes=12),
      r"n_classes must be in 2\.\.11"),
-    ("mem.tasks.delayed.loss", lambda: tasks.loss(torch.zeros(2, 6), _batch()),
-     re.escape("logits must have shape (B, T, C) = (2, 6, C)")),
-    ("mem.tasks.delayed.report_correct", lambda: tasks.report_correct(torch.zeros(2, 5, 11), _batch()),
-     re.escape("logits must have shape (B, T, C) = (2, 6, C)")),
-    ("mem.tasks.delayed.report_correct", lambda: tasks.report_correct(torch.zeros(2, 6, 11), "batch"),
-     "batch must be a mem.tasks.Batch"),
+    ("mem.tasks.delayed.DelayedClassification", lambda: _task().loss(torch.zeros(2, 6), _batch()),
+     re.escape("logits must have shape (B, T, C) = (2, 6, 11)")),
+    ("mem.tasks.delayed.DelayedClassification", lambda: _task().report_correct(torch.zeros(2, 5, 11), _batch()),
+     re.escape("logits must have shape (B, T, C) = (2, 6, 11)")),
+    ("mem.tasks.delayed.DelayedClassification", lambda: _task().score(torch.zeros(2, 6, 11), "batch"),
+     "batch must be a mem.tasks.DelayedBatch"),
+    ("mem.tasks.delayed.DelayedClassification", lambda: _task().validation_batch(4, -1), "seed must be >= 0"),
     ("mem.tasks.copy.CopyTask", lambda: tasks.CopyTask(T=20, n_symbols=10), "T must be >= 21"),
     ("mem.tasks.addition.AdditionTask", lambda: tasks.AdditionTask(T=1), "T must be >= 2"),
     ("mem.tasks.permuted.PermutedDigits", lambda: tasks.PermutedDigits(_digits(), permutation_seed=-1),
      "permutation_seed must be >= 0"),
-    ("mem.tasks.sequence.SequenceTask", lambda: _addition().loss(torch.zeros(2, 4), _addition().sample(2)),
+    ("mem.tasks.permuted.PermutedDigits", lambda: tasks.PermutedDigits(pixels=784),
+     "pixels must match the data"),
+    ("mem.tasks.base.Task", lambda: _addition().loss(torch.zeros(2, 4), _addition().sample(2)),
      re.escape("logits must have shape (B, T, C) = (2, 4, 1)")),
-    ("mem.tasks.sequence.SequenceTask", lambda: _addition().sample(2, split="validation"),
+    ("mem.tasks.base.Task", lambda: _addition().sample(2, split="validation"),
      "split must be 'train' or 'test'"),
+    ("mem.tasks.base.load_images", lambda: tasks.base.load_images(_digits(), mnist_dir="x"),
+     "give data or mnist_dir, not both"),
     # mem.models
     ("mem.models.cell_step", lambda: models.cell_step("transformer", torch.zeros(1, 2), torch.zeros(1, 3), None,
                                                       torch.zeros(3, 2), torch.zeros(3, 3)),
@@ -142,14 +148,19 @@ BAD_CALLS = [
     # mem.train
     ("mem.train.History", lambda: _history().smoothed("acc"), "key must be 'loss' or 'accuracy'"),
     ("mem.train.History", lambda: _history().smoothed(window=0), "window must be a positive integer"),
-    ("mem.train.train", lambda: train.train(_gru(), _addition(), protocols.NaCu(2), progress=False),
-     "task must be a mem.tasks.DelayedClassification"),
+    ("mem.train.train", lambda: train.train(_gru(), "copy", n_iters=2, progress=False),
+     "task must be a mem.tasks.Task"),
+    ("mem.train.train", lambda: train.train(_gru(), _task(), progress=False),
+     "n_iters must be given when there is no protocol"),
+    ("mem.train.train", lambda: train.train(_gru(), _task(), n_iters=2, optimizer="sgd", progress=False),
+     _one_of("optimizer", ["adam", "rmsprop"])),
+    ("mem.train.History", lambda: _history().normalized, "normalized needs a run with validation"),
+    ("mem.train.History", lambda: _history().to_dict(["seconds"]), "keys must be among"),
     ("mem.train.train", lambda: train.train(_gru(), _task(), protocols.NaCu(2), lr=0, progress=False),
      "lr must be > 0"),
     ("mem.train.pick_device", lambda: train.pick_device("gpu"), "device must be None, 'auto', 'cpu', 'cuda'"),
-    ("mem.train.validate", lambda: train.validate(_gru(), _task(), _batch()), "task must be a mem.tasks.SequenceTask"),
-    ("mem.train.train_task", lambda: train.train_task(models.RNNClassifier("rnn_tanh", 2, 4, 1), _addition(), 0),
-     "n_updates must be a positive integer"),
+    ("mem.train.train", lambda: train.train(models.RNNClassifier("rnn_tanh", 2, 4, 1), _addition(), n_iters=0),
+     "n_iters must be a positive integer"),
     # mem.evaluate
     ("mem.evaluate.DelayCurve", lambda: evaluate.DelayCurve(np.array([1, 2]), np.array([0.5, 0.3]), 10, 0.1).at(3),
      re.escape("delay must be one of [1, 2]")),
@@ -286,7 +297,7 @@ BAD_CALLS = [
      re.escape("cfg must have the keys ['task', 'scheme', 'lr', 'seed']")),
     ("mem.benchmarks.build_model", lambda: bm.build_model({}), re.escape("cfg must have the keys ['task', 'task_config'")),
     ("mem.benchmarks.build_model", lambda: bm.build_model(dict(bm.configs()[0], task="mnist")),
-     _one_of("name", ["addition", "copy", "psdigits"])),
+     _one_of("name", ["addition", "copy", "delayed", "psdigits"])),
     ("mem.benchmarks.train_entry", lambda: bm.train_entry({"threads": 1}), r"cfg must have the keys .*missing \['task'"),
     ("mem.benchmarks.load", lambda: bm.load("nope"), "name must be one of the entries"),
     ("mem.benchmarks.table", lambda: bm.table("."), "zoo_dir must hold benchmark runs"),
@@ -388,14 +399,14 @@ BAD_CALLS += [
 
 #: Public callables without a bad call, and why.
 EXEMPT = {
-    "mem.tasks.delayed.Batch": "record of sampled trials, built by DelayedClassification.sample",
+    "mem.tasks.delayed.DelayedBatch": "record of sampled trials, built by DelayedClassification.sample",
+    "mem.tasks.base.Batch": "record of sampled trials, built by every task's sample",
+    "mem.tasks.base.TrainingSettings": "record of a task's recommended settings; train checks them where used",
     "mem.tasks.delayed.Probe": "record of probe trials, built by DelayedClassification.sample_probe",
-    "mem.tasks.sequence.SequenceBatch": "record of benchmark trials, built by the tasks' sample",
     "mem.models.State": "named tuple (h, c); RNNClassifier.check_state validates it where it is used",
     "mem.models.RNNOutput": "named tuple returned by RNNClassifier.forward",
     "mem.protocols.TaskParams": "record (T_max, n_classes) returned by protocols; AccuracyCurriculum checks stages",
     "mem.train.TrainingDiverged": "exception class",
-    "mem.train.TaskHistory": "record returned by train_task",
     "mem.zoo.ZooIntegrityError": "exception class",
     "mem.zoo.ZooBuildError": "exception class",
     "mem.zoo.Collection": "record of a collection's recipe, built by mem.zoo.collection",

@@ -2,7 +2,7 @@
 
 Orhan & Pitkow (2020) train 100-unit vanilla RNNs from chain, fbchain,
 orthogonal and identity initialisations (:func:`mem.init.initialize`) with
-RMSprop (:func:`mem.train.train_task`) over a grid of learning rates and seeds,
+RMSprop (:func:`mem.train.train`) over a grid of learning rates and seeds,
 and count the runs whose validation loss ends below half the no-memory
 baseline. This module is that experiment at CPU scale, as a collection of the
 zoo (built, resumed, checked and sha256-verified by :mod:`mem.zoo`)::

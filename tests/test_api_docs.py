@@ -10,7 +10,7 @@ import mem
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [m for m in mem.__all__ if m != "tasks"] + [
-    "tasks", "tasks.delayed", "tasks.sequence", "tasks.copy", "tasks.addition", "tasks.permuted"]
+    "tasks", "tasks.base", "tasks.delayed", "tasks.copy", "tasks.addition", "tasks.permuted"]
 
 
 def _public(module):

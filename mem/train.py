@@ -130,6 +130,7 @@ class History:
 
     @property
     def steps(self) -> np.ndarray:
+        """Step numbers ``0 .. n_iters - 1`` (n_iters,)."""
         return np.arange(len(self.loss))
 
     def smoothed(self, key: str = "accuracy", window: int = 50) -> np.ndarray:
@@ -142,17 +143,21 @@ class History:
         n = np.minimum(np.arange(1, len(x) + 1), window)
         return (c[1:] - c[np.arange(1, len(x) + 1) - n]) / n
 
+    def _validated(self, what: str) -> None:
+        if self.val_loss is None or self.baseline is None:
+            raise ValueError(f"{what} needs a run with validation on a task with a baseline")
+
     @property
     def normalized(self) -> np.ndarray:
         """``val_loss / baseline`` (K,): 1 is no better than forgetting everything (chapter 6)."""
-        if self.val_loss is None or self.baseline is None:
-            raise ValueError("normalized needs a run with validation on a task with a baseline")
+        self._validated("normalized")
         return np.asarray(self.val_loss) / self.baseline
 
     @property
     def success(self) -> bool:
         """The paper's criterion: the final validation loss is below half the baseline (chapter 6)."""
-        return bool(self.normalized[-1] < 0.5)
+        self._validated("success")
+        return bool(self.val_loss[-1] < 0.5 * self.baseline)
 
     def to_dict(self, keys=None) -> dict:
         """The recorded arrays as plain lists and ``baseline`` as a float, without checkpoints or timing.

@@ -467,7 +467,8 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     # caller (or not, in a worker process) would otherwise change the file's bytes, not its content.
     payload = {"config": json.loads(json.dumps(cfg)), "input_size": task.input_size,
                "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-               "history": {k: torch.as_tensor(v) for k, v in hist.to_dict(("loss", "accuracy", "T_max", "n_classes")).items()}}
+               "history": {k: torch.as_tensor(v)
+                           for k, v in hist.to_dict(("loss", "accuracy", "T_max", "n_classes")).items()}}
     if cfg.get("checkpoints"):
         payload["checkpoints"] = hist.checkpoints
     torch.save(payload, buf)

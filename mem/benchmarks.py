@@ -2,7 +2,7 @@
 
 Orhan & Pitkow (2020) train 100-unit vanilla RNNs from chain, fbchain,
 orthogonal and identity initialisations (:func:`mem.init.initialize`) with
-RMSprop (:func:`mem.train.train_task`) over a grid of learning rates and seeds,
+RMSprop (:func:`mem.train.train`) over a grid of learning rates and seeds,
 and count the runs whose validation loss ends below half the no-memory
 baseline. This module is that experiment at CPU scale, as a collection of the
 storage engine (built, resumed, checked and sha256-verified by :mod:`mem.store`)::
@@ -29,7 +29,7 @@ from ._checks import positive_ints
 from .init import initialize
 from .models import RNNClassifier
 from .tasks import make_task
-from .train import TaskHistory, TrainingDiverged, train_task
+from .train import History, TrainingDiverged, train
 from . import store
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .zoo import ZOO_DIR, weight_difference
@@ -100,15 +100,16 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     require_keys(cfg, _KEYS)
     task, model = build_model(cfg)
     try:
-        hist = train_task(model, task, cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
-                          clip=cfg["clip"], seed=cfg["seed"], eval_every=cfg["eval_every"], n_val=cfg["n_val"],
-                          progress=progress, desc=entry_name(cfg))
+        hist = train(model, task, n_iters=cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
+                     clip=cfg["clip"], seed=cfg["seed"], eval_every=cfg["eval_every"], n_val=cfg["n_val"],
+                     optimizer="rmsprop", progress=progress, desc=entry_name(cfg))
         diverged = None
     except TrainingDiverged as err:
         hist, diverged = None, str(err)
     if hist is None:
         nan = np.array([math.nan])
-        hist = TaskHistory(np.zeros(0, np.float32), np.array([0]), nan, nan, float(task.baseline))
+        hist = History(np.zeros(0, np.float32), val_steps=np.array([0]), val_loss=nan, val_score=nan,
+                       baseline=float(task.baseline))
     normalized = hist.normalized
     metrics = {"final": None if diverged else float(normalized[-1]),
                "best": None if diverged else float(np.nanmin(normalized)),
@@ -119,7 +120,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     buf = io.BytesIO()
     torch.save({"config": json.loads(json.dumps(cfg)),
                 "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-                "history": hist.to_dict()}, buf)
+                "history": hist.to_dict(("loss", "val_steps", "val_loss", "val_score", "baseline"))}, buf)
     raw = buf.getvalue()
     return raw, manifest_entry(cfg, raw, metrics, hist.seconds, METRICS_VERSION, None)
 
@@ -148,7 +149,7 @@ class BenchmarkRun:
     task: object
     initial: RNNClassifier
     model: RNNClassifier
-    history: TaskHistory
+    history: History
     config: dict
     metrics: dict
 
@@ -162,7 +163,7 @@ def load(name: str, zoo_dir: Path | str = BENCH_DIR, device="cpu") -> BenchmarkR
     model = RNNClassifier(initial.arch, initial.input_size, initial.hidden_size, initial.n_outputs)
     model.load_state_dict(payload["state_dict"])
     return BenchmarkRun(name, task, initial.to(device).eval(), model.to(device).eval(),
-                        TaskHistory.from_dict(payload["history"]), entry["config"], entry["metrics"])
+                        History.from_dict(payload["history"]), entry["config"], entry["metrics"])
 
 
 def table(zoo_dir: Path | str = BENCH_DIR):

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from ._checks import check_int, check_model, check_model_task, positive_ints
 from .models import RNNClassifier
-from .tasks import N_OUTPUTS, DelayedClassification, report_correct
+from .tasks import N_OUTPUTS, DelayedClassification
 
 __all__ = ["DEFAULT_DELAYS", "DelayCurve", "accuracy_vs_delay", "memory_lifetime", "report_accuracy",
            "decoding_memory"]
@@ -190,7 +190,7 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
         for start in range(0, n_trials, batch_size):
             batch = task.sample(min(batch_size, n_trials - start), gen, T_max=T_max, n_classes=N_OUTPUTS,
                                 split=split).to(device)
-            correct += int(report_correct(model(batch.x).logits, batch).sum())
+            correct += int(task.report_correct(model(batch.x).logits, batch).sum())
     return correct / n_trials
 
 

@@ -23,9 +23,10 @@ def _plt():
 
 def _trial_shape(batch, image_shape) -> tuple[int, int]:
     """``image_shape`` (h, w), checked against the frames of ``batch``, a delayed-task Batch (pixels + trigger)."""
-    from .tasks import Batch
-    if not isinstance(batch, Batch):
-        raise ValueError(f"batch must be a mem.tasks.Batch (DelayedClassification.sample), got {type(batch).__name__}")
+    from .tasks import DelayedBatch
+    if not isinstance(batch, DelayedBatch):
+        raise ValueError(f"batch must be a mem.tasks.DelayedBatch (DelayedClassification.sample), "
+                         f"got {type(batch).__name__}")
     P = batch.x.shape[-1] - 1
     if len(image_shape) != 2 or image_shape[0] * image_shape[1] != P:
         raise ValueError(f"image_shape must be (height, width) with {P} pixels in all, got {tuple(image_shape)}")

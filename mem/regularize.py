@@ -237,8 +237,8 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
         q.requires_grad_(True)
     penalty = SpeedPenalty(points, task.mean_input(), lam, tracking=tracking, retrack_steps=retrack_steps,
                            retrack_lr=retrack_lr, retrack_optimizer=retrack_optimizer, components=components)
-    hist = train(tuned, task, NaCu(steps), batch_size=batch_size, lr=lr, clip=clip, seed=seed, progress=progress,
-                 desc=f"fine-tune {mode} lam={lam:g}", penalty=penalty)
+    hist = train(tuned, task, NaCu(steps), optimizer="adam", batch_size=batch_size, lr=lr, clip=clip, seed=seed,
+                 progress=progress, desc=f"fine-tune {mode} lam={lam:g}", penalty=penalty)
     tuned.eval()
     return tuned, hist
 

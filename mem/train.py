@@ -1,15 +1,16 @@
-"""The training loops: :func:`train` for the delayed task (chapter 2), :func:`train_task` for the benchmarks (chapter 6).
+"""The training loop, :func:`train`, for every task of the book (chapters 2, 5 and 6).
 
-:func:`train` runs Adam on the task's weighted cross-entropy, gradient-norm clipping, one
-``torch.Generator`` seeded by ``seed`` for every batch, and a protocol that sets
-the task parameters of each step. Returns a :class:`History` of loss and report
-accuracy per step, plus optional checkpoints (chapter 3 tracks slow points
-forming through them).
-
-:func:`train_task` trains on a :class:`mem.tasks.SequenceTask` (copy, addition,
-permuted digits) the way Orhan & Pitkow (2020) did: RMSprop, gradient clipping,
-batches of 16, a fixed validation set, equal update budgets for every
-initialisation.
+One loop trains a network on any :class:`mem.tasks.Task`: one ``torch.Generator``
+seeded by ``seed`` draws every batch, the optimiser (:data:`OPTIMIZERS`) steps on
+the task's loss after global gradient-norm clipping, and a :class:`History`
+records the loss and score of every step. Options: a protocol (curriculum) that
+sets the task parameters of each step (chapter 2), a penalty added to the loss
+(the speed penalty of chapter 5), a fixed validation set scored every few updates
+(chapter 6), and checkpoints of the weights (chapter 3 tracks slow points forming
+through them). Settings the caller leaves out come from the task's paper,
+:attr:`mem.tasks.Task.training`: Adam, batches of 128 and clip 1 for delayed
+classification (Haviv et al. 2019); RMSprop, batches of 16, clip 10 and validation
+every 100 updates for the benchmarks (Orhan & Pitkow 2020).
 
 Results are bit-identical for the same seed, model initialisation and
 ``torch.get_num_threads()`` on the CPU; a different thread count, or a GPU, gives
@@ -19,6 +20,8 @@ GPU when there is one, unless the environment variable ``MEM_DEVICE`` says other
 from __future__ import annotations
 
 import copy
+import dataclasses
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -27,12 +30,12 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from . import tasks as _tasks
-from ._checks import check_model_task, positive_ints
+from ._checks import check_count, check_model_task, positive_ints
 from .models import RNNClassifier
 from .protocols import Protocol
+from .tasks import Batch, Task
 
-__all__ = ["History", "TaskHistory", "TrainingDiverged", "pick_device", "train", "train_task", "validate"]
+__all__ = ["DEVICE_ENV", "History", "TrainingDiverged", "OPTIMIZERS", "pick_device", "train"]
 
 DEVICE_ENV = "MEM_DEVICE"   # the environment variable that overrides pick_device's automatic choice
 
@@ -84,36 +87,50 @@ class TrainingDiverged(FloatingPointError):
     """Raised when the loss or the gradient norm stops being finite (chapter 2)."""
 
 
+#: The optimisers :func:`train` knows, by name: Adam at its defaults (Haviv et al.), and RMSprop with
+#: Keras's ``rho`` 0.9 and epsilon 1e-7 (Orhan & Pitkow).
+OPTIMIZERS = {
+    "adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
+    "rmsprop": lambda params, lr: torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-7),
+}
+
+_FLOAT32 = ("loss", "accuracy", "penalty")          # History's per-step float arrays
+_ARRAYS = ("loss", "accuracy", "T_max", "n_classes", "penalty", "val_steps", "val_loss", "val_score")
+
+
 @dataclass
 class History:
-    """Per-step record of a training run.
+    """Record of a training run (:func:`train`; chapters 2, 5, 6). Options left off leave their fields None.
 
     Attributes
     ----------
-    loss, accuracy : ndarray (n_iters,) float32
-        Training loss and report accuracy of each step's batch (accuracy over
-        the batch's active vocabulary and delays).
-    T_max, n_classes : ndarray (n_iters,) int
-        The protocol's task parameters at each step.
-    checkpoints : dict[int, dict]
-        ``{step: state_dict}`` of the model after ``step`` updates (0 = initial weights).
-    penalty : ndarray (n_iters,) float32 or None
-        The regulariser's value added to the loss at each step (``train(penalty=...)``;
-        chapter 5); ``loss`` is the task loss alone.
-    seconds : float
-        Wall time of the loop (not stored in the zoo: it varies from run to run).
+    loss : ndarray (n_iters,) float32, the task loss of each step's batch
+    accuracy : ndarray (n_iters,) float32 or None, the task's score of each step's batch
+        (:meth:`mem.tasks.Task.score`; report accuracy for delayed classification)
+    T_max, n_classes : ndarray (n_iters,) int or None, the protocol's task parameters at each step
+    checkpoints : dict[int, dict], ``{step: state_dict}`` after ``step`` updates (0 = initial weights)
+    seconds : float, wall time of the loop (not stored in the zoo: it varies from run to run)
+    penalty : ndarray (n_iters,) float32 or None, the penalty added to the loss at each step (chapter 5)
+    val_steps : ndarray (K,) int or None, updates after which the validation set was scored (0 = untrained)
+    val_loss, val_score : ndarray (K,) float or None, validation loss and score (NaN for tasks without one)
+    baseline : float or None, the task's no-memory loss (:attr:`mem.tasks.Task.baseline`)
     """
 
     loss: np.ndarray
-    accuracy: np.ndarray
-    T_max: np.ndarray
-    n_classes: np.ndarray
+    accuracy: np.ndarray | None = None
+    T_max: np.ndarray | None = None
+    n_classes: np.ndarray | None = None
     checkpoints: dict = field(default_factory=dict)
     seconds: float = float("nan")
     penalty: np.ndarray | None = None
+    val_steps: np.ndarray | None = None
+    val_loss: np.ndarray | None = None
+    val_score: np.ndarray | None = None
+    baseline: float | None = None
 
     @property
     def steps(self) -> np.ndarray:
+        """Step numbers ``0 .. n_iters - 1`` (n_iters,)."""
         return np.arange(len(self.loss))
 
     def smoothed(self, key: str = "accuracy", window: int = 50) -> np.ndarray:
@@ -126,176 +143,69 @@ class History:
         n = np.minimum(np.arange(1, len(x) + 1), window)
         return (c[1:] - c[np.arange(1, len(x) + 1) - n]) / n
 
-    def to_dict(self) -> dict:
-        """Arrays only (no checkpoints, no timing): what the zoo stores."""
-        return {k: torch.as_tensor(getattr(self, k)) for k in ("loss", "accuracy", "T_max", "n_classes")}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "History":
-        return cls(**{k: np.asarray(d[k]) for k in ("loss", "accuracy", "T_max", "n_classes")})
-
-
-def _check_settings(lr, clip, **counts) -> None:
-    """Shared validation of the training loops: ``lr > 0``, ``clip >= 0`` or None, positive integer counts."""
-    positive_ints(**counts)
-    if not float(lr) > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
-    if clip is not None and float(clip) < 0:
-        raise ValueError(f"clip must be >= 0 or None, got {clip!r}")
-
-
-def train(model: RNNClassifier, task: _tasks.DelayedClassification, protocol: Protocol, *,
-          batch_size: int = 128, lr: float = 3e-3, clip: float = 1.0, seed: int = 0,
-          checkpoints=(), device=None, progress: bool = True, desc: str | None = None,
-          penalty=None) -> History:
-    """Train ``model`` on ``task`` for ``protocol.n_iters`` steps, in place (chapter 2).
-
-    Parameters
-    ----------
-    model : RNNClassifier
-    task : DelayedClassification
-    protocol : Protocol
-        Gives ``TaskParams(T_max, n_classes)`` for each step; it is ``reset()`` first.
-    batch_size : int, default 128
-    lr : float, default 3e-3 (Adam)
-    clip : float, default 1.0; max global gradient norm (``None`` or 0: no clipping)
-    seed : int
-        Seeds the batches (images, timing, noise). The initial weights are
-        seeded where the model is built (``RNNClassifier(..., seed=)``).
-    checkpoints : iterable of int
-        Steps ``0..n_iters`` after which to keep a copy of the weights.
-    device : torch device, optional; default: the model's device
-        The model is moved there (:func:`pick_device` picks the GPU when there is one).
-    progress : bool, show a tqdm progress bar
-    penalty : callable ``penalty(model, step) -> scalar tensor``, optional
-        Added to the task loss at every step, e.g. :class:`mem.regularize.SpeedPenalty`
-        (chapter 5). It must be differentiable with respect to the model's parameters.
-
-    Returns
-    -------
-    History
-
-    Raises
-    ------
-    TrainingDiverged if the loss or gradient norm becomes NaN or infinite.
-    """
-    check_model_task(model, task, _tasks.DelayedClassification, hint=" (train_task trains the benchmarks)")
-    if not isinstance(protocol, Protocol):
-        raise ValueError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
-    _check_settings(lr, clip, batch_size=batch_size)
-    if penalty is not None and not callable(penalty):
-        raise ValueError(f"penalty must be a callable penalty(model, step) -> tensor, got {type(penalty).__name__}")
-    n = protocol.n_iters
-    checkpoints = sorted({int(c) for c in checkpoints})
-    if checkpoints and (checkpoints[0] < 0 or checkpoints[-1] > n):
-        raise ValueError(f"checkpoints must lie in 0..n_iters={n}, got {checkpoints}")
-
-    device = next(model.parameters()).device if device is None else pick_device(device)
-    model.to(device).train()
-    protocol.reset()
-    gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = torch.empty(n)
-    accs = torch.empty(n)
-    pens = torch.zeros(n) if penalty is not None else None
-    T_max = np.empty(n, dtype=np.int64)
-    n_classes = np.empty(n, dtype=np.int64)
-    saved = {}
-    if 0 in checkpoints:
-        saved[0] = copy.deepcopy({k: v.cpu() for k, v in model.state_dict().items()})
-
-    acc = None
-    t0 = time.perf_counter()
-    bar = tqdm(range(n), desc=desc or f"{model.arch}-{model.hidden_size} {protocol.name}",
-               disable=not progress, mininterval=0.5, leave=True)
-    for step in bar:
-        params = protocol(step, acc)
-        T_max[step], n_classes[step] = params.T_max, params.n_classes
-        batch = task.sample(batch_size, gen, T_max=params.T_max, n_classes=params.n_classes)
-        if device.type != "cpu":
-            batch = batch.to(device)
-        logits = model(batch.x).logits
-        loss = _tasks.loss(logits, batch)
-        total = loss
-        if penalty is not None:
-            pen = penalty(model, step)
-            total = loss + pen
-            pens[step] = pen.detach()
-        opt.zero_grad(set_to_none=True)
-        total.backward()
-        if clip:
-            gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        else:
-            gnorm = loss.detach()
-        if not (torch.isfinite(total) and torch.isfinite(gnorm)):
-            raise TrainingDiverged(f"training diverged at step {step}: loss={total.item()}, "
-                                   f"grad norm={float(gnorm.detach())}; try a smaller lr or a clip")
-        opt.step()
-        with torch.no_grad():
-            acc = _tasks.report_correct(logits, batch).float().mean().item()
-        losses[step] = loss.detach()
-        accs[step] = acc
-        if step + 1 in checkpoints:
-            saved[step + 1] = copy.deepcopy({k: v.cpu() for k, v in model.state_dict().items()})
-        if progress and step % 50 == 0:
-            bar.set_postfix(loss=f"{loss.item():.3f}", acc=f"{acc:.2f}", T=params.T_max,
-                            classes=params.n_classes, refresh=False)
-    bar.close()
-    model.eval()
-    return History(loss=losses.numpy(), accuracy=accs.numpy(), T_max=T_max, n_classes=n_classes,
-                   checkpoints=saved, seconds=time.perf_counter() - t0,
-                   penalty=None if pens is None else pens.numpy())
-
-
-@dataclass
-class TaskHistory:
-    """Record of a benchmark run (:func:`train_task`; chapter 6).
-
-    Attributes
-    ----------
-    loss : ndarray (n_updates,) float32, the training loss of each update's batch
-    val_steps : ndarray (K,) int, updates after which the validation set was scored (0 = untrained)
-    val_loss, val_score : ndarray (K,) float, validation loss and score (NaN for tasks without a score)
-    baseline : float, the task's no-memory loss (``SequenceTask.baseline``)
-    seconds : float, wall time of the loop (not stored in the zoo)
-    """
-
-    loss: np.ndarray
-    val_steps: np.ndarray
-    val_loss: np.ndarray
-    val_score: np.ndarray
-    baseline: float
-    seconds: float = float("nan")
+    def _validated(self, what: str) -> None:
+        if self.val_loss is None or self.baseline is None:
+            raise ValueError(f"{what} needs a run with validation on a task with a baseline")
 
     @property
     def normalized(self) -> np.ndarray:
-        """``val_loss / baseline`` (K,): 1 is no better than forgetting everything."""
+        """``val_loss / baseline`` (K,): 1 is no better than forgetting everything (chapter 6)."""
+        self._validated("normalized")
         return np.asarray(self.val_loss) / self.baseline
 
     @property
     def success(self) -> bool:
-        """The paper's criterion: the final validation loss is below half the baseline."""
+        """The paper's criterion: the final validation loss is below half the baseline (chapter 6)."""
+        self._validated("success")
         return bool(self.val_loss[-1] < 0.5 * self.baseline)
 
-    def to_dict(self) -> dict:
-        """Plain lists (JSON-ready), without the timing."""
-        return {"loss": [float(v) for v in self.loss], "val_steps": [int(v) for v in self.val_steps],
-                "val_loss": [float(v) for v in self.val_loss], "val_score": [float(v) for v in self.val_score],
-                "baseline": float(self.baseline)}
+    def to_dict(self, keys=None) -> dict:
+        """The recorded arrays as plain lists and ``baseline`` as a float, without checkpoints or timing.
+
+        Parameters
+        ----------
+        keys : iterable of str, optional
+            The fields to give, in this order; default: every recorded one (not None).
+        """
+        names = _ARRAYS + ("baseline",)
+        if keys is None:
+            keys = [k for k in names if getattr(self, k) is not None]
+        out = {}
+        for k in keys:
+            if k not in names:
+                raise ValueError(f"keys must be among {names}, got {k!r}")
+            v = getattr(self, k)
+            out[k] = None if v is None else float(v) if k == "baseline" else np.asarray(v).tolist()
+        return out
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TaskHistory":
-        return cls(np.asarray(d["loss"], dtype=np.float32), np.asarray(d["val_steps"]),
-                   np.asarray(d["val_loss"]), np.asarray(d["val_score"]), float(d["baseline"]))
+    def from_dict(cls, d: dict) -> "History":
+        """Rebuild from :meth:`to_dict` or from what a zoo file stores (tensors or lists)."""
+        if not isinstance(d, dict):
+            raise TypeError(f"d must be a dict with at least 'loss', got {type(d).__name__}")
+        if "loss" not in d:
+            raise ValueError(f"d must be a dict with at least 'loss', got the keys {sorted(d)}")
+        kw = {k: np.asarray(d[k], dtype=np.float32 if k in _FLOAT32 else None)
+              for k in _ARRAYS if d.get(k) is not None}
+        if d.get("baseline") is not None:
+            kw["baseline"] = float(d["baseline"])
+        return cls(**kw)
+
+
+def _check_settings(lr, clip, **counts) -> None:
+    """Validation of the settings: ``lr > 0``, ``clip >= 0``, positive integer counts."""
+    positive_ints(**counts)
+    if not float(lr) > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if not float(clip) >= 0:
+        raise ValueError(f"clip must be >= 0 (0 or math.inf: no clipping), got {clip!r}")
 
 
 @torch.no_grad()
-def validate(model: RNNClassifier, task, batch) -> tuple[float, float]:
-    """``(loss, score)`` of ``model`` on one :class:`mem.tasks.SequenceBatch` (chapter 6)."""
-    check_model_task(model, task, _tasks.SequenceTask, hint=" (CopyTask, AdditionTask, PermutedDigits)")
+def _validate(model: RNNClassifier, task: Task, batch: Batch, device) -> tuple[float, float]:
+    """``(loss, score)`` of ``model`` on the validation ``batch``, in eval mode."""
     was_training = model.training
     model.eval()
-    device = next(model.parameters()).device
     batch = batch.to(device)
     logits = model(batch.x).logits
     out = float(task.loss(logits, batch)), float(task.score(logits, batch))
@@ -303,69 +213,153 @@ def validate(model: RNNClassifier, task, batch) -> tuple[float, float]:
     return out
 
 
-def train_task(model: RNNClassifier, task, n_updates: int, *, lr: float = 3e-4, batch_size: int = 16,
-               clip: float | None = 10.0, seed: int = 0, eval_every: int = 100, n_val: int = 500,
-               device=None, progress: bool = True, desc: str | None = None) -> TaskHistory:
-    """Train ``model`` on a benchmark task for ``n_updates`` RMSprop updates, in place (chapter 6).
+def _snapshot(model) -> dict:
+    return copy.deepcopy({k: v.cpu() for k, v in model.state_dict().items()})
 
-    The recipe of Orhan & Pitkow (2020): RMSprop (``alpha`` 0.9, eps 1e-7, as in
-    Keras), global gradient-norm clipping at ``clip`` (10), batches of 16 fresh
-    trials. Every ``eval_every`` updates (and before the first) the loss on a fixed
-    validation set is recorded: ``n_val`` trials drawn with seed ``seed + 10**6``
-    (from the test images for :class:`mem.tasks.PermutedDigits`, all of them).
+
+def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *, n_iters: int | None = None,
+          optimizer: str | None = None, lr: float | None = None, batch_size: int | None = None,
+          clip: float | None = None, seed: int = 0, penalty=None, eval_every: int | None = None,
+          n_val: int | None = None, checkpoints=(), device=None, progress: bool = True,
+          desc: str | None = None) -> History:
+    """Train ``model`` on ``task`` in place (chapters 2, 5, 6).
+
+    Every step draws a batch (from the generator seeded by ``seed``), computes the task's
+    loss (plus ``penalty``), clips the global gradient norm at ``clip`` and takes an
+    optimiser step. Settings left None come from ``task.training``
+    (:class:`mem.tasks.TrainingSettings`, the task's paper); ``clip=0`` and ``eval_every=0``
+    turn clipping and validation off.
 
     Parameters
     ----------
     model : RNNClassifier with the task's ``input_size`` and ``n_outputs``
-    task : mem.tasks.SequenceTask
-    n_updates : int >= 1, the update budget (equal for every initialisation in chapter 6)
-    lr, batch_size, clip, seed : training settings; ``seed`` seeds the batches only
-    eval_every : int >= 1;  n_val : int >= 1
-    device, progress, desc : as for :func:`train`
+    task : mem.tasks.Task
+    protocol : mem.protocols.Protocol, optional
+        A curriculum: gives the task parameters ``TaskParams(T_max, n_classes)`` of each step
+        (from the step and the previous batch's score); it is ``reset()`` first and sets
+        ``n_iters``. Delayed classification only (chapter 2).
+    n_iters : int >= 1, the number of updates; required without a protocol
+    optimizer : "adam" or "rmsprop" (:data:`OPTIMIZERS`)
+    lr : float > 0, the learning rate
+    batch_size : int >= 1
+    clip : float >= 0, maximal global gradient norm; 0 or ``math.inf``: no clipping
+    seed : int, seeds the batches (the initial weights are seeded where the model is built)
+    penalty : callable ``penalty(model, step) -> scalar tensor``, optional
+        Added to the task loss at every step, e.g. :class:`mem.regularize.SpeedPenalty`
+        (chapter 5); it must be differentiable with respect to the model's parameters.
+    eval_every : int >= 0, optional
+        Score the validation set before training and every ``eval_every`` updates (and after
+        the last); default ``task.training.eval_every``; 0 (or a task default of None): no validation.
+    n_val : int >= 1, the validation set's size (:meth:`mem.tasks.Task.validation_batch`,
+        drawn with seed ``seed + 10**6``)
+    checkpoints : iterable of int, steps ``0..n_iters`` after which to keep a copy of the weights
+    device : torch device, optional; default: the model's device
+        The model is moved there (:func:`pick_device` picks the GPU when there is one).
+    progress : bool, show a tqdm progress bar;  desc : its label
 
     Returns
     -------
-    TaskHistory
+    History with ``loss`` and ``accuracy`` (n_iters,); ``T_max`` and ``n_classes`` with a
+    protocol; ``penalty`` with a penalty; ``val_*`` with validation; ``checkpoints``.
 
     Raises
     ------
-    TrainingDiverged if the loss or gradient norm becomes NaN or infinite.
+    TrainingDiverged if the loss or the gradient norm becomes NaN or infinite.
     """
-    from .tasks import PermutedDigits
+    check_model_task(model, task, Task, hint=" (DelayedClassification, CopyTask, AdditionTask, PermutedDigits)")
+    rec = task.training
+    optimizer = rec.optimizer if optimizer is None else optimizer
+    lr = rec.lr if lr is None else lr
+    batch_size = rec.batch_size if batch_size is None else batch_size
+    clip = rec.clip if clip is None else clip
+    eval_every = rec.eval_every if eval_every is None else eval_every
+    n_val = rec.n_val if n_val is None else n_val
+    if protocol is not None:
+        if not isinstance(protocol, Protocol):
+            raise TypeError(f"protocol must be a mem.protocols.Protocol or None, got {type(protocol).__name__}")
+        if n_iters is not None and n_iters != protocol.n_iters:
+            raise ValueError(f"n_iters must be None or the protocol's {protocol.n_iters}, got {n_iters!r}")
+        n_iters = protocol.n_iters
+    elif n_iters is None:
+        raise ValueError("n_iters must be given when there is no protocol")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
+    _check_settings(lr, clip, n_iters=n_iters, batch_size=batch_size, n_val=n_val)
+    if eval_every is not None:
+        eval_every = check_count("eval_every", eval_every, 0) or None
+    if penalty is not None and not callable(penalty):
+        raise TypeError(f"penalty must be a callable penalty(model, step) -> tensor, got {type(penalty).__name__}")
+    n = n_iters
+    checkpoints = sorted({int(c) for c in checkpoints})
+    if checkpoints and (checkpoints[0] < 0 or checkpoints[-1] > n):
+        raise ValueError(f"checkpoints must lie in 0..n_iters={n}, got {checkpoints}")
 
-    check_model_task(model, task, _tasks.SequenceTask, hint=" (CopyTask, AdditionTask, PermutedDigits)")
-    _check_settings(lr, clip, n_updates=n_updates, batch_size=batch_size, eval_every=eval_every, n_val=n_val)
     device = next(model.parameters()).device if device is None else pick_device(device)
     model.to(device).train()
+    if protocol is not None:
+        protocol.reset()
     gen = torch.Generator().manual_seed(seed)
-    val = (task.all("test") if isinstance(task, PermutedDigits)
-           else task.sample(n_val, torch.Generator().manual_seed(seed + 10**6), split="test"))
-    opt = torch.optim.RMSprop(model.parameters(), lr=lr, alpha=0.9, eps=1e-7)
-    losses = torch.empty(n_updates)
-    val_steps, val_loss, val_score = [0], *map(list, zip(validate(model, task, val)))
+    opt = OPTIMIZERS[optimizer](model.parameters(), lr)
+    max_norm = clip if clip else math.inf          # clip_grad_norm_ at inf measures the norm, scales by 1
+    losses = torch.empty(n)
+    accs = torch.empty(n)
+    pens = torch.zeros(n) if penalty is not None else None
+    T_max = np.empty(n, dtype=np.int64) if protocol is not None else None
+    n_classes = np.empty(n, dtype=np.int64) if protocol is not None else None
+    saved = {0: _snapshot(model)} if 0 in checkpoints else {}
+    val = val_steps = val_loss = val_score = None
+    if eval_every is not None:
+        val = task.validation_batch(n_val, seed + 10**6)
+        vl, vs = _validate(model, task, val, device)
+        val_steps, val_loss, val_score = [0], [vl], [vs]
+
+    acc = None
     t0 = time.perf_counter()
-    bar = tqdm(range(n_updates), desc=desc or f"{model.arch}-{model.hidden_size} {task.name}",
+    bar = tqdm(range(n), desc=desc or f"{model.arch}-{model.hidden_size} "
+                                      f"{task.name if protocol is None else protocol.name}",
                disable=not progress, mininterval=0.5, leave=True)
     for step in bar:
-        batch = task.sample(batch_size, gen)
+        params = {}
+        if protocol is not None:
+            params = dataclasses.asdict(protocol(step, acc))
+            T_max[step], n_classes[step] = params["T_max"], params["n_classes"]
+        batch = task.sample(batch_size, gen, **params)
         if device.type != "cpu":
             batch = batch.to(device)
-        loss = task.loss(model(batch.x).logits, batch)
+        logits = model(batch.x).logits
+        loss = task.loss(logits, batch)
+        total = loss
+        if penalty is not None:
+            pen = penalty(model, step)
+            total = loss + pen
+            pens[step] = pen.detach()
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip if clip else float("inf"))
-        if not (torch.isfinite(loss) and torch.isfinite(gnorm)):
-            raise TrainingDiverged(f"training diverged at update {step}: loss={loss.item()}, "
+        total.backward()
+        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        if not (torch.isfinite(total) and torch.isfinite(gnorm)):
+            raise TrainingDiverged(f"training diverged at step {step}: loss={total.item()}, "
                                    f"grad norm={float(gnorm)}; try a smaller lr or a clip")
         opt.step()
+        with torch.no_grad():
+            acc = task.score(logits, batch)
         losses[step] = loss.detach()
-        if (step + 1) % eval_every == 0 or step + 1 == n_updates:
-            vl, vs = validate(model, task, val)
+        accs[step] = acc
+        if step + 1 in checkpoints:
+            saved[step + 1] = _snapshot(model)
+        if eval_every is not None and ((step + 1) % eval_every == 0 or step + 1 == n):
+            vl, vs = _validate(model, task, val, device)
             val_steps.append(step + 1)
             val_loss.append(vl)
             val_score.append(vs)
-            bar.set_postfix(val=f"{vl / task.baseline:.3f} of baseline", refresh=False)
+            if task.baseline is not None:
+                bar.set_postfix(val=f"{vl / task.baseline:.3f} of baseline", refresh=False)
+        elif progress and step % 50 == 0:
+            bar.set_postfix(loss=f"{loss.item():.3f}", acc=f"{acc:.2f}", **params, refresh=False)
     bar.close()
     model.eval()
-    return TaskHistory(losses.numpy(), np.asarray(val_steps), np.asarray(val_loss), np.asarray(val_score),
-                       float(task.baseline), time.perf_counter() - t0)
+    return History(loss=losses.numpy(), accuracy=accs.numpy(), T_max=T_max, n_classes=n_classes,
+                   checkpoints=saved, seconds=time.perf_counter() - t0,
+                   penalty=None if pens is None else pens.numpy(),
+                   val_steps=None if val is None else np.asarray(val_steps),
+                   val_loss=None if val is None else np.asarray(val_loss),
+                   val_score=None if val is None else np.asarray(val_score), baseline=task.baseline)

@@ -366,7 +366,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     if cfg.get("init"):
         initialize(model, cfg["init"], seed=cfg["seed"])
     proto = make_protocol(cfg["protocol"])
-    hist = train(model, task, proto, batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
+    hist = train(model, task, proto, optimizer="adam", batch_size=cfg["batch_size"], lr=cfg["lr"], clip=cfg["clip"],
                  seed=cfg["seed"], checkpoints=cfg.get("checkpoints", ()), progress=progress, desc=entry_name(cfg))
     metrics = _metrics(model.eval(), task, cfg, hist)
     buf = io.BytesIO()
@@ -374,7 +374,8 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     # caller (or not, in a worker process) would otherwise change the file's bytes, not its content.
     payload = {"config": json.loads(json.dumps(cfg)), "input_size": task.input_size,
                "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-               "history": hist.to_dict()}
+               "history": {k: torch.as_tensor(v)
+                           for k, v in hist.to_dict(("loss", "accuracy", "T_max", "n_classes")).items()}}
     if cfg.get("checkpoints"):
         payload["checkpoints"] = hist.checkpoints
     torch.save(payload, buf)

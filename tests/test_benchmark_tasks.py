@@ -1,4 +1,4 @@
-"""The benchmark tasks of chapter 6 (copy, addition, permuted digits) and train_task."""
+"""The benchmark tasks of chapter 6 (copy, addition, permuted digits) and training on them."""
 import math
 
 import numpy as np
@@ -8,7 +8,7 @@ import torch
 from mem import tasks
 from mem.data import load_digits
 from mem.models import RNNClassifier
-from mem.train import TaskHistory, train_task, validate
+from mem.train import History, train
 
 
 def test_copy_task_layout():
@@ -71,7 +71,7 @@ def test_make_task_and_validation():
         tasks.AdditionTask().sample(0)
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         tasks.AdditionTask().sample(2, split="val")
-    with pytest.raises(ValueError, match="data must be a mem.data.Digits"):
+    with pytest.raises(TypeError, match="data must be a mem.data.Digits"):
         tasks.PermutedDigits(np.zeros((3, 64)))
     task = tasks.CopyTask(T=30)
     with pytest.raises(ValueError, match=r"logits must have shape \(B, T, C\) = \(2, 30, 9\)"):
@@ -97,32 +97,52 @@ def test_permuted_mnist_from_small_idx_files(tmp_path):
     assert b.x.shape == (5, 784, 1) and b.y.shape == (5,)
 
 
-def test_train_task_learns_and_is_deterministic():
+def test_train_learns_a_benchmark_and_is_deterministic():
     task = tasks.make_task("psdigits")
 
     def run():
         model = RNNClassifier("rnn_tanh", 1, 32, 10, seed=0)
-        return model, train_task(model, task, 240, lr=3e-3, seed=0, eval_every=120, progress=False)
+        return model, train(model, task, n_iters=240, lr=3e-3, seed=0, eval_every=120, progress=False)
 
     m1, h1 = run()
     m2, h2 = run()
-    assert isinstance(h1, TaskHistory) and h1.val_steps.tolist() == [0, 120, 240]
+    assert isinstance(h1, History) and h1.val_steps.tolist() == [0, 120, 240] and h1.baseline == task.baseline
     # it learns: 0.49-0.57 of the initial loss under three CPU dispatches (AVX-512, AVX2, generic)
     assert h1.normalized[-1] < 0.75 * h1.normalized[0]
     assert np.array_equal(h1.loss, h2.loss) and np.array_equal(h1.val_loss, h2.val_loss)
     assert all(torch.equal(a, b) for a, b in zip(m1.state_dict().values(), m2.state_dict().values()))
-    assert validate(m1, task, task.all("test"))[0] == pytest.approx(h1.val_loss[-1])
-    assert TaskHistory.from_dict(h1.to_dict()).to_dict() == h1.to_dict()
+    val = task.validation_batch()
+    with torch.no_grad():
+        logits = m1(val.x).logits
+    assert float(task.loss(logits, val)) == pytest.approx(h1.val_loss[-1])
+    assert task.score(logits, val) == pytest.approx(h1.val_score[-1])
+    assert History.from_dict(h1.to_dict()).to_dict() == h1.to_dict()
     assert h1.success == (h1.val_loss[-1] < 0.5 * math.log(10))
 
 
-def test_train_task_validation():
+def test_benchmark_defaults_are_the_papers():
+    task = tasks.CopyTask(T=30)
+    assert (task.training.optimizer, task.training.lr, task.training.batch_size, task.training.clip,
+            task.training.eval_every) == ("rmsprop", 3e-4, 16, 10.0, 100)
+
+    def run(**kwargs):
+        kwargs = {"eval_every": 5, **kwargs}
+        return train(RNNClassifier("rnn_elu", 10, 8, 9, seed=0), task, n_iters=5, seed=0, n_val=20,
+                     progress=False, **kwargs)
+
+    h = run()
+    assert np.array_equal(h.loss, run(optimizer="rmsprop", lr=3e-4, batch_size=16, clip=10.0).loss)
+    assert not np.array_equal(h.loss, run(optimizer="adam").loss)
+    assert h.val_steps.tolist() == [0, 5] and run(eval_every=0).val_steps is None
+
+
+def test_train_checks_the_benchmark_task():
     task = tasks.CopyTask(T=30)
     with pytest.raises(ValueError, match="do not match the task's"):
-        train_task(RNNClassifier("rnn_elu", 3, 8, 9), task, 5)
-    with pytest.raises(TypeError, match="task must be a mem.tasks.SequenceTask"):
-        train_task(RNNClassifier("rnn_elu", 10, 8, 9), "copy", 5)
-    with pytest.raises(ValueError, match="n_updates must be a positive integer"):
-        train_task(RNNClassifier("rnn_elu", 10, 8, 9), task, 0)
+        train(RNNClassifier("rnn_elu", 3, 8, 9), task, n_iters=5)
+    with pytest.raises(TypeError, match="task must be a mem.tasks.Task"):
+        train(RNNClassifier("rnn_elu", 10, 8, 9), "copy", n_iters=5)
+    with pytest.raises(ValueError, match="n_iters must be a positive integer"):
+        train(RNNClassifier("rnn_elu", 10, 8, 9), task, n_iters=0)
     with pytest.raises(ValueError, match="lr must be > 0"):
-        train_task(RNNClassifier("rnn_elu", 10, 8, 9), task, 5, lr=0)
+        train(RNNClassifier("rnn_elu", 10, 8, 9), task, n_iters=5, lr=0)

@@ -74,7 +74,7 @@ def test_retracked_points_follow_the_network_and_train_from_scratch(task):
     mem.train.train(RNNClassifier("gru", task.input_size, 16, seed=0), task, mem.protocols.NaCu(5),
                     penalty=fixed, progress=False)
     assert torch.equal(fixed.points, m.flatten_state(start))  # fixed points never move
-    with pytest.raises(ValueError, match="penalty must be a callable"):
+    with pytest.raises(TypeError, match="penalty must be a callable"):
         mem.train.train(m, task, mem.protocols.NaCu(2), penalty=1.0, progress=False)
 
 

@@ -95,16 +95,16 @@ def test_probe(task, gen):
     assert torch.all(match.any(1))  # held-out images by default
 
 
-def test_loss_and_report_correct(task, gen):
+def test_loss_report_correct_and_score(task, gen):
     b = task.sample(32, gen)
     perfect = torch.nn.functional.one_hot(b.y, 11).float() * 1e4
-    assert float(mem.tasks.loss(perfect, b)) == pytest.approx(0.0, abs=1e-6)
-    assert bool(mem.tasks.report_correct(perfect, b).all())
+    assert float(task.loss(perfect, b)) == pytest.approx(0.0, abs=1e-6)
+    assert bool(task.report_correct(perfect, b).all()) and task.score(perfect, b) == 1.0
     uniform = torch.zeros(32, 20, 11)
     # uniform logits: CE = log 11 at each step; weights sum to 19 + 20 per trial, divided by T = 20
-    assert float(mem.tasks.loss(uniform, b)) == pytest.approx(torch.log(torch.tensor(11.0)).item() * 39 / 20, rel=1e-5)
+    assert float(task.loss(uniform, b)) == pytest.approx(torch.log(torch.tensor(11.0)).item() * 39 / 20, rel=1e-5)
     with pytest.raises(ValueError, match="logits"):
-        mem.tasks.loss(uniform[:, :10], b)
+        task.loss(uniform[:, :10], b)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -141,5 +141,5 @@ def test_bad_sample_arguments(task, gen, kwargs, match):
 def test_bad_probe_arguments(task, gen):
     with pytest.raises(ValueError, match="max_delay"):
         task.sample_probe(2, -5, gen)
-    with pytest.raises(ValueError, match="data"):
+    with pytest.raises(TypeError, match="data"):
         DelayedClassification("digits")

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -5,7 +7,7 @@ import torch
 from mem.models import RNNClassifier
 from mem.protocols import AccuracyCurriculum, DeCu, NaCu
 from mem.evaluate import report_accuracy
-from mem.train import DEVICE_ENV, TrainingDiverged, pick_device, train
+from mem.train import DEVICE_ENV, History, TrainingDiverged, pick_device, train
 
 
 def _model(task, arch="gru", H=32, seed=0):
@@ -65,13 +67,74 @@ def test_inf_guard_from_exploding_lr(task):
     with torch.no_grad():
         m.rnn.weight_hh_l0.mul_(50)  # exploding recurrent dynamics
     with pytest.raises(TrainingDiverged, match="diverged"):
-        train(m, task, NaCu(50), batch_size=8, lr=10.0, clip=None, progress=False)
+        train(m, task, NaCu(50), batch_size=8, lr=10.0, clip=0, progress=False)
+
+
+def _nan_gradient(model, step):
+    """A penalty with a finite value (0) and a NaN gradient: d sqrt(u) / du is infinite at u = 0."""
+    w = model.readout.weight
+    return torch.sqrt((w - w.detach()).pow(2).sum())
+
+
+@pytest.mark.parametrize("clip", [0, math.inf, 1.0])
+def test_guard_checks_the_gradient_norm_with_clipping_off(task, clip):
+    # the loss is finite at step 0 but the gradient is not: the loop must stop before the update
+    # (with clipping off it used to check the loss twice, step, and stop at step 1 with NaN weights)
+    m = _model(task)
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    with pytest.raises(TrainingDiverged, match="diverged at step 0:"):
+        train(m, task, NaCu(3), batch_size=8, clip=clip, penalty=_nan_gradient, progress=False)
+    assert all(torch.equal(before[k], v) for k, v in m.state_dict().items())
+
+
+def test_no_clipping_leaves_the_gradient_as_it_is(task):
+    # clip 0 and clip inf are the same run; a large clip that never bites too
+    runs = [train(_model(task), task, NaCu(15), batch_size=8, lr=0.05, clip=c, seed=0, progress=False).loss
+            for c in (0, math.inf, 1e30, 0.01)]
+    assert np.array_equal(runs[0], runs[1]) and np.array_equal(runs[0], runs[2])
+    assert not np.array_equal(runs[0], runs[3])
+
+
+def test_defaults_come_from_the_task(task):
+    assert task.training.optimizer == "adam" and task.training.eval_every is None
+    h = train(_model(task), task, NaCu(5), seed=0, progress=False)
+    same = train(_model(task), task, NaCu(5), seed=0, optimizer="adam", lr=3e-3, batch_size=128, clip=1.0,
+                 progress=False)
+    assert np.array_equal(h.loss, same.loss) and h.val_steps is None and h.baseline is None
+    other = train(_model(task), task, NaCu(5), seed=0, optimizer="rmsprop", progress=False)
+    assert not np.array_equal(h.loss, other.loss)
+
+
+def test_validation_on_the_delayed_task(task):
+    m = _model(task)
+    h = train(m, task, NaCu(6), batch_size=8, seed=0, eval_every=4, n_val=16, progress=False)
+    assert h.val_steps.tolist() == [0, 4, 6] and h.val_loss.shape == h.val_score.shape == (3,)
+    val = task.validation_batch(16, 10**6)
+    with torch.no_grad():
+        logits = m(val.x).logits
+    assert h.val_loss[-1] == pytest.approx(float(task.loss(logits, val)))
+    assert h.val_score[-1] == task.score(logits, val)
+
+
+def test_history_round_trips_lists_and_tensors(task):
+    h = train(_model(task), task, NaCu(4), batch_size=8, seed=0, eval_every=2, n_val=8, progress=False)
+    d = h.to_dict()
+    assert list(d) == ["loss", "accuracy", "T_max", "n_classes", "val_steps", "val_loss", "val_score"]
+    assert all(isinstance(v, list) for v in d.values())
+    assert History.from_dict(d).to_dict() == d
+    stored = {k: torch.as_tensor(v) for k, v in h.to_dict(("loss", "accuracy", "T_max", "n_classes")).items()}
+    back = History.from_dict(stored)                                 # what a zoo file holds
+    assert np.array_equal(back.loss, h.loss) and back.loss.dtype == np.float32
+    assert np.array_equal(back.T_max, h.T_max) and back.val_loss is None
 
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(batch_size=0), "batch_size"),
     (dict(lr=0.0), "lr"),
     (dict(clip=-1.0), "clip"),
+    (dict(n_iters=6), "n_iters must be None or the protocol's 5"),
+    (dict(eval_every=-1), "eval_every"),
+    (dict(optimizer="sgd"), "optimizer"),
 ])
 def test_bad_arguments(task, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -79,7 +142,7 @@ def test_bad_arguments(task, kwargs, match):
 
 
 def test_bad_objects(task):
-    with pytest.raises(ValueError, match="protocol"):
+    with pytest.raises(TypeError, match="protocol"):
         train(_model(task), task, "nacu", progress=False)
     with pytest.raises(TypeError, match="model"):
         train(torch.nn.GRU(65, 8), task, NaCu(5), progress=False)

@@ -14,12 +14,12 @@ import torch
 import torch.nn.functional as F
 
 from .._checks import check_int
-from .sequence import SequenceBatch, SequenceTask
+from .base import Batch, Task, TrainingSettings
 
 __all__ = ["AdditionTask"]
 
 
-class AdditionTask(SequenceTask):
+class AdditionTask(Task):
     """Sampler and loss of the addition task (chapter 6).
 
     Parameters
@@ -28,6 +28,9 @@ class AdditionTask(SequenceTask):
     """
 
     name = "addition"
+    #: Orhan & Pitkow's recipe: RMSprop at 3e-4, batches of 16, gradient norm clipped at 10,
+    #: validation every 100 updates on 500 fixed trials.
+    training = TrainingSettings(optimizer="rmsprop", lr=3e-4, batch_size=16, clip=10.0, eval_every=100, n_val=500)
     input_size = 2
     n_outputs = 1
     baseline = 1.0 / 6.0
@@ -36,13 +39,14 @@ class AdditionTask(SequenceTask):
         self.T = check_int("T", T, 2)
 
     def config(self) -> dict:
+        """``{"T"}``: ``make_task("addition", **config)`` rebuilds the task."""
         return {"T": self.T}
 
     def sample(self, batch_size: int, generator: torch.Generator | None = None,
-               split: str = "train") -> SequenceBatch:
+               split: str = "train") -> Batch:
         """Draw trials: ``x`` (B, T, 2) as [mask, value], ``y`` (B,) float32 (``split`` is ignored)."""
-        B = self._batch_size(batch_size)
-        self._split(split)
+        B = self.check_batch_size(batch_size)
+        self.check_split(split)
         T, half = self.T, self.T // 2
         values = torch.rand(B, T, generator=generator)
         first = torch.randint(0, half, (B,), generator=generator)
@@ -52,14 +56,18 @@ class AdditionTask(SequenceTask):
         mask[rows, first] = 1.0
         mask[rows, second] = 1.0
         y = values[rows, first] + values[rows, second]
-        return SequenceBatch(torch.stack([mask, values], -1), y)
+        return Batch(torch.stack([mask, values], -1), y)
 
-    def loss(self, logits: torch.Tensor, batch: SequenceBatch) -> torch.Tensor:
+    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
         """Mean squared error of the last step's output. ``logits``: (B, T, 1)."""
-        self._check_logits(logits, batch)
+        self.check_logits(logits, batch)
         return F.mse_loss(logits[:, -1, 0], batch.y)
 
-    def score(self, logits: torch.Tensor, batch: SequenceBatch) -> float:
+    def score(self, logits: torch.Tensor, batch: Batch) -> float:
         """The addition task has no accuracy; returns NaN (compare losses with ``baseline``)."""
-        self._check_logits(logits, batch)
+        self.check_logits(logits, batch)
         return math.nan
+
+    def validation_batch(self, n: int, seed: int) -> Batch:
+        """``n`` trials drawn with a generator seeded by ``seed``."""
+        return self.sample(n, torch.Generator().manual_seed(check_int("seed", seed, 0)), split="test")

@@ -20,12 +20,12 @@ import torch
 import torch.nn.functional as F
 
 from .._checks import check_int
-from .sequence import SequenceBatch, SequenceTask
+from .base import Batch, Task, TrainingSettings
 
 __all__ = ["CopyTask"]
 
 
-class CopyTask(SequenceTask):
+class CopyTask(Task):
     """Sampler and loss of the copy task (chapter 6).
 
     Parameters
@@ -36,14 +36,25 @@ class CopyTask(SequenceTask):
     """
 
     name = "copy"
+    #: Orhan & Pitkow's recipe: RMSprop at 3e-4, batches of 16, gradient norm clipped at 10,
+    #: validation every 100 updates on 500 fixed trials.
+    training = TrainingSettings(optimizer="rmsprop", lr=3e-4, batch_size=16, clip=10.0, eval_every=100, n_val=500)
 
     def __init__(self, T: int = 100, n_symbols: int = 10, n_letters: int = 8):
         self.n_symbols = check_int("n_symbols", n_symbols, 1)
         self.n_letters = check_int("n_letters", n_letters, 2)
         self.T = check_int("T", T, 2 * self.n_symbols + 1)
-        self.input_size = self.n_letters + 2   # blank, letters, marker
-        self.n_outputs = self.n_letters + 1    # blank and letters
         self.baseline = self.n_symbols * math.log(self.n_letters) / self.T
+
+    @property
+    def input_size(self) -> int:
+        """One-hot over blank, letters and marker: ``n_letters + 2``."""
+        return self.n_letters + 2
+
+    @property
+    def n_outputs(self) -> int:
+        """Classes blank and letters: ``n_letters + 1``."""
+        return self.n_letters + 1
 
     @property
     def delay(self) -> int:
@@ -51,14 +62,15 @@ class CopyTask(SequenceTask):
         return self.T - self.n_symbols
 
     def config(self) -> dict:
+        """``{"T", "n_symbols", "n_letters"}``: ``make_task("copy", **config)`` rebuilds the task."""
         return {"T": self.T, "n_symbols": self.n_symbols, "n_letters": self.n_letters}
 
     def sample(self, batch_size: int, generator: torch.Generator | None = None,
-               split: str = "train") -> SequenceBatch:
+               split: str = "train") -> Batch:
         """Draw trials: ``x`` (B, T, n_letters + 2) one-hot, ``y`` (B, T) int64 (``split`` is ignored:
         every trial is freshly random)."""
-        B = self._batch_size(batch_size)
-        self._split(split)
+        B = self.check_batch_size(batch_size)
+        self.check_split(split)
         S, T = self.n_symbols, self.T
         symbols = torch.randint(1, self.n_letters + 1, (B, S), generator=generator)
         seq = torch.zeros(B, T, dtype=torch.long)
@@ -66,15 +78,19 @@ class CopyTask(SequenceTask):
         seq[:, T - S - 1] = self.n_letters + 1
         y = torch.zeros(B, T, dtype=torch.long)
         y[:, T - S:] = symbols
-        return SequenceBatch(F.one_hot(seq, self.input_size).float(), y)
+        return Batch(F.one_hot(seq, self.input_size).float(), y)
 
-    def loss(self, logits: torch.Tensor, batch: SequenceBatch) -> torch.Tensor:
+    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
         """Cross-entropy averaged over every step and trial (as in the paper). ``logits``: (B, T, n_letters + 1)."""
-        self._check_logits(logits, batch)
+        self.check_logits(logits, batch)
         return F.cross_entropy(logits.reshape(-1, self.n_outputs), batch.y.reshape(-1))
 
-    def score(self, logits: torch.Tensor, batch: SequenceBatch) -> float:
+    def score(self, logits: torch.Tensor, batch: Batch) -> float:
         """Fraction of the recalled symbols that are right (chance: ``1 / n_letters``)."""
-        self._check_logits(logits, batch)
+        self.check_logits(logits, batch)
         S = self.n_symbols
         return (logits[:, -S:].argmax(-1) == batch.y[:, -S:]).float().mean().item()
+
+    def validation_batch(self, n: int, seed: int) -> Batch:
+        """``n`` trials drawn with a generator seeded by ``seed``."""
+        return self.sample(n, torch.Generator().manual_seed(check_int("seed", seed, 0)), split="test")

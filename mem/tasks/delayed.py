@@ -18,21 +18,22 @@ the trigger.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import torch
 
 from ..data import Digits
 from .._checks import check_int as _check_int
+from .base import Batch, Task, TrainingSettings, load_images
 
-__all__ = ["Batch", "Probe", "DelayedClassification", "loss", "report_correct", "N_OUTPUTS", "NULL"]
+__all__ = ["DelayedBatch", "Probe", "DelayedClassification", "N_OUTPUTS", "NULL"]
 
 NULL = 0        #: class index of the null output
 N_OUTPUTS = 11  #: null + 10 digits
 
 
 @dataclass(frozen=True)
-class Batch:
+class DelayedBatch(Batch):
     """One batch of delayed-classification trials (chapter 1).
 
     Attributes
@@ -44,16 +45,10 @@ class Batch:
     label : Tensor (B,) int64 -- the trial's class, ``digit + 1`` in 1..10
     """
 
-    x: torch.Tensor
-    y: torch.Tensor
     w: torch.Tensor
     t_read: torch.Tensor
     t_report: torch.Tensor
     label: torch.Tensor
-
-    def to(self, device) -> "Batch":
-        """Copy every tensor to ``device``."""
-        return Batch(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -74,13 +69,13 @@ class Probe:
     label: torch.Tensor
 
 
-class DelayedClassification:
-    """Sampler of delayed-classification trials (Haviv et al. 2019; chapter 1).
+class DelayedClassification(Task):
+    """Sampler and loss of delayed-classification trials (Haviv et al. 2019; chapter 1).
 
     Parameters
     ----------
-    data : Digits
-        Images and noise statistics (:func:`mem.data.load_digits`).
+    data : Digits, optional
+        Images and noise statistics; default: the 8x8 digits (:func:`mem.data.load_digits`).
     T_max : int, default 20
         Trial length T. Delays ``t_report - t_read`` range over
         ``delta_min .. T_max - 1``.
@@ -90,16 +85,23 @@ class DelayedClassification:
         Active vocabulary including null, 2..11: digits ``0 .. n_classes - 2``.
     report_weight : float or None
         Loss weight of the report step; ``None`` means the trial length T.
+    pixels : int, optional
+        Checked against the images' pixel count (the stored :meth:`config` names it).
+    mnist_dir : str, optional
+        Read MNIST from this folder (:func:`mem.data.load_mnist`) instead of ``data``.
 
     Timing: ``t_read`` is uniform on ``0 .. T - 1 - delta_min``; given it,
     ``t_report`` is uniform on ``t_read + delta_min .. T - 1``.
     """
 
-    def __init__(self, data: Digits, T_max: int = 20, delta_min: int = 4, n_classes: int = 11,
-                 report_weight: float | None = None):
-        if not isinstance(data, Digits):
-            raise ValueError(f"data must be a mem.data.Digits, got {type(data).__name__}")
-        self.data = data
+    name = "delayed"
+    #: Haviv et al.'s recipe: Adam at 3e-3, batches of 128, gradient norm clipped at 1, no validation set.
+    training = TrainingSettings(optimizer="adam", lr=3e-3, batch_size=128, clip=1.0)
+
+    def __init__(self, data: Digits | None = None, T_max: int = 20, delta_min: int = 4, n_classes: int = 11,
+                 report_weight: float | None = None, *, pixels: int | None = None, mnist_dir: str | None = None):
+        self.data = load_images(data, pixels, mnist_dir)
+        self.mnist_dir = None if mnist_dir is None else str(mnist_dir)
         self.delta_min = _check_int("delta_min", delta_min, 1)
         self.T_max = self._check_T(T_max)
         self.n_classes = _check_int("n_classes", n_classes, 2, N_OUTPUTS)
@@ -131,6 +133,13 @@ class DelayedClassification:
         """Read-out size: always 11 (null + 10 digits), whatever the vocabulary."""
         return N_OUTPUTS
 
+    def config(self) -> dict:
+        """``{"T_max", "delta_min", "n_classes", "report_weight", "pixels"}`` (and ``"mnist_dir"`` for MNIST):
+        ``make_task("delayed", **config)`` rebuilds the task."""
+        cfg = {"T_max": self.T_max, "delta_min": self.delta_min, "n_classes": self.n_classes,
+               "report_weight": self.report_weight, "pixels": self.data.n_pixels}
+        return cfg if self.mnist_dir is None else {**cfg, "mnist_dir": self.mnist_dir}
+
     def __repr__(self) -> str:
         return (f"DelayedClassification(T_max={self.T_max}, delta_min={self.delta_min}, "
                 f"n_classes={self.n_classes}, pixels={self.data.n_pixels})")
@@ -161,7 +170,7 @@ class DelayedClassification:
     def sample(self, batch_size: int, generator: torch.Generator | None = None, *,
                T_max: int | None = None, n_classes: int | None = None,
                t_read: int | None = None, t_report: int | None = None,
-               split: str = "train") -> Batch:
+               split: str = "train") -> DelayedBatch:
         """Sample a batch of trials (chapter 1).
 
         Parameters
@@ -179,7 +188,7 @@ class DelayedClassification:
 
         Returns
         -------
-        Batch with ``x`` (B, T, P + 1), ``y`` and ``w`` (B, T).
+        DelayedBatch with ``x`` (B, T, P + 1), ``y`` and ``w`` (B, T).
         """
         B = _check_int("batch_size", batch_size, 1)
         T = self.T_max if T_max is None else self._check_T(T_max)
@@ -216,7 +225,7 @@ class DelayedClassification:
         y[rows, tp] = label
         w = torch.ones(B, T)
         w[rows, tp] = float(T if self.report_weight is None else self.report_weight)
-        return Batch(x=x, y=y, w=w, t_read=tr, t_report=tp, label=label)
+        return DelayedBatch(x=x, y=y, w=w, t_read=tr, t_report=tp, label=label)
 
     def sample_probe(self, batch_size: int, max_delay: int, generator: torch.Generator | None = None,
                      *, split: str = "test", n_classes: int | None = None) -> Probe:
@@ -238,36 +247,40 @@ class DelayedClassification:
         x[:, 0, :P] = images
         return Probe(x=x, label=label)
 
+    def validation_batch(self, n: int, seed: int) -> DelayedBatch:
+        """``n`` trials of the full task from the test images, drawn with a generator seeded by ``seed``."""
+        return self.sample(n, torch.Generator().manual_seed(_check_int("seed", seed, 0)), split="test")
 
-def _check_logits(logits, batch) -> None:
-    """``batch`` must be a :class:`Batch` and ``logits`` (B, T, C) must match its ``y`` (B, T)."""
-    if not isinstance(batch, Batch):
-        raise ValueError(f"batch must be a mem.tasks.Batch, got {type(batch).__name__}")
-    if not isinstance(logits, torch.Tensor) or logits.dim() != 3 or logits.shape[:2] != batch.y.shape:
-        raise ValueError(f"logits must have shape (B, T, C) = ({batch.y.shape[0]}, {batch.y.shape[1]}, C), "
-                         f"got {tuple(getattr(logits, 'shape', ()))}")
+    # -- scoring ----------------------------------------------------------------------------------
+    def _check_logits(self, logits, batch) -> None:
+        """``batch`` must be a :class:`DelayedBatch` and ``logits`` (B, T, 11) must match its ``y`` (B, T)."""
+        if not isinstance(batch, DelayedBatch):
+            raise TypeError(f"batch must be a mem.tasks.DelayedBatch, got {type(batch).__name__}")
+        self.check_logits(logits, batch)
 
+    def loss(self, logits: torch.Tensor, batch: DelayedBatch) -> torch.Tensor:
+        """Weighted cross-entropy summed over steps, divided by T, averaged over trials (chapter 1).
 
-def loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-    """The task's loss: weighted cross-entropy summed over steps, divided by T, averaged over trials (chapter 1).
+        Parameters
+        ----------
+        logits : (B, T, 11) read-out at every step
+        batch : DelayedBatch with ``y`` and ``w`` of shape (B, T)
 
-    Parameters
-    ----------
-    logits : (B, T, C) read-out at every step
-    batch : Batch with ``y`` and ``w`` of shape (B, T)
+        Returns
+        -------
+        Scalar tensor ``mean_b sum_t w[b, t] * CE(logits[b, t], y[b, t]) / T``.
+        """
+        self._check_logits(logits, batch)
+        B, T, C = logits.shape
+        ce = torch.nn.functional.cross_entropy(logits.reshape(B * T, C), batch.y.reshape(-1), reduction="none")
+        return (ce * batch.w.reshape(-1)).sum() / (B * T)
 
-    Returns
-    -------
-    Scalar tensor ``mean_b sum_t w[b, t] * CE(logits[b, t], y[b, t]) / T``.
-    """
-    _check_logits(logits, batch)
-    B, T, C = logits.shape
-    ce = torch.nn.functional.cross_entropy(logits.reshape(B * T, C), batch.y.reshape(-1), reduction="none")
-    return (ce * batch.w.reshape(-1)).sum() / (B * T)
+    def report_correct(self, logits: torch.Tensor, batch: DelayedBatch) -> torch.Tensor:
+        """Boolean (B,): is the arg-max class at each trial's report step its label? (chapters 1, 2)."""
+        self._check_logits(logits, batch)
+        rows = torch.arange(logits.shape[0], device=logits.device)
+        return logits[rows, batch.t_report].argmax(-1) == batch.label
 
-
-def report_correct(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-    """Boolean (B,): is the arg-max class at each trial's report step its label? (chapter 1)."""
-    _check_logits(logits, batch)
-    rows = torch.arange(logits.shape[0], device=logits.device)
-    return logits[rows, batch.t_report].argmax(-1) == batch.label
+    def score(self, logits: torch.Tensor, batch: DelayedBatch) -> float:
+        """Report accuracy: the fraction of trials whose report is right (:meth:`report_correct`)."""
+        return self.report_correct(logits, batch).float().mean().item()

@@ -15,32 +15,37 @@ import torch.nn.functional as F
 
 from ..data import Digits
 from .._checks import check_int
-from .sequence import SequenceBatch, SequenceTask
+from .base import Batch, Task, TrainingSettings, load_images
 
 __all__ = ["PermutedDigits"]
 
 
-class PermutedDigits(SequenceTask):
+class PermutedDigits(Task):
     """Pixel-by-pixel classification of permuted images (chapter 6).
 
     Parameters
     ----------
-    data : Digits (:func:`mem.data.load_digits` or :func:`mem.data.load_mnist`)
+    data : Digits, optional; default: the 8x8 digits (:func:`mem.data.load_digits`)
     permutation_seed : int or None, default 0; ``None`` keeps the pixels in reading order
         (sequential digits, not permuted)
+    pixels : int, optional; checked against the images' pixel count (the stored :meth:`config` names it)
+    mnist_dir : str, optional; read MNIST from this folder (:func:`mem.data.load_mnist`) instead of ``data``
     """
 
     name = "psdigits"
     input_size = 1
     n_outputs = 10
+    #: Orhan & Pitkow's recipe: RMSprop at 3e-4, batches of 16, gradient norm clipped at 10,
+    #: validation every 100 updates (on every test image: :meth:`validation_batch`).
+    training = TrainingSettings(optimizer="rmsprop", lr=3e-4, batch_size=16, clip=10.0, eval_every=100, n_val=500)
 
-    def __init__(self, data: Digits, permutation_seed: int | None = 0):
-        if not isinstance(data, Digits):
-            raise ValueError(f"data must be a mem.data.Digits, got {type(data).__name__}")
-        self.data = data
+    def __init__(self, data: Digits | None = None, permutation_seed: int | None = 0, *,
+                 pixels: int | None = None, mnist_dir: str | None = None):
+        self.data = load_images(data, pixels, mnist_dir)
+        self.mnist_dir = None if mnist_dir is None else str(mnist_dir)
         self.permutation_seed = None if permutation_seed is None else check_int("permutation_seed",
                                                                                 permutation_seed, 0)
-        P = data.n_pixels
+        P = self.data.n_pixels
         if permutation_seed is None:
             self.permutation = torch.arange(P)
         else:
@@ -53,27 +58,34 @@ class PermutedDigits(SequenceTask):
         return self.data.n_pixels
 
     def config(self) -> dict:
-        return {"pixels": self.data.n_pixels, "permutation_seed": self.permutation_seed}
+        """``{"pixels", "permutation_seed"}`` (and ``"mnist_dir"`` for MNIST):
+        ``make_task("psdigits", **config)`` rebuilds the task."""
+        cfg = {"pixels": self.data.n_pixels, "permutation_seed": self.permutation_seed}
+        return cfg if self.mnist_dir is None else {**cfg, "mnist_dir": self.mnist_dir}
 
     def sample(self, batch_size: int, generator: torch.Generator | None = None,
-               split: str = "train") -> SequenceBatch:
+               split: str = "train") -> Batch:
         """Draw images from ``split`` (with replacement): ``x`` (B, P, 1), ``y`` (B,) int64 in 0..9."""
-        B = self._batch_size(batch_size)
-        images, labels = self.data.split(self._split(split))
+        B = self.check_batch_size(batch_size)
+        images, labels = self.data.split(self.check_split(split))
         idx = torch.randint(len(labels), (B,), generator=generator)
-        return SequenceBatch(images[idx][:, self.permutation, None], labels[idx])
+        return Batch(images[idx][:, self.permutation, None], labels[idx])
 
-    def all(self, split: str = "test") -> SequenceBatch:
+    def all(self, split: str = "test") -> Batch:
         """Every image of ``split`` once, in order: for exact validation losses."""
-        images, labels = self.data.split(self._split(split))
-        return SequenceBatch(images[:, self.permutation, None], labels)
+        images, labels = self.data.split(self.check_split(split))
+        return Batch(images[:, self.permutation, None], labels)
 
-    def loss(self, logits: torch.Tensor, batch: SequenceBatch) -> torch.Tensor:
+    def validation_batch(self, n: int | None = None, seed: int | None = None) -> Batch:
+        """Every test image once (:meth:`all`): the validation loss is exact, so ``n`` and ``seed`` are unused."""
+        return self.all("test")
+
+    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
         """Cross-entropy of the last step's read-out. ``logits``: (B, P, 10)."""
-        self._check_logits(logits, batch)
+        self.check_logits(logits, batch)
         return F.cross_entropy(logits[:, -1], batch.y)
 
-    def score(self, logits: torch.Tensor, batch: SequenceBatch) -> float:
+    def score(self, logits: torch.Tensor, batch: Batch) -> float:
         """Classification accuracy at the last step."""
-        self._check_logits(logits, batch)
+        self.check_logits(logits, batch)
         return (logits[:, -1].argmax(-1) == batch.y).float().mean().item()

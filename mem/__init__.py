@@ -40,8 +40,27 @@ Conventions, one per concept (``tests/test_conventions.py`` checks those that a 
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "store", "zoo", "slowpoints",
-           "formation", "measures", "analysis", "regularize", "init", "theory", "benchmarks", "reproduce", "plots"]
+__all__ = [
+    "analysis",
+    "benchmarks",
+    "data",
+    "evaluate",
+    "fingerprint",
+    "formation",
+    "init",
+    "measures",
+    "models",
+    "plots",
+    "protocols",
+    "regularize",
+    "reproduce",
+    "slowpoints",
+    "store",
+    "tasks",
+    "theory",
+    "train",
+    "zoo",
+]
 
 
 def __getattr__(name):

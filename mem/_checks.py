@@ -11,8 +11,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["check_int", "check_count", "positive_ints", "MODEL_INTERFACE", "check_model", "check_model_task", "check_choice",
-           "check_positive"]
+__all__ = [
+    "MODEL_INTERFACE",
+    "check_choice",
+    "check_count",
+    "check_int",
+    "check_model",
+    "check_model_task",
+    "check_positive",
+    "positive_ints",
+]
 
 
 def _allowed(lo: int, hi: int | None) -> str:

@@ -26,8 +26,15 @@ from scipy import stats
 
 from ._checks import check_count
 
-__all__ = ["METHODS", "Correlation", "correlate", "partial_correlation", "correlation_table", "wide_table",
-           "within_network"]
+__all__ = [
+    "METHODS",
+    "Correlation",
+    "correlate",
+    "correlation_table",
+    "partial_correlation",
+    "wide_table",
+    "within_network",
+]
 
 #: Correlation methods: rank (Spearman) or linear (Pearson).
 METHODS = ("spearman", "pearson")

@@ -25,18 +25,41 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import store
 from ._checks import positive_ints
 from .init import initialize
 from .models import RNNClassifier
+from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .tasks import make_task
 from .train import History, TrainingDiverged, train
-from . import store
-from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .zoo import ZOO_DIR, weight_difference
 
-__all__ = ["BENCH_DIR", "TASKS", "SCHEMES", "LRS", "SEEDS", "HIDDEN", "METRICS_VERSION", "RECIPE", "configs", "entry_name", "build_model",
-           "train_entry", "BenchmarkRun", "load", "table", "summary", "curves", "excess", "matched_perturbation", "nonnormality",
-           "activity", "chain_profiles", "chain_asymmetry", "COLLECTION"]
+__all__ = [
+    "BENCH_DIR",
+    "COLLECTION",
+    "HIDDEN",
+    "LRS",
+    "METRICS_VERSION",
+    "RECIPE",
+    "SCHEMES",
+    "SEEDS",
+    "TASKS",
+    "BenchmarkRun",
+    "activity",
+    "build_model",
+    "chain_asymmetry",
+    "chain_profiles",
+    "configs",
+    "curves",
+    "entry_name",
+    "excess",
+    "load",
+    "matched_perturbation",
+    "nonnormality",
+    "summary",
+    "table",
+    "train_entry",
+]
 
 BENCH_DIR = ZOO_DIR / "benchmarks"
 

@@ -28,8 +28,14 @@ from ._checks import check_int, check_model, check_model_task, positive_ints
 from .models import RNNClassifier
 from .tasks import N_OUTPUTS, DelayedClassification
 
-__all__ = ["DEFAULT_DELAYS", "DelayCurve", "accuracy_vs_delay", "memory_lifetime", "report_accuracy",
-           "decoding_memory"]
+__all__ = [
+    "DEFAULT_DELAYS",
+    "DelayCurve",
+    "accuracy_vs_delay",
+    "decoding_memory",
+    "memory_lifetime",
+    "report_accuracy",
+]
 
 #: Delays probed by default (steps from the image to the trigger).
 DEFAULT_DELAYS = (20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000)
@@ -87,7 +93,7 @@ class DelayCurve:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "DelayCurve":
+    def from_dict(cls, d: dict) -> DelayCurve:
         """Inverse of :meth:`to_dict`."""
         per_class = "class_accuracy" in d
         return cls(delays=np.asarray(d["delays"], dtype=np.int64), accuracy=np.asarray(d["accuracy"], dtype=float),
@@ -98,7 +104,7 @@ class DelayCurve:
 
 def _check_delays(delays) -> np.ndarray:
     d = np.asarray(delays)
-    if d.ndim != 1 or d.size == 0 or not np.issubdtype(d.dtype, np.integer) and not np.all(d == np.round(d)):
+    if d.ndim != 1 or d.size == 0 or (not np.issubdtype(d.dtype, np.integer) and not np.all(d == np.round(d))):
         raise ValueError(f"delays must be a non-empty list of integers, got {delays!r}")
     d = np.unique(d.astype(np.int64))
     if d[0] < 1:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import platform
 
-__all__ = ["KEYS", "LEVELS", "fingerprint", "same_numerics", "level", "describe"]
+__all__ = ["KEYS", "LEVELS", "describe", "fingerprint", "level", "same_numerics"]
 
 #: The keys of a fingerprint, all of which must match for bit-identical results.
 KEYS = ("torch", "numpy", "machine", "cpu_vendor", "cpu_isa", "cpu_capability", "onednn_isa", "mkl_cbwr", "blas",

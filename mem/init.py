@@ -28,8 +28,18 @@ import torch
 from ._checks import check_model, positive_ints
 from .models import RNNClassifier
 
-__all__ = ["SCHEMES", "chain_", "fbchain_", "orthogonal_", "identity_", "source_", "ramp_", "gated_", "matrix",
-           "initialize"]
+__all__ = [
+    "SCHEMES",
+    "chain_",
+    "fbchain_",
+    "gated_",
+    "identity_",
+    "initialize",
+    "matrix",
+    "orthogonal_",
+    "ramp_",
+    "source_",
+]
 
 #: Schemes understood by :func:`initialize`. ``mixed`` is for LSTMs only (chain on the cell
 #: candidate, ramp on the gates; section 3.3 of the paper).

@@ -21,7 +21,7 @@ from torch import nn
 
 from ._checks import positive_ints
 
-__all__ = ["ARCHS", "State", "RNNOutput", "RNNClassifier", "cell_step", "toy_rnn"]
+__all__ = ["ARCHS", "RNNClassifier", "RNNOutput", "State", "cell_step", "toy_rnn"]
 
 #: Supported architectures. ``rnn_elu`` has no fused kernel and runs step by step.
 ARCHS = ("gru", "lstm", "rnn_tanh", "rnn_relu", "rnn_elu")
@@ -66,12 +66,12 @@ class State(NamedTuple):
     """Hidden state of a batch: ``h`` (B, H) and, for LSTMs only, the cell ``c`` (B, H) (chapter 2)."""
 
     h: torch.Tensor
-    c: Optional[torch.Tensor] = None
+    c: torch.Tensor | None = None
 
-    def to(self, device) -> "State":
+    def to(self, device) -> State:
         return State(self.h.to(device), None if self.c is None else self.c.to(device))
 
-    def detach(self) -> "State":
+    def detach(self) -> State:
         return State(self.h.detach(), None if self.c is None else self.c.detach())
 
 

@@ -34,20 +34,36 @@ from pathlib import Path
 import torch
 
 from . import slowpoints as _sp
-from ._checks import check_choice, check_model, positive_ints
 from . import store, zoo
+from ._checks import check_choice, check_model, positive_ints
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
 from .fingerprint import fingerprint
 from .models import RNNClassifier, State
 from .protocols import NaCu
+from .store import Collection, pinned_threads, require_keys
 from .tasks import DelayedClassification
 from .train import History, train
-from .store import Collection, pinned_threads, require_keys
 
-__all__ = ["MODES", "TRACKING", "speed_penalty", "SpeedPenalty", "anchor_points", "fine_tune", "SWEEP",
-           "sweep_configs", "sweep_name", "weights_sha256", "evaluate_fine_tune", "sweep_entry", "sweep_job", "load_sweep",
-           "sweep_table", "SWEEP_FILE", "SWEEP_COLLECTION"]
+__all__ = [
+    "MODES",
+    "SWEEP",
+    "SWEEP_COLLECTION",
+    "SWEEP_FILE",
+    "TRACKING",
+    "SpeedPenalty",
+    "anchor_points",
+    "evaluate_fine_tune",
+    "fine_tune",
+    "load_sweep",
+    "speed_penalty",
+    "sweep_configs",
+    "sweep_entry",
+    "sweep_job",
+    "sweep_name",
+    "sweep_table",
+    "weights_sha256",
+]
 
 MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")

@@ -43,13 +43,31 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import store, zoo
 from ._checks import check_int
 from .fingerprint import LEVELS, fingerprint, level
-from . import store, zoo
 
-__all__ = ["nearest", "fixed", "significant", "decade", "DISPATCHES", "KERNEL_FACTOR", "VARIABILITY_FILE", "MEASURED", "SPEED_MEDIANS", "FLOORS",
-           "Recheck", "seed_tolerance", "kernel_tolerance",
-           "tolerances", "recheck", "recheck_speed", "recheck_fine_tune", "measure", "load_variability"]
+__all__ = [
+    "DISPATCHES",
+    "FLOORS",
+    "KERNEL_FACTOR",
+    "MEASURED",
+    "SPEED_MEDIANS",
+    "VARIABILITY_FILE",
+    "Recheck",
+    "decade",
+    "fixed",
+    "kernel_tolerance",
+    "load_variability",
+    "measure",
+    "nearest",
+    "recheck",
+    "recheck_fine_tune",
+    "recheck_speed",
+    "seed_tolerance",
+    "significant",
+    "tolerances",
+]
 
 #: Forced numerical dispatches (environment variables) that differ from a machine's default one;
 #: ``make test`` re-runs the chapters and the reproduction tests under the second one, and
@@ -115,8 +133,8 @@ def _table(rows):
 # Printing only the digits a number carries
 # ------------------------------------------------------------------------------------------------
 def _real(name: str, x) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)) and \
-            not (isinstance(x, torch.Tensor) and x.numel() == 1):
+    if isinstance(x, bool) or (not isinstance(x, (int, float, np.integer, np.floating)) and \
+            not (isinstance(x, torch.Tensor) and x.numel() == 1)):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
     return float(x)
 

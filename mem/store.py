@@ -61,9 +61,30 @@ import torch
 from ._checks import positive_ints
 from .fingerprint import fingerprint, level
 
-__all__ = ["MANIFEST", "PROVIDERS", "IntegrityError", "BuildError", "Collection", "register", "unregister", "lookup", "collections",
-           "rebuild_command", "sha256", "atomic_write", "manifest", "write_manifest", "read_verified", "require_keys",
-           "pinned_threads", "manifest_entry", "run_jobs", "build", "check", "summary"]
+__all__ = [
+    "MANIFEST",
+    "PROVIDERS",
+    "BuildError",
+    "Collection",
+    "IntegrityError",
+    "atomic_write",
+    "build",
+    "check",
+    "collections",
+    "lookup",
+    "manifest",
+    "manifest_entry",
+    "pinned_threads",
+    "read_verified",
+    "rebuild_command",
+    "register",
+    "require_keys",
+    "run_jobs",
+    "sha256",
+    "summary",
+    "unregister",
+    "write_manifest",
+]
 
 #: The default name of a collection's manifest inside its folder.
 MANIFEST = "manifest.json"

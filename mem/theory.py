@@ -34,8 +34,19 @@ from scipy import linalg
 
 from ._checks import check_count
 
-__all__ = ["MAX_HORIZON", "RADIUS_TOL", "METHODS", "fisher_memory", "total_memory", "delay_line_memory",
-           "transient_amplification", "henrici", "schur_departure", "chain_energy", "chain_profile"]
+__all__ = [
+    "MAX_HORIZON",
+    "METHODS",
+    "RADIUS_TOL",
+    "chain_energy",
+    "chain_profile",
+    "delay_line_memory",
+    "fisher_memory",
+    "henrici",
+    "schur_departure",
+    "total_memory",
+    "transient_amplification",
+]
 
 #: Longest default horizon of :func:`fisher_memory` (steps); reached only for spectral radii very close to 1.
 MAX_HORIZON = 100_000

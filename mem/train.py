@@ -35,7 +35,7 @@ from .models import RNNClassifier
 from .protocols import Protocol
 from .tasks import Batch, Task
 
-__all__ = ["DEVICE_ENV", "History", "TrainingDiverged", "OPTIMIZERS", "pick_device", "train"]
+__all__ = ["DEVICE_ENV", "OPTIMIZERS", "History", "TrainingDiverged", "pick_device", "train"]
 
 DEVICE_ENV = "MEM_DEVICE"   # the environment variable that overrides pick_device's automatic choice
 
@@ -167,7 +167,7 @@ class History:
         keys : iterable of str, optional
             The fields to give, in this order; default: every recorded one (not None).
         """
-        names = _ARRAYS + ("baseline",)
+        names = (*_ARRAYS, "baseline")
         if keys is None:
             keys = [k for k in names if getattr(self, k) is not None]
         out = {}
@@ -179,7 +179,7 @@ class History:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict) -> "History":
+    def from_dict(cls, d: dict) -> History:
         """Rebuild from :meth:`to_dict` or from what a zoo file stores (tensors or lists)."""
         if not isinstance(d, dict):
             raise TypeError(f"d must be a dict with at least 'loss', got {type(d).__name__}")

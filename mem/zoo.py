@@ -40,22 +40,44 @@ from pathlib import Path
 
 import torch
 
+from . import data as _data
 from . import store
 from ._checks import check_count
-from . import data as _data
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
+from .measures import speed_measures
 from .models import RNNClassifier
 from .protocols import DeCu, NaCu, VoCu, make_protocol
-from .measures import speed_measures
+from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .tasks import DelayedClassification
 from .train import History, train
-from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 
-__all__ = ["ZOO_DIR", "BRIDGE_DIR", "COLLECTIONS", "EVAL", "METRICS_VERSION", "RECIPE", "BRIDGE_RECIPE",
-           "FORMATION_CHECKPOINTS", "NETWORKS", "BRIDGE", "collection", "default_configs", "bridge_configs",
-           "entry_name", "ZooEntry", "names", "manifest", "load", "build_summary", "train_entry", "evaluate_entry",
-           "weight_difference", "table", "class_table"]
+__all__ = [
+    "BRIDGE",
+    "BRIDGE_DIR",
+    "BRIDGE_RECIPE",
+    "COLLECTIONS",
+    "EVAL",
+    "FORMATION_CHECKPOINTS",
+    "METRICS_VERSION",
+    "NETWORKS",
+    "RECIPE",
+    "ZOO_DIR",
+    "ZooEntry",
+    "bridge_configs",
+    "build_summary",
+    "class_table",
+    "collection",
+    "default_configs",
+    "entry_name",
+    "evaluate_entry",
+    "load",
+    "manifest",
+    "names",
+    "table",
+    "train_entry",
+    "weight_difference",
+]
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
 BRIDGE_DIR = ZOO_DIR / "bridge"
@@ -126,7 +148,7 @@ def entry_name(cfg: dict) -> str:
 
 #: Training steps at which the formation entries keep a copy of their weights (chapter 3):
 #: every 100 steps through the curricula (the first 1500 steps), then sparser.
-FORMATION_CHECKPOINTS = list(range(0, 1501, 100)) + [1750, 2000, 2500, 3000]
+FORMATION_CHECKPOINTS = [*list(range(0, 1501, 100)), 1750, 2000, 2500, 3000]
 
 
 def default_configs() -> list[dict]:

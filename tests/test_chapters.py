@@ -57,7 +57,7 @@ def test_opens_with_title_and_learning_goals(chapter):
 
 
 def test_closes_with_box_exercises_and_references(chapter):
-    number, cells = chapter
+    _number, cells = chapter
     box = _heading(cells, "What reproduces")
     exercises = _heading(cells, "Exercises")
     references = _heading(cells, "References")

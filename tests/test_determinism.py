@@ -18,7 +18,7 @@ import pytest
 from nbval_sanitizer import patterns, sanitize
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + [ROOT / "book" / "intro.ipynb"]
+PAGES = [*sorted((ROOT / "chapters").glob("*.ipynb")), ROOT / "book" / "intro.ipynb"]
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 

@@ -207,7 +207,7 @@ def test_install_cell_template():
     compile(source, "<install cell>", "exec")
     # Outside Colab the cell must do nothing.
     namespace = {}
-    exec(source, namespace)  # noqa: S102  (google.colab is never imported in the tests)
+    exec(source, namespace)
 
 
 def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatch):
@@ -227,10 +227,10 @@ def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatc
     for path in chapters:
         first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-        exec(first.source, {})  # noqa: S102
+        exec(first.source, {})
         assert calls == [], f"{path.name}: the install cell acts outside Colab"
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-        exec(first.source, {})  # noqa: S102
+        exec(first.source, {})
         assert len(calls) == 1, path.name
         args = calls.pop()
         assert args[1:4] == ["-m", "pip", "install"] and f"memory-in-rnns @ git+{url}" in args, args

@@ -2,14 +2,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from mem import plots  # noqa: E402
-from mem.evaluate import DelayCurve  # noqa: E402
-from mem.protocols import VoCu  # noqa: E402
-from mem.train import History  # noqa: E402
+from mem import plots
+from mem.evaluate import DelayCurve
+from mem.protocols import VoCu
+from mem.train import History
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_chapter3_plots_validate_and_draw():
     with pytest.raises(ValueError, match="traj must have 3 dimensions"):
         plots.plot_state_space(traj[0], lab)
     ev = rng.normal(size=(3, 8)) + 1j * rng.normal(size=(3, 8))
-    a1, a2 = plots.plot_eigenvalues(ev, labels=[1, 2, 3], n_top=4)
+    a1, _a2 = plots.plot_eigenvalues(ev, labels=[1, 2, 3], n_top=4)
     assert a1.get_aspect() in ("equal", 1.0)
     with pytest.raises(ValueError, match="n_top must be a positive integer"):
         plots.plot_eigenvalues(ev, n_top=0)

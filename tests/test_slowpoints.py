@@ -6,8 +6,8 @@ import torch
 from scipy.optimize import brentq
 from torch import nn
 
-from mem import zoo
 from mem import slowpoints as sp
+from mem import zoo
 from mem.models import RNNClassifier, State, toy_rnn
 
 

@@ -1,7 +1,6 @@
 import pytest
 import torch
 
-import mem.tasks
 from mem.tasks import NULL, DelayedClassification
 
 

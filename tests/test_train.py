@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+from mem.evaluate import report_accuracy
 from mem.models import RNNClassifier
 from mem.protocols import AccuracyCurriculum, DeCu, NaCu
-from mem.evaluate import report_accuracy
 from mem.train import DEVICE_ENV, History, TrainingDiverged, pick_device, train
 
 

@@ -16,23 +16,36 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from mem_modules import mem_modules  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from mem_modules import mem_modules
 
-import mem  # noqa: E402
-import mem._checks  # noqa: E402
-from mem import analysis as an  # noqa: E402
-from mem import benchmarks as bm  # noqa: E402
-from mem import data, evaluate, formation, init, measures, models, plots, protocols, regularize, store  # noqa: E402
-from mem import theory, train, zoo  # noqa: E402
-from mem import fingerprint as fp  # noqa: E402
-from mem import reproduce as rp  # noqa: E402
-from mem import slowpoints as sp  # noqa: E402
-from mem import tasks  # noqa: E402
+import mem
+import mem._checks
+from mem import analysis as an
+from mem import benchmarks as bm
+from mem import (
+    data,
+    evaluate,
+    formation,
+    init,
+    measures,
+    models,
+    plots,
+    protocols,
+    regularize,
+    store,
+    tasks,
+    theory,
+    train,
+    zoo,
+)
+from mem import fingerprint as fp
+from mem import reproduce as rp
+from mem import slowpoints as sp
 
 #: Every module of the package, found by walking it (a new or split module is covered without an edit here).
 MODULES = mem_modules()

@@ -38,10 +38,24 @@ the states passed in are never modified.
 from .points import OUTCOMES, SlowPoints
 from .search import METHODS, find_slow_points
 from .starts import class_mean_states, find_class_slow_points, states_along, trajectory_states
-from .state_map import (COMPONENTS, Dynamics, dynamics, flat_inputs, flat_states, paper_components, residual_of,
-                        speed)
+from .state_map import COMPONENTS, Dynamics, dynamics, flat_inputs, flat_states, paper_components, residual_of, speed
 
 # the public API of the four modules, in their order
-__all__ = ["COMPONENTS", "residual_of", "Dynamics", "dynamics", "flat_states", "flat_inputs", "paper_components",
-           "speed", "OUTCOMES", "SlowPoints", "METHODS", "find_slow_points", "states_along", "class_mean_states",
-           "trajectory_states", "find_class_slow_points"]
+__all__ = [
+                        "COMPONENTS",
+                        "METHODS",
+                        "OUTCOMES",
+                        "Dynamics",
+                        "SlowPoints",
+                        "class_mean_states",
+                        "dynamics",
+                        "find_class_slow_points",
+                        "find_slow_points",
+                        "flat_inputs",
+                        "flat_states",
+                        "paper_components",
+                        "residual_of",
+                        "speed",
+                        "states_along",
+                        "trajectory_states",
+]

@@ -56,7 +56,7 @@ class SlowPoints:
     inputs: torch.Tensor
     initial_states: torch.Tensor
     labels: torch.Tensor
-    jacobians: Optional[torch.Tensor]
+    jacobians: torch.Tensor | None
     arch: str
     hidden_size: int
     components: str = "full"
@@ -71,7 +71,7 @@ class SlowPoints:
         counts = ", ".join(f"{o}={int((self.outcome == i).sum())}" for i, o in enumerate(OUTCOMES))
         return f"SlowPoints(n={len(self)}, {counts}, arch={self.arch!r}, method={self.method!r})"
 
-    def __getitem__(self, idx) -> "SlowPoints":
+    def __getitem__(self, idx) -> SlowPoints:
         if isinstance(idx, int):
             idx = slice(idx, idx + 1 if idx != -1 else None)
         if isinstance(idx, torch.Tensor):
@@ -92,7 +92,7 @@ class SlowPoints:
         return self.states[:, :self.hidden_size]
 
     @property
-    def c(self) -> Optional[torch.Tensor]:
+    def c(self) -> torch.Tensor | None:
         """(N, H) cell-state part for LSTMs, else None."""
         return self.states[:, self.hidden_size:] if self.is_lstm else None
 
@@ -126,7 +126,7 @@ class SlowPoints:
         return torch.ones(len(self), dtype=torch.bool, device=self.states.device)
 
     def select(self, outcome: str | tuple | None = None, max_speed: float | None = None,
-               label: int | None = None) -> "SlowPoints":
+               label: int | None = None) -> SlowPoints:
         """Keep candidates with the given outcome(s), ``speed <= max_speed`` and/or ``label``."""
         keep = torch.ones(len(self), dtype=torch.bool, device=self.states.device)
         if outcome is not None:
@@ -141,7 +141,7 @@ class SlowPoints:
             keep &= self.labels == label
         return self[keep]
 
-    def sort(self) -> "SlowPoints":
+    def sort(self) -> SlowPoints:
         """Ordered by speed, slowest first."""
         return self[torch.argsort(self.speed)]
 
@@ -222,7 +222,7 @@ class SlowPoints:
         return (self.speed.double().sqrt() / smin).to(self.speed.dtype)
 
     # -- cleaning -----------------------------------------------------------------------------
-    def deduplicate(self, tol: float = 1e-3) -> "SlowPoints":
+    def deduplicate(self, tol: float = 1e-3) -> SlowPoints:
         """Merge points closer than ``tol`` (Euclidean distance in state space), keeping the slowest.
 
         Greedy: visit points from slowest to fastest and keep one unless a kept
@@ -240,7 +240,7 @@ class SlowPoints:
                 kept.append(i)
         return self[torch.tensor(sorted(kept), dtype=torch.long, device=self.states.device)]
 
-    def remove_outliers(self, scale: float = 10.0) -> "SlowPoints":
+    def remove_outliers(self, scale: float = 10.0) -> SlowPoints:
         """Drop points far from where the search started (FixedPointFinder's rule).
 
         A point is an outlier if its distance to the centroid of ``initial_states``
@@ -253,7 +253,7 @@ class SlowPoints:
         return self[(self.states - centre).norm(dim=-1) <= scale * spread]
 
     # -- bookkeeping --------------------------------------------------------------------------
-    def to(self, device) -> "SlowPoints":
+    def to(self, device) -> SlowPoints:
         kw = {f: (None if getattr(self, f) is None else getattr(self, f).to(device)) for f in _PER_POINT}
         return replace(self, **kw)
 
@@ -262,7 +262,7 @@ class SlowPoints:
         torch.save({f.name: getattr(self, f.name) for f in fields(self)}, Path(path))
 
     @classmethod
-    def load(cls, path, map_location="cpu") -> "SlowPoints":
+    def load(cls, path, map_location="cpu") -> SlowPoints:
         """Load what :meth:`save` wrote (``weights_only=True``: no code is unpickled)."""
         return cls(**torch.load(Path(path), map_location=map_location, weights_only=True))
 

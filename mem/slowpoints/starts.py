@@ -14,7 +14,7 @@ from ..models import RNNClassifier, State
 from .points import SlowPoints
 from .search import find_slow_points
 
-__all__ = ["states_along", "class_mean_states", "trajectory_states", "find_class_slow_points"]
+__all__ = ["class_mean_states", "find_class_slow_points", "states_along", "trajectory_states"]
 
 
 def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = None) -> torch.Tensor:

@@ -27,8 +27,16 @@ from torch import nn
 from .._checks import check_choice
 from ..models import ARCHS, RNNClassifier, cell_step
 
-__all__ = ["COMPONENTS", "residual_of", "Dynamics", "dynamics", "flat_states", "flat_inputs", "paper_components",
-           "speed"]
+__all__ = [
+    "COMPONENTS",
+    "Dynamics",
+    "dynamics",
+    "flat_inputs",
+    "flat_states",
+    "paper_components",
+    "residual_of",
+    "speed",
+]
 
 COMPONENTS = ("full", "h_tanh_c", "h")  #: what enters S for LSTMs (see the module docstring)
 
@@ -67,7 +75,7 @@ class Dynamics:
     hidden_size: int
     input_size: int
     weights: tuple          # (w_ih, w_hh, b_ih, b_hh), detached; biases may be None
-    readout: Optional[tuple] = None  # (W (C, H), b (C,)) of an RNNClassifier, else None
+    readout: tuple | None = None  # (W (C, H), b (C,)) of an RNNClassifier, else None
 
     def __post_init__(self):
         check_choice("arch", self.arch, ARCHS)
@@ -88,7 +96,7 @@ class Dynamics:
     def dtype(self) -> torch.dtype:
         return self.weights[0].dtype
 
-    def to(self, device=None, dtype=None) -> "Dynamics":
+    def to(self, device=None, dtype=None) -> Dynamics:
         def mv(t):
             return None if t is None else t.to(device=device, dtype=dtype)
         ro = None if self.readout is None else tuple(mv(t) for t in self.readout)

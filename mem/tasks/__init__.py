@@ -14,8 +14,22 @@ from .copy import CopyTask
 from .delayed import N_OUTPUTS, NULL, DelayedBatch, DelayedClassification, Probe
 from .permuted import PermutedDigits
 
-__all__ = ["Task", "Batch", "TrainingSettings", "DelayedBatch", "Probe", "DelayedClassification", "N_OUTPUTS",
-           "NULL", "CopyTask", "AdditionTask", "PermutedDigits", "TASKS", "BENCHMARKS", "make_task"]
+__all__ = [
+    "BENCHMARKS",
+    "NULL",
+    "N_OUTPUTS",
+    "TASKS",
+    "AdditionTask",
+    "Batch",
+    "CopyTask",
+    "DelayedBatch",
+    "DelayedClassification",
+    "PermutedDigits",
+    "Probe",
+    "Task",
+    "TrainingSettings",
+    "make_task",
+]
 
 #: Every task of the book, by name.
 TASKS = {cls.name: cls for cls in (DelayedClassification, CopyTask, AdditionTask, PermutedDigits)}

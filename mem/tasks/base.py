@@ -23,7 +23,7 @@ import torch
 
 from .._checks import check_int
 
-__all__ = ["Batch", "Task", "TrainingSettings", "SPLITS", "load_images"]
+__all__ = ["SPLITS", "Batch", "Task", "TrainingSettings", "load_images"]
 
 SPLITS = ("train", "test")  #: the data splits a task samples from
 
@@ -42,7 +42,7 @@ class Batch:
     x: torch.Tensor
     y: torch.Tensor
 
-    def to(self, device) -> "Batch":
+    def to(self, device) -> Batch:
         """A copy of the batch (of the same class) with every tensor on ``device``."""
         return type(self)(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
 

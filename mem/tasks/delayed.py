@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import torch
 
-from ..data import Digits
 from .._checks import check_int as _check_int
+from ..data import Digits
 from .base import Batch, Task, TrainingSettings, load_images
 
-__all__ = ["DelayedBatch", "Probe", "DelayedClassification", "N_OUTPUTS", "NULL"]
+__all__ = ["NULL", "N_OUTPUTS", "DelayedBatch", "DelayedClassification", "Probe"]
 
 NULL = 0        #: class index of the null output
 N_OUTPUTS = 11  #: null + 10 digits

@@ -13,8 +13,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ..data import Digits
 from .._checks import check_int
+from ..data import Digits
 from .base import Batch, Task, TrainingSettings, load_images
 
 __all__ = ["PermutedDigits"]

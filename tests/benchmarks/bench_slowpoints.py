@@ -112,9 +112,8 @@ def run_ours(model, start, x, labels, method, max_iter, **kw):
 
 def run_fpf(path, model, start, x, iters, dtype, tol_unique):
     sys.path.insert(0, os.path.abspath(path))
-    from FixedPointFinderTorch import FixedPointFinderTorch  # noqa: E402 (third party, from --fpf)
-
-    import FixedPoints  # noqa: E402
+    import FixedPoints
+    from FixedPointFinderTorch import FixedPointFinderTorch
 
     timing = {}
 

@@ -74,7 +74,7 @@ def test_every_widget_has_a_static_figure_after_it():
 
 @pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
 def test_chapter_page(server, page, path):
-    nb, title, n_images = _notebook(path)
+    _nb, title, n_images = _notebook(path)
     where = path.relative_to(ROOT).with_suffix("")
     page.goto(f"{server}/{where.as_posix()}.html", wait_until="load")
     assert title in page.title(), (page.title(), title)

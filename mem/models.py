@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F

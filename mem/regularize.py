@@ -364,7 +364,7 @@ def sweep_entry(cfg: dict) -> dict:
 
 
 def sweep_job(cfg: dict) -> tuple[None, dict]:
-    """:func:`sweep_entry` as a job of :mod:`mem.store`: ``(None, entry)``, the entry stored without a file (chapter 5)."""
+    """:func:`sweep_entry` as a job of :mod:`mem.store` (chapter 5): ``(None, entry)``, stored without a file."""
     return None, sweep_entry(cfg)
 
 

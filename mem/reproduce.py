@@ -267,7 +267,10 @@ def _metric(metrics: dict, column: str) -> float:
 # Across kernels: quantities re-computed from stored weights, fine-tunes re-run from a stored network
 # ------------------------------------------------------------------------------------------------
 def load_variability(path=None) -> dict:
-    """The measured variability across dispatches (``zoo_data/variability.json``, written by :func:`measure`; chapter 2)."""
+    """The measured variability across dispatches, ``zoo_data/variability.json`` (chapter 2).
+
+    Written by :func:`measure`.
+    """
     path = Path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
     if not path.exists():
         raise ValueError(f"path must be a variability file written by `python -m mem.reproduce measure`; "

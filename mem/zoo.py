@@ -226,7 +226,8 @@ def _measured(zoo_dir):
     for name, e in manifest(zoo_dir)["entries"].items():
         if "speed" not in e["metrics"]:
             raise ValueError(f"entry {name!r} has no slow-point measures (metrics_version "
-                             f"{e.get('metrics_version', 1)}); run `python -m mem.store build <collection>` to update it")
+                             f"{e.get('metrics_version', 1)}); run `python -m mem.store build <collection>` "
+                             "to update it")
         yield name, e["metrics"], e["config"]
 
 

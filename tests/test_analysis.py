@@ -122,6 +122,7 @@ def test_wide_table_reads_like_the_long_one():
     w = an.wide_table(t, "pearson", labels={"m": "speed"})
     row = t[(t.method == "pearson") & (t.subset == "gru")].iloc[0]
     assert list(w.index) == ["speed"] and list(w.columns) == ["all", "gru", "lstm", "all | arch"]
-    assert w.loc["speed", "gru"] == f"{row.r:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}]" + ("*" if row.p < 0.01 else "")
+    star = "*" if row.p < 0.01 else ""
+    assert w.loc["speed", "gru"] == f"{row.r:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}]{star}"
     with pytest.raises(ValueError, match="method must be one of"):
         an.wide_table(t, "kendall")

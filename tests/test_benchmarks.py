@@ -67,7 +67,7 @@ def test_stored_benchmarks_are_complete():
     man = zoo.manifest(bm.BENCH_DIR)
     assert set(man["entries"]) == {bm.entry_name(c) for c in bm.configs()}
     assert man["recipe"] == bm.RECIPE
-    for name, e in man["entries"].items():
+    for e in man["entries"].values():
         assert e["config"] == json.loads(json.dumps(e["config"])) and len(e["sha256"]) == 64
         assert (bm.BENCH_DIR / e["file"]).exists()
     t = bm.table()

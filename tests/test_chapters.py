@@ -76,9 +76,11 @@ def test_exercises_have_hidden_solutions_that_use_mem(chapter):
             asked += [tuple(map(int, m)) for m in EXERCISE.findall(c.source)]
         else:
             m = SOLUTION.match(c.source)
-            assert m, f"every code cell under Exercises is a solution ('# Solution to exercise {number}.k'): {c.source[:60]!r}"
+            assert m, (f"every code cell under Exercises is a solution ('# Solution to exercise {number}.k'): "
+                       f"{c.source[:60]!r}")
             solved.append(tuple(map(int, m.groups())))
-            assert "hide-cell" in c.metadata.get("tags", []), f"solution {m.group(0)} is hidden on the page (tag hide-cell)"
+            assert "hide-cell" in c.metadata.get("tags", []), \
+                f"solution {m.group(0)} is hidden on the page (tag hide-cell)"
             assert c.metadata.get("mystnb", {}).get("code_prompt_show") == "Show solution", \
                 f"{m.group(0)}: the toggle says 'Show solution' (cell metadata mystnb.code_prompt_show)"
             assert re.search(r"\bmem\.", c.source), f"{m.group(0)} uses the mem package"
@@ -94,7 +96,8 @@ def test_exercises_have_hidden_solutions_that_use_mem(chapter):
 def test_references_list_every_cited_work(chapter):
     _, cells = chapter
     refs = cells[_heading(cells, "References")]
-    listed = {k for line in refs.source.splitlines() if line.startswith("- ") for k in _cited([nbformat.v4.new_markdown_cell(line)])}
+    listed = {k for line in refs.source.splitlines() if line.startswith("- ")
+              for k in _cited([nbformat.v4.new_markdown_cell(line)])}
     missing = _cited(cells[:-1]) - listed
     assert not missing, f"cited in the chapter but not in its References: {sorted(missing)}"
     bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")

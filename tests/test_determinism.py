@@ -62,7 +62,8 @@ def test_sanitizing_erases_only_noise(path):
                 start = max(text.rfind("\n", 0, m.start()), text.rfind("\r", 0, m.start())) + 1
                 ends = [e for e in (text.find("\n", m.end()), text.find("\r", m.end())) if e >= 0]
                 context = text[start:min(ends, default=len(text))]      # the number's line
-                assert re.search(r"\d ?(ns|us|µs|ms|s|sec|secs|seconds|min|minutes)\b|it/s|s/it|%\|.*\[\d+:\d\d|0x", context), \
+                timing = r"\d ?(ns|us|µs|ms|s|sec|secs|seconds|min|minutes)\b|it/s|s/it|%\|.*\[\d+:\d\d|0x"
+                assert re.search(timing, context), \
                     f"a number that is not a timing, progress bar or address is erased: {context!r}"
     assert numbers > 20, "the page prints its results"
     assert erased <= 0.05 * numbers, f"{erased} of {numbers} numbers are erased by the sanitizer"

@@ -33,13 +33,15 @@ def test_shared_trajectory_equals_separate_runs(arch, task):
     assert curve.class_trials.sum() == 50
     np.testing.assert_allclose(np.nansum(curve.class_accuracy * curve.class_trials, 1) / 50, curve.accuracy)
     back = DelayCurve.from_dict(curve.to_dict())
-    np.testing.assert_allclose(back.class_accuracy, curve.class_accuracy, atol=1e-6, equal_nan=True)  # stored to 6 digits
+    # stored to 6 digits
+    np.testing.assert_allclose(back.class_accuracy, curve.class_accuracy, atol=1e-6, equal_nan=True)
     assert back.class_lifetimes().shape == (10,)
 
 
 def test_class_lifetimes_use_each_digits_curve():
     acc = np.array([[0.9, 0.9], [0.9, 0.2], [0.9, 0.1]])   # delays 10, 100, 1000; digit 1 remembered, digit 2 not
-    c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc, class_trials=np.array([50, 50]))
+    c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc,
+                   class_trials=np.array([50, 50]))
     life = c.class_lifetimes()
     assert life[0] == math.inf and life[1] == pytest.approx(memory_lifetime(delays=c.delays, accuracy=acc[:, 1]))
     with pytest.raises(ValueError, match="class_accuracy"):

@@ -1,4 +1,6 @@
 """mem.init: orientation (impulse responses), the matrices themselves, and initialize()."""
+import re
+
 import pytest
 import torch
 
@@ -101,7 +103,7 @@ def test_validation():
         init.source_(torch.empty(2, 3))
     with pytest.raises(ValueError, match="scheme must be one of"):
         init.initialize(RNNClassifier("rnn_elu", 1, 4, 2), "xavier")
-    with pytest.raises(TypeError, match="model must be a mem.models.RNNClassifier"):
+    with pytest.raises(TypeError, match=re.escape("model must be a mem.models.RNNClassifier")):
         init.initialize(torch.nn.RNN(2, 3), "chain")
     with pytest.raises(ValueError, match=r"input_size \(5\) must be <= hidden_size \(4\)"):
         init.initialize(RNNClassifier("rnn_elu", 5, 4, 2), "chain")

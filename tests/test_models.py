@@ -54,7 +54,10 @@ def test_step_is_pure_and_jacrev_works(task, gen):
     h_before = s.h.clone()
     model.step(x, s)
     assert torch.equal(s.h, h_before)
-    f = lambda v: model.flatten_state(model.step(x, model.unflatten_state(v[None])))[0]
+
+    def f(v):
+        return model.flatten_state(model.step(x, model.unflatten_state(v[None])))[0]
+
     J = torch.func.jacrev(f)(torch.zeros(16))
     assert J.shape == (16, 16)
 

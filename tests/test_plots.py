@@ -52,11 +52,11 @@ def test_plot_by_protocol_groups_and_marks_outlasting_values():
               ("lstm", "vocu", 0): 50.0}
     ax = plots.plot_by_protocol(values, log=True, outlasts=1000)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["NaCu", "DeCu", "VoCu"] * 2
-    ys = sorted(float(l.get_ydata()[0]) for l in ax.get_lines() if len(l.get_ydata()) == 1)
+    ys = sorted(float(line.get_ydata()[0]) for line in ax.get_lines() if len(line.get_ydata()) == 1)
     assert ys == [50.0, 100.0, 120.0, 1000.0]  # inf drawn at `outlasts`
     assert ax.get_yscale() == "log"
     ax2 = plots.plot_by_protocol(values)  # without `outlasts` the inf value is left out
-    assert len([l for l in ax2.get_lines() if len(l.get_ydata()) == 1]) == 3
+    assert len([line for line in ax2.get_lines() if len(line.get_ydata()) == 1]) == 3
 
 
 # -- chapter 3 ---------------------------------------------------------------------------------

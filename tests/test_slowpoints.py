@@ -1,5 +1,6 @@
 """Tests for mem.slowpoints: correctness on systems with known answers, the zoo, the container, the layout."""
 import math
+import re
 
 import pytest
 import torch
@@ -258,7 +259,7 @@ def test_starting_points_shapes():
     assert ((tl >= 1) & (tl <= 10)).all()
     with pytest.raises(ValueError, match="n_samples"):
         sp.trajectory_states(model, task, n_samples=0)
-    with pytest.raises(TypeError, match="model must be a mem.models.RNNClassifier"):
+    with pytest.raises(TypeError, match=re.escape("model must be a mem.models.RNNClassifier")):
         sp.class_mean_states(nn.GRU(65, 8), task)
 
 

@@ -81,7 +81,7 @@ def test_a_tampered_file_is_refused_and_rebuilt(toy):
     with cf.ThreadPoolExecutor(1) as ex:
         store.build("toy", executor=ex)
     (folder / "e1.json").write_bytes(b'{"square": 2}')
-    with pytest.raises(store.IntegrityError, match="sha256 mismatch.*python -m mem.store build toy e1"):
+    with pytest.raises(store.IntegrityError, match=r"sha256 mismatch.*python -m mem\.store build toy e1"):
         store.read_verified("e1", folder)
     CALLS.clear()
     with cf.ThreadPoolExecutor(1) as ex:

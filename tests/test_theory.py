@@ -336,7 +336,7 @@ def test_ill_conditioned_stationary_covariance_raises_instead_of_a_wrong_curve()
     W = torch.empty(100, 100)
     init.fbchain_(W, 0.99, 0.16)
     A, v = W.double().numpy(), np.eye(100)[0]
-    with pytest.raises(ValueError, match="A is too far from normal.*pass horizon"):
+    with pytest.raises(ValueError, match=r"A is too far from normal.*pass horizon"):
         th.fisher_memory(A, v)
     finite = th.total_memory(A, v, horizon=400)
     assert 12 < finite < 13

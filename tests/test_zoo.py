@@ -85,7 +85,8 @@ def test_build_through_any_executor(tmp_path):
         man = store.build("networks", folder=tmp_path, executor=ex, configs=[cfg])
     (name,) = man["entries"]
     assert name == "gru4-nacu-s0"
-    assert json.loads((tmp_path / "manifest.json").read_text())["entries"][name]["sha256"] == man["entries"][name]["sha256"]
+    written = json.loads((tmp_path / "manifest.json").read_text())
+    assert written["entries"][name]["sha256"] == man["entries"][name]["sha256"]
     assert zoo.load(name, tmp_path).model.hidden_size == 4
     with pytest.raises(ValueError, match="which"):
         store.build("networks", ["gru4-nacu-s7"], folder=tmp_path, configs=[cfg])

@@ -123,7 +123,8 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
                     JtJ[idx] = (Jx.transpose(1, 2) @ Jx).to(v.dtype)
         idx = need_grad.nonzero().squeeze(-1)
         if idx.numel():  # the gradient J^T r exactly, in the search dtype (one vector-Jacobian product)
-            g[idx] = vjp(lambda u: res(u, x[idx]), v[idx])[1](r[idx])[0]
+            xi = x[idx]  # bound as a default: the lambda is called at once, in this iteration
+            g[idx] = vjp(lambda u, xi=xi: res(u, xi), v[idx])[1](r[idx])[0]
         age[need_jac] = 0
         need_jac[:] = False
         need_grad[:] = False
@@ -328,7 +329,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     outcome = torch.full((N,), 2, dtype=torch.long, device=v.device)
     outcome[grad_norm <= grad_tol] = 1
     outcome[S < tol] = 0
-    info = {"tol": tol, "grad_tol": grad_tol, "max_iter": max_iter, "bounded": bounded, "dtype": str(dtype).replace("torch.", ""),
+    info = {"tol": tol, "grad_tol": grad_tol, "max_iter": max_iter, "bounded": bounded,
+            "dtype": str(dtype).replace("torch.", ""),
             "seconds": time.perf_counter() - t0}
     if method == "adam":
         info.update(lr=lr, lr_decay=lr_decay)

@@ -103,7 +103,8 @@ def run_ours(model, start, x, labels, method, max_iter, **kw):
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     S = sp.speed(model, pts.states.double(), x)  # independent float64 recomputation
     wrong = int(((pts.outcome == 0) & (S >= TOL)).sum())
-    res = {"method": method, "max_iter": max_iter, "seconds": wall, "cpu_seconds": cpu, "load_before": load0, "load_after": load_avg(),
+    res = {"method": method, "max_iter": max_iter, "seconds": wall, "cpu_seconds": cpu,
+           "load_before": load0, "load_after": load_avg(),
            **s_stats(S), **counts(pts), "labelled_fixed": int((pts.outcome == 0).sum()), "wrong_fixed": wrong,
            "mean_iters": float(pts.n_iter.double().mean())}
     res.update(kw)
@@ -303,9 +304,10 @@ def main():
     table(rows)
     f = results["methods"]["fpf"]
     if f:
-        print(f"\nFPF: {f['seconds']:.1f} s (optimising {f.get('optimisation_seconds', float('nan')):.1f} s, dedup "
-              f"{f.get('dedup_seconds', float('nan')):.1f} s, Jacobians {f.get('jacobian_seconds', float('nan')):.1f} s, "
-              f"eig {f.get('eig_seconds', float('nan')):.1f} s), "
+        nan = float("nan")
+        print(f"\nFPF: {f['seconds']:.1f} s (optimising {f.get('optimisation_seconds', nan):.1f} s, dedup "
+              f"{f.get('dedup_seconds', nan):.1f} s, Jacobians {f.get('jacobian_seconds', nan):.1f} s, "
+              f"eig {f.get('eig_seconds', nan):.1f} s), "
               f"{f['iterations_run']} iterations; own q < tol_q for {f['n_own_q_below_tol_q']}/{len(start)}; "
               f"{f['labelled_fixed']} 'unique fixed points', {f['labelled_fixed_true']} with S < 1e-10 "
               f"(median S {fmt(f['unique_median_S'], '.1e')}); as classified by us: {f['unique_classified']}")
@@ -315,7 +317,8 @@ def main():
             if "polished_by_newton" + name in f:
                 p = f["polished_by_newton" + name]
                 u = ", ".join(f"{k}: {v['n']}" for k, v in p["unique"].items())
-                print(f"FPF's points polished by Newton{name.replace('_', ' ')} ({p['max_iter']} its, {p['seconds']:.1f} s): "
+                print(f"FPF's points polished by Newton{name.replace('_', ' ')} "
+                      f"({p['max_iter']} its, {p['seconds']:.1f} s): "
                       f"fixed {p['fixed']}, slow {p['slow']}, moving {p['moving']}; unique fixed points ({u}), "
                       f"max |lambda| {max(p['unique']['0.05']['max_abs_eig'], default=float('nan')):.5f}, "
                       f"max distance to ours {fmt(p.get('max_dist_to_our_fixed_points'), '.3f')}")

@@ -50,7 +50,8 @@ def bare_loop(task, hidden, n_iters, seed=0, fresh=False):
         y, w = batch.y.reshape(-1), batch.w.reshape(-1)
         h, _ = rnn(batch.x)
         logits = out(h)
-        loss = (nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y, reduction="none") * w).sum() / y.numel()
+        ce = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y, reduction="none")
+        loss = (ce * w).sum() / y.numel()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(params, 1.0)
@@ -85,5 +86,6 @@ if __name__ == "__main__":
             runs["mem fresh"].append(mem_loop(task, H, a.iters))
         t = {k: min(v) for k, v in runs.items()}
         print(f"GRU-{H}: " + ", ".join(f"{k} {1e3 * v:.2f} ms/it" for k, v in t.items()))
-        print(f"GRU-{H}: ratio fixed {t['mem fixed'] / t['bare fixed']:.3f}, fresh {t['mem fresh'] / t['bare fresh']:.3f}, "
+        print(f"GRU-{H}: ratio fixed {t['mem fixed'] / t['bare fixed']:.3f}, "
+              f"fresh {t['mem fresh'] / t['bare fresh']:.3f}, "
               f"mixed {t['mem fresh'] / t['bare fixed']:.3f}")

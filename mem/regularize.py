@@ -84,7 +84,7 @@ def _flat_points(model: RNNClassifier, points) -> torch.Tensor:
     return v.detach()
 
 
-def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components: str | None = None) -> torch.Tensor:
+def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components: str = "full") -> torch.Tensor:
     """``sum_i S(h_i, I)`` at fixed points ``h_i``, differentiable in the model's parameters (chapter 5).
 
     Parameters
@@ -93,15 +93,17 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     points : SlowPoints, State with h (N, H) (and c), or tensor (N, state_size); treated as
         constants (no gradient flows into them)
     inputs : (D,) constant input (e.g. ``task.mean_input()``) or (N, D)
-    components : what enters S for LSTMs (:func:`mem.slowpoints.speed <mem.slowpoints.state_map.speed>`); default
-        ``"h_tanh_c"`` for LSTMs (the paper's code), ``"full"`` otherwise
+    components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs (:func:`mem.slowpoints.speed
+        <mem.slowpoints.state_map.speed>`); default ``"full"``, the whole state. The paper's choice
+        (``"h_tanh_c"`` for LSTMs) is ``mem.slowpoints.paper_components(model)``, passed explicitly
+        (as :func:`sweep_entry` does)
 
     Returns
     -------
     scalar tensor: the sum of the N speeds, with gradients for the model's parameters.
     """
     check_model(model)
-    components = _sp.paper_components(model, components)
+    check_choice("components", components, _sp.COMPONENTS)
     p = next(model.parameters())
     v = _flat_points(model, points).to(device=p.device, dtype=p.dtype)
     x = torch.as_tensor(inputs, dtype=p.dtype, device=p.device)
@@ -134,7 +136,8 @@ class SpeedPenalty:
         :meth:`mem.slowpoints.Dynamics.bounds <mem.slowpoints.state_map.Dynamics.bounds>`)
     retrack_optimizer : "sgd" (default) or "adam" (one persistent Adam optimiser: kicks the
         points on its first step; kept to show why not)
-    components : what enters S for LSTMs (default as in :func:`speed_penalty`)
+    components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs; default ``"full"`` (as in
+        :func:`speed_penalty`; the paper's choice is ``mem.slowpoints.paper_components(model)``)
 
     Notes
     -----
@@ -145,7 +148,7 @@ class SpeedPenalty:
 
     def __init__(self, points, inputs: torch.Tensor, lam: float, *, tracking: str = "fixed",
                  retrack_steps: int = 1, retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
-                 components: str | None = None):
+                 components: str = "full"):
         if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
             raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
         check_choice("tracking", tracking, TRACKING)
@@ -153,6 +156,7 @@ class SpeedPenalty:
         if not retrack_lr > 0:
             raise ValueError(f"retrack_lr must be > 0, got {retrack_lr!r}")
         check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
+        check_choice("components", components, _sp.COMPONENTS)
         self.retrack_optimizer = retrack_optimizer
         self.raw_points, self.inputs, self.lam = points, inputs, float(lam)
         self.tracking, self.retrack_steps, self.retrack_lr, self.components = (tracking, retrack_steps,
@@ -164,7 +168,6 @@ class SpeedPenalty:
         p = next(model.parameters())
         self.points = _flat_points(model, self.raw_points).to(device=p.device, dtype=p.dtype).clone()
         self._x = self.inputs.to(self.points).expand(self.points.shape[0], -1)
-        self._components = _sp.paper_components(model, self.components)
         if self.tracking == "retrack":
             self.points.requires_grad_(True)
             opt = torch.optim.SGD if self.retrack_optimizer == "sgd" else torch.optim.Adam
@@ -179,7 +182,7 @@ class SpeedPenalty:
         try:
             for _ in range(self.retrack_steps):
                 self._opt.zero_grad(set_to_none=True)
-                _speed_sum(model, self.points, self._x, self._components).backward()
+                _speed_sum(model, self.points, self._x, self.components).backward()
                 self._opt.step()
                 with torch.no_grad():
                     self.points.copy_(torch.maximum(torch.minimum(self.points, self._box[1]), self._box[0]))
@@ -198,12 +201,18 @@ class SpeedPenalty:
 
 
 def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_iters: int = 2000,
-                  adam_lr: float = 1e-2, components: str | None = None, n_trials: int = 1000,
+                  adam_lr: float = 1e-2, components: str = "full", n_trials: int = 1000,
                   seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Where the penalty acts, for each digit the network knows (chapter 5).
 
     ``"slowpoints"``: the paper's Adam slow points (``adam_iters`` steps at ``adam_lr``,
     from the class means); ``"centermass"`` and ``"control"``: the class-mean states.
+
+    Parameters
+    ----------
+    components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs in the ``"slowpoints"`` search;
+        default ``"full"``, the whole state. The paper's choice (``"h_tanh_c"`` for LSTMs) is
+        ``mem.slowpoints.paper_components(model)``, passed explicitly (as :func:`sweep_entry` does)
 
     Returns
     -------
@@ -214,13 +223,13 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_
     if mode != "slowpoints":
         return model.flatten_state(start).detach().float(), labels
     pts = _sp.find_slow_points(model, start, task.mean_input(), method="adam", max_iter=adam_iters, lr=adam_lr,
-                               labels=labels, components=_sp.paper_components(model, components), jacobians=False)
+                               labels=labels, components=components, jacobians=False)
     return pts.states.float(), labels
 
 
 def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps: int = 500, *,
               mode: str = "slowpoints", tracking: str = "fixed", lr: float = 3e-4, clip: float = 1.0,
-              batch_size: int = 128, seed: int = 0, components: str | None = None, retrack_steps: int = 1,
+              batch_size: int = 128, seed: int = 0, components: str = "full", retrack_steps: int = 1,
               retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
               progress: bool = True) -> tuple[RNNClassifier, History]:
     """Fine-tune a copy of ``model`` on the full task with the speed penalty (chapter 5).
@@ -235,6 +244,9 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     mode : "slowpoints", "centermass" or "control" (module docstring)
     tracking : "fixed" or "retrack" (:class:`SpeedPenalty`)
     seed : seeds the batches (the same for every mode and lambda, so runs differ only by the penalty)
+    components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs, in :func:`anchor_points` and in
+        the penalty; default ``"full"``, the whole state. The paper's choice (``"h_tanh_c"`` for
+        LSTMs) is ``mem.slowpoints.paper_components(model)``, passed explicitly (as :func:`sweep_entry` does)
 
     Returns
     -------
@@ -343,18 +355,20 @@ def sweep_entry(cfg: dict) -> dict:
     require_keys(cfg, _SWEEP_KEYS)
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
     model = zoo.load(cfg["network"]).model
-    points, _ = anchor_points(model, task, cfg["mode"])
+    comp = _sp.paper_components(model)   # the sweep measures and penalises what the paper's code does
+    points, _ = anchor_points(model, task, cfg["mode"], components=comp)
     x = task.mean_input()
     tuned, hist = fine_tune(model, task, points, cfg["lam"], cfg["steps"], mode=cfg["mode"],
                             tracking=cfg["tracking"], lr=cfg["lr"], clip=cfg["clip"],
                             batch_size=cfg["batch_size"], seed=cfg["seed"], progress=False,
                             retrack_optimizer=cfg.get("retrack_optimizer", "sgd"),
-                            retrack_lr=cfg.get("retrack_lr", 0.1))
-    slow, _ = anchor_points(model, task, "slowpoints")    # the original network's slow points
-    own, _ = anchor_points(tuned, task, "slowpoints")     # the fine-tuned network's own slow points
+                            retrack_lr=cfg.get("retrack_lr", 0.1), components=comp)
+    slow, _ = anchor_points(model, task, "slowpoints", components=comp)    # the original network's slow points
+    own, _ = anchor_points(tuned, task, "slowpoints", components=comp)     # the fine-tuned network's own
     with torch.no_grad():
-        speed = {"before": float(speed_penalty(model, slow, x)), "after": float(speed_penalty(tuned, own, x)),
-                 "after_at_old_points": float(speed_penalty(tuned, slow, x))}
+        speed = {"before": float(speed_penalty(model, slow, x, comp)),
+                 "after": float(speed_penalty(tuned, own, x, comp)),
+                 "after_at_old_points": float(speed_penalty(tuned, slow, x, comp))}
     return {"config": cfg, "before": evaluate_fine_tune(model, task), "after": evaluate_fine_tune(tuned, task),
             "speed_at_slow_points": speed,
             "penalty": [float(hist.penalty[0]), float(hist.penalty[-1])],

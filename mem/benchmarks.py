@@ -123,6 +123,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     require_keys(cfg, _KEYS)
     task, model = build_model(cfg)
     try:
+        # the stored config's "n_updates" is train's n_iters (stored keys stay as they are)
         hist = train(model, task, n_iters=cfg["n_updates"], lr=cfg["lr"], batch_size=cfg["batch_size"],
                      clip=cfg["clip"], seed=cfg["seed"], eval_every=cfg["eval_every"], n_val=cfg["n_val"],
                      optimizer="rmsprop", progress=progress, desc=entry_name(cfg))

@@ -23,8 +23,8 @@ MEASURE_LABELS = {"adam": "Adam speed", "newton": "converged speed", "drift": "d
                   "lam_adam": "log|λ|max, Adam points", "lam_newton": "log|λ|max, Newton points"}
 
 
-def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_lr: float = 1e-2,
-                   newton_iters: int = 200, drift_steps: int = 100, components: str | None = None,
+def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam_lr: float = 1e-2,
+                   newton_n_iters: int = 200, drift_n_steps: int = 100, components: str | None = None,
                    n_trials: int = 1000, seed: int = 0) -> dict:
     """Several ways to measure "how slow" a network's class memories are, one value per class (chapter 4).
 
@@ -32,14 +32,14 @@ def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_l
     the mean state before the trigger over correctly reported trials of each class) with the
     constant input ``task.mean_input()``:
 
-    * ``"adam"``: ``log10 S`` after ``adam_iters`` Adam steps at learning rate ``adam_lr``
+    * ``"adam"``: ``log10 S`` after ``adam_n_iters`` Adam steps at learning rate ``adam_lr``
       (the paper's fixed-budget measure);
     * ``"newton"``: ``log10 S`` after continuing from those points with the second-order
-      search (:func:`~mem.slowpoints.search.find_slow_points`, ``max_iter=newton_iters``): the
+      search (:func:`~mem.slowpoints.search.find_slow_points`, ``n_iters=newton_n_iters``): the
       converged speed.
       Fixed points (``S < 1e-10``) are reported as ``-10``: below the tolerance, S only
       measures round-off;
-    * ``"drift"``: ``log10 S`` at the state reached after ``drift_steps`` noiseless steps
+    * ``"drift"``: ``log10 S`` at the state reached after ``drift_n_steps`` noiseless steps
       of the mean input from the class mean (no search at all);
     * ``"lam_adam"``, ``"lam_newton"``: ``log |lambda|_max`` of the Jacobian at the Adam and
       at the Newton points; the slowest time constant is ``tau = -1 / log|lambda|_max``.
@@ -54,22 +54,24 @@ def speed_measures(model: RNNClassifier, task, *, adam_iters: int = 2000, adam_l
     dict with ``"labels"`` (list of K digits the network knows, see
     :func:`~mem.slowpoints.starts.class_mean_states`), one list of K floats per name in
     :data:`MEASURES`, ``"own"`` (list of K bools: does the read-out at the Adam point report
-    its class) and ``"settings"`` (the arguments).
+    its class) and ``"settings"`` (the arguments, under the keys the zoo stores: ``adam_iters``,
+    ``newton_iters``, ``drift_steps`` for ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``).
     """
     check_model(model)
-    positive_ints(adam_iters=adam_iters, newton_iters=newton_iters, drift_steps=drift_steps)
+    positive_ints(adam_n_iters=adam_n_iters, newton_n_iters=newton_n_iters, drift_n_steps=drift_n_steps)
     components = paper_components(model, components)
     x = task.mean_input().to(model.readout.weight.device)
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
-    out = {"labels": labels.tolist(), "settings": {"adam_iters": adam_iters, "adam_lr": adam_lr,
-           "newton_iters": newton_iters, "drift_steps": drift_steps, "components": components,
+    # the settings under the zoo's stored key names (mem/zoo_data must not change)
+    out = {"labels": labels.tolist(), "settings": {"adam_iters": adam_n_iters, "adam_lr": adam_lr,
+           "newton_iters": newton_n_iters, "drift_steps": drift_n_steps, "components": components,
            "n_trials": n_trials, "seed": seed}}
     if len(labels) == 0:
         return {**out, **{m: [] for m in MEASURES}, "own": []}
-    adam = find_slow_points(model, start, x, method="adam", max_iter=adam_iters, lr=adam_lr, labels=labels,
+    adam = find_slow_points(model, start, x, method="adam", n_iters=adam_n_iters, lr=adam_lr, labels=labels,
                             components=components)
-    newton = find_slow_points(model, adam.state, x, max_iter=newton_iters, labels=labels, components=components)
-    V = states_along(model, x.expand(len(labels), drift_steps, -1), start)
+    newton = find_slow_points(model, adam.state, x, n_iters=newton_n_iters, labels=labels, components=components)
+    V = states_along(model, x.expand(len(labels), drift_n_steps, -1), start)
     drift = speed(model, model.unflatten_state(V[:, -1].double()), x, components=components)
     with torch.no_grad():
         trigger = task.mean_input(trigger=True).to(x.device)

@@ -131,7 +131,7 @@ class SpeedPenalty:
     inputs : (D,) constant input, e.g. ``task.mean_input()``
     lam : float >= 0, the weight lambda
     tracking : "fixed" (default: the points never move) or "retrack" (before each training
-        step, ``retrack_steps`` steps of gradient descent on S at learning rate ``retrack_lr``
+        step, ``retrack_n_iters`` steps of gradient descent on S at learning rate ``retrack_lr``
         move the points under the current weights, clamped to the reachable box
         :meth:`mem.slowpoints.Dynamics.bounds <mem.slowpoints.state_map.Dynamics.bounds>`)
     retrack_optimizer : "sgd" (default) or "adam" (one persistent Adam optimiser: kicks the
@@ -147,19 +147,19 @@ class SpeedPenalty:
     """
 
     def __init__(self, points, inputs: torch.Tensor, lam: float, *, tracking: str = "fixed",
-                 retrack_steps: int = 1, retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
+                 retrack_n_iters: int = 1, retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
                  components: str = "full"):
         if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
             raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
         check_choice("tracking", tracking, TRACKING)
-        positive_ints(retrack_steps=retrack_steps)
+        positive_ints(retrack_n_iters=retrack_n_iters)
         if not retrack_lr > 0:
             raise ValueError(f"retrack_lr must be > 0, got {retrack_lr!r}")
         check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
         check_choice("components", components, _sp.COMPONENTS)
         self.retrack_optimizer = retrack_optimizer
         self.raw_points, self.inputs, self.lam = points, inputs, float(lam)
-        self.tracking, self.retrack_steps, self.retrack_lr, self.components = (tracking, retrack_steps,
+        self.tracking, self.retrack_n_iters, self.retrack_lr, self.components = (tracking, retrack_n_iters,
                                                                                 retrack_lr, components)
         self.points = None
         self._opt = None
@@ -180,7 +180,7 @@ class SpeedPenalty:
         for q in model.parameters():
             q.requires_grad_(False)
         try:
-            for _ in range(self.retrack_steps):
+            for _ in range(self.retrack_n_iters):
                 self._opt.zero_grad(set_to_none=True)
                 _speed_sum(model, self.points, self._x, self.components).backward()
                 self._opt.step()
@@ -200,16 +200,19 @@ class SpeedPenalty:
         return self.lam * speed_penalty(model, self.points.detach(), self.inputs, self.components)
 
 
-def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_iters: int = 2000,
+def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, n_iters: int = 2000,
                   adam_lr: float = 1e-2, components: str = "full", n_trials: int = 1000,
                   seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Where the penalty acts, for each digit the network knows (chapter 5).
 
-    ``"slowpoints"``: the paper's Adam slow points (``adam_iters`` steps at ``adam_lr``,
+    ``"slowpoints"``: the paper's Adam slow points (``n_iters`` steps at ``adam_lr``,
     from the class means); ``"centermass"`` and ``"control"``: the class-mean states.
 
     Parameters
     ----------
+    n_iters : int >= 0, the most Adam iterations of the ``"slowpoints"`` search (it may stop earlier
+        for points that are fixed: :func:`mem.slowpoints.find_slow_points
+        <mem.slowpoints.search.find_slow_points>`)
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs in the ``"slowpoints"`` search;
         default ``"full"``, the whole state. The paper's choice (``"h_tanh_c"`` for LSTMs) is
         ``mem.slowpoints.paper_components(model)``, passed explicitly (as :func:`sweep_entry` does)
@@ -222,14 +225,14 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, adam_
     start, labels = _sp.class_mean_states(model, task, n_trials=n_trials, seed=seed)
     if mode != "slowpoints":
         return model.flatten_state(start).detach().float(), labels
-    pts = _sp.find_slow_points(model, start, task.mean_input(), method="adam", max_iter=adam_iters, lr=adam_lr,
+    pts = _sp.find_slow_points(model, start, task.mean_input(), method="adam", n_iters=n_iters, lr=adam_lr,
                                labels=labels, components=components, jacobians=False)
     return pts.states.float(), labels
 
 
-def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps: int = 500, *,
+def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, n_iters: int = 500, *,
               mode: str = "slowpoints", tracking: str = "fixed", lr: float = 3e-4, clip: float = 1.0,
-              batch_size: int = 128, seed: int = 0, components: str = "full", retrack_steps: int = 1,
+              batch_size: int = 128, seed: int = 0, components: str = "full", retrack_n_iters: int = 1,
               retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
               progress: bool = True) -> tuple[RNNClassifier, History]:
     """Fine-tune a copy of ``model`` on the full task with the speed penalty (chapter 5).
@@ -240,7 +243,7 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     task : DelayedClassification (full task: ``T_max`` and all digits)
     points : where to penalise; default :func:`anchor_points` for ``mode``
     lam : weight of the penalty (forced to 0 for ``mode="control"``)
-    steps : fine-tuning steps (Adam at ``lr``, gradient-norm clip ``clip``)
+    n_iters : int >= 1, the number of fine-tuning updates (Adam at ``lr``, gradient-norm clip ``clip``)
     mode : "slowpoints", "centermass" or "control" (module docstring)
     tracking : "fixed" or "retrack" (:class:`SpeedPenalty`)
     seed : seeds the batches (the same for every mode and lambda, so runs differ only by the penalty)
@@ -255,7 +258,7 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     """
     check_model(model)
     check_choice("mode", mode, MODES)
-    positive_ints(steps=steps)
+    positive_ints(n_iters=n_iters)
     if mode == "control":
         lam = 0.0
     if points is None:
@@ -263,9 +266,9 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, steps
     tuned = copy.deepcopy(model)
     for q in tuned.parameters():
         q.requires_grad_(True)
-    penalty = SpeedPenalty(points, task.mean_input(), lam, tracking=tracking, retrack_steps=retrack_steps,
+    penalty = SpeedPenalty(points, task.mean_input(), lam, tracking=tracking, retrack_n_iters=retrack_n_iters,
                            retrack_lr=retrack_lr, retrack_optimizer=retrack_optimizer, components=components)
-    hist = train(tuned, task, NaCu(steps), optimizer="adam", batch_size=batch_size, lr=lr, clip=clip, seed=seed,
+    hist = train(tuned, task, NaCu(n_iters), optimizer="adam", batch_size=batch_size, lr=lr, clip=clip, seed=seed,
                  progress=progress, desc=f"fine-tune {mode} lam={lam:g}", penalty=penalty)
     tuned.eval()
     return tuned, hist
@@ -358,7 +361,8 @@ def sweep_entry(cfg: dict) -> dict:
     comp = _sp.paper_components(model)   # the sweep measures and penalises what the paper's code does
     points, _ = anchor_points(model, task, cfg["mode"], components=comp)
     x = task.mean_input()
-    tuned, hist = fine_tune(model, task, points, cfg["lam"], cfg["steps"], mode=cfg["mode"],
+    # the stored config's "steps" is fine_tune's n_iters (stored keys stay as they are)
+    tuned, hist = fine_tune(model, task, points, cfg["lam"], n_iters=cfg["steps"], mode=cfg["mode"],
                             tracking=cfg["tracking"], lr=cfg["lr"], clip=cfg["clip"],
                             batch_size=cfg["batch_size"], seed=cfg["seed"], progress=False,
                             retrack_optimizer=cfg.get("retrack_optimizer", "sgd"),

@@ -319,7 +319,6 @@ def recheck_speed(name: str, task=None, variability: dict | None = None) -> Rech
     of the stored one; where the fingerprints match, every per-digit value must be equal.
     """
     from .data import load_digits
-    from .measures import speed_measures
     from .tasks import DelayedClassification
 
     entries = zoo.manifest()["entries"]
@@ -327,7 +326,7 @@ def recheck_speed(name: str, task=None, variability: dict | None = None) -> Rech
         raise ValueError(f"name must be one of the zoo's networks {sorted(entries)}, got {name!r}")
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4) if task is None else task
     entry = entries[name]
-    again = speed_measures(zoo.load(name).model, task, **zoo.EVAL["speed"])
+    again = zoo.measure_speed(zoo.load(name).model, task)
     stored = entry["metrics"]["speed"]
     same = all(np.array_equal(stored[m], again[m]) for m in SPEED_MEDIANS)
     a, s = _speed_medians(again), _speed_medians(stored)
@@ -374,7 +373,6 @@ def _measure_here() -> dict:
     """The changes, on this machine's current dispatch, of everything in :data:`MEASURED`."""
     from . import regularize
     from .data import load_digits
-    from .measures import speed_measures
     from .tasks import DelayedClassification
 
     torch.set_num_threads(1)
@@ -384,7 +382,7 @@ def _measure_here() -> dict:
     from tqdm.auto import tqdm
     for name in tqdm(zoo.names(), desc="speed measures"):
         stored = _speed_medians(zoo.manifest()["entries"][name]["metrics"]["speed"])
-        again = _speed_medians(speed_measures(zoo.load(name).model, task, **zoo.EVAL["speed"]))
+        again = _speed_medians(zoo.measure_speed(zoo.load(name).model, task))
         for m in SPEED_MEDIANS:
             out["speed"][m].append(again[m] - stored[m])
     sweep = regularize.load_sweep()["entries"]

@@ -73,6 +73,7 @@ __all__ = [
     "evaluate_entry",
     "load",
     "manifest",
+    "measure_speed",
     "names",
     "table",
     "train_entry",
@@ -361,6 +362,25 @@ _CONFIG_KEYS = ("arch", "hidden_size", "protocol", "seed", "batch_size", "lr", "
 _OPTIONAL_KEYS = ("checkpoints", "init", "data")
 
 
+#: EVAL["speed"]'s stored keys -> the parameters of :func:`mem.measures.speed_measures`.
+_SPEED_PARAMETERS = {"adam_iters": "adam_n_iters", "newton_iters": "newton_n_iters", "drift_steps": "drift_n_steps"}
+
+
+def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
+    """:func:`mem.measures.speed_measures` with the zoo's settings, :data:`EVAL` ``["speed"]`` (chapter 4).
+
+    The one place where those stored settings become a call: their keys (``adam_iters``,
+    ``newton_iters``, ``drift_steps``) stay as stored in ``zoo_data`` and are translated here to
+    the parameters ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``.
+
+    Returns
+    -------
+    dict, as :func:`mem.measures.speed_measures` returns it.
+    """
+    kwargs = {_SPEED_PARAMETERS.get(k, k): v for k, v in EVAL["speed"].items()}
+    return speed_measures(model, task, **kwargs)
+
+
 def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist: History) -> dict:
     """Everything :data:`EVAL` measures on a trained network (chapters 2 and 4)."""
     curve = accuracy_vs_delay(model, task, EVAL["delays"], EVAL["n_trials_delay"], EVAL["seed"], split=EVAL["split"])
@@ -371,7 +391,7 @@ def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist:
         "delay_curve": curve.to_dict(),
         "lifetime": None if math.isinf(life) else life,  # null: outlasts the longest probed delay
         "final_train_accuracy": float(hist.accuracy[-100:].mean()),
-        "speed": speed_measures(model, task, **EVAL["speed"]),
+        "speed": measure_speed(model, task),
     }
 
 

@@ -44,7 +44,7 @@ class SlowPoints:
     labels : (N,) int64, the class a candidate belongs to (-1 if none)
     jacobians : (N, n, n) ``dF/dv`` at ``states``, or None
     arch, hidden_size, components, method : the setting
-    info : dict of the search's parameters (tol, grad_tol, max_iter, lr, ...) and its wall time
+    info : dict of the search's parameters (tol, grad_tol, n_iters, lr, ...) and its wall time
     """
 
     states: torch.Tensor

@@ -12,7 +12,7 @@ fixed point and says, for every candidate, which of three things happened
 
 * ``"fixed"``: ``S < tol`` -- a fixed point to the tolerance;
 * ``"slow"``: ``S >= tol`` but ``||grad S|| <= grad_tol`` -- a stationary slow point;
-* ``"moving"``: neither after ``max_iter`` iterations -- still creeping.
+* ``"moving"``: neither after ``n_iters`` iterations -- still creeping.
 
 Two details matter on trained networks (chapter 3 shows both). The search is
 *bounded* by default to the states the network can reach (``|h_i| <= 1`` for
@@ -87,7 +87,7 @@ def _geodesic(res, v, x, r, step, ok, L, free, alpha, h=0.1):
     return step + torch.where(use[:, None], 0.5 * acc, torch.zeros_like(acc))
 
 
-def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast_jacobians=True, reuse=2,
+def _lm(dyn, v, x, components, tol, grad_tol, n_iters, bar, box, patience, fast_jacobians=True, reuse=2,
         accel=0.75):
     """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen)."""
     def res(v, x):
@@ -111,7 +111,7 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
     mu0 = None
     stalled = torch.zeros(N, dtype=torch.bool, device=v.device)
     history = S.new_full((2, patience or 1, N), math.inf)  # S and ||grad S|| over the last `patience` iterations
-    for it in range(max_iter):
+    for it in range(n_iters):
         for exact in (False, True):
             idx = (need_jac & (precise == exact)).nonzero().squeeze(-1)
             if idx.numel():
@@ -186,7 +186,7 @@ def _lm(dyn, v, x, components, tol, grad_tol, max_iter, bar, box, patience, fast
     return v, n_iter
 
 
-def _adam(dyn, v, x, components, tol, max_iter, lr, lr_decay, bar, box):
+def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
     """Adam on sum_i S(v_i): the paper's procedure. A candidate is frozen once its S < tol."""
     v = v.clone().requires_grad_(True)
     opt = torch.optim.Adam([v], lr=lr)
@@ -194,7 +194,7 @@ def _adam(dyn, v, x, components, tol, max_iter, lr, lr_decay, bar, box):
     N = v.shape[0]
     n_iter = torch.zeros(N, dtype=torch.long, device=v.device)
     done = torch.zeros(N, dtype=torch.bool, device=v.device)
-    for it in range(max_iter):
+    for it in range(n_iters):
         r = dyn.residual(v, x, components)
         S = (r * r).sum(-1)
         done |= S.detach() < tol
@@ -221,7 +221,7 @@ def _adam(dyn, v, x, components, tol, max_iter, lr, lr_decay, bar, box):
 
 
 def find_slow_points(model, initial_states, inputs, method: str = "newton", tol: float = 1e-10,
-                     max_iter: int | None = None, *, grad_tol: float = 1e-9, components: str = "full",
+                     n_iters: int | None = None, *, grad_tol: float = 1e-9, components: str = "full",
                      lr: float = 1e-2, lr_decay: float = 1.0, dtype: torch.dtype = torch.float64,
                      labels: torch.Tensor | None = None, jacobians: bool = True,
                      bounded: bool = True, patience: int | None = 10, progress: bool = False) -> SlowPoints:
@@ -242,11 +242,13 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
           the class memories. Jacobians by ``torch.func.vmap``, recomputed only for
           candidates that moved and whose linear model was poor.
         * ``"adam"``: gradient descent on ``sum_i S(v_i)`` with Adam at learning rate
-          ``lr``, multiplied by ``lr_decay`` each iteration, for ``max_iter``
+          ``lr``, multiplied by ``lr_decay`` each iteration, for ``n_iters``
           iterations (the paper's procedure; FixedPointFinder's too).
     tol : float, default 1e-10
         A candidate is a fixed point when ``S < tol``; the search stops for it there.
-    max_iter : int, default 200 for "newton", 2000 for "adam"
+    n_iters : int >= 0, default 200 for "newton", 2000 for "adam"; the most iterations the search
+        runs. It may stop earlier: a candidate stops when it is fixed or slow (or, for "newton",
+        stalls: ``patience``), and the search ends when every candidate has stopped
     grad_tol : float, default 1e-9
         A candidate with ``S >= tol`` is a stationary slow point when ``||grad S|| <= grad_tol``.
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs (:mod:`mem.slowpoints.state_map`)
@@ -264,7 +266,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     patience : int or None, default 10 (method "newton" only)
         Stop searching from a candidate when, in ``patience`` iterations, neither its S
         nor its ``||grad S||`` has halved; it is reported as "moving" (None: always run
-        ``max_iter``). (The gradient test lets searches that settle on a slow point,
+        ``n_iters``). (The gradient test lets searches that settle on a slow point,
         where S stops falling, finish.) On a
         flat slow manifold S can creep down by a few percent per iteration for
         thousands of iterations; this keeps those from using the whole budget.
@@ -279,9 +281,9 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     check_choice("components", components, COMPONENTS)
     for name, value in (("tol", tol), ("grad_tol", grad_tol), ("lr", lr), ("lr_decay", lr_decay)):
         check_positive(name, value)
-    if max_iter is None:
-        max_iter = 200 if method == "newton" else 2000
-    check_count("max_iter", max_iter, 0)
+    if n_iters is None:
+        n_iters = 200 if method == "newton" else 2000
+    check_count("n_iters", n_iters, 0)
     check_count("patience", patience, none_ok=True)
     if dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
@@ -302,14 +304,14 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
             box = (lo, hi)
             v0 = torch.maximum(torch.minimum(v0, hi), lo)
     t0 = time.perf_counter()
-    bar = tqdm(total=max_iter, desc=f"slow points ({method})", leave=False, mininterval=0.5) if progress else None
+    bar = tqdm(total=n_iters, desc=f"slow points ({method})", leave=False, mininterval=0.5) if progress else None
     try:
         if method == "newton":
             with torch.no_grad():
-                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, max_iter, bar, box, patience)
+                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, n_iters, bar, box, patience)
         else:
             with torch.enable_grad():
-                v, n_iter = _adam(dyn, v0, x, components, tol, max_iter, lr, lr_decay, bar, box)
+                v, n_iter = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box)
     finally:
         if bar is not None:
             bar.close()
@@ -329,7 +331,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     outcome = torch.full((N,), 2, dtype=torch.long, device=v.device)
     outcome[grad_norm <= grad_tol] = 1
     outcome[S < tol] = 0
-    info = {"tol": tol, "grad_tol": grad_tol, "max_iter": max_iter, "bounded": bounded,
+    info = {"tol": tol, "grad_tol": grad_tol, "n_iters": n_iters, "bounded": bounded,
             "dtype": str(dtype).replace("torch.", ""),
             "seconds": time.perf_counter() - t0}
     if method == "adam":

@@ -29,7 +29,13 @@ Conventions, one per concept (``tests/test_conventions.py`` checks those that a 
   choice is :func:`mem.slowpoints.paper_components` ``(model)``, passed explicitly where a chapter uses it.
 * **Integers.** One check, ``mem._checks.check_int`` (``check_count`` is the same function): an ``int``
   or numpy integer; a ``bool`` and an integral float such as ``20.0`` are refused.
-* **Iteration counts** are called ``n_steps``.
+* **Counts.** An iteration count (updates of training, fine-tuning or a search) is ``n_iters``
+  (:func:`mem.train.train`, :class:`mem.protocols.Protocol`, :func:`mem.regularize.fine_tune`,
+  :func:`mem.slowpoints.find_slow_points`, :func:`mem.regularize.anchor_points`); where a function
+  has more than one, each is prefixed with its stage (``speed_measures(adam_n_iters=, newton_n_iters=)``,
+  ``retrack_n_iters``). A number of time steps of the dynamics is ``n_steps`` (prefixed likewise:
+  ``drift_n_steps``). Stored configs keep their keys (``"n_updates"``, ``"steps"``, ``"adam_iters"``);
+  the one place where a config becomes a call translates them.
 * **Errors.** ``TypeError`` for the wrong kind of thing, ``ValueError`` for a bad value; each message names
   the parameter and what is allowed: ``"<parameter> must be <what is allowed>, got <value>"``.
 * **Public API.** Every module's ``__all__`` lists exactly the public functions, classes and constants it

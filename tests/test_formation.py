@@ -12,7 +12,7 @@ def test_formation_over_checkpoints():
     from mem.tasks import DelayedClassification
     task = DelayedClassification(load_digits())
     steps = [0, 300, 3000]
-    out = formation({s: e.model_at(s) for s in steps}, task, n_trials=300, max_iter=20, progress=False)
+    out = formation({s: e.model_at(s) for s in steps}, task, n_trials=300, n_iters=20, progress=False)
     assert out[0] is None  # the untrained network reports no class
     assert 0 < len(out[300]) < 10  # VoCu at step 300: only the first few digits are known
     assert len(out[3000]) == 10

@@ -51,12 +51,12 @@ def test_speed_penalty_validates(task):
 def test_fine_tune_copies_and_lowers_the_speed(task):
     e = mem.zoo.load("gru64-nacu-s0")
     before = {k: v.clone() for k, v in e.model.state_dict().items()}
-    pts, labels = rg.anchor_points(e.model, task, "slowpoints", adam_iters=300)
+    pts, labels = rg.anchor_points(e.model, task, "slowpoints", n_iters=300)
     assert pts.shape == (10, 64) and labels.tolist() == list(range(1, 11))
     x = task.mean_input()
     s0 = float(rg.speed_penalty(e.model, pts, x))
-    tuned, hist = rg.fine_tune(e.model, task, pts, lam=1000.0, steps=40, progress=False)
-    ctrl, hist0 = rg.fine_tune(e.model, task, pts, lam=1000.0, steps=40, mode="control", progress=False)
+    tuned, hist = rg.fine_tune(e.model, task, pts, lam=1000.0, n_iters=40, progress=False)
+    ctrl, hist0 = rg.fine_tune(e.model, task, pts, lam=1000.0, n_iters=40, mode="control", progress=False)
     assert all(torch.equal(v, e.model.state_dict()[k]) for k, v in before.items())   # the original is untouched
     assert tuned is not e.model and not tuned.training
     assert hist.penalty.shape == (40,) and hist.penalty[-1] < 0.75 * hist.penalty[0]
@@ -69,7 +69,7 @@ def test_fine_tune_copies_and_lowers_the_speed(task):
 def test_retracked_points_follow_the_network_and_train_from_scratch(task):
     m = RNNClassifier("gru", task.input_size, 16, seed=0)
     start, _ = sp.trajectory_states(m, task, n_samples=8, max_delay=20)
-    pen = rg.SpeedPenalty(start, task.mean_input(), 10.0, tracking="retrack", retrack_steps=2)
+    pen = rg.SpeedPenalty(start, task.mean_input(), 10.0, tracking="retrack", retrack_n_iters=2)
     hist = mem.train.train(m, task, mem.protocols.NaCu(30), penalty=pen, progress=False)
     assert hist.penalty.shape == (30,) and (hist.penalty > 0).all()
     moved = (pen.points.detach() - m.flatten_state(start)).norm(dim=1)

@@ -69,7 +69,7 @@ def test_toy_ghost_is_a_stationary_slow_point():
     # 1-D saddle-node of h' = tanh(2h + b): 2 (1 - tanh^2) = 1 at 2h + b = atanh(1/sqrt 2), h = 1/sqrt 2
     b_sn = math.atanh(2 ** -0.5) - 2 * 2 ** -0.5
     cell = toy_rnn(bias=(b_sn - 0.05, 0.0))
-    pts = sp.find_slow_points(cell, torch.tensor([[0.8, 0.96], [0.7, -0.96]]), torch.zeros(1), max_iter=500)
+    pts = sp.find_slow_points(cell, torch.tensor([[0.8, 0.96], [0.7, -0.96]]), torch.zeros(1), n_iters=500)
     assert pts.outcome_names == ["slow", "slow"]
     assert (pts.speed > 1e-6).all() and (pts.grad_norm <= pts.info["grad_tol"]).all()
     # the ghost sits near the vanished fixed point h1 = 1/sqrt 2, at the stable h2 = +-a
@@ -82,7 +82,7 @@ def test_adam_and_newton_agree_where_adam_converges():
     cell = toy_rnn()
     newton = sp.find_slow_points(cell, start, torch.zeros(1))
     adam = sp.find_slow_points(cell, start, torch.zeros(1), method="adam", lr=1e-2, lr_decay=0.999,
-                               max_iter=5000, tol=1e-12)
+                               n_iters=5000, tol=1e-12)
     ok = adam.converged
     assert int(ok.sum()) >= 4  # Adam does reach the four attractors
     assert torch.allclose(adam.states[ok], newton.states[ok], atol=1e-4)
@@ -118,7 +118,7 @@ def test_speed_matches_the_modules_own_forward(kind):
         assert torch.allclose(sp.speed(m, state, x, components="h"), ((h1 - h) ** 2).sum(-1))
         want_tc = ((h1 - h) ** 2).sum(-1) + ((torch.tanh(c1) - torch.tanh(c)) ** 2).sum(-1)
         assert torch.allclose(sp.speed(m, state, x, components="h_tanh_c"), want_tc)
-        pts = sp.find_slow_points(m, state, x, components="h_tanh_c", max_iter=20)
+        pts = sp.find_slow_points(m, state, x, components="h_tanh_c", n_iters=20)
         assert pts.components == "h_tanh_c" and pts.jacobians.shape == (4, 10, 10)
 
 
@@ -130,7 +130,7 @@ def test_model_and_states_are_untouched(method):
     flags = {k: p.requires_grad for k, p in model.named_parameters()}
     h, c = torch.randn(3, 8), torch.randn(3, 8)
     h0, c0 = h.clone(), c.clone()
-    sp.find_slow_points(model, State(h, c), torch.zeros(65), method=method, max_iter=5)
+    sp.find_slow_points(model, State(h, c), torch.zeros(65), method=method, n_iters=5)
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     assert {k: p.requires_grad for k, p in model.named_parameters()} == flags
     assert all(p.grad is None for p in model.parameters())
@@ -157,8 +157,8 @@ def test_bad_inputs_raise_value_errors():
         sp.find_slow_points(gru, torch.zeros(3, 8), x, method="sgd")
     with pytest.raises(ValueError, match="components must be one of"):
         sp.speed(lstm, State(torch.zeros(3, 8), torch.zeros(3, 8)), x, components="c")
-    with pytest.raises(ValueError, match="max_iter must be a non-negative integer"):
-        sp.find_slow_points(gru, torch.zeros(3, 8), x, max_iter=-1)
+    with pytest.raises(ValueError, match="n_iters must be a non-negative integer"):
+        sp.find_slow_points(gru, torch.zeros(3, 8), x, n_iters=-1)
     with pytest.raises(ValueError, match="patience must be a positive integer or None"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, patience=0)
     with pytest.raises(ValueError, match="tol must be a positive number"):
@@ -168,7 +168,7 @@ def test_bad_inputs_raise_value_errors():
     with pytest.raises(ValueError, match="one-layer"):
         sp.dynamics(nn.GRU(3, 4, num_layers=2))
     with pytest.raises(ValueError, match="outcome must be one of"):
-        sp.find_slow_points(gru, torch.zeros(3, 8), x, max_iter=1).select("done")
+        sp.find_slow_points(gru, torch.zeros(3, 8), x, n_iters=1).select("done")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,14 +209,14 @@ def test_unbounded_gru_search_can_leave_the_reachable_box():
     task = DelayedClassification(load_digits())
     start, labels = sp.class_mean_states(e.model, task, n_trials=500)
     assert labels.tolist() == list(range(1, 11))
-    free = sp.find_slow_points(e.model, start, task.mean_input(), max_iter=300, bounded=False)
-    box = sp.find_slow_points(e.model, start, task.mean_input(), max_iter=300)
+    free = sp.find_slow_points(e.model, start, task.mean_input(), n_iters=300, bounded=False)
+    box = sp.find_slow_points(e.model, start, task.mean_input(), n_iters=300)
     assert float(free.h.abs().max()) > 1.5
     assert float(box.h.abs().max()) <= 1.0
     assert not free.in_bounds.all() and bool(box[box.h.abs().amax(-1) < 1].in_bounds.all())
     # patience: candidates whose S stops halving are let go early, as "moving"
     assert int(box.n_iter.max()) < 300 and box.info["patience"] == 10
-    longer = sp.find_slow_points(e.model, start, task.mean_input(), max_iter=60, patience=None)
+    longer = sp.find_slow_points(e.model, start, task.mean_input(), n_iters=60, patience=None)
     assert int(longer.n_iter.min()) == 60 and longer.outcome_names == ["moving"] * 10
     # bounded points, still moving, keep their class
     report = box.readout(e.model, task.mean_input(trigger=True))
@@ -268,7 +268,7 @@ def test_cuda():
     model = RNNClassifier("gru", 65, 16, seed=0).cuda()
     start = torch.randn(4, 16, device="cuda") * 0.1
     for method in ("newton", "adam"):
-        pts = sp.find_slow_points(model, start, torch.zeros(65, device="cuda"), method=method, max_iter=10)
+        pts = sp.find_slow_points(model, start, torch.zeros(65, device="cuda"), method=method, n_iters=10)
         assert pts.states.device.type == "cuda" and pts.to("cpu").states.device.type == "cpu"
         assert torch.isfinite(pts.speed).all()
 

@@ -266,8 +266,8 @@ BAD_CALLS = [
      "n_trials must be a positive integer"),
     ("mem.formation.formation", lambda: formation.formation([_gru()], _task()), "models must be a dict"),
     ("mem.formation.formation_displacement", lambda: formation.formation_displacement([]), "points must be a dict"),
-    ("mem.measures.speed_measures", lambda: measures.speed_measures(_gru(), _task(), adam_iters=0),
-     "adam_iters must be a positive integer"),
+    ("mem.measures.speed_measures", lambda: measures.speed_measures(_gru(), _task(), adam_n_iters=0),
+     "adam_n_iters must be a positive integer"),
     # mem.analysis
     ("mem.analysis.partial_correlation", lambda: an.partial_correlation([1, 2, 3, 4], [1, 3, 2, 4], method="kendall"),
      _one_of("method", an.METHODS)),

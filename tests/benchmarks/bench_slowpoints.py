@@ -21,7 +21,7 @@ its speed ``S = ||F(h) - h||^2 < 1e-10``, recomputed in float64 with
    ``tol_unique = 1e-3``, outlier exclusion and Jacobians as by default. The wall time is
    that of its whole ``find_fixed_points`` call. Its "unique fixed points" are then
    checked with our float64 speed, classified where they are by
-   ``find_slow_points(max_iter=0, bounded=False)`` (fixed / stationary slow / still
+   ``find_slow_points(n_iters=0, bounded=False)`` (fixed / stationary slow / still
    moving), and polished by our Newton search (bounded and unbounded).
 
 A fair comparison is wall time to the same quality, so the output also gives, for each
@@ -99,7 +99,7 @@ def unique_fixed(pts):
 def run_ours(model, start, x, labels, method, max_iter, **kw):
     load0 = load_avg()
     t0, c0 = time.perf_counter(), time.process_time()
-    pts = sp.find_slow_points(model, start, x, method=method, tol=TOL, max_iter=max_iter, labels=labels, **kw)
+    pts = sp.find_slow_points(model, start, x, method=method, tol=TOL, n_iters=max_iter, labels=labels, **kw)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     S = sp.speed(model, pts.states.double(), x)  # independent float64 recomputation
     wrong = int(((pts.outcome == 0) & (S >= TOL)).sum())
@@ -220,7 +220,7 @@ def main():
     x = task.mean_input()
     S0 = sp.speed(model, start.double(), x)
     for method in ("newton", "adam"):  # warm-up (the first vmap/jacrev call is slower), untimed
-        sp.find_slow_points(model, start, x, method=method, max_iter=2, jacobians=False)
+        sp.find_slow_points(model, start, x, method=method, n_iters=2, jacobians=False)
     cfg = {"torch": torch.__version__, "python": platform.python_version(), "threads": a.threads,
            "cpu_count": os.cpu_count(),
            "slowpoints_sha256": sources_sha256(), "network": "gru128-nacu-s0", "n_candidates": len(start),
@@ -266,7 +266,7 @@ def main():
         # what are its "unique fixed points"? Classify them where they are (bounded=False: no clipping into
         # the box, no iterations), then polish them with our Newton search, bounded (default) and unbounded
         r["unique_outside_box"] = int((xu.abs() > 1).any(1).sum())
-        cls = sp.find_slow_points(model, xu, x, method="newton", tol=TOL, max_iter=0, jacobians=False, bounded=False)
+        cls = sp.find_slow_points(model, xu, x, method="newton", tol=TOL, n_iters=0, jacobians=False, bounded=False)
         r["unique_classified"] = counts(cls)
         r["unique_grad_norm_median"] = float(cls.grad_norm.median()) if len(cls) else None
         for name, kw in (("", {}), ("_unbounded", {"bounded": False})):

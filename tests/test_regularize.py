@@ -44,7 +44,7 @@ def test_speed_penalty_validates(task):
         rg.SpeedPenalty(torch.zeros(3, 8), task.mean_input(), 1.0, tracking="moving")
     with pytest.raises(ValueError, match="mode must be one of"):
         rg.fine_tune(m, task, torch.zeros(3, 8), 1.0, 2, mode="speed")
-    with pytest.raises(ValueError, match="steps must be"):
+    with pytest.raises(ValueError, match="n_iters must be"):
         rg.fine_tune(m, task, torch.zeros(3, 8), 1.0, 0)
 
 

@@ -216,6 +216,7 @@ BAD_CALLS = [
     ("mem.zoo.evaluate_entry", lambda: zoo.evaluate_entry(zoo.default_configs()[0], "raw"),
      "raw must be the bytes"),
     ("mem.zoo.collection", lambda: zoo.collection("extra"), _one_of("collection", zoo.COLLECTIONS)),
+    ("mem.zoo.measure_speed", lambda: zoo.measure_speed("gru", _task()), "model must be", TypeError),
     # mem.store
     ("mem.store.register", lambda: store.register(dataclasses.replace(zoo.NETWORKS, folder=".")),
      "collection name 'networks' is already registered"),
@@ -296,8 +297,8 @@ BAD_CALLS = [
      _one_of("tracking", regularize.TRACKING)),
     ("mem.regularize.anchor_points", lambda: regularize.anchor_points(_gru(), _task(), mode="random"),
      _one_of("mode", regularize.MODES)),
-    ("mem.regularize.fine_tune", lambda: regularize.fine_tune(_gru(), _task(), steps=0),
-     "steps must be a positive integer"),
+    ("mem.regularize.fine_tune", lambda: regularize.fine_tune(_gru(), _task(), n_iters=0),
+     "n_iters must be a positive integer"),
     ("mem.regularize.sweep_name", lambda: regularize.sweep_name({}),
      re.escape("cfg must have the keys ['network', 'mode', 'tracking', 'lam']")),
     ("mem.regularize.weights_sha256", lambda: regularize.weights_sha256("model"),

@@ -292,8 +292,9 @@ def test_states_along_matches_the_fused_forward():
 # ---------------------------------------------------------------------------------------------
 def test_the_package_exports_the_public_api_of_its_four_modules_and_nothing_else():
     import importlib
-    modules = [importlib.import_module(f"mem.slowpoints.{m}") for m in ("state_map", "points", "search", "starts")]
-    assert sp.__all__ == [n for m in modules for n in m.__all__]
+    import pkgutil
+    modules = [importlib.import_module(f"mem.slowpoints.{m.name}") for m in pkgutil.iter_modules(sp.__path__)]
+    assert sorted(sp.__all__) == sorted(n for m in modules for n in m.__all__)
     for m in modules:
         for name in m.__all__:
             assert getattr(sp, name) is getattr(m, name), name

@@ -24,7 +24,7 @@ MEASURE_LABELS = {"adam": "Adam speed", "newton": "converged speed", "drift": "d
 
 
 def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam_lr: float = 1e-2,
-                   newton_n_iters: int = 200, drift_n_steps: int = 100, components: str | None = None,
+                   newton_n_iters: int = 200, drift_n_steps: int = 100, components: str = "full",
                    n_trials: int = 1000, seed: int = 0) -> dict:
     """Several ways to measure "how slow" a network's class memories are, one value per class (chapter 4).
 
@@ -46,8 +46,9 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
 
     Parameters
     ----------
-    components : what enters S (see :func:`~mem.slowpoints.state_map.speed`); default
-        ``"h_tanh_c"`` for LSTMs (as in the paper's code) and ``"full"`` otherwise
+    components : what enters S (see :func:`~mem.slowpoints.state_map.speed`), default ``"full"``; the
+        paper's choice (``"h_tanh_c"`` for LSTMs, ``"full"`` otherwise) is ``paper_components(model)``,
+        which the zoo passes (:func:`mem.zoo.measure_speed`)
 
     Returns
     -------
@@ -59,7 +60,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
     """
     check_model(model)
     positive_ints(adam_n_iters=adam_n_iters, newton_n_iters=newton_n_iters, drift_n_steps=drift_n_steps)
-    components = paper_components(model, components)
+    components = paper_components(model, components)  # checks the value; "full" stays "full"
     x = task.mean_input().to(model.readout.weight.device)
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
     # the settings under the zoo's stored key names (mem/zoo_data must not change)

@@ -42,12 +42,13 @@ import torch
 
 from . import data as _data
 from . import store
-from ._checks import check_count
+from ._checks import check_count, check_model
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
 from .measures import speed_measures
 from .models import RNNClassifier
 from .protocols import DeCu, NaCu, VoCu, make_protocol
+from .slowpoints import paper_components
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .tasks import DelayedClassification
 from .train import History, train
@@ -371,14 +372,16 @@ def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
 
     The one place where those stored settings become a call: their keys (``adam_iters``,
     ``newton_iters``, ``drift_steps``) stay as stored in ``zoo_data`` and are translated here to
-    the parameters ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``.
+    the parameters ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``. The state components are
+    the paper's choice, :func:`mem.slowpoints.paper_components`.
 
     Returns
     -------
     dict, as :func:`mem.measures.speed_measures` returns it.
     """
+    check_model(model)
     kwargs = {_SPEED_PARAMETERS.get(k, k): v for k, v in EVAL["speed"].items()}
-    return speed_measures(model, task, **kwargs)
+    return speed_measures(model, task, components=paper_components(model), **kwargs)
 
 
 def _metrics(model: RNNClassifier, task: DelayedClassification, cfg: dict, hist: History) -> dict:

@@ -17,13 +17,15 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.theory` -- Fisher memory of linear networks, measures of non-normality [6]
 * :mod:`mem.benchmarks` -- the benchmark runs of chapter 6, a zoo collection [6]
 * :mod:`mem.reproduce` -- the two levels of reproduction and their tolerances [2-6]
-* :mod:`mem.plots` -- the book's figures [1-6]
+* :mod:`mem.plots` -- the book's figures, one module per chapter, one style [1-6]
+* :mod:`mem.claims` -- the paper's claims each chapter tests [1-6]
+* :mod:`mem.report` -- what the chapters share: set-up, ranges, the "What reproduces" table [1-6]
 """
 import importlib
 
 __version__ = "0.1.0"
 __all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
-           "init", "theory", "benchmarks", "reproduce", "plots"]
+           "init", "theory", "benchmarks", "reproduce", "plots", "claims", "report"]
 
 
 def __getattr__(name):

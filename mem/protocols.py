@@ -12,9 +12,9 @@ recent accuracy) to the task parameters of that step, :class:`TaskParams`
   PsychRNN's ``Curriculum``).
 
 Fixed-step curricula spread their stages evenly over the first ``fraction`` of
-training; the final stage (the full task) fills the rest. Every protocol can
-plot its schedule and serialise itself with :meth:`Protocol.config` so the zoo
-can rebuild it (:func:`make_protocol`).
+training; the final stage (the full task) fills the rest. Every protocol gives
+its schedule (:func:`mem.plots.plot_schedule` draws it) and serialises itself with
+:meth:`Protocol.config` so the zoo can rebuild it (:func:`make_protocol`).
 """
 from __future__ import annotations
 
@@ -68,11 +68,6 @@ class Protocol:
         return {"step": np.arange(self.n_iters),
                 "T_max": np.array([p.T_max for p in params]),
                 "n_classes": np.array([p.n_classes for p in params])}
-
-    def plot(self, axes=None, **kwargs):
-        """Plot ``T_max`` and the number of digits against step. Returns the two axes."""
-        from .plots import plot_schedule
-        return plot_schedule(self.schedule(), axes=axes, label=kwargs.pop("label", self.name), **kwargs)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")

@@ -2,15 +2,18 @@
 docstring that names the chapter explaining it, and the API reference page covers every module."""
 import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 
 import pytest
 
 import mem
+import mem.plots
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [m for m in mem.__all__ if m != "tasks"] + [
-    "tasks", "tasks.delayed", "tasks.sequence", "tasks.copy", "tasks.addition", "tasks.permuted"]
+    "tasks", "tasks.delayed", "tasks.sequence", "tasks.copy", "tasks.addition", "tasks.permuted"] + [
+    f"plots.{m.name}" for m in pkgutil.iter_modules(mem.plots.__path__)]
 
 
 def _public(module):

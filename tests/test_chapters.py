@@ -1,7 +1,7 @@
 """Every chapter has the same reader-facing frame (issue 7).
 
 A chapter opens with its title and learning goals, and closes with, in this order: the
-"What reproduces" box (built by ``mem.plots.reproduction_box``), exercises whose solutions are
+"What reproduces" box (one call, ``mem.report.what_reproduces``), exercises whose solutions are
 code cells that use ``mem``, are hidden on the rendered page (tag ``hide-cell``) and assert what
 they conclude, and a references section that lists every work the chapter cites.
 """
@@ -64,7 +64,8 @@ def test_closes_with_box_exercises_and_references(chapter):
     assert box < exercises < references == len(cells) - 1, \
         "order: What reproduces, Exercises, References (the last cell)"
     box_code = [c for c in cells[box:exercises] if c.cell_type == "code"]
-    assert any("reproduction_box(" in c.source for c in box_code), "the box is built by mem.plots.reproduction_box"
+    assert any(re.search(r"^mem\.report\.what_reproduces\(\d, globals\(\)\)$", c.source, re.MULTILINE) for c in box_code), \
+        "the box is one call, mem.report.what_reproduces(<chapter>, globals())"
 
 
 def test_exercises_have_hidden_solutions_that_use_mem(chapter):

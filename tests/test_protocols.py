@@ -60,13 +60,6 @@ def test_config_roundtrip(p):
     assert [q(s) for s in range(q.n_iters)] == [p(s) for s in range(p.n_iters)]
 
 
-def test_plot_returns_axes():
-    import matplotlib
-    matplotlib.use("Agg")
-    axes = DeCu(100).plot()
-    assert len(axes) == 2 and axes[0].get_lines()
-
-
 @pytest.mark.parametrize("build, match", [
     (lambda: make_protocol("curriculum"), "protocol"),
     (lambda: NaCu(0), "n_iters"),

@@ -8,6 +8,7 @@ to validate is in :data:`EXEMPT`, with the reason; a meta-test keeps the two com
 import functools
 import importlib
 import inspect
+import pkgutil
 import re
 
 import matplotlib
@@ -30,7 +31,8 @@ from mem import slowpoints as sp  # noqa: E402
 from mem import tasks  # noqa: E402
 
 MODULES = [f"mem.{m}" for m in mem.__all__] + [
-    "mem.tasks.delayed", "mem.tasks.copy", "mem.tasks.addition", "mem.tasks.permuted", "mem.tasks.sequence"]
+    "mem.tasks.delayed", "mem.tasks.copy", "mem.tasks.addition", "mem.tasks.permuted", "mem.tasks.sequence"] + [
+    f"mem.plots.{m.name}" for m in pkgutil.iter_modules(plots.__path__)]
 
 
 def public_callables():
@@ -304,56 +306,63 @@ BAD_CALLS = [
     ("mem.benchmarks.chain_asymmetry", lambda: bm.chain_asymmetry("copy-chain-lr0.0003-s0"),
      "names must be a list of run names"),
     # mem.plots
-    ("mem.plots.plot_trial", lambda: plots.plot_trial(_batch(), i=2), r"i must be in 0\.\.1"),
-    ("mem.plots.plot_trial", lambda: plots.plot_trial(_batch(), image_shape=(4, 4)),
+    ("mem.plots.task.plot_trial", lambda: plots.plot_trial(_batch(), i=2), r"i must be in 0\.\.1"),
+    ("mem.plots.task.plot_trial", lambda: plots.plot_trial(_batch(), image_shape=(4, 4)),
      re.escape("image_shape must be (height, width) with 64 pixels")),
-    ("mem.plots.plot_trials", lambda: plots.plot_trials(_batch(), n=3), r"n must be in 1\.\.2"),
-    ("mem.plots.plot_schedule", lambda: plots.plot_schedule({"step": [0]}),
-     "schedule must be a dict with 'step', 'T_max' and 'n_classes'"),
-    ("mem.plots.plot_history", lambda: plots.plot_history(_history(), window=0), "window must be a positive integer"),
-    ("mem.plots.plot_delay_curves", lambda: plots.plot_delay_curves({}),
+    ("mem.plots.task.plot_trials", lambda: plots.plot_trials(_batch(), n=3), r"n must be in 1\.\.2"),
+    ("mem.plots.training.plot_history", lambda: plots.plot_history(_history(), window=0), "window must be a positive integer"),
+    ("mem.plots.training.plot_delay_curves", lambda: plots.plot_delay_curves({}),
      re.escape("curves must be a non-empty dict {label: DelayCurve}")),
-    ("mem.plots.reproduction_box", lambda: plots.reproduction_box([("claim", "measured")]),
+    # mem.report
+    ("mem.report.setup", lambda: mem.report.setup(threads=0), "threads must be >= 1"),
+    ("mem.report.book_task", lambda: mem.report.book_task("digits"), "data must be"),
+    ("mem.report.format_range", lambda: mem.report.format_range([]), "values must hold at least one number"),
+    ("mem.report.success_counts", lambda: mem.report.success_counts(pd.DataFrame({"task": ["copy"]}), "copy"),
+     "runs must be mem.benchmarks.table"),
+    ("mem.report.reproduction_box", lambda: mem.report.reproduction_box([("claim", "measured")]),
      re.escape("rows must be (claim, measured, verdict) triples")),
-    ("mem.plots.plot_by_protocol", lambda: plots.plot_by_protocol({}),
+    ("mem.report.fill_claims", lambda: mem.report.fill_claims([mem.claims.Claim("{x}", "", "")], {}),
+     "values must define 'x'"),
+    ("mem.report.what_reproduces", lambda: mem.report.what_reproduces(0, {}), "chapter must be one of"),
+    ("mem.plots.training.plot_by_protocol", lambda: plots.plot_by_protocol({}),
      re.escape("values must be a non-empty dict {(arch, protocol, seed): float}")),
-    ("mem.plots.class_color", lambda: plots.class_color(11), r"label must be a class of the task, 0\.\.10"),
-    ("mem.plots.plot_speed_landscape", lambda: plots.plot_speed_landscape(_gru()), "model must have a 2-D state"),
-    ("mem.plots.plot_speed_landscape", lambda: plots.plot_speed_landscape(models.toy_rnn(), lim=0),
+    ("mem.plots.style.class_color", lambda: plots.class_color(11), r"label must be a class of the task, 0\.\.10"),
+    ("mem.plots.slowpoints.plot_speed_landscape", lambda: plots.plot_speed_landscape(_gru()), "model must have a 2-D state"),
+    ("mem.plots.slowpoints.plot_speed_landscape", lambda: plots.plot_speed_landscape(models.toy_rnn(), lim=0),
      "lim must be positive"),
-    ("mem.plots.plot_state_space", lambda: plots.plot_state_space(np.zeros((2, 3)), [1, 2]),
+    ("mem.plots.slowpoints.plot_state_space", lambda: plots.plot_state_space(np.zeros((2, 3)), [1, 2]),
      "traj must have 3 dimensions"),
-    ("mem.plots.plot_eigenvalues", lambda: plots.plot_eigenvalues(np.zeros((2, 2)), n_top=0),
+    ("mem.plots.slowpoints.plot_eigenvalues", lambda: plots.plot_eigenvalues(np.zeros((2, 2)), n_top=0),
      "n_top must be a positive integer"),
-    ("mem.plots.plot_drift", lambda: plots.plot_drift(np.ones((1, 3)), np.ones((1, 3)), [1], floor=0),
+    ("mem.plots.slowpoints.plot_drift", lambda: plots.plot_drift(np.ones((1, 3)), np.ones((1, 3)), [1], floor=0),
      "floor must be positive"),
-    ("mem.plots.plot_formation", lambda: plots.plot_formation({}, [0]), "points must be a non-empty dict"),
-    ("mem.plots.plot_displacement", lambda: plots.plot_displacement([1, 2], np.zeros((2, 3)), [1]),
+    ("mem.plots.slowpoints.plot_formation", lambda: plots.plot_formation({}, [0]), "points must be a non-empty dict"),
+    ("mem.plots.slowpoints.plot_displacement", lambda: plots.plot_displacement([1, 2], np.zeros((2, 3)), [1]),
      re.escape("displacement must have shape (len(steps), len(labels)) = (2, 1)")),
-    ("mem.plots.plot_against", lambda: plots.plot_against({}, {}), "x and y must be non-empty dicts"),
-    ("mem.plots.plot_measure", lambda: plots.plot_measure(_df(), "nope"), "'nope' must be a column of df"),
-    ("mem.plots.plot_correlations", lambda: plots.plot_correlations(pd.DataFrame({"method": ["spearman"]}),
+    ("mem.plots.slowpoints.plot_against", lambda: plots.plot_against({}, {}), "x and y must be non-empty dicts"),
+    ("mem.plots.speed.plot_measure", lambda: plots.plot_measure(_df(), "nope"), "'nope' must be a column of df"),
+    ("mem.plots.speed.plot_correlations", lambda: plots.plot_correlations(pd.DataFrame({"method": ["spearman"]}),
                                                                     method="kendall"),
      _one_of("method", ["spearman"])),
-    ("mem.plots.plot_within", lambda: plots.plot_within({"m": pd.DataFrame({"rho": [0.1]})}),
+    ("mem.plots.speed.plot_within", lambda: plots.plot_within({"m": pd.DataFrame({"rho": [0.1]})}),
      re.escape("per_network must be a non-empty dict {measure: DataFrame with column r}")),
-    ("mem.plots.plot_lambda_sweep", lambda: plots.plot_lambda_sweep(pd.DataFrame({"network": ["a"]}), "lifetime", "b"),
+    ("mem.plots.regularization.plot_lambda_sweep", lambda: plots.plot_lambda_sweep(pd.DataFrame({"network": ["a"]}), "lifetime", "b"),
      _one_of("network", ["a"])),
-    ("mem.plots.plot_sweep_curves",
+    ("mem.plots.regularization.plot_sweep_curves",
      lambda: plots.plot_sweep_curves(pd.DataFrame({"network": ["a"]}), 1.0, ["b"], [20]),
      "networks must be in the table"),
-    ("mem.plots.plot_fisher_curves", lambda: plots.plot_fisher_curves({}), "curves must be a non-empty dict"),
-    ("mem.plots.plot_benchmark_curves", lambda: plots.plot_benchmark_curves({"chain": [1.0]}),
+    ("mem.plots.nonnormal.plot_fisher_curves", lambda: plots.plot_fisher_curves({}), "curves must be a non-empty dict"),
+    ("mem.plots.nonnormal.plot_benchmark_curves", lambda: plots.plot_benchmark_curves({"chain": [1.0]}),
      re.escape("curves must be a non-empty dict {scheme: (steps, losses, lr)}")),
-    ("mem.plots.plot_success_counts", lambda: plots.plot_success_counts(pd.DataFrame({"task": ["copy"]})),
+    ("mem.plots.nonnormal.plot_success_counts", lambda: plots.plot_success_counts(pd.DataFrame({"task": ["copy"]})),
      re.escape("table must be mem.benchmarks.table()'s DataFrame, got one without the columns ['scheme', 'success']")),
-    ("mem.plots.plot_success_counts", lambda: plots.plot_success_counts(
+    ("mem.plots.nonnormal.plot_success_counts", lambda: plots.plot_success_counts(
         pd.DataFrame({"task": ["copy"], "scheme": ["chain"], "success": [True]}), schemes=()),
      "schemes must name at least one scheme"),
-    ("mem.plots.plot_decoding", lambda: plots.plot_decoding([0, 5], {"chain": [0.9]}),
+    ("mem.plots.nonnormal.plot_decoding", lambda: plots.plot_decoding([0, 5], {"chain": [0.9]}),
      re.escape("r2 must give one value per lag (2) for every network, not for ['chain']")),
-    ("mem.plots.plot_chain_profile", lambda: plots.plot_chain_profile({}, window=-1), "window must be >= 0"),
-    ("mem.plots.plot_chain_profile", lambda: plots.plot_chain_profile({"net": (np.arange(3), np.zeros(2))}),
+    ("mem.plots.nonnormal.plot_chain_profile", lambda: plots.plot_chain_profile({}, window=-1), "window must be >= 0"),
+    ("mem.plots.nonnormal.plot_chain_profile", lambda: plots.plot_chain_profile({"net": (np.arange(3), np.zeros(2))}),
      re.escape("profiles must be a dict {label: (offsets, profile)} of equal-length pairs")),
 ]
 
@@ -408,6 +417,11 @@ EXEMPT = {
     "mem.benchmarks.BenchmarkRun": "record returned by mem.benchmarks.load",
     "mem.zoo.pinned_threads": "a decorator; a non-callable raises TypeError, the config is checked when it runs",
     "mem.reproduce.Recheck": "record returned by recheck, recheck_speed and recheck_fine_tune",
+    "mem.plots.training.plot_schedule": "its one check is the protocol's type (TypeError, tested in test_plots)",
+    "mem.plots.style.scheme_color": "any label is allowed (None: no scheme); a non-str raises TypeError",
+    "mem.plots.style.pyplot": "no parameters",
+    "mem.report.format_ci": "its one check is the correlation's type (TypeError, tested in test_report)",
+    "mem.claims.Claim": "record of three templates, checked where mem.report.fill_claims fills them",
     "mem.reproduce.tolerances": "its one argument (the measured variability) is read from the package by default",
 }
 

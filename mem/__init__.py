@@ -11,6 +11,7 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.evaluate` -- accuracy versus delay, memory lifetime [2]
 * :mod:`mem.zoo` -- pretrained networks trained by this package, sha256-verified [2, 4]
 * :mod:`mem.slowpoints` -- speed, fixed and slow points, their Jacobians and formation [3, 4]
+* :mod:`mem.drift` -- the noiseless drift of the state and where it ends [3, 5]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
 * :mod:`mem.init` -- chain, fbchain, orthogonal and identity initialisers [6]
@@ -24,7 +25,7 @@ Modules, one concept each (the chapter that explains them in brackets):
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "analysis", "regularize",
+__all__ = ["fingerprint", "data", "tasks", "models", "protocols", "train", "evaluate", "zoo", "slowpoints", "drift", "analysis", "regularize",
            "init", "theory", "benchmarks", "reproduce", "plots", "claims", "report"]
 
 

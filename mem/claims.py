@@ -99,7 +99,7 @@ CLAIMS = {
               "none is fixed or stationary after 2000 Adam steps; Newton (200 its) converges "
               "{sum(int(newton[n].converged.sum()) for n in gru_nets)}/{10 * len(gru_nets)} "
               "GRU points; under the mean input {decu} and {lstm} drain to one fixed point "
-              "(|λ|max {drift[decu]['end'].max_abs_eigenvalue().max():.4f}, {drift[lstm]['end'].max_abs_eigenvalue("
+              "(|λ|max {drift[decu].end.max_abs_eigenvalue().max():.4f}, {drift[lstm].end.max_abs_eigenvalue("
               ").max():.4f}) reporting one digit; {vocu} still moves after {T_LONG} steps",
               "partly: they are stopping places of a fixed-budget search on a flat slow "
               "manifold, not points"),
@@ -111,9 +111,9 @@ CLAIMS = {
               "partly: about one decade, and budget-dependent"),
         Claim("Slower points go with longer memory (chapter 4 tests this properly)",
               "Spearman with lifetime, n = {len(keys)}: Adam speed and Adam + Newton speed "
-              "negative but not significant (p {'>' if min(rho[m]['all'].pvalue for m in list(measures)[:2]) "
-              "> 0.05 else '<'} 0.05), log|λ|max {rho[lam_name]['all'].statistic:+.2f} "
-              "(p = {rho[lam_name]['all'].pvalue:.4f}); negative within both architectures",
+              "negative but not significant (p {'>' if min(rho[m]['all'].p for m in list(measures)[:2]) "
+              "> 0.05 else '<'} 0.05), log|λ|max {rho[lam_name]['all'].r:+.2f} (p = {rho[lam_name]['all'].p:.4f}); "
+              "negative within both architectures",
               "preview only"),
         Claim("Formation: slow points jump when VoCu introduces a class and evolve smoothly "
               "under DeCu",

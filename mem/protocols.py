@@ -27,7 +27,7 @@ from ._checks import check_count
 from .tasks import N_OUTPUTS
 
 __all__ = ["TaskParams", "Protocol", "NaCu", "DeCu", "VoCu", "AccuracyCurriculum",
-           "PROTOCOLS", "make_protocol"]
+           "PROTOCOLS", "make_protocol", "stage_starts"]
 
 
 @dataclass(frozen=True)
@@ -243,3 +243,22 @@ def make_protocol(config: dict | str, **overrides) -> Protocol:
     if name not in PROTOCOLS:
         raise ValueError(f"config must name a protocol, one of {sorted(PROTOCOLS)}, got {name!r}")
     return PROTOCOLS[name](**cfg)
+
+
+def stage_starts(T_max, n_classes) -> np.ndarray:
+    """Steps at which the task changes: the first step of every stage after the first (chapters 2, 3).
+
+    Parameters
+    ----------
+    T_max, n_classes : (n_steps,) the task at every step, from ``Protocol.schedule()`` or a
+        training :class:`mem.train.History`
+
+    Returns
+    -------
+    (n_changes,) int array of steps, increasing.
+    """
+    T_max, n_classes = np.asarray(T_max), np.asarray(n_classes)
+    if T_max.ndim != 1 or T_max.shape != n_classes.shape:
+        raise ValueError(f"T_max and n_classes must be 1-D arrays of the same length, got shapes {T_max.shape} "
+                         f"and {n_classes.shape}")
+    return np.flatnonzero((np.diff(T_max) != 0) | (np.diff(n_classes) != 0)) + 1

@@ -11,7 +11,7 @@ from .._checks import check_count, positive_ints
 from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, class_color, pyplot
 
 __all__ = ["plot_speed_landscape", "plot_state_space", "plot_eigenvalues", "plot_drift", "plot_formation",
-           "plot_displacement", "plot_against"]
+           "plot_displacement", "plot_against", "plot_search_speeds"]
 
 
 def _np(a, name, ndim=None, last=None):
@@ -369,4 +369,35 @@ def plot_against(x: dict, y: dict, ax=None, xlabel: str = "", ylabel: str = "", 
             axis.set_minor_formatter(plt.NullFormatter())
     if title:
         ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_search_speeds(speeds: dict, ax=None, start_label: str = "class mean (start)",
+                       end_label: str = "after the search", title: str = "speed of each digit's point (colour: digit)"):
+    """``log10 S`` of each class's point where a search started and where it ended, one column per network (chapter 3).
+
+    Parameters
+    ----------
+    speeds : ``{network: (start (K,), end (K,), labels (K,))}``, log10 speeds and the classes (1..10)
+    ax : matplotlib axes, optional
+    start_label, end_label : legend entries of the circles (starts) and stars (ends)
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(speeds, dict) or not speeds or not all(len(v) == 3 for v in speeds.values()):
+        raise ValueError("speeds must be a non-empty dict {network: (start, end, labels)}")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    for j, (start, end, labels) in enumerate(speeds.values()):
+        start, end, labels = _np(start, "start", 1), _np(end, "end", 1), _np(labels, "labels", 1)
+        colors = [class_color(k) for k in labels.tolist()]
+        ax.scatter(np.full(len(colors), j - 0.12), start, c=colors, marker="o", s=20)
+        ax.scatter(np.full(len(colors), j + 0.12), end, c=colors, marker="*", s=80)
+    ax.scatter([], [], c="grey", marker="o", s=20, label=start_label)
+    ax.scatter([], [], c="grey", marker="*", s=80, label=end_label)
+    ax.set(xticks=range(len(speeds)), xticklabels=list(speeds), xlim=(-0.5, len(speeds) - 0.5),
+           ylabel=r"$\log_{10} S$", title=title)
+    ax.legend(fontsize=8)
+    ax.figure.tight_layout()
     return ax

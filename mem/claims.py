@@ -192,8 +192,8 @@ CLAIMS = {
               "yes (and the input must enter at the head)"),
         Claim("Nonlinear (elu) decoding of s_(t−k) from h_t at initialisation is better "
               "for the chain than for orthogonal",
-              "R² at lag {lag}: chain {at(0.0, 'chain', lag):.2f} vs orthogonal {at(0.0, 'orthogonal', "
-              "lag):.2f} (no noise), {at(0.1, 'chain', lag):.2f} vs {at(0.1, 'orthogonal', lag):.2f} "
+              "R² at lag {lag}: chain {at[0.0, 'chain', lag]:.2f} vs orthogonal {at[0.0, 'orthogonal', "
+              "lag]:.2f} (no noise), {at[0.1, 'chain', lag]:.2f} vs {at[0.1, 'orthogonal', lag]:.2f} "
               "(noise 0.1); orthogonal better at lags ≤ 10 without noise; chain 0 beyond "
               "N",
               "yes, beyond short lags"),

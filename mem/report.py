@@ -18,7 +18,7 @@ from ._checks import check_int
 from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
-__all__ = ["setup", "book_task", "format_range", "format_ci", "success_counts", "reproduction_box",
+__all__ = ["setup", "book_task", "format_range", "format_values", "format_ci", "success_counts", "reproduction_box",
            "fill_claims", "what_reproduces"]
 
 
@@ -78,6 +78,16 @@ def format_range(values, spec: str = "", sep: str = "–", collapse: bool = True
             zero = False
         return t.replace("-", "", 1) if zero else t  # "-0.00" is round-off, not a sign (as mem.reproduce.fixed)
     return text(lo) if collapse and lo == hi else f"{text(lo)}{sep}{text(hi)}"
+
+
+def format_values(values: Mapping, spec: str = ".2f") -> dict:
+    """``{key: text}``: every number of ``values`` (or of its tuples) formatted with ``spec``, for printing (chapter 5).
+
+    ``format_values({"a": 0.634, "b": (1.5, 0.25)}) == {"a": "0.63", "b": ("1.50", "0.25")}``.
+    """
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a mapping, got {type(values).__name__}")
+    return {k: tuple(format(x, spec) for x in v) if isinstance(v, tuple) else format(v, spec) for k, v in values.items()}
 
 
 def format_ci(c, spec: str = "+.2f") -> str:

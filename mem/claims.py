@@ -129,16 +129,17 @@ CLAIMS = {
     4: [  # chapter 4, speed predicts memory
         Claim("Slow-point speed (log scale) correlates negatively with long-delay memory "
               "across networks (the paper's coefficient is not known to us)",
-              "Spearman with log lifetime, n = {len(df)}: Adam speed {format_ci(r_of('adam', "
-              "'all'))}, drift speed {format_ci(r_of('drift', 'all'))}, log|λ|max at the "
-              "Adam points {format_ci(r_of('lam_adam', 'all'))}; converged speed {format_ci(r_of('newton', "
-              "'all'))}",
+              "Spearman with log lifetime, n = {len(df)}: Adam speed {format_ci(r_of['adam', "
+              "'all', 'spearman'])}, drift speed {format_ci(r_of['drift', 'all', 'spearman'])}, "
+              "log|λ|max at the Adam points {format_ci(r_of['lam_adam', 'all', 'spearman'])}; "
+              "converged speed {format_ci(r_of['newton', 'all', 'spearman'])}",
               "yes for the paper's measure and two others; no for converged speeds"),
         Claim("... across protocols and architectures",
               "partial on architecture and size: {MEASURE_LABELS[best]} {format_ci(partial[best])} "
               "(p = {partial[best].p:.0e}); Adam speed {format_ci(partial['adam'])}. Within "
-              "GRUs, Adam speed {format_ci(r_of('adam', 'gru'))}, {format_ci(r_of('adam', 'gru "
-              "| size'))} controlling for size; within LSTMs {format_ci(r_of('adam', 'lstm'))}",
+              "GRUs, Adam speed {format_ci(r_of['adam', 'gru', 'spearman'])}, {format_ci(r_of['adam', "
+              "'gru | size', 'spearman'])} controlling for size; within LSTMs {format_ci(r_of['adam', "
+              "'lstm', 'spearman'])}",
               "yes with the better measures; the paper's measure fails within GRUs"),
         Claim("(Implied) the relationship reflects the slow dynamics near each memory",
               "within networks, digit by digit: drift speed median r {within['drift']['median_r']:+.2f}, "

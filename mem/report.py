@@ -87,7 +87,8 @@ def format_values(values: Mapping, spec: str = ".2f") -> dict:
     """
     if not isinstance(values, Mapping):
         raise TypeError(f"values must be a mapping, got {type(values).__name__}")
-    return {k: tuple(format(x, spec) for x in v) if isinstance(v, tuple) else format(v, spec) for k, v in values.items()}
+    return {k: tuple(format(x, spec) for x in v) if isinstance(v, tuple) else format(v, spec)
+            for k, v in values.items()}
 
 
 def format_ci(c, spec: str = "+.2f") -> str:

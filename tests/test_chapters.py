@@ -121,3 +121,19 @@ def test_training_from_scratch_picks_the_device():
             for s in trains:
                 assert "device=DEVICE" in s, f"{path.name}: training call without device=DEVICE:\n{s}"
     assert training >= 1, "chapter 2 trains a network live"
+
+
+DEFINITION = re.compile(r"^\s*def \w+\(|^\s*\w+\s*=\s*lambda\b", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "book" / "intro.ipynb"], ids=lambda p: p.stem)
+def test_no_function_is_defined_in_a_notebook_outside_widgets_and_solutions(path):
+    """Chapters hold narrative and calls (issue 16): what they compute lives in ``mem``.
+
+    Only widget callbacks (cells that build ipywidgets) and exercise solutions may define functions.
+    """
+    for c in nbformat.read(path, as_version=4).cells:
+        if c.cell_type != "code" or SOLUTION.match(c.source) or "widgets" in c.source:
+            continue
+        found = DEFINITION.search(c.source)
+        assert not found, f"{path.name}: a function defined in the notebook: {found.group(0).strip()!r}\n{c.source[:200]}"

@@ -215,3 +215,15 @@ def test_style_lookups():
     assert plots.scheme_color("nothing") is None
     with pytest.raises(TypeError, match="label must be a str"):
         plots.scheme_color(3)
+
+
+def test_search_speeds_one_column_per_network():
+    speeds = {"a": (np.array([-2.0, -3.0]), np.array([-5.0, -6.0]), np.array([1, 2])),
+              "b": (np.array([-1.0]), np.array([-4.0]), np.array([3]))}
+    ax = plots.plot_search_speeds(speeds, end_label="after 10 steps")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+    assert sorted(offsets[:, 1].tolist()) == [-6.0, -5.0, -4.0, -3.0, -2.0, -1.0]
+    assert ax.get_legend_handles_labels()[1] == ["class mean (start)", "after 10 steps"]
+    with pytest.raises(ValueError, match="speeds must be a non-empty dict"):
+        plots.plot_search_speeds({})

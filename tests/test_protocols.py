@@ -74,3 +74,14 @@ def test_config_roundtrip(p):
 def test_bad_arguments(build, match):
     with pytest.raises(ValueError, match=match):
         build()
+
+
+def test_stage_starts_are_the_steps_where_the_task_changes():
+    from mem.protocols import stage_starts
+    s = DeCu(100).schedule()
+    starts = stage_starts(s["T_max"], s["n_classes"])
+    assert len(starts) == 7 and all(s["T_max"][t] != s["T_max"][t - 1] for t in starts)
+    assert list(stage_starts([6, 6, 8, 8, 8], [11, 11, 11, 3, 3])) == [2, 3]   # either parameter counts
+    assert len(stage_starts(NaCu(50).schedule()["T_max"], NaCu(50).schedule()["n_classes"])) == 0
+    with pytest.raises(ValueError, match="T_max and n_classes must be 1-D arrays of the same length"):
+        stage_starts([6, 8], [11])

@@ -91,3 +91,10 @@ def test_every_chapter_has_claims_and_the_box_names_them():
         report.what_reproduces(7, {})
     with pytest.raises(ValueError, match="values must define"):
         report.what_reproduces(3, {})
+
+
+def test_format_values():
+    assert report.format_values({"a": 0.634, "b": (1.5, 0.25)}) == {"a": "0.63", "b": ("1.50", "0.25")}
+    assert report.format_values({"a": 0.000123}, ".2g") == {"a": "0.00012"}
+    with pytest.raises(TypeError, match="values must be a mapping"):
+        report.format_values([0.5])

@@ -32,14 +32,14 @@ def net_and_task(task):
 
 def test_drift_follows_the_trajectory_and_ends_with_a_search(net_and_task):
     model, task = net_and_task
-    I, trigger = task.mean_input(), task.mean_input(trigger=True)
+    inputs, trigger = task.mean_input(), task.mean_input(trigger=True)
     starts = model.unflatten_state(0.3 * torch.randn(3, 8, generator=torch.Generator().manual_seed(0)))
     labels = torch.tensor([1, 2, 3])
-    d = dr.drift(model, I, trigger, starts, labels, steps=40, window=10, newton_iters=20)
+    d = dr.drift(model, inputs, trigger, starts, labels, steps=40, window=10, newton_iters=20)
     assert d.S.shape == d.reported.shape == (3, 40) and d.last.shape == d.travel.shape == (3,)
-    V = sp.states_along(model, I.expand(3, 40, -1), starts)
+    V = sp.states_along(model, inputs.expand(3, 40, -1), starts)
     assert torch.allclose(d.last, (V[:, -1] - V[:, -11]).norm(dim=1))
-    S_end = sp.speed(model, model.unflatten_state(V[:, -1].double()), I)
+    S_end = sp.speed(model, model.unflatten_state(V[:, -1].double()), inputs)
     assert torch.allclose(d.S[:, -1], S_end.to(d.S.dtype))
     assert (d.S[:, 1:] <= d.S[:, :1] * 10).all()                   # a small untrained net settles, it does not explode
     with torch.no_grad():
@@ -47,6 +47,6 @@ def test_drift_follows_the_trajectory_and_ends_with_a_search(net_and_task):
     assert torch.equal(d.reported[:, -1], rep) and d.own == int((rep == labels).sum())
     assert d.digits == sorted(set((rep - 1).tolist()))
     assert torch.allclose(d.end.initial_states.float(), V[:, -1]) and d.end_spread >= 0
-    assert torch.allclose(dr.drift_speed(model, I, starts, steps=40), S_end.float(), rtol=1e-3, atol=1e-9)
+    assert torch.allclose(dr.drift_speed(model, inputs, starts, steps=40), S_end.float(), rtol=1e-3, atol=1e-9)
     with pytest.raises(ValueError, match="window must be shorter than steps"):
-        dr.drift(model, I, trigger, starts, labels, steps=10, window=10)
+        dr.drift(model, inputs, trigger, starts, labels, steps=10, window=10)

@@ -14,13 +14,16 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.slowpoints` -- speed, fixed and slow points and their Jacobians [3]
 * :mod:`mem.formation` -- formation of slow points over training checkpoints [3]
 * :mod:`mem.measures` -- the speed measures of a network's class memories [4]
+* :mod:`mem.drift` -- the noiseless drift of the state and where it ends [3, 5]
 * :mod:`mem.analysis` -- correlations across networks: bootstrap CIs, partial, within-network [4]
 * :mod:`mem.regularize` -- the speed penalty and fine-tuning with it [5]
 * :mod:`mem.init` -- chain, fbchain, orthogonal and identity initialisers [6]
 * :mod:`mem.theory` -- Fisher memory of linear networks, measures of non-normality [6]
 * :mod:`mem.benchmarks` -- the benchmark runs of chapter 6, a zoo collection [6]
 * :mod:`mem.reproduce` -- the two levels of reproduction and their tolerances [2-6]
-* :mod:`mem.plots` -- the book's figures [1-6]
+* :mod:`mem.plots` -- the book's figures, one module per chapter, one style [1-6]
+* :mod:`mem.claims` -- the paper's claims each chapter tests [1-6]
+* :mod:`mem.report` -- what the chapters share: set-up, ranges, the "What reproduces" table [1-6]
 
 Conventions, one per concept (``tests/test_conventions.py`` checks those that a test can):
 
@@ -49,7 +52,9 @@ __version__ = "0.1.0"
 __all__ = [
     "analysis",
     "benchmarks",
+    "claims",
     "data",
+    "drift",
     "evaluate",
     "fingerprint",
     "formation",
@@ -59,6 +64,7 @@ __all__ = [
     "plots",
     "protocols",
     "regularize",
+    "report",
     "reproduce",
     "slowpoints",
     "store",

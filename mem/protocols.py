@@ -12,9 +12,9 @@ recent accuracy) to the task parameters of that step, :class:`TaskParams`
   PsychRNN's ``Curriculum``).
 
 Fixed-step curricula spread their stages evenly over the first ``fraction`` of
-training; the final stage (the full task) fills the rest. Every protocol can
-plot its schedule and serialise itself with :meth:`Protocol.config` so the zoo
-can rebuild it (:func:`make_protocol`).
+training; the final stage (the full task) fills the rest. Every protocol gives
+its schedule (:func:`mem.plots.plot_schedule` draws it) and serialises itself with
+:meth:`Protocol.config` so the zoo can rebuild it (:func:`make_protocol`).
 """
 from __future__ import annotations
 
@@ -26,8 +26,17 @@ import numpy as np
 from ._checks import check_count
 from .tasks import N_OUTPUTS
 
-__all__ = ["TaskParams", "Protocol", "NaCu", "DeCu", "VoCu", "AccuracyCurriculum",
-           "PROTOCOLS", "make_protocol"]
+__all__ = [
+    "PROTOCOLS",
+    "AccuracyCurriculum",
+    "DeCu",
+    "NaCu",
+    "Protocol",
+    "TaskParams",
+    "VoCu",
+    "make_protocol",
+    "stage_starts",
+]
 
 
 @dataclass(frozen=True)
@@ -71,11 +80,6 @@ class Protocol:
                 "T_max": np.array([p.T_max for p in params]),
                 "n_classes": np.array([p.n_classes for p in params])}
 
-    def plot(self, axes=None, **kwargs):
-        """Plot ``T_max`` and the number of digits against step. Returns the two axes."""
-        from .plots import plot_schedule
-        return plot_schedule(self.schedule(), axes=axes, label=kwargs.pop("label", self.name), **kwargs)
-
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
         return f"{type(self).__name__}({args})"
@@ -90,7 +94,7 @@ class _Staged(Protocol):
         self.stages = list(stages)
         k = len(self.stages)
         end = self.fraction * self.n_iters
-        self.starts = [0] if k == 1 else [int(round(i * end / (k - 1))) for i in range(k)]
+        self.starts = [0] if k == 1 else [round(i * end / (k - 1)) for i in range(k)]
 
     def __call__(self, step: int, accuracy: float | None = None) -> TaskParams:
         i = int(np.searchsorted(self.starts, step, side="right")) - 1
@@ -137,7 +141,8 @@ class DeCu(_Staged):
 
 
 class VoCu(_Staged):
-    """Vocabulary curriculum: ``n_classes = classes_start .. classes_end`` (null included), one digit per stage (chapter 2).
+    """Vocabulary curriculum: ``n_classes = classes_start .. classes_end`` (null included), one digit per stage
+    (chapter 2).
 
     With the defaults, digits {0, 1} first, then one more digit per stage up to
     all ten (nine stages) over the first half of training, at ``T_max = 20``.
@@ -250,3 +255,22 @@ def make_protocol(config: dict | str, **overrides) -> Protocol:
     if name not in PROTOCOLS:
         raise ValueError(f"config must name a protocol, one of {sorted(PROTOCOLS)}, got {name!r}")
     return PROTOCOLS[name](**cfg)
+
+
+def stage_starts(T_max, n_classes) -> np.ndarray:
+    """Steps at which the task changes: the first step of every stage after the first (chapters 2, 3).
+
+    Parameters
+    ----------
+    T_max, n_classes : (n_steps,) the task at every step, from ``Protocol.schedule()`` or a
+        training :class:`mem.train.History`
+
+    Returns
+    -------
+    (n_changes,) int array of steps, increasing.
+    """
+    T_max, n_classes = np.asarray(T_max), np.asarray(n_classes)
+    if T_max.ndim != 1 or T_max.shape != n_classes.shape:
+        raise ValueError(f"T_max and n_classes must be 1-D arrays of the same length, got shapes {T_max.shape} "
+                         f"and {n_classes.shape}")
+    return np.flatnonzero((np.diff(T_max) != 0) | (np.diff(n_classes) != 0)) + 1

@@ -38,13 +38,9 @@ BOOK = ROOT / "book"
 MARKER = "# Colab set-up:"
 
 TEMPLATE = '''\
-# Colab set-up: installs `mem` from the book's repository, only when running in Colab.
-# Generated from _config.yml by `make sync`; do not edit by hand.
-import sys
-
+# Colab set-up: installs `mem` from the book's repository in Colab only (written by `make sync`; do not edit).
+import subprocess, sys
 if "google.colab" in sys.modules:
-    import subprocess
-
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "memory-in-rnns @ git+{url}"], check=True)'''
 

@@ -126,3 +126,18 @@ def test_wide_table_reads_like_the_long_one():
     assert w.loc["speed", "gru"] == f"{row.r:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}]{star}"
     with pytest.raises(ValueError, match="method must be one of"):
         an.wide_table(t, "kendall")
+
+
+def test_stage_movement_compares_intervals_with_and_without_a_stage_start():
+    ends = np.arange(100, 1300, 100)                                    # 12 intervals of 100 steps
+    base = np.exp(-ends / 1000.0)                                       # a steady decline ...
+    jump = np.where(np.isin(ends, [300, 700, 1100]), 3.0, 1.0)          # ... tripled where a stage started
+    D = np.column_stack([base * jump, base * jump * 1.1, np.full(len(ends), np.nan)])   # a class with no point
+    out = an.stage_movement(ends, D, events=[250, 650, 1050])
+    assert list(out["change"]) == list(np.nanmedian(D, axis=1)[[2, 6, 10]])
+    assert len(out["quiet"]) == 9 and out["jump"] > 2.5
+    assert out["p_local"] < 0.05                                        # significant relative to the trend
+    flat = an.stage_movement(ends, np.column_stack([base, base]), events=[250, 650, 1050])
+    assert flat["jump"] == pytest.approx(1.0, abs=0.01) and flat["p_local"] > 0.3   # nothing to see
+    with pytest.raises(ValueError, match="displacement must have one row per interval"):
+        an.stage_movement(ends, D[:-1], events=[250])

@@ -1,7 +1,7 @@
 """Every chapter has the same reader-facing frame (issue 7).
 
 A chapter opens with its title and learning goals, and closes with, in this order: the
-"What reproduces" box (built by ``mem.plots.reproduction_box``), exercises whose solutions are
+"What reproduces" box (one call, ``mem.report.what_reproduces``), exercises whose solutions are
 code cells that use ``mem``, are hidden on the rendered page (tag ``hide-cell``) and assert what
 they conclude, and a references section that lists every work the chapter cites.
 """
@@ -64,7 +64,9 @@ def test_closes_with_box_exercises_and_references(chapter):
     assert box < exercises < references == len(cells) - 1, \
         "order: What reproduces, Exercises, References (the last cell)"
     box_code = [c for c in cells[box:exercises] if c.cell_type == "code"]
-    assert any("reproduction_box(" in c.source for c in box_code), "the box is built by mem.plots.reproduction_box"
+    box_call = r"^mem\.report\.what_reproduces\(\d, globals\(\)\)$"
+    assert any(re.search(box_call, c.source, re.MULTILINE) for c in box_code), \
+        "the box is one call, mem.report.what_reproduces(<chapter>, globals())"
 
 
 def test_exercises_have_hidden_solutions_that_use_mem(chapter):
@@ -123,3 +125,20 @@ def test_training_from_scratch_picks_the_device():
             for s in trains:
                 assert "device=DEVICE" in s, f"{path.name}: training call without device=DEVICE:\n{s}"
     assert training >= 1, "chapter 2 trains a network live"
+
+
+DEFINITION = re.compile(r"^\s*def \w+\(|^\s*\w+\s*=\s*lambda\b", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "book" / "intro.ipynb"], ids=lambda p: p.stem)
+def test_no_function_is_defined_in_a_notebook_outside_widgets_and_solutions(path):
+    """Chapters hold narrative and calls (issue 16): what they compute lives in ``mem``.
+
+    Only widget callbacks (cells that build ipywidgets) and exercise solutions may define functions.
+    """
+    for c in nbformat.read(path, as_version=4).cells:
+        if c.cell_type != "code" or SOLUTION.match(c.source) or "widgets" in c.source:
+            continue
+        found = DEFINITION.search(c.source)
+        assert not found, (f"{path.name}: a function defined in the notebook: {found.group(0).strip()!r}\n"
+                           f"{c.source[:200]}")

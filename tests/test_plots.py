@@ -8,7 +8,7 @@ import pytest
 
 from mem import plots
 from mem.evaluate import DelayCurve
-from mem.protocols import VoCu
+from mem.protocols import DeCu, VoCu
 from mem.train import History
 
 
@@ -30,8 +30,13 @@ def test_trial_strip_marks_image_and_trigger(task, gen):
 
 
 def test_schedule_history_and_curves():
-    axes = VoCu(100).plot()
+    axes = plots.plot_schedule(VoCu(100))
     assert axes[1].get_lines()[0].get_ydata().max() == 10  # digits, not classes
+    assert axes[0].get_lines()[0].get_label() == "vocu" and axes[0].get_lines()[0].get_color() == "#d62728"
+    axes = plots.plot_schedule(DeCu(100), label="DeCu", color="k")
+    assert axes[0].get_lines()[0].get_ydata().max() == 20 and axes[0].get_lines()[0].get_color() == "k"
+    with pytest.raises(TypeError, match=r"protocol must be a mem\.protocols\.Protocol"):
+        plots.plot_schedule(VoCu(100).schedule())
     n = 120
     h = History(loss=np.linspace(2, 0.1, n), accuracy=np.linspace(0, 1, n), T_max=np.full(n, 20),
                 n_classes=np.full(n, 11))
@@ -40,11 +45,6 @@ def test_schedule_history_and_curves():
     c = DelayCurve(np.array([20, 100]), np.array([0.9, 0.5]), 100, 0.1)
     ax = plots.plot_delay_curves({"a": c, "b": c})
     assert ax.get_xscale() == "log" and len(ax.get_legend_handles_labels()[1]) == 3
-
-
-def test_reproduction_box_escapes_and_renders():
-    md = plots.reproduction_box([("claim | one", "0.9", "yes")]).data
-    assert "What reproduces" in md and "claim \\| one" in md and md.count("\n| ") == 2
 
 
 def test_plot_by_protocol_groups_and_marks_outlasting_values():
@@ -190,3 +190,40 @@ def test_chapter6_plots_draw_what_they_are_given():
     ax = plots.plot_chain_profile({"net": (off, off * 0.1)}, window=1, diagonal=False)
     assert ax.lines[0].get_xdata().tolist() == [-1, 1]
     plt.close("all")
+
+
+# -- style ---------------------------------------------------------------------------------------
+def test_every_figure_module_takes_its_style_from_one_place():
+    """Colours, markers and labels are defined once, in mem.plots.style, and re-exported by mem.plots."""
+    import inspect
+
+    from mem.plots import nonnormal, regularization, slowpoints, speed, style, task, training
+    registries = [n for n in style.__all__ if n.isupper()]
+    assert {"PROTOCOL_COLORS", "PROTOCOL_LABELS", "PROTOCOL_MARKERS", "CLASS_COLORS", "ARCH_COLORS",
+            "MODE_STYLES", "SCHEME_COLORS"} <= set(registries)
+    for module in (nonnormal, regularization, slowpoints, speed, task, training):
+        source = inspect.getsource(module)
+        assert "#" + "1f77b4" not in source and " = {" + '"' + "nacu" not in source, module.__name__
+        assert all(getattr(plots, n) is getattr(style, n) for n in registries)
+    assert set(plots.PROTOCOL_LABELS) == set(plots.PROTOCOL_COLORS) == set(plots.PROTOCOL_MARKERS) \
+        == set(plots.PROTOCOL_DESCRIPTIONS)
+
+
+def test_style_lookups():
+    assert plots.class_color(0) == "k" and plots.class_color(1) == plots.CLASS_COLORS[0]
+    assert plots.scheme_color("chain α=1.02") == plots.SCHEME_COLORS["chain"]
+    assert plots.scheme_color("nothing") is None
+    with pytest.raises(TypeError, match="label must be a str"):
+        plots.scheme_color(3)
+
+
+def test_search_speeds_one_column_per_network():
+    speeds = {"a": (np.array([-2.0, -3.0]), np.array([-5.0, -6.0]), np.array([1, 2])),
+              "b": (np.array([-1.0]), np.array([-4.0]), np.array([3]))}
+    ax = plots.plot_search_speeds(speeds, end_label="after 10 steps")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+    assert sorted(offsets[:, 1].tolist()) == [-6.0, -5.0, -4.0, -3.0, -2.0, -1.0]
+    assert ax.get_legend_handles_labels()[1] == ["class mean (start)", "after 10 steps"]
+    with pytest.raises(ValueError, match="speeds must be a non-empty dict"):
+        plots.plot_search_speeds({})

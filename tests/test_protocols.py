@@ -60,13 +60,6 @@ def test_config_roundtrip(p):
     assert [q(s) for s in range(q.n_iters)] == [p(s) for s in range(p.n_iters)]
 
 
-def test_plot_returns_axes():
-    import matplotlib
-    matplotlib.use("Agg")
-    axes = DeCu(100).plot()
-    assert len(axes) == 2 and axes[0].get_lines()
-
-
 @pytest.mark.parametrize("build, match", [
     (lambda: make_protocol("curriculum"), "protocol"),
     (lambda: NaCu(0), "n_iters"),
@@ -81,3 +74,14 @@ def test_plot_returns_axes():
 def test_bad_arguments(build, match):
     with pytest.raises(ValueError, match=match):
         build()
+
+
+def test_stage_starts_are_the_steps_where_the_task_changes():
+    from mem.protocols import stage_starts
+    s = DeCu(100).schedule()
+    starts = stage_starts(s["T_max"], s["n_classes"])
+    assert len(starts) == 7 and all(s["T_max"][t] != s["T_max"][t - 1] for t in starts)
+    assert list(stage_starts([6, 6, 8, 8, 8], [11, 11, 11, 3, 3])) == [2, 3]   # either parameter counts
+    assert len(stage_starts(NaCu(50).schedule()["T_max"], NaCu(50).schedule()["n_classes"])) == 0
+    with pytest.raises(ValueError, match="T_max and n_classes must be 1-D arrays of the same length"):
+        stage_starts([6, 8], [11])

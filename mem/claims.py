@@ -1,0 +1,244 @@
+"""The paper's claims that each chapter tests, with how the chapter words what it measured (chapters 1-6).
+
+:data:`CLAIMS` holds, per chapter, the rows of its closing "What reproduces" table. Each field of
+a :class:`Claim` is a template: its ``{...}`` parts are Python expressions, as in an f-string,
+over the names the chapter's notebook computed (and :data:`mem.report.HELPERS`).
+:func:`mem.report.what_reproduces` fills them in; numbers are never typed into the text, and the
+verdicts that depend on a measurement state their criterion here.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["CLAIMS", "Claim"]
+
+
+class Claim(NamedTuple):
+    """One row of a "What reproduces" table: the paper's claim, what the chapter measured, the verdict
+    (templates; chapters 1-6)."""
+
+    paper: str
+    measured: str
+    verdict: str
+
+
+#: ``{chapter: [Claim, ...]}``, the rows of each chapter's "What reproduces" table, in order.
+CLAIMS = {
+    1: [  # chapter 1, the task
+        Claim("Inputs: MNIST digits (28×28 = 784 pixels) plus a trigger input",
+              "scikit-learn 8×8 digits: {P} pixels + trigger = {task.input_size} inputs; "
+              "{n_train} train / {n_test} test images",
+              "Scaled down (different, smaller images)"),
+        Claim("One image frame, then noise frames until the trigger",
+              "noise i.i.d. Normal({data.noise_mean:.3f}, {data.noise_std:.3f}) per pixel, "
+              "the training pixels' mean and std",
+              "Same structure; noise statistics assumed"),
+        Claim("Trial length T_max = 20, delays 4–19",
+              "T = {T}, δ_min = {task.delta_min}; delays {int(delay.min())}–{int(delay.max())} "
+              "in {N} sampled trials",
+              "Same"),
+        Claim("Output null at every step except the report; the digit at the trigger",
+              "{task.n_outputs} outputs (null + 10 digits); exactly one non-null target "
+              "in each of {N} trials",
+              "Same"),
+        Claim("Timing of image and trigger (not known to us)",
+              "t_read uniform on 0..{T - 1 - task.delta_min}, t_report uniform after it: "
+              "P(delay = {task.delta_min}) = {exact['delay'][task.delta_min]:.3f}, P(delay "
+              "= {T - 1}) = {exact['delay'][T - 1]:.4f}, mean delay {mean_delay:.2f}",
+              "Assumed"),
+        Claim("Report step weighted in the loss (exact weighting not known to us)",
+              "report weight T = {T}: report step carries {share['uniform', 'task loss']:.0%} "
+              "of an untrained network's loss ({share['uniform', 'weights 1']:.0%} unweighted)",
+              "Assumed"),
+        Claim("Memory tested at delays far beyond the trained ones",
+              "probe trials of {probe.x.shape[1]} frames, image at t = 0, trigger added "
+              "at each of {len(d)} delays {d.min()}–{d.max()}",
+              "Set up here; measured in chapter 2"),
+    ],
+    2: [  # chapter 2, training protocols
+        Claim("GRU and LSTM trained with DeCu and VoCu (several seeds each) reach similar "
+              "high report accuracy at the trained delays (T_max = 20, delays 4–19)",
+              "all {len(report)} networks (NaCu included): {acc_lo:.3f}–{acc_hi:.3f} on "
+              "held-out digits (logistic regression on the images: {static_acc:.3f}); 8×8 "
+              "digits, {first['hidden_size']} units",
+              '{"yes" if acc_lo > 0.9 and acc_hi - acc_lo < 0.05 else "no"}'),
+        Claim("Accuracy at longer delays (20 → 100 → 1000 steps of noise) separates the "
+              "networks",
+              "lifetimes {life_lo:.0f}–{life_hi:.0f} steps (×{life_ratio:.1f}); accuracy "
+              "at d = 200: {min(c.at(200) for c in curves.values()):.2f}–{max(c.at(200) for c "
+              "in curves.values()):.2f}",
+              '{"yes" if life_ratio > 2 else "no"}'),
+        Claim("DeCu extrapolates better than VoCu (secondary source; the paper's own numbers "
+              "are unknown to us)",
+              '{"; ".join(f"{a.upper()}: geometric-mean lifetime DeCu {gmean[a, \'decu\']:.0f} '
+              'vs VoCu {gmean[a, \'vocu\']:.0f}" for a in archs) + f"; VoCu longer in {sum(pairs_vocu_longer.values('
+              '))}/{len(archs) * len(seeds) ** 2} pairs, " f"pooled Mann–Whitney p = {mw.pvalue:.3f} '
+              '(n = {n_vocu} + {n_decu})"}',
+              '{"yes" if all(pairs_vocu_longer[a] == 0 for a in archs) else "no" if all(pairs_vocu_longer[a] '
+              '== len(seeds) ** 2 for a in archs) else "partly"}'),
+        Claim("The protocol, not the seed, sets how far memory extrapolates (implied by "
+              "the claim above)",
+              '{"; ".join(f"{a.upper()}: between protocols ×{protocol_ratio[a]:.1f}, between '
+              'seeds " f"≤ ×{max(seed_ratio[a, p] for p in protocols):.2f}" for a in archs) + '
+              'f"; orderings {\', \'.join(a.upper() + \' \' + \' > \'.join(PRETTY[p] for p in order[a]) '
+              'for a in archs)}, " f"only {len(seeds)} seeds per cell"}',
+              '{"yes" if all(separated.values()) else "partly" if all(protocol_ratio[a] > max(seed_ratio[a,'
+              ' p] for p in protocols) for a in archs) else "no"}'),
+    ],
+    3: [  # chapter 3, slow points
+        Claim("A slow point exists for each digit, near that digit's memory cloud, and "
+              "the read-out from it still decodes the digit",
+              "all {len(ALL)} 64-unit zoo networks: a point for each of the 10 digits; "
+              "it reports its own digit in {format_range(own_zoo.values())} of 10 cases; "
+              "nearest to its own digit's cloud in {format_range(nearest_own.values())} "
+              "of 10 ({', '.join(NETS)}); LSTMs need S on [h, tanh c] (on [h, c]: {own_full}/10 "
+              "report their digit)",
+              "yes"),
+        Claim("The points are slow points found by minimising the speed (implied: places "
+              "where the dynamics nearly stop)",
+              "none is fixed or stationary after 2000 Adam steps; Newton (200 its) converges "
+              "{sum(int(newton[n].converged.sum()) for n in gru_nets)}/{10 * len(gru_nets)} "
+              "GRU points; under the mean input {decu} and {lstm} drain to one fixed point "
+              "(|λ|max {drift[decu].end.max_abs_eigenvalue().max():.4f}, {drift[lstm].end.max_abs_eigenvalue("
+              ").max():.4f}) reporting one digit; {vocu} still moves after {T_LONG} steps",
+              "partly: they are stopping places of a fixed-budget search on a flat slow "
+              "manifold, not points"),
+        Claim("Slow-point speeds differ by orders of magnitude across networks",
+              "median Adam speeds span about {span:.0f} decade(s) over {len(keys)} networks; "
+              "50 Newton iterations lower them by {nearest(min(gain), 0.5):.1f}–{nearest(max(gain), "
+              "0.5):.1f} decades and reorder them (|rank correlation| {'<' if abs(agree) < 0.5 "
+              "else '>='} 0.5)",
+              "partly: about one decade, and budget-dependent"),
+        Claim("Slower points go with longer memory (chapter 4 tests this properly)",
+              "Spearman with lifetime, n = {len(keys)}: Adam speed and Adam + Newton speed "
+              "negative but not significant (p {'>' if min(rho[m]['all'].p for m in list(measures)[:2]) "
+              "> 0.05 else '<'} 0.05), log|λ|max {rho[lam_name]['all'].r:+.2f} (p = {rho[lam_name]['all'].p:.4f}); "
+              "negative within both architectures",
+              "preview only"),
+        Claim("Formation: slow points jump when VoCu introduces a class and evolve smoothly "
+              "under DeCu",
+              "DeCu: all 10 digits' points by step {max(first_seen[decu].values())}; VoCu: "
+              "they appear stage by stage; movement per 100 steps in intervals with vs "
+              "without a stage start, relative to the trend: VoCu ×{compare[vocu]['jump']:.2f} "
+              "(p = {compare[vocu]['p_local']:.2f}), DeCu ×{compare[decu]['jump']:.2f} "
+              "(p = {compare[decu]['p_local']:.2f}); VoCu points move {vocu_vs_decu:.1f}× "
+              "as far as DeCu's overall (p = {between.pvalue:.3f})",
+              "partly: staged formation and more movement under VoCu; jumps at new digits "
+              "only hinted (not significant)"),
+    ],
+    4: [  # chapter 4, speed predicts memory
+        Claim("Slow-point speed (log scale) correlates negatively with long-delay memory "
+              "across networks (the paper's coefficient is not known to us)",
+              "Spearman with log lifetime, n = {len(df)}: Adam speed {format_ci(r_of['adam', "
+              "'all', 'spearman'])}, drift speed {format_ci(r_of['drift', 'all', 'spearman'])}, "
+              "log|λ|max at the Adam points {format_ci(r_of['lam_adam', 'all', 'spearman'])}; "
+              "converged speed {format_ci(r_of['newton', 'all', 'spearman'])}",
+              "yes for the paper's measure and two others; no for converged speeds"),
+        Claim("... across protocols and architectures",
+              "partial on architecture and size: {MEASURE_LABELS[best]} {format_ci(partial[best])} "
+              "(p = {partial[best].p:.0e}); Adam speed {format_ci(partial['adam'])}. Within "
+              "GRUs, Adam speed {format_ci(r_of['adam', 'gru', 'spearman'])}, {format_ci(r_of['adam', "
+              "'gru | size', 'spearman'])} controlling for size; within LSTMs {format_ci(r_of['adam', "
+              "'lstm', 'spearman'])}",
+              "yes with the better measures; the paper's measure fails within GRUs"),
+        Claim("(Implied) the relationship reflects the slow dynamics near each memory",
+              "within networks, digit by digit: drift speed median r {within['drift']['median_r']:+.2f}, "
+              "negative in {within['drift']['n_negative']}/{within['drift']['n_networks']} "
+              "networks (p = {within['drift']['wilcoxon_p']:.0e}); Adam speed {within['adam']['median_r']:+.2f}",
+              "yes, weakly, and mostly for the drift speed"),
+    ],
+    5: [  # chapter 5, speed regularisation
+        Claim("Fine-tuning with the speed penalty at the slow points raises long-delay "
+              "accuracy relative to the λ = 0 Control fine-tune",
+              "{len(NETS)} networks, 500 steps, λ = 1000: accuracy at delay 500 above Control "
+              "by {format_range([gain[n] for n in nets['gru']], '.2f', ' to ')} (GRUs) "
+              "and {format_range([gain[n] for n in nets['lstm']], '.2f', ' to ')} (LSTMs); "
+              "lifetime grows with λ up to 1000 in every network",
+              "yes; strongly for GRUs, moderately for LSTMs"),
+        Claim("... and keeps trained-delay accuracy",
+              "largest change against Control at any λ: {max(cost.values()):.3f} (tolerance "
+              "{TOL})",
+              "yes"),
+        Claim("... and lowers the speeds",
+              "at the penalised points ×{format_range(old_speed.values(), '.2f', ' to ')} "
+              "(λ = 1000); at the fine-tuned network's own slow points (the paper's search) "
+              "×{format_range(own_speed.values(), '.2f', ' to ')}",
+              "at the penalised points yes; freshly found points change less"),
+        Claim("CenterMass (penalty at the class means) also works",
+              "lifetime, CenterMass / SlowPoints at λ = 1000: GRUs {format_range([cm[n] for n "
+              "in nets['gru']], '.2f', ' to ')}, LSTMs {format_range([cm[n] for n in nets['lstm']], "
+              "'.2f', ' to ')} (LSTM memory ends shorter than before)",
+              "for GRUs yes; for LSTMs no"),
+        Claim("(Implementation) fixed versus re-tracked points",
+              "re-tracked / fixed lifetime at λ = 1000: {format_range(rt.values(), '.2f', ' to "
+              "')}; re-tracked with Adam: lifetime {format_range([v[0] for v in rt_adam.values()], "
+              "'.2f', ' to ')}× the original, trained accuracy {format_range([v[1] for v in rt_adam.values("
+              ")], '.2f', ' to ')}",
+              "fixed points are at least as good; Adam re-tracking fails"),
+        Claim("(Beyond the paper) how far memory can be pushed",
+              "best lifetime: GRUs {', '.join('beyond the 2000-step probe' if not np.isfinite(ratio[n]) "
+              "else f'{ratio[n]:.1f}×' for n in nets['gru'])}; LSTMs {format_range([ratio[n] "
+              "for n in nets['lstm']], '.1f', ' to ')}×; GRU accuracy at 2000 steps {format_range([beyond.loc[n,"
+              " 'acc 2000'] for n in nets['gru']], '.2f', ' to ')}",
+              "—"),
+    ],
+    6: [  # chapter 6, non-normal initialisation
+        Claim("Linear theory (N = 100): J_tot = 1 for normal matrices, ≫ 1 for chains, "
+              "with transient amplification",
+              "orthogonal {fisher.J_tot['orthogonal ×0.99']:.3f}, identity {fisher.J_tot['identity "
+              "×0.99']:.3f}; chain α = 1.02 {fisher.J_tot['chain α=1.02']:.2f}, delay line "
+              "{fisher.J_tot['chain α=1 (delay line)']:.2f} (= H_100), fbchain {fisher.J_tot['fbchain']:.2f}; "
+              "‖A^k v‖ peaks at {amp['chain α=1.02'].max():.2f}; the same chain fed through "
+              "a random vector {by_input['random unit vector']:.2f}",
+              "yes (and the input must enter at the head)"),
+        Claim("Nonlinear (elu) decoding of s_(t−k) from h_t at initialisation is better "
+              "for the chain than for orthogonal",
+              "R² at lag {lag}: chain {at[0.0, 'chain', lag]:.2f} vs orthogonal {at[0.0, 'orthogonal', "
+              "lag]:.2f} (no noise), {at[0.1, 'chain', lag]:.2f} vs {at[0.1, 'orthogonal', lag]:.2f} "
+              "(noise 0.1); orthogonal better at lags ≤ 10 without noise; chain 0 beyond "
+              "N",
+              "yes, beyond short lags"),
+        Claim("Copy: some chain and fbchain runs succeed, no identity or orthogonal run "
+              "does (46/462, 11/462, 0/594)",
+              "T = 100, 2000 updates: chain {success_counts(runs, 'copy')['chain']}, fbchain "
+              "{success_counts(runs, 'copy')['fbchain']}, orthogonal {success_counts(runs, 'copy')['orthogonal']},"
+              " identity {success_counts(runs, 'copy')['identity']}; median loss / baseline "
+              "at the best lr: chain {med['copy', 'chain']:.2f}, fbchain {med['copy', 'fbchain']:.2f}, "
+              "orthogonal {med['copy', 'orthogonal']:.2f}, identity {med['copy', 'identity']:.2f}",
+              "yes for chain; fbchain beats the normal inits but never succeeds"),
+        Claim("Chain has the most successes on every task; the best chain/fbchain loss "
+              "is ≤ identity/orthogonal",
+              "addition (T = 100): identity {success_counts(runs, 'addition')['identity']}, "
+              "chain {success_counts(runs, 'addition')['chain']}, fbchain {success_counts(runs, "
+              "'addition')['fbchain']}, orthogonal {success_counts(runs, 'addition')['orthogonal']}; "
+              "permuted digits: chain {success_counts(runs, 'psdigits')['chain']}, fbchain "
+              "{success_counts(runs, 'psdigits')['fbchain']}, orthogonal {success_counts(runs, "
+              "'psdigits')['orthogonal']}, identity {success_counts(runs, 'psdigits')['identity']}, "
+              "loss after 100 updates chain {early['chain']:.2f} vs orthogonal {early['orthogonal']:.2f}, "
+              "final {med['psdigits', 'chain']:.2f} vs {med['psdigits', 'orthogonal']:.2f}",
+              "no for addition (identity wins); digits: faster start, no final gap"),
+        Claim("Henrici index > 0 after training from orthogonal/identity: 2.74 and 2.33 "
+              "on addition, 2.72 and 1.01 on psMNIST",
+              "addition: orthogonal {hen.loc[('addition', 'orthogonal'), 'trained']:.2f}, "
+              "identity {hen.loc[('addition', 'identity'), 'trained']:.2f}, against random "
+              "moves of the same size {hen.loc[('addition', 'orthogonal'), 'control']:.2f} "
+              "and {hen.loc[('addition', 'identity'), 'control']:.2f}; digits: {hen.loc[('psdigits', "
+              "'orthogonal'), 'trained']:.2f} and {hen.loc[('psdigits', 'identity'), 'trained']:.2f} "
+              "against {hen.loc[('psdigits', 'orthogonal'), 'control']:.2f} and {hen.loc[('psdigits', "
+              "'identity'), 'control']:.2f}",
+              "the rise, yes; beyond its control only on addition"),
+        Claim("Hidden chain: a forward bump at small positive i − j after training",
+              "forward − backward weight above its control in {frac['identity']:.0%} of "
+              "identity-initialised and {frac['orthogonal']:.0%} of orthogonally initialised "
+              "successful runs; a few hundredths at most",
+              "faint; identity mostly, orthogonal inconsistent"),
+        Claim("(Beyond both papers) chain initialisation of delayed-classification GRUs",
+              "N = 100, NaCu, 3 seeds each: lifetime chain {format_range(chain_life, '.0f', ' "
+              "to ')} vs default and orthogonal {format_range(other_life, '.0f', ' to ')} "
+              "steps (one-sided Mann-Whitney p = {mw.pvalue:.3f}); median drift speed {per_init.loc['chain',"
+              " 'drift']:.2f} vs {per_init.loc['default', 'drift']:.2f} and {per_init.loc['orthogonal', "
+              "'drift']:.2f} (log10 S); report accuracy {format_range(bridge.report_accuracy, "
+              "'.2f', ' to ')}",
+              "—"),
+    ],
+}

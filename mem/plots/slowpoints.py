@@ -1,0 +1,412 @@
+"""Figures of chapter 3, slow points: speed landscapes, state space, Jacobian spectra, drift and formation.
+
+Each function draws on given axes or makes its own, and returns them; colours, markers and
+labels come from :mod:`mem.plots.style`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import check_count, positive_ints
+from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, class_color, pyplot
+
+__all__ = [
+    "plot_against",
+    "plot_displacement",
+    "plot_drift",
+    "plot_eigenvalues",
+    "plot_formation",
+    "plot_search_speeds",
+    "plot_speed_landscape",
+    "plot_state_space",
+]
+
+
+def _np(a, name, ndim=None, last=None):
+    """A tensor or array as a numpy array, checking its number of dimensions and last size."""
+    if hasattr(a, "detach"):
+        a = a.detach().cpu().numpy()
+    a = np.asarray(a)
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {a.shape}")
+    if last is not None and a.shape[-1] != last:
+        raise ValueError(f"{name} must have last dimension {last}, got shape {a.shape}")
+    return a
+
+
+def _digit_legend(ax, labels, **kw):
+    """Legend entries 'digit d' for the classes in ``labels`` (1..10)."""
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color=class_color(k), marker="o", ls="none", ms=6, label=f"{k - 1}")
+               for k in sorted({int(k) for k in labels})]
+    return ax.legend(handles=handles, title="digit", **kw)
+
+
+def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: int = 161, arrows: int = 15,
+                         ax=None, title: str | None = None):
+    """The speed ``log10 S(h)`` of a 2-D network as a heat map, with arrows of ``F(h) - h`` (chapter 3).
+
+    Parameters
+    ----------
+    model : a 2-unit network that :func:`mem.slowpoints.dynamics` accepts (e.g. ``mem.models.toy_rnn()``)
+    inputs : (D,) constant input, default zeros
+    points : SlowPoints of this network, optional. Fixed points are drawn by stability
+        (filled: stable, ``n_unstable() == 0``; cross: saddle, 1; open: source, 2),
+        stationary slow points as orange diamonds and still-moving ones as grey dots.
+    lim : the square ``[-lim, lim]^2`` of states shown
+    n : grid points per axis for the heat map;  arrows : arrows per axis
+    ax : matplotlib axes, optional;  title : str, optional
+
+    Returns the axes.
+    """
+    import torch
+
+    from ..slowpoints import dynamics
+    plt = pyplot()
+    dyn = dynamics(model)
+    if dyn.state_size != 2:
+        raise ValueError(f"model must have a 2-D state, got state size {dyn.state_size}")
+    n, arrows = check_count("n", n, 2), check_count("arrows", arrows, 2)
+    if not lim > 0:
+        raise ValueError(f"lim must be positive, got {lim!r}")
+    dyn = dyn.to(dtype=torch.float64)
+    x = torch.zeros(dyn.input_size, dtype=torch.float64) if inputs is None else \
+        torch.as_tensor(inputs, dtype=torch.float64).reshape(-1)
+    if x.shape != (dyn.input_size,):
+        raise ValueError(f"inputs must have shape ({dyn.input_size},), got {tuple(x.shape)}")
+
+    def flow(m):
+        g = torch.linspace(-lim, lim, m, dtype=torch.float64)
+        Y, X = torch.meshgrid(g, g, indexing="ij")
+        v = torch.stack([X.reshape(-1), Y.reshape(-1)], -1)
+        with torch.no_grad():
+            r = dyn.step(v, x.expand(len(v), -1)) - v
+        return X.numpy(), Y.numpy(), r[:, 0].reshape(m, m).numpy(), r[:, 1].reshape(m, m).numpy()
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.6, 4))
+    X, Y, U, V = flow(n)
+    logS = np.log10(U ** 2 + V ** 2 + 1e-12)
+    im = ax.imshow(logS, origin="lower", extent=(-lim, lim, -lim, lim), cmap="viridis", vmin=-6,
+                   vmax=max(float(logS.max()), -5), interpolation="bilinear")
+    cb = ax.figure.colorbar(im, ax=ax, shrink=0.85)
+    cb.set_label(r"$\log_{10} S(h)$")
+    X, Y, U, V = flow(arrows)
+    ax.quiver(X, Y, U, V, color="w", alpha=0.8, angles="xy", scale_units="xy", scale=1, width=0.004)
+    if points is not None:
+        if points.states.shape[-1] != 2:
+            raise ValueError(f"points must be 2-D states, got shape {tuple(points.states.shape)}")
+        p = points.states.detach().cpu().double().numpy()
+        fixed = points.converged.cpu().numpy()
+        unstable = points.n_unstable().numpy() if points.jacobians is not None else np.zeros(len(p), int)
+        styles = [(fixed & (unstable == 0), dict(marker="o", mfc="k", mec="w", ms=9, label="stable fixed point")),
+                  (fixed & (unstable == 1), dict(marker="X", mfc="w", mec="k", ms=10, label="saddle")),
+                  (fixed & (unstable >= 2), dict(marker="o", mfc="w", mec="k", ms=9, mew=2, label="source")),
+                  (points.outcome.cpu().numpy() == 1, dict(marker="D", mfc="#ff7f0e", mec="k", ms=8,
+                                                           label="slow point (S > 0)")),
+                  (points.outcome.cpu().numpy() == 2, dict(marker=".", mfc="0.6", mec="0.6", ms=6,
+                                                           label="still moving"))]
+        for mask, style in styles:
+            if mask.any():
+                ax.plot(p[mask, 0], p[mask, 1], ls="none", **style)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False,
+                  handletextpad=0.2, columnspacing=0.8)
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="$h_1$", ylabel="$h_2$", aspect="equal")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_state_space(traj, traj_labels, points=None, point_labels=None, starts=None, ax=None,
+                     title: str | None = None, xlabel: str = "PC 1", ylabel: str = "PC 2"):
+    """Trajectories and class slow points in a 2-D projection, coloured by class (chapter 3).
+
+    Parameters
+    ----------
+    traj : (B, T, 2) projected trajectories (e.g. the first two principal components)
+    traj_labels : (B,) class of each trajectory (1..10)
+    points : (K, 2) projected slow points, optional, drawn as stars
+    point_labels : (K,) their classes (required with ``points``)
+    starts : (K, 2) where each search started, optional (small circles joined to the point)
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    traj = _np(traj, "traj", 3, 2)
+    traj_labels = _np(traj_labels, "traj_labels", 1)
+    if len(traj_labels) != len(traj):
+        raise ValueError(f"traj_labels must have one label per trajectory ({len(traj)}), got {len(traj_labels)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.4))
+    for tr, k in zip(traj, traj_labels):
+        ax.plot(tr[:, 0], tr[:, 1], color=class_color(k), lw=0.5, alpha=0.35)
+        ax.plot(tr[0, 0], tr[0, 1], ".", color=class_color(k), ms=3, alpha=0.6)
+    if points is not None:
+        points = _np(points, "points", 2, 2)
+        if point_labels is None or len(_np(point_labels, "point_labels", 1)) != len(points):
+            raise ValueError("point_labels must give the class of each of the points")
+        point_labels = _np(point_labels, "point_labels", 1)
+        if starts is not None:
+            starts = _np(starts, "starts", 2, 2)
+            if len(starts) != len(points):
+                raise ValueError(f"starts must have one row per point ({len(points)}), got {len(starts)}")
+            for s, p, k in zip(starts, points, point_labels):
+                ax.plot([s[0], p[0]], [s[1], p[1]], color="k", lw=0.8)
+                ax.plot(s[0], s[1], "o", mfc="w", mec=class_color(k), ms=5, mew=1.5)
+        for p, k in zip(points, point_labels):
+            ax.plot(p[0], p[1], "*", color=class_color(k), mec="k", mew=0.8, ms=15, zorder=5)
+    _digit_legend(ax, traj_labels, fontsize=7, ncol=2, loc="best", framealpha=0.85, title_fontsize=7)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_eigenvalues(eigenvalues, labels=None, axes=None, n_top: int = 10, title: str | None = None):
+    """Eigenvalues of the Jacobians at slow points: the complex plane, and the largest moduli (chapter 3).
+
+    Parameters
+    ----------
+    eigenvalues : (N, n) complex, one row per point (``SlowPoints.eigenvalues()``)
+    labels : (N,) class of each point (colours), optional
+    axes : two matplotlib axes, optional. The first shows every eigenvalue with the
+        unit circle; the second the ``n_top`` largest ``|lambda|`` of each point
+        against their rank, with ``|lambda| = 1`` marked (the slow modes).
+    n_top : how many of the largest moduli to show
+
+    Returns the two axes.
+    """
+    plt = pyplot()
+    ev = _np(eigenvalues, "eigenvalues", 2)
+    if labels is not None:
+        labels = _np(labels, "labels", 1)
+        if len(labels) != len(ev):
+            raise ValueError(f"labels must have one entry per row of eigenvalues ({len(ev)}), got {len(labels)}")
+    positive_ints(n_top=n_top)
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(4.2, 6.4), gridspec_kw={"height_ratios": [1.3, 1]})
+    t = np.linspace(0, 2 * np.pi, 400)
+    axes[0].plot(np.cos(t), np.sin(t), color="k", lw=0.8)
+    n_top = min(n_top, ev.shape[1])
+    for i, row in enumerate(ev):
+        color = "0.3" if labels is None else class_color(labels[i])
+        axes[0].plot(row.real, row.imag, ".", color=color, ms=3, alpha=0.7)
+        mod = np.sort(np.abs(row))[::-1][:n_top]
+        axes[1].plot(np.arange(1, n_top + 1), mod, ".-", color=color, lw=0.8, ms=4, alpha=0.8)
+    axes[0].set(xlabel=r"Re $\lambda$", ylabel=r"Im $\lambda$", aspect="equal", xlim=(-1.1, 1.1), ylim=(-1.1, 1.1))
+    axes[1].axhline(1.0, color="k", lw=0.8, ls="--")
+    axes[1].set(xlabel="rank", ylabel=r"$|\lambda|$ (largest first)", xticks=np.arange(1, n_top + 1))
+    if title:
+        axes[0].set_title(title, fontsize=10)
+    return axes
+
+
+def plot_drift(speed, reported, labels, levels: dict | None = None, axes=None, title: str | None = None,
+               floor: float = 1e-16):
+    """Speed and reported class along noiseless mean-input trajectories, one per class (chapter 3).
+
+    Parameters
+    ----------
+    speed : (K, T) speed ``S`` at each step of K trajectories
+    reported : (K, T) int, the class the network would report if the trigger came at that step
+    labels : (K,) class each trajectory started from
+    levels : {name: log10 S}, optional horizontal reference lines (e.g. the median speed found by a search)
+    axes : two matplotlib axes (top: speed, bottom: reported class), optional
+    floor : speeds below it (exact zeros included) are drawn at it
+
+    Steps run from 1 to T on a log axis. Returns the two axes.
+    """
+    plt = pyplot()
+    from matplotlib.colors import ListedColormap
+    if not floor > 0:
+        raise ValueError(f"floor must be positive, got {floor!r}")
+    S = _np(speed, "speed", 2)
+    rep = _np(reported, "reported", 2)
+    labels = _np(labels, "labels", 1)
+    if rep.shape != S.shape or len(labels) != S.shape[0]:
+        raise ValueError(f"reported must have the shape of speed {S.shape} and labels one entry per row, "
+                         f"got {rep.shape} and {labels.shape}")
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(5, 4.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    K, T = S.shape
+    t = np.arange(1, T + 1)
+    for k in range(K):
+        axes[0].plot(t, np.log10(np.maximum(S[k], floor)), color=class_color(labels[k]), lw=1)
+    for i, (name, value) in enumerate((levels or {}).items()):
+        axes[0].axhline(value, color="k", lw=1, ls=["--", ":", "-."][i % 3], label=name)
+    if levels:
+        axes[0].legend(fontsize=7, loc="lower left")
+    axes[0].set(xscale="log", ylabel=r"$\log_{10} S$")
+    cmap = ListedColormap(["k", *CLASS_COLORS])
+    edges = np.concatenate([[0.5], np.sqrt(t[:-1] * t[1:]), [T + 0.5]])  # cells centred on each step in log t
+    axes[1].pcolormesh(edges, np.arange(K + 1), rep, cmap=cmap, vmin=-0.5, vmax=len(CLASS_COLORS) + 0.5)
+    axes[1].set_yticks(np.arange(K) + 0.5, [f"{int(k) - 1}" for k in labels], fontsize=7)
+    axes[1].set(xscale="log", xlabel="steps with the mean input", ylabel="reported digit\n(row: start)")
+    axes[1].set_xlim(1, T)
+    if title:
+        axes[0].set_title(title, fontsize=10)
+    return axes
+
+
+def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1", ylabel: str = "PC 2"):
+    """Class slow points of training checkpoints in a shared projection: rows of networks, columns of steps (chapter 3).
+
+    Parameters
+    ----------
+    points : {row_name: {step: (xy (K, 2), labels (K,)) or None}}; None (no class
+        reported correctly yet) leaves the panel empty
+    steps : the steps to show, one column each
+    lim : ((x0, x1), (y0, y1)) shared axis limits, optional (default: all points shown)
+    axes : (rows, columns) array of matplotlib axes, optional
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(points, dict) or not points:
+        raise ValueError("points must be a non-empty dict {row_name: {step: (xy, labels) or None}}")
+    steps = list(steps)
+    for row, by_step in points.items():
+        missing = [s for s in steps if s not in by_step]
+        if missing:
+            raise ValueError(f"points[{row!r}] has no entry for steps {missing}")
+    if axes is None:
+        fig, axes = plt.subplots(len(points), len(steps), figsize=(1.6 * len(steps) + 0.6, 1.7 * len(points) + 0.6),
+                                 sharex=True, sharey=True, squeeze=False)
+    else:
+        axes = np.atleast_2d(axes)
+        fig = axes.flat[0].figure
+    if lim is None:
+        xy = np.concatenate([_np(v[0], "xy", 2, 2) for r in points.values() for s, v in r.items()
+                             if v is not None and s in steps])
+        pad = 0.05 * (xy.max(0) - xy.min(0))
+        lim = tuple(zip(xy.min(0) - pad, xy.max(0) + pad))
+    all_labels = set()
+    for i, (row, by_step) in enumerate(points.items()):
+        for j, s in enumerate(steps):
+            ax = axes[i, j]
+            v = by_step[s]
+            if v is not None:
+                xy, lab = _np(v[0], "xy", 2, 2), _np(v[1], "labels", 1)
+                for p, k in zip(xy, lab):
+                    ax.plot(p[0], p[1], "o", color=class_color(k), mec="k", mew=0.4, ms=6)
+                    all_labels.add(int(k))
+            else:
+                ax.text(0.5, 0.5, "no class\nlearned", ha="center", va="center", fontsize=7, color="0.5",
+                        transform=ax.transAxes)
+            ax.set(xlim=lim[0], ylim=lim[1], xticks=[], yticks=[])
+            if i == 0:
+                ax.set_title(f"step {s}", fontsize=8)
+            if j == 0:
+                ax.set_ylabel(f"{row}\n{ylabel}", fontsize=8)
+            if i == len(points) - 1:
+                ax.set_xlabel(xlabel, fontsize=8)
+    if all_labels:
+        _digit_legend(axes[0, -1], all_labels, fontsize=6, title_fontsize=6, loc="upper left",
+                      bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    return fig
+
+
+def plot_displacement(steps, displacement, labels, events=None, ax=None, title: str | None = None,
+                      event_label: str = "curriculum stage starts"):
+    """How far each class's slow point moved between consecutive checkpoints (chapter 3).
+
+    Parameters
+    ----------
+    steps : (M,) the later step of each interval
+    displacement : (M, K) distance moved by class k's point in the interval ending at steps[m]
+        (NaN where the class had no point at one of the two ends)
+    labels : (K,) the classes (columns)
+    events : steps at which the training task changed (vertical lines), optional
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    steps = _np(steps, "steps", 1)
+    D = _np(displacement, "displacement", 2)
+    labels = _np(labels, "labels", 1)
+    if D.shape != (len(steps), len(labels)):
+        raise ValueError(f"displacement must have shape (len(steps), len(labels)) = {(len(steps), len(labels))}, "
+                         f"got {D.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3))
+    for j, k in enumerate(labels):
+        ax.plot(steps, D[:, j], ".-", color=class_color(k), lw=0.8, ms=4, alpha=0.8)
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(D, axis=1)
+    ax.plot(steps, med, "k-", lw=2, label="median over classes")
+    for i, e in enumerate(events or []):
+        ax.axvline(e, color="0.5", lw=0.8, ls="--", label=event_label if i == 0 else None)
+    ax.set(xlabel="training step (end of interval)", ylabel="distance moved since\nprevious checkpoint")
+    ax.legend(fontsize=7, loc="upper right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_against(x: dict, y: dict, ax=None, xlabel: str = "", ylabel: str = "", logx: bool = False,
+                 logy: bool = False, title: str | None = None):
+    """One point per network, ``y`` against ``x``, coloured by protocol, marker by architecture (chapters 3, 4).
+
+    Parameters
+    ----------
+    x, y : dicts ``{(arch, protocol, seed): float}`` with the same keys (e.g. a speed and the memory lifetime)
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(x, dict) or not isinstance(y, dict) or set(x) != set(y) or not x:
+        raise ValueError("x and y must be non-empty dicts {(arch, protocol, seed): value} with the same keys")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 3.4))
+    seen = set()
+    for key in sorted(x):
+        arch, proto = key[0], key[1]
+        lab = f"{arch.upper()} {PROTOCOL_LABELS.get(proto, proto)}"
+        ax.plot(float(x[key]), float(y[key]), ARCH_MARKERS.get(arch, "o"), color=PROTOCOL_COLORS.get(proto), mec="k",
+                mew=0.5, ms=7, ls="none", label=None if lab in seen else lab)
+        seen.add(lab)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    for axis, log in ((ax.xaxis, logx), (ax.yaxis, logy)):
+        if log:
+            (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")
+            lo, hi = (ax.get_xlim() if axis is ax.xaxis else ax.get_ylim())
+            ticks = [m * 10 ** e for e in range(-6, 7) for m in (1, 2, 5) if lo <= m * 10 ** e <= hi]
+            axis.set_ticks(ticks, [f"{t:g}" for t in ticks])
+            axis.set_minor_formatter(plt.NullFormatter())
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_search_speeds(speeds: dict, ax=None, start_label: str = "class mean (start)",
+                       end_label: str = "after the search", title: str = "speed of each digit's point (colour: digit)"):
+    """``log10 S`` of each class's point where a search started and where it ended, one column per network (chapter 3).
+
+    Parameters
+    ----------
+    speeds : ``{network: (start (K,), end (K,), labels (K,))}``, log10 speeds and the classes (1..10)
+    ax : matplotlib axes, optional
+    start_label, end_label : legend entries of the circles (starts) and stars (ends)
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(speeds, dict) or not speeds or not all(len(v) == 3 for v in speeds.values()):
+        raise ValueError("speeds must be a non-empty dict {network: (start, end, labels)}")
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    for j, (start, end, labels) in enumerate(speeds.values()):
+        start, end, labels = _np(start, "start", 1), _np(end, "end", 1), _np(labels, "labels", 1)
+        colors = [class_color(k) for k in labels.tolist()]
+        ax.scatter(np.full(len(colors), j - 0.12), start, c=colors, marker="o", s=20)
+        ax.scatter(np.full(len(colors), j + 0.12), end, c=colors, marker="*", s=80)
+    ax.scatter([], [], c="grey", marker="o", s=20, label=start_label)
+    ax.scatter([], [], c="grey", marker="*", s=80, label=end_label)
+    ax.set(xticks=range(len(speeds)), xticklabels=list(speeds), xlim=(-0.5, len(speeds) - 0.5),
+           ylabel=r"$\log_{10} S$", title=title)
+    ax.legend(fontsize=8)
+    ax.figure.tight_layout()
+    return ax

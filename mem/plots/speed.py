@@ -1,0 +1,150 @@
+"""Figures of chapter 4, speed predicts memory: measures against lifetime, correlations with their intervals.
+
+Each function draws on given axes or makes its own, and returns them; colours, markers and
+labels come from :mod:`mem.plots.style`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .style import ARCH_COLORS, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
+
+__all__ = ["plot_correlations", "plot_measure", "plot_within"]
+
+
+def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arch", fit: bool = True,
+                 confidence: float = 0.95, xlabel: str | None = None, ylabel: str | None = None,
+                 title: str | None = None):
+    """One point per network, ``df[y]`` against ``df[x]``, coloured by architecture, marker by protocol (chapter 4).
+
+    Filled markers are 128-unit networks, open ones 64-unit (column ``hidden_size``). With
+    ``fit``, each architecture gets its least-squares line and the ``confidence`` band of
+    that line (t-based, from scipy). Infinite ``y`` (a memory outlasting the probe) is drawn
+    at the top of the axes with an upward arrow and left out of the fit.
+
+    Parameters
+    ----------
+    df : pandas DataFrame with columns x, y, ``group``, ``protocol`` and ``hidden_size``
+        (e.g. :func:`mem.zoo.table`)
+
+    Returns the axes.
+    """
+    from scipy import stats
+
+    plt = pyplot()
+    for col in (x, y, group, "protocol", "hidden_size"):
+        if col not in df.columns:
+            raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.4, 3.6))
+    finite = np.isfinite(df[y].to_numpy(float))
+    top = df[y][finite].max() + 0.05 * (df[y][finite].max() - df[y][finite].min() + 1e-12)
+    for level in sorted(df[group].unique()):
+        d = df[df[group] == level]
+        color = ARCH_COLORS.get(level, "k")
+        for _, r in d.iterrows():
+            yy, inf = (r[y], False) if np.isfinite(r[y]) else (top, True)
+            big = r["hidden_size"] >= 128
+            ax.plot(r[x], yy, PROTOCOL_MARKERS.get(r["protocol"], "o"), ms=6.5, mew=1.2, mec=color,
+                    color=color if big else "none", ls="none")
+            if inf:
+                ax.annotate("", (r[x], yy + 0.08), (r[x], yy), arrowprops=dict(arrowstyle="->", color=color))
+        ok = d[np.isfinite(d[y].to_numpy(float))]
+        if fit and len(ok) >= 3:
+            X, Y = ok[x].to_numpy(float), ok[y].to_numpy(float)
+            lr = stats.linregress(X, Y)
+            grid = np.linspace(X.min(), X.max(), 50)
+            n = len(X)
+            s = np.sqrt(np.sum((Y - lr.intercept - lr.slope * X) ** 2) / (n - 2))
+            half = stats.t.ppf(0.5 + confidence / 2, n - 2) * s * np.sqrt(
+                1 / n + (grid - X.mean()) ** 2 / np.sum((X - X.mean()) ** 2))
+            line = lr.intercept + lr.slope * grid
+            ax.plot(grid, line, color=color, lw=1.5, label=f"{level.upper()} (n = {len(d)})")
+            ax.fill_between(grid, line - half, line + half, color=color, alpha=0.15, lw=0)
+    for p, mk in PROTOCOL_MARKERS.items():
+        if p in set(df["protocol"]):
+            ax.plot([], [], mk, color="none", mec="0.3", label=PROTOCOL_LABELS.get(p, p))
+    ax.plot([], [], "o", color="0.3", mec="0.3", label="128 units (filled)")
+    ax.set(xlabel=xlabel or x, ylabel=ylabel or y)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, labels: dict | None = None,
+                      title: str | None = None):
+    """Forest plot: each measure's correlation with its confidence interval, one row per subset (chapter 4).
+
+    Parameters
+    ----------
+    table : DataFrame from :func:`mem.analysis.correlation_table` (columns measure, subset,
+        method, r, ci_low, ci_high, p)
+    method : which method's rows to draw
+    subsets : subsets to draw, in order (default: all, in the table's order)
+    labels : optional display names for the measures
+
+    Filled markers have p < 0.05. Returns the axes.
+    """
+    plt = pyplot()
+    if method not in set(table["method"]):
+        raise ValueError(f"method must be one of {sorted(set(table['method']))}, got {method!r}")
+    t = table[table["method"] == method]
+    subsets = list(dict.fromkeys(t["subset"])) if subsets is None else list(subsets)
+    measures = list(dict.fromkeys(t["measure"]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 0.45 * len(measures) * len(subsets) + 1))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    y, ticks, names = 0, [], []
+    for m in measures:
+        for k, s in enumerate(subsets):
+            row = t[(t["measure"] == m) & (t["subset"] == s)]
+            if row.empty:
+                continue
+            r = row.iloc[0]
+            c = colors[k % len(colors)]
+            ax.plot([r.ci_low, r.ci_high], [y, y], color=c, lw=2, label=s if m == measures[0] else None)
+            ax.plot(r.r, y, "o", color=c if r.p < 0.05 else "white", mec=c, ms=7)
+            y -= 1
+        ticks.append(y + (len(subsets) + 1) / 2)
+        names.append((labels or {}).get(m, m))
+        y -= 0.7
+    ax.axvline(0, color="0.5", lw=0.8)
+    ax.set_yticks(ticks, names)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel(f"{method} correlation with 95% CI (filled: p < 0.05)")
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: str | None = None):
+    """Per-network correlations across digits, one column per measure (chapter 4).
+
+    Parameters
+    ----------
+    per_network : ``{measure: DataFrame with column r}`` (the first output of
+        :func:`mem.analysis.within_network` for each measure)
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(per_network, dict) or not per_network or \
+            not all("r" in getattr(per, "columns", ()) for per in per_network.values()):
+        raise ValueError("per_network must be a non-empty dict {measure: DataFrame with column r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.3 * len(per_network) + 1.5, 3.2))
+    rng = np.random.default_rng(0)  # horizontal jitter only
+    for i, (_m, per) in enumerate(per_network.items()):
+        r = per["r"].to_numpy()
+        ax.plot(i + 0.12 * rng.standard_normal(len(r)), r, "o", ms=4, alpha=0.6, color="C0")
+        ax.plot([i - 0.3, i + 0.3], [np.median(r)] * 2, color="k", lw=2)
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set_xticks(range(len(per_network)), [(labels or {}).get(m, m) for m in per_network], rotation=20)
+    ax.set_ylabel("correlation across digits,\none point per network")
+    ax.set_ylim(-1.05, 1.05)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax

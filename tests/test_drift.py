@@ -1,0 +1,52 @@
+"""mem.drift: the noiseless drift of the state, where it ends, and the toy ghost (chapters 3, 5)."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from mem import drift as dr
+from mem import slowpoints as sp
+from mem.models import RNNClassifier
+
+
+def test_ghost_passage_lingers_near_the_ghost_longer_nearer_the_bifurcation():
+    h_touch = 1 / math.sqrt(2)
+    b_sn = abs(math.atanh(h_touch) - 2 * h_touch)                  # the saddle-node bias, about 0.53
+    assert dr.ghost_passage(0.0, steps=200)[-1] == pytest.approx(-0.9575, abs=1e-3)   # stays at the stable state
+    near, far = dr.ghost_passage(b_sn + 0.005, steps=300), dr.ghost_passage(b_sn + 0.2, steps=300)
+    assert near[-1] > 0.9 and far[-1] > 0.9                         # past b_sn the state always escapes ...
+    assert np.argmax(near > 0) > 3 * np.argmax(far > 0)             # ... but slowly near the bifurcation
+    h = -1.0
+    for _ in range(3):
+        h = math.tanh(2 * h + 0.6)
+    assert dr.ghost_passage(0.6, steps=3)[-1] == h and len(dr.ghost_passage(0.6, steps=3)) == 3
+    with pytest.raises(ValueError, match="steps must be"):
+        dr.ghost_passage(0.6, steps=0)
+
+
+@pytest.fixture(scope="module")
+def net_and_task(task):
+    return RNNClassifier("gru", task.input_size, hidden_size=8, seed=0), task
+
+
+def test_drift_follows_the_trajectory_and_ends_with_a_search(net_and_task):
+    model, task = net_and_task
+    inputs, trigger = task.mean_input(), task.mean_input(trigger=True)
+    starts = model.unflatten_state(0.3 * torch.randn(3, 8, generator=torch.Generator().manual_seed(0)))
+    labels = torch.tensor([1, 2, 3])
+    d = dr.drift(model, inputs, trigger, starts, labels, n_steps=40, window=10, newton_n_iters=20)
+    assert d.S.shape == d.reported.shape == (3, 40) and d.last.shape == d.travel.shape == (3,)
+    V = sp.states_along(model, inputs.expand(3, 40, -1), starts)
+    assert torch.allclose(d.last, (V[:, -1] - V[:, -11]).norm(dim=1))
+    S_end = sp.speed(model, model.unflatten_state(V[:, -1].double()), inputs)
+    assert torch.allclose(d.S[:, -1], S_end.to(d.S.dtype))
+    assert (d.S[:, 1:] <= d.S[:, :1] * 10).all()                   # a small untrained net settles, it does not explode
+    with torch.no_grad():
+        rep = model.readout(model.step(trigger.expand(3, -1), model.unflatten_state(V[:, -1])).h).argmax(-1)
+    assert torch.equal(d.reported[:, -1], rep) and d.own == int((rep == labels).sum())
+    assert d.digits == sorted(set((rep - 1).tolist()))
+    assert torch.allclose(d.end.initial_states.float(), V[:, -1]) and d.end_spread >= 0
+    assert torch.allclose(dr.drift_speed(model, inputs, starts, n_steps=40), S_end.float(), rtol=1e-3, atol=1e-9)
+    with pytest.raises(ValueError, match="window must be shorter than steps"):
+        dr.drift(model, inputs, trigger, starts, labels, n_steps=10, window=10)

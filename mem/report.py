@@ -19,6 +19,7 @@ from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
 __all__ = [
+    "HELPERS",
     "book_task",
     "fill_claims",
     "format_ci",

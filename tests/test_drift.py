@@ -13,16 +13,16 @@ from mem.models import RNNClassifier
 def test_ghost_passage_lingers_near_the_ghost_longer_nearer_the_bifurcation():
     h_touch = 1 / math.sqrt(2)
     b_sn = abs(math.atanh(h_touch) - 2 * h_touch)                  # the saddle-node bias, about 0.53
-    assert dr.ghost_passage(0.0, steps=200)[-1] == pytest.approx(-0.9575, abs=1e-3)   # stays at the stable state
-    near, far = dr.ghost_passage(b_sn + 0.005, steps=300), dr.ghost_passage(b_sn + 0.2, steps=300)
+    assert dr.ghost_passage(0.0, n_steps=200)[-1] == pytest.approx(-0.9575, abs=1e-3)   # stays at the stable state
+    near, far = dr.ghost_passage(b_sn + 0.005, n_steps=300), dr.ghost_passage(b_sn + 0.2, n_steps=300)
     assert near[-1] > 0.9 and far[-1] > 0.9                         # past b_sn the state always escapes ...
     assert np.argmax(near > 0) > 3 * np.argmax(far > 0)             # ... but slowly near the bifurcation
     h = -1.0
     for _ in range(3):
         h = math.tanh(2 * h + 0.6)
-    assert dr.ghost_passage(0.6, steps=3)[-1] == h and len(dr.ghost_passage(0.6, steps=3)) == 3
+    assert dr.ghost_passage(0.6, n_steps=3)[-1] == h and len(dr.ghost_passage(0.6, n_steps=3)) == 3
     with pytest.raises(ValueError, match="steps must be"):
-        dr.ghost_passage(0.6, steps=0)
+        dr.ghost_passage(0.6, n_steps=0)
 
 
 @pytest.fixture(scope="module")
@@ -48,5 +48,5 @@ def test_drift_follows_the_trajectory_and_ends_with_a_search(net_and_task):
     assert d.digits == sorted(set((rep - 1).tolist()))
     assert torch.allclose(d.end.initial_states.float(), V[:, -1]) and d.end_spread >= 0
     assert torch.allclose(dr.drift_speed(model, inputs, starts, n_steps=40), S_end.float(), rtol=1e-3, atol=1e-9)
-    with pytest.raises(ValueError, match="window must be shorter than steps"):
+    with pytest.raises(ValueError, match="window must be shorter than n_steps"):
         dr.drift(model, inputs, trigger, starts, labels, n_steps=10, window=10)

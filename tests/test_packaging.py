@@ -365,14 +365,22 @@ def test_make_runs_the_right_commands():
 
 
 def test_every_zoo_collection_ships_in_the_package():
-    """Each folder of mem/zoo_data (one per zoo collection) is a listed package with its files as package data."""
+    """Each folder of mem/zoo_data (one per zoo collection) is a package that setuptools finds, with its
+    files as package data; so is every subpackage of mem (a split module needs no edit of pyproject)."""
+    from setuptools import find_namespace_packages
     with open(ROOT / "pyproject.toml", "rb") as f:
         setup = tomllib.load(f)["tool"]["setuptools"]
+    find = dict(setup["packages"]["find"])
+    assert find.pop("namespaces") is True      # zoo_data's folders hold data, no __init__.py
+    found = set(find_namespace_packages(where=str(ROOT), **find))
     folders = ["mem.zoo_data"] + [f"mem.zoo_data.{p.name}" for p in (ROOT / "mem" / "zoo_data").iterdir()
                                   if p.is_dir() and not p.name.startswith((".", "__"))]
     assert len(folders) >= 3
+    code = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "mem").rglob("__init__.py")}
+    assert {"mem", "mem.tasks", "mem.slowpoints", "mem.plots"} <= code
+    for pkg in folders + sorted(code):
+        assert pkg in found, pkg
     for pkg in folders:
-        assert pkg in setup["packages"], pkg
         assert set(setup["package-data"][pkg]) >= {"*.json", "*.pt"}, pkg
 
 

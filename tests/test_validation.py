@@ -394,8 +394,8 @@ BAD_CALLS = [
     ("mem.plots.slowpoints.plot_search_speeds", lambda: plots.plot_search_speeds({}),
      "speeds must be a non-empty dict"),
     # mem.report
-    ("mem.report.setup", lambda: mem.report.setup(threads=0), "threads must be >= 1"),
-    ("mem.report.book_task", lambda: mem.report.book_task("digits"), "data must be"),
+    ("mem.report.setup", lambda: mem.report.setup(threads=0), "threads must be a positive integer"),
+    ("mem.report.book_task", lambda: mem.report.book_task("digits"), "data must be", TypeError),
     ("mem.report.format_range", lambda: mem.report.format_range([]), "values must hold at least one number"),
     ("mem.report.success_counts", lambda: mem.report.success_counts(pd.DataFrame({"task": ["copy"]}), "copy"),
      "runs must be mem.benchmarks.table"),

@@ -8,7 +8,7 @@ TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 THREADS ?= 2
 
-.PHONY: book test unit nbval second-dispatch reference-dispatch build-book browser zoo clean setup execute sync
+.PHONY: book test lint unit nbval second-dispatch reference-dispatch build-book browser zoo clean setup execute sync
 
 setup: $(STAMP)
 
@@ -30,6 +30,10 @@ build-book:
 	$(BIN)/python scripts/timed.py --limit $(BUILD_LIMIT) --record _build/build_seconds.json -- \
 	    $(BIN)/jupyter-book build --all -n -W --keep-going .
 
+# ruff with the rules in pyproject.toml ([tool.ruff]): the package, the tests and the scripts.
+lint: $(STAMP)
+	$(BIN)/ruff check mem tests scripts
+
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser
 
@@ -37,7 +41,7 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(THREADS) --dist loadfile chapters book/intro.ipynb
 
-test: $(STAMP) unit nbval second-dispatch reference-dispatch build-book browser
+test: $(STAMP) lint unit nbval second-dispatch reference-dispatch build-book browser
 
 # Reproducible on any machine (issue 15). Forced numerical dispatches, as in mem.reproduce.DISPATCHES
 # (tests/test_reproduce.py checks they agree): a generic one that differs from every CPU's default,

@@ -359,6 +359,9 @@ def test_make_runs_the_right_commands():
     browser = [i for i, c in enumerate(test) if re.search(r"pytest\b.*\stests/browser\b", c)]
     assert browser and min(browser) > built
     assert not any("playwright install" in c for c in test)
+    # ruff checks the package, the tests and the scripts, before the unit tests
+    lint = [i for i, c in enumerate(test) if re.search(r"\bruff check\b.*\bmem\b.*\btests\b.*\bscripts\b", c)]
+    assert lint and min(lint) < min(i for i, c in enumerate(test) if re.search(r"pytest\b.*\stests\b", c))
     assert any("scripts/sync_install_cells.py" in c for c in make_dry_run("sync"))
     torch = [c for c in make_dry_run("-B", "setup") if re.search(r"pip install .*\btorch\b", c)]
     assert torch and all(re.search(r"\btorch==\d", c) for c in torch), "torch must be pinned"

@@ -321,7 +321,7 @@ def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
 
     Parameters
     ----------
-    ends : (M,) the later step of each interval (:func:`mem.slowpoints.formation_displacement`)
+    ends : (M,) the later step of each interval (:func:`mem.formation.formation_displacement`)
     displacement : (M, K) distance moved by each class's point in each interval (NaN: no point)
     events : steps at which the training task changed (:func:`mem.protocols.stage_starts`)
     interval : steps between checkpoints

@@ -77,10 +77,11 @@ def drift(model, inputs: torch.Tensor, trigger: torch.Tensor, starts, labels: to
     model : RNNClassifier
     inputs : (D,) the constant input, e.g. ``task.mean_input()``
     trigger : (D,) the input that asks for the report, e.g. ``task.mean_input(trigger=True)``
-    starts : State with K rows, e.g. from :func:`mem.slowpoints.class_mean_states`
+    starts : State with K rows, e.g. from
+        :func:`mem.slowpoints.class_mean_states <mem.slowpoints.starts.class_mean_states>`
     labels : (K,) the class each start belongs to
     n_steps : trajectory length T (more than ``window``)
-    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    components : what enters the speed (:func:`mem.slowpoints.speed <mem.slowpoints.state_map.speed>`)
     window : the last steps over which ``last`` measures movement
     newton_n_iters : iterations of the Newton search from the final states
 

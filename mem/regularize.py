@@ -93,10 +93,10 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     points : SlowPoints, State with h (N, H) (and c), or tensor (N, state_size); treated as
         constants (no gradient flows into them)
     inputs : (D,) constant input (e.g. ``task.mean_input()``) or (N, D)
-    components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs (:func:`mem.slowpoints.speed
-        <mem.slowpoints.state_map.speed>`); default ``"full"``, the whole state. The paper's choice
-        (``"h_tanh_c"`` for LSTMs) is ``mem.slowpoints.paper_components(model)``, passed explicitly
-        (as :func:`sweep_entry` does)
+    components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs
+        (:func:`mem.slowpoints.speed <mem.slowpoints.state_map.speed>`); default ``"full"``, the whole
+        state. The paper's choice (``"h_tanh_c"`` for LSTMs) is ``mem.slowpoints.paper_components(model)``,
+        passed explicitly (as :func:`sweep_entry` does)
 
     Returns
     -------

@@ -70,8 +70,8 @@ def format_range(values, spec: str = "", sep: str = "–", collapse: bool = True
 
     Returns
     -------
-    str, e.g. ``format_range([3, 1, 2]) == "1–3"``, ``format_range([0.5, 0.25], ".2f", " to ") ==
-    "0.25 to 0.50"``.
+    str, e.g. ``format_range([3, 1, 2]) == "1–3"`` and
+    ``format_range([0.5, 0.25], ".2f", " to ") == "0.25 to 0.50"``.
     """
     values = list(values)
     if not values:

@@ -8,7 +8,7 @@ sets the task parameters of each step (chapter 2), a penalty added to the loss
 (the speed penalty of chapter 5), a fixed validation set scored every few updates
 (chapter 6), and checkpoints of the weights (chapter 3 tracks slow points forming
 through them). Settings the caller leaves out come from the task's paper,
-:attr:`mem.tasks.Task.training`: Adam, batches of 128 and clip 1 for delayed
+:attr:`mem.tasks.Task.training <mem.tasks.base.Task.training>`: Adam, batches of 128 and clip 1 for delayed
 classification (Haviv et al. 2019); RMSprop, batches of 16, clip 10 and validation
 every 100 updates for the benchmarks (Orhan & Pitkow 2020).
 
@@ -106,14 +106,14 @@ class History:
     ----------
     loss : ndarray (n_iters,) float32, the task loss of each step's batch
     accuracy : ndarray (n_iters,) float32 or None, the task's score of each step's batch
-        (:meth:`mem.tasks.Task.score`; report accuracy for delayed classification)
+        (:meth:`mem.tasks.Task.score <mem.tasks.base.Task.score>`; report accuracy for delayed classification)
     T_max, n_classes : ndarray (n_iters,) int or None, the protocol's task parameters at each step
     checkpoints : dict[int, dict], ``{step: state_dict}`` after ``step`` updates (0 = initial weights)
     seconds : float, wall time of the loop (not stored in the zoo: it varies from run to run)
     penalty : ndarray (n_iters,) float32 or None, the penalty added to the loss at each step (chapter 5)
     val_steps : ndarray (K,) int or None, updates after which the validation set was scored (0 = untrained)
     val_loss, val_score : ndarray (K,) float or None, validation loss and score (NaN for tasks without one)
-    baseline : float or None, the task's no-memory loss (:attr:`mem.tasks.Task.baseline`)
+    baseline : float or None, the task's no-memory loss (:attr:`mem.tasks.Task.baseline <mem.tasks.base.Task.baseline>`)
     """
 
     loss: np.ndarray
@@ -250,8 +250,9 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
     eval_every : int >= 0, optional
         Score the validation set before training and every ``eval_every`` updates (and after
         the last); default ``task.training.eval_every``; 0 (or a task default of None): no validation.
-    n_val : int >= 1, the validation set's size (:meth:`mem.tasks.Task.validation_batch`,
-        drawn with seed ``seed + 10**6``)
+    n_val : int >= 1, the validation set's size
+        (:meth:`mem.tasks.Task.validation_batch <mem.tasks.base.Task.validation_batch>`, drawn with seed
+        ``seed + 10**6``)
     checkpoints : iterable of int, steps ``0..n_iters`` after which to keep a copy of the weights
     device : torch device, optional; default: the model's device
         The model is moved there (:func:`pick_device` picks the GPU when there is one).

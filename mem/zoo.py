@@ -89,7 +89,7 @@ EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_
         "split": "test", "speed": {"adam_iters": 2000, "adam_lr": 1e-2, "newton_iters": 200, "drift_steps": 100,
                                    "n_trials": 1000, "seed": 0}}
 
-#: Bumped whenever the metrics change; :func:`build` re-evaluates (without retraining) entries
+#: Bumped whenever the metrics change; :func:`mem.store.build` re-evaluates (without retraining) entries
 #: whose stored metrics are older. 2: per-class delay curves and the slow-point measures (chapter 4).
 METRICS_VERSION = 2
 
@@ -373,7 +373,7 @@ def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
     The one place where those stored settings become a call: their keys (``adam_iters``,
     ``newton_iters``, ``drift_steps``) stay as stored in ``zoo_data`` and are translated here to
     the parameters ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``. The state components are
-    the paper's choice, :func:`mem.slowpoints.paper_components`.
+    the paper's choice, :func:`mem.slowpoints.paper_components <mem.slowpoints.state_map.paper_components>`.
 
     Returns
     -------

@@ -17,7 +17,7 @@ __all__ = ["plot_benchmark_curves", "plot_chain_profile", "plot_decoding", "plot
 def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: bool = True, title: str | None = None):
     """Fisher memory curves J(k) (chapter 6), one line per entry of ``{label: J (K,)}``, with J_tot in the legend.
 
-    Labels starting with a scheme's name (``"chain ..."``) take its colour (:data:`SCHEME_COLORS`).
+    Labels starting with a scheme's name (``"chain ..."``) take its colour (:data:`~mem.plots.style.SCHEME_COLORS`).
     Returns the axes.
     """
     plt = pyplot()

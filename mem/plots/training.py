@@ -104,7 +104,7 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     Notes
     -----
     Each architecture gets a block of columns, one column per protocol in its
-    colour (:data:`PROTOCOL_COLORS`); seeds are points side by side with a
+    colour (:data:`~mem.plots.style.PROTOCOL_COLORS`); seeds are points side by side with a
     different marker each, joined by a thin line that shows their spread.
     Returns the axes.
     """

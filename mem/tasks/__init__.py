@@ -38,7 +38,8 @@ BENCHMARKS = {name: TASKS[name] for name in ("copy", "addition", "psdigits")}
 
 
 def make_task(name: str, **config) -> Task:
-    """Build a task from its name and :meth:`Task.config` (chapters 1, 6): ``make_task(t.name, **t.config())``
+    """Build a task from its name and :meth:`Task.config <mem.tasks.base.Task.config>` (chapters 1, 6):
+    ``make_task(t.name, **t.config())``
     rebuilds ``t``.
 
     ``make_task("psdigits", pixels=64, permutation_seed=0)`` loads the 8x8 digits;

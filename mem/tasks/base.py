@@ -3,7 +3,7 @@
 A task samples :class:`Batch` es of trials, scores a network's read-out on them
 (:meth:`Task.loss`, the training objective, and :meth:`Task.score`, the fraction
 right), builds its fixed validation set (:meth:`Task.validation_batch`) and
-describes itself with :meth:`Task.config`, so that ``make_task(task.name,
+describes itself with :meth:`Task.config <mem.tasks.base.Task.config>`, so that ``make_task(task.name,
 **task.config())`` rebuilds it (:func:`mem.tasks.make_task`; the zoo stores configs).
 
 The network is any :class:`mem.models.RNNClassifier` with ``input_size ==

@@ -110,3 +110,96 @@ def test_checks_imports_nothing_from_mem():
     relative = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.level or
                                                                               (n.module or "").startswith("mem"))]
     assert not relative
+
+
+# --- the import graph -----------------------------------------------------------------------------
+
+def _imports(name: str) -> list[tuple[str, str]]:
+    """``(module imported, name taken)`` for every ``mem`` import of module ``name`` (at any depth of its
+    source, lazy imports included); ``name taken`` is ``""`` for a plain ``import``."""
+    module = importlib.import_module(name)
+    is_package = Path(module.__file__).name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target == "mem" or target.startswith("mem."):
+                found += [(target, a.name) for a in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(a.name, "") for a in node.names if a.name == "mem" or a.name.startswith("mem.")]
+    return found
+
+
+def _graph(modules) -> dict[str, set[str]]:
+    """Module -> the modules it imports (a name that is itself a module counts as that module). A package's
+    own re-exports of its submodules are not edges of the graph (they are how a package is built)."""
+    graph = {}
+    for name in modules:
+        edges = set()
+        for target, taken in _imports(name):
+            full = f"{target}.{taken}" if taken else target
+            edge = full if full in modules else target
+            if edge != name and not edge.startswith(name + "."):
+                edges.add(edge)
+        graph[name] = edges
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan's algorithm)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_import_graph_has_no_cycles():
+    """Dependencies run one way (task -> model -> train -> slow points -> analysis -> plots)."""
+    assert _cycles(_graph(mem_modules())) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A name with a leading underscore never crosses modules (make it public, or move it)."""
+    modules = set(mem_modules())
+    crossing = [f"{name} takes {taken} from {target}" for name in sorted(modules)
+                for target, taken in _imports(name)
+                if taken.startswith("_") and f"{target}.{taken}" not in modules]
+    assert crossing == []
+
+
+def test_the_storage_engine_knows_no_experiment():
+    """mem.store imports nothing of the experiments: the collections register into it (its PROVIDERS table
+    names, as strings, the modules that register collections; its command line imports them)."""
+    assert {t for t, _ in _imports("mem.store")} - {"mem.store"} <= {"mem._checks", "mem.fingerprint"}

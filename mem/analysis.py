@@ -16,6 +16,10 @@ Every function returns the coefficient, a p-value from scipy, and a bootstrap
 confidence interval (``scipy.stats.bootstrap``, pairs resampled together).
 Spearman correlations are Pearson correlations of ranks, so infinite values (a
 memory that outlasts the probe) are allowed for ``"spearman"`` and rank highest.
+
+Chapter 2 asks the same question of conditions and seeds: :func:`seed_spread` compares the
+spread between training protocols with that between seeds, :func:`compare_conditions` tests
+one protocol against another with an exact rank test pooled over architectures.
 """
 from __future__ import annotations
 

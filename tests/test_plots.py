@@ -255,3 +255,22 @@ def test_chapter2_figures_draw_what_they_are_given():
     assert len([t for t in ax.texts if "lifetime" in t.get_text()]) == 2 and ax.get_title() == "x"
     ax = plots.plot_lifetime_strip({("gru", "decu", 0): 50.0}, trained_delay=19, longest_probe=1000)
     assert ax.get_yscale() == "log" and ax.get_ylim() == (10, 2000)
+
+
+def test_chapter1_figures_draw_what_they_are_given(task, gen):
+    from mem.data import load_digits
+    d = load_digits()
+    fig = plots.plot_digit_examples(d, n_examples=2)
+    assert len(fig.axes) == 20 and fig.axes[3].get_title() == "3"
+    noise = task.noise((10,), gen)
+    fig = plots.plot_noise_frames(d, noise, n=3)
+    assert len(fig.axes) == 7 and fig.axes[-1].get_yscale() == "log"
+    exact = task.timing_distribution()
+    axes = plots.plot_timing({"delay": exact["delay"]}, exact, 100)
+    assert len(axes) == 1 and axes[0].get_xlabel() == "delay"
+    probe = task.sample_probe(2, 30, gen)
+    axes = plots.plot_probe_frames(probe, [0, 5, 30], title="p")
+    assert [ax.get_title() for ax in axes] == ["t = 0", "t = 5", "t = 30"]
+    assert len(plots.plot_trial_row(task.sample(3, gen, T_max=6), n=3)) == 3
+    box = plots.trial_widget(task, t_read=2, delay=5)
+    assert [w.value for w in box.children[0].children] == [2, 5]

@@ -537,6 +537,36 @@ BAD_CALLS += [
      "trained_delay must be a positive number of steps"),
 ]
 
+
+# chapter 1's tables, figures and reference predictors (issue 16: chapters as narrative and calls)
+BAD_CALLS += [
+    ("mem.data.pixel_table", lambda: data.pixel_table({"noise": [0.1]}), "frames must be a non-empty dict"),
+    ("mem.data.frame_detectability", lambda: data.frame_detectability(torch.zeros(3), torch.zeros(3, 2)),
+     "images must be a 2-D tensor"),
+    ("mem.tasks.delayed.reference_predictors", lambda: tasks.reference_predictors(_task().sample(2), confidence=0),
+     "confidence must be a positive number"),
+    ("mem.tasks.delayed.reference_predictors", lambda: tasks.reference_predictors("batch"), "batch must be",
+     TypeError),
+    ("mem.tasks.delayed.weighting_schemes", lambda: tasks.weighting_schemes(None), "batch must be", TypeError),
+    ("mem.tasks.delayed.report_share", lambda: tasks.report_share(torch.zeros(2, 3, 11), _task().sample(2)),
+     r"logits must be a tensor of shape \(B, T, classes\)"),
+    ("mem.tasks.delayed.report_weight_line", lambda: tasks.report_weight_line(_addition(), torch.zeros(2, 6, 11),
+                                                                               _task().sample(2)), "task must be",
+     TypeError),
+    ("mem.plots.task.plot_digit_examples", lambda: plots.plot_digit_examples(_digits(), n_examples=0),
+     "n_examples must be a positive integer"),
+    ("mem.plots.task.plot_noise_frames", lambda: plots.plot_noise_frames("digits", torch.zeros(6, 64)),
+     "data must be mem.data.Digits", TypeError),
+    ("mem.plots.task.plot_timing", lambda: plots.plot_timing({"delay": np.ones(3)}, {}, 10),
+     "freq must be a non-empty dict whose names exact also has"),
+    ("mem.plots.task.plot_probe_frames", lambda: plots.plot_probe_frames(_task().sample(2), [0]), "probe must be",
+     TypeError),
+    ("mem.plots.task.plot_trial_row", lambda: plots.plot_trial_row(_task().sample(2), n=3),
+     r"n must be an integer in 1\.\.2"),
+    ("mem.plots.task.trial_widget", lambda: plots.trial_widget(_task(), t_read=9),
+     r"t_read must be an integer in 0\.\.1"),
+]
+
 #: Public callables without a bad call, and why.
 EXEMPT = {
     "mem.tasks.delayed.DelayedBatch": "record of sampled trials, built by DelayedClassification.sample",

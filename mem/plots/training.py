@@ -10,8 +10,8 @@ import numpy as np
 
 from .style import PROTOCOL_COLORS, PROTOCOL_LABELS, SEED_MARKERS, pyplot
 
-__all__ = ["plot_by_protocol", "plot_curriculum_run", "plot_delay_curves", "plot_delay_curves_by_arch", "plot_histories",
-           "plot_history", "plot_lifetime", "plot_lifetime_strip", "plot_lifetimes", "plot_schedule",
+__all__ = ["plot_by_protocol", "plot_curriculum_run", "plot_delay_curves", "plot_delay_curves_by_arch",
+           "plot_histories", "plot_history", "plot_lifetime", "plot_lifetime_strip", "plot_lifetimes", "plot_schedule",
            "plot_schedules"]
 
 
@@ -155,7 +155,8 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
 def _check_keyed(arg: str, values: dict, kind) -> list:
     """The ``(arch, protocol, seed)`` keys of ``values`` (whose values are ``kind``), or a clear error."""
     if not isinstance(values, dict):
-        raise TypeError(f"{arg} must be a dict {{(arch, protocol, seed): {kind.__name__}}}, got {type(values).__name__}")
+        raise TypeError(f"{arg} must be a dict {{(arch, protocol, seed): {kind.__name__}}}, "
+                        f"got {type(values).__name__}")
     if not values or not all(isinstance(k, tuple) and len(k) == 3 and isinstance(v, kind) for k, v in values.items()):
         raise ValueError(f"{arg} must be a non-empty dict {{(arch, protocol, seed): {kind.__name__}}}")
     return list(values)
@@ -244,7 +245,7 @@ def plot_histories(histories: dict, curriculum_end: float | None = None):
     plt = pyplot()
     keys = _check_keyed("histories", histories, History)
     archs = sorted({a for a, _, _ in keys})
-    protocols = sorted({p for _, p, _ in keys}, key=lambda p: (list(PROTOCOL_LABELS) + [p]).index(p))
+    protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
     seeds = sorted({s for _, _, s in keys})
     fig, axes = plt.subplots(len(archs), 2, figsize=(10, 2.8 * len(archs)), sharex=True, squeeze=False)
     for row, arch in zip(axes, archs):
@@ -252,8 +253,8 @@ def plot_histories(histories: dict, curriculum_end: float | None = None):
             for k, seed in enumerate(seeds):
                 if (arch, proto, seed) in histories:
                     plot_history(histories[arch, proto, seed], axes=row, color=PROTOCOL_COLORS.get(proto),
-                                 label=f"{PROTOCOL_LABELS.get(proto, proto)} s{seed}", ls=["-", "--", ":", "-."][k % 4],
-                                 lw=1.2)
+                                 label=f"{PROTOCOL_LABELS.get(proto, proto)} s{seed}",
+                                 ls=["-", "--", ":", "-."][k % 4], lw=1.2)
         if curriculum_end is not None:
             for ax in row:
                 ax.axvline(curriculum_end, color="0.5", lw=0.8, ls="--")
@@ -280,7 +281,7 @@ def plot_delay_curves_by_arch(curves: dict):
     plt = pyplot()
     keys = _check_keyed("curves", curves, DelayCurve)
     archs = sorted({a for a, _, _ in keys})
-    protocols = sorted({p for _, p, _ in keys}, key=lambda p: (list(PROTOCOL_LABELS) + [p]).index(p))
+    protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
     seeds = sorted({s for _, _, s in keys})
     fig, axes = plt.subplots(1, len(archs), figsize=(11, 3.8), sharey=True, squeeze=False)
     for ax, arch in zip(axes[0], archs):

@@ -16,6 +16,10 @@ Every function returns the coefficient, a p-value from scipy, and a bootstrap
 confidence interval (``scipy.stats.bootstrap``, pairs resampled together).
 Spearman correlations are Pearson correlations of ranks, so infinite values (a
 memory that outlasts the probe) are allowed for ``"spearman"`` and rank highest.
+
+Chapter 2 asks the same question of conditions and seeds: :func:`seed_spread` compares the
+spread between training protocols with that between seeds, :func:`compare_conditions` tests
+one protocol against another with an exact rank test pooled over architectures.
 """
 from __future__ import annotations
 
@@ -28,10 +32,14 @@ from ._checks import check_count
 
 __all__ = [
     "METHODS",
+    "ConditionComparison",
     "Correlation",
+    "SeedSpread",
+    "compare_conditions",
     "correlate",
     "correlation_table",
     "partial_correlation",
+    "seed_spread",
     "stage_movement",
     "wide_table",
     "within_network",
@@ -345,3 +353,195 @@ def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
     return dict(all=med, change=med[change], quiet=med[~change], p=raw.pvalue,
                 ex_change=excess[change], ex_quiet=excess[~change], p_local=local.pvalue,
                 jump=np.median(excess[change]) / np.median(excess[~change]))
+
+
+def _check_keyed(values) -> dict:
+    """``values`` as ``{(group, condition, seed): float}``, or a clear error."""
+    if not isinstance(values, dict):
+        raise TypeError(f"values must be a dict {{(group, condition, seed): float}}, got {type(values).__name__}")
+    if not values or not all(isinstance(k, tuple) and len(k) == 3 for k in values):
+        raise ValueError("values must be a non-empty dict {(group, condition, seed): float}")
+    return {k: float(v) for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """How a positive quantity spreads between conditions and between seeds, per group (chapter 2).
+
+    Attributes
+    ----------
+    values : dict ``{(group, condition, seed): float}``, the quantity of each network
+    groups, conditions, seeds : lists, in the order used (groups and seeds sorted)
+    gmean : dict ``{(group, condition): float}``, geometric mean over the seeds
+    seed_ratio : dict ``{(group, condition): float}``, largest / smallest value over the seeds
+    condition_ratio : dict ``{group: float}``, largest / smallest geometric mean over the conditions
+    order : dict ``{group: [condition, ...]}``, conditions by decreasing geometric mean
+    separated : dict ``{group: bool}``, every seed of each condition above every seed of the next in ``order``
+    """
+
+    values: dict
+    groups: list
+    conditions: list
+    seeds: list
+    gmean: dict
+    seed_ratio: dict
+    condition_ratio: dict
+    order: dict
+    separated: dict
+
+    def table(self, labels: dict | None = None, condition: str = "protocol") -> str:
+        """A table of the values, geometric means and seed ratios, then one summary line per group.
+
+        ``labels`` maps conditions to display names (default their own); groups are upper-cased
+        (architectures: GRU, LSTM); ``condition`` names what the conditions are.
+        """
+        name = (labels or {}).get
+        lines = [f"{'':6}{condition:10}" + "".join(f"{'seed ' + str(s):>10}" for s in self.seeds)
+                 + f"{'geo. mean':>11}{'max/min':>9}"]
+        for g in self.groups:
+            for c in self.conditions:
+                lines.append(f"{str(g).upper():6}{name(c, str(c)):10}"
+                             + "".join(f"{self.values[g, c, s]:10.0f}" for s in self.seeds)
+                             + f"{self.gmean[g, c]:11.0f}{self.seed_ratio[g, c]:9.2f}")
+        lines.append("")
+        for g in self.groups:
+            ratios = [self.seed_ratio[g, c] for c in self.conditions]
+            lines.append(f"{str(g).upper()}: seed-to-seed ratio within a {condition} {min(ratios):.2f} to "
+                         f"{max(ratios):.2f}; ratio between the {condition}s' geometric means "
+                         f"{self.condition_ratio[g]:.1f}")
+        return "\n".join(lines)
+
+    def ordering(self, labels: dict | None = None, condition: str = "protocol") -> str:
+        """One line per group: its conditions by decreasing geometric mean, and whether the seeds separate them."""
+        name = (labels or {}).get
+        return "\n".join(f"{str(g).upper()}: " + " > ".join(name(c, str(c)) for c in self.order[g])
+                         + (f"   (every seed above every seed of the next {condition})" if self.separated[g]
+                            else "   (seeds overlap)") for g in self.groups)
+
+
+def seed_spread(values, conditions=None) -> SeedSpread:
+    """Spread of a positive quantity (a memory lifetime, say) between conditions and between seeds (chapter 2).
+
+    Does the training protocol set how far memory extrapolates, or is it the seed? Per group
+    (architecture), this compares the ratio between the conditions' geometric means with the
+    ratio between the seeds of one condition, and orders the conditions.
+
+    Parameters
+    ----------
+    values : dict ``{(group, condition, seed): float}``, positive, every combination present
+        (e.g. ``{("gru", "decu", 0): 112.0, ...}``)
+    conditions : sequence, optional, the conditions in display order (default: first appearance)
+
+    Returns
+    -------
+    :class:`SeedSpread`
+    """
+    values = _check_keyed(values)
+    groups = sorted({g for g, _, _ in values})
+    seeds = sorted({s for _, _, s in values})
+    conditions = list(dict.fromkeys(c for _, c, _ in values)) if conditions is None else list(conditions)
+    missing = [(g, c, s) for g in groups for c in conditions for s in seeds if (g, c, s) not in values]
+    if missing:
+        raise ValueError(f"values must hold every (group, condition, seed); missing {missing[:3]}")
+    if not all(v > 0 for v in values.values()):
+        raise ValueError("values must be positive (ratios and geometric means are taken)")
+    gmean = {(g, c): float(np.exp(np.mean(np.log([values[g, c, s] for s in seeds])))) for g in groups
+             for c in conditions}
+    seed_ratio = {(g, c): max(values[g, c, s] for s in seeds) / min(values[g, c, s] for s in seeds)
+                  for g in groups for c in conditions}
+    condition_ratio = {g: max(gmean[g, c] for c in conditions) / min(gmean[g, c] for c in conditions) for g in groups}
+    order = {g: sorted(conditions, key=lambda c, g=g: -gmean[g, c]) for g in groups}
+    separated = {g: all(min(values[g, hi, s] for s in seeds) > max(values[g, lo, s] for s in seeds)
+                        for hi, lo in zip(order[g], order[g][1:])) for g in groups}
+    return SeedSpread(values, groups, conditions, seeds, gmean, seed_ratio, condition_ratio, order, separated)
+
+
+@dataclass(frozen=True)
+class ConditionComparison:
+    """Condition ``a`` against condition ``b`` over seeds, per group and pooled (chapter 2).
+
+    Attributes
+    ----------
+    a, b : the two conditions
+    values_a, values_b : dict ``{group: [float, ...]}``, one value per seed
+    longer : dict ``{group: int}``, seed pairs (one of ``a``, one of ``b``) in which ``a`` is larger
+    n_pairs : int, seed pairs per group
+    same_direction : bool, ``a`` larger in most pairs in every group, or smaller in every group
+    statistic, pvalue : exact two-sided Mann-Whitney U of the pooled values of ``a`` against ``b``
+    n_a, n_b : pooled sample sizes
+    p_floor : smallest two-sided p possible within one group (complete separation)
+    p_floor_pooled : smallest two-sided p possible with ``n_a`` against ``n_b`` values
+    p_one_swap : two-sided p if the two middle values of a complete separation swapped ranks
+    """
+
+    a: object
+    b: object
+    values_a: dict
+    values_b: dict
+    longer: dict
+    n_pairs: int
+    same_direction: bool
+    statistic: float
+    pvalue: float
+    n_a: int
+    n_b: int
+    p_floor: float
+    p_floor_pooled: float
+    p_one_swap: float
+
+    def report(self, labels: dict | None = None, group: str = "architecture") -> str:
+        """Per group the values and the pair count, then the test's floors and the pooled test, as text."""
+        name = (labels or {}).get
+        a, b = name(self.a, str(self.a)), name(self.b, str(self.b))
+        n_seeds = len(next(iter(self.values_a.values())))
+        lines = [f"{str(g).upper()}: {b} {[round(v) for v in self.values_b[g]]}, {a} "
+                 f"{[round(v) for v in self.values_a[g]]}; {a} longer in {self.longer[g]} of {self.n_pairs} "
+                 f"{b}-{a} pairs" for g in self.longer]
+        both = "both" if len(self.longer) == 2 else "all"
+        lines += ["", f"smallest possible two-sided p: {self.p_floor:.3f} with {n_seeds} vs {n_seeds} values, "
+                  f"{self.p_floor_pooled:.3f} with {self.n_a} vs {self.n_b} ({self.p_one_swap:.3f} if the two "
+                  f"middle networks swapped ranks)",
+                  f"pooled over {group}s (same direction in {both}: {self.same_direction}): Mann-Whitney U = "
+                  f"{self.statistic:.0f}, n = {self.n_a} {a} vs {self.n_b} {b}, exact two-sided p = {self.pvalue:.3f}"]
+        return "\n".join(lines)
+
+
+def compare_conditions(values, a, b) -> ConditionComparison:
+    """Is condition ``a`` larger than condition ``b``, seed for seed, in every group (chapter 2)?
+
+    With two seeds per cell no test within one group can be significant, so the groups are
+    pooled into one exact two-sided Mann-Whitney test; the floors of that test (complete
+    separation, and complete separation but for one swap) are returned with it.
+
+    Parameters
+    ----------
+    values : dict ``{(group, condition, seed): float}``, e.g. memory lifetimes of the zoo networks
+    a, b : two conditions present in ``values`` (e.g. ``"vocu"``, ``"decu"``)
+
+    Returns
+    -------
+    :class:`ConditionComparison`
+    """
+    values = _check_keyed(values)
+    present = {c for _, c, _ in values}
+    for arg, c in (("a", a), ("b", b)):
+        if c not in present:
+            raise ValueError(f"{arg} must be a condition of values, one of {sorted(map(str, present))}, got {c!r}")
+    if a == b:
+        raise ValueError(f"a and b must be two different conditions, got {a!r} twice")
+    groups = sorted({g for g, _, _ in values})
+    seeds = sorted({s for _, _, s in values})
+    va = {g: [values[g, a, s] for s in seeds if (g, a, s) in values] for g in groups}
+    vb = {g: [values[g, b, s] for s in seeds if (g, b, s) in values] for g in groups}
+    n_pairs = len(seeds) ** 2
+    longer = {g: sum(x > y for x in va[g] for y in vb[g]) for g in groups}
+    same = all(n > n_pairs / 2 for n in longer.values()) or all(n < n_pairs / 2 for n in longer.values())
+    pooled_a, pooled_b = [v for g in groups for v in va[g]], [v for g in groups for v in vb[g]]
+    test = stats.mannwhitneyu(pooled_a, pooled_b, alternative="two-sided", method="exact")
+    n_a, n_b, k = len(pooled_a), len(pooled_b), len(seeds)
+    p_floor = stats.mannwhitneyu(range(k), range(k, 2 * k), alternative="two-sided", method="exact").pvalue
+    p_floor_pooled = stats.mannwhitneyu(range(n_b), range(n_b, n_b + n_a), method="exact").pvalue
+    p_one_swap = stats.mannwhitneyu([n_b - 1, *range(n_b + 1, n_b + n_a)], [*range(n_b - 1), n_b],
+                                    method="exact").pvalue
+    return ConditionComparison(a, b, va, vb, longer, n_pairs, bool(same), float(test.statistic), float(test.pvalue),
+                               n_a, n_b, float(p_floor), float(p_floor_pooled), float(p_one_swap))

@@ -70,20 +70,21 @@ CLAIMS = {
               '{"yes" if life_ratio > 2 else "no"}'),
         Claim("DeCu extrapolates better than VoCu (secondary source; the paper's own numbers "
               "are unknown to us)",
-              '{"; ".join(f"{a.upper()}: geometric-mean lifetime DeCu {gmean[a, \'decu\']:.0f} '
-              'vs VoCu {gmean[a, \'vocu\']:.0f}" for a in archs) + f"; VoCu longer in {sum(pairs_vocu_longer.values('
-              '))}/{len(archs) * len(seeds) ** 2} pairs, " f"pooled Mann–Whitney p = {mw.pvalue:.3f} '
-              '(n = {n_vocu} + {n_decu})"}',
-              '{"yes" if all(pairs_vocu_longer[a] == 0 for a in archs) else "no" if all(pairs_vocu_longer[a] '
+              '{"; ".join(f"{a.upper()}: geometric-mean lifetime DeCu {spread.gmean[a, \'decu\']:.0f} '
+              'vs VoCu {spread.gmean[a, \'vocu\']:.0f}" for a in archs) + f"; VoCu longer in '
+              '{sum(vocu_vs_decu.longer.values())}/{len(archs) * len(seeds) ** 2} pairs, " '
+              'f"pooled Mann–Whitney p = {vocu_vs_decu.pvalue:.3f} '
+              '(n = {vocu_vs_decu.n_a} + {vocu_vs_decu.n_b})"}',
+              '{"yes" if all(vocu_vs_decu.longer[a] == 0 for a in archs) else "no" if all(vocu_vs_decu.longer[a] '
               '== len(seeds) ** 2 for a in archs) else "partly"}'),
         Claim("The protocol, not the seed, sets how far memory extrapolates (implied by "
               "the claim above)",
-              '{"; ".join(f"{a.upper()}: between protocols ×{protocol_ratio[a]:.1f}, between '
-              'seeds " f"≤ ×{max(seed_ratio[a, p] for p in protocols):.2f}" for a in archs) + '
-              'f"; orderings {\', \'.join(a.upper() + \' \' + \' > \'.join(PRETTY[p] for p in order[a]) '
+              '{"; ".join(f"{a.upper()}: between protocols ×{spread.condition_ratio[a]:.1f}, between '
+              'seeds " f"≤ ×{max(spread.seed_ratio[a, p] for p in protocols):.2f}" for a in archs) + '
+              'f"; orderings {\', \'.join(a.upper() + \' \' + \' > \'.join(PRETTY[p] for p in spread.order[a]) '
               'for a in archs)}, " f"only {len(seeds)} seeds per cell"}',
-              '{"yes" if all(separated.values()) else "partly" if all(protocol_ratio[a] > max(seed_ratio[a,'
-              ' p] for p in protocols) for a in archs) else "no"}'),
+              '{"yes" if all(spread.separated.values()) else "partly" if all(spread.condition_ratio[a] > '
+              'max(spread.seed_ratio[a, p] for p in protocols) for a in archs) else "no"}'),
     ],
     3: [  # chapter 3, slow points
         Claim("A slow point exists for each digit, near that digit's memory cloud, and "

@@ -21,7 +21,7 @@ import torch
 
 from ._checks import check_int
 
-__all__ = ["Digits", "load_digits", "load_mnist", "read_idx"]
+__all__ = ["Digits", "frame_detectability", "load_digits", "load_mnist", "pixel_table", "read_idx"]
 
 
 @dataclass(frozen=True)
@@ -155,3 +155,53 @@ def load_mnist(root: str | Path) -> Digits:
         parts[split] = (images.reshape(len(images), -1).astype(np.float32) / 255.0, labels)
     h, w = images.shape[1:]
     return _make_digits(*parts["train"], *parts["test"], (int(h), int(w)))
+
+
+def pixel_table(frames: dict) -> str:
+    """Mean, std, range and the shares below 0 and above 1 of the pixel values of each set of frames (chapter 1).
+
+    Parameters
+    ----------
+    frames : dict ``{name: (N, P) tensor}``, e.g. training images and noise frames
+
+    Returns
+    -------
+    str, a header and one row per name.
+    """
+    if not isinstance(frames, dict) or not frames or not all(isinstance(v, torch.Tensor) for v in frames.values()):
+        raise ValueError("frames must be a non-empty dict {name: tensor of pixel values}")
+    lines = [f"{'':14}{'mean':>8}{'std':>8}{'min':>8}{'max':>8}{'< 0':>8}{'> 1':>8}"]
+    for name, v in frames.items():
+        lines.append(f"{name:14}{v.mean():8.3f}{v.std():8.3f}{v.min():8.2f}{v.max():8.2f}"
+                     f"{(v < 0).float().mean():8.3f}{(v > 1).float().mean():8.3f}")
+    return "\n".join(lines)
+
+
+def frame_detectability(images, noise) -> dict:
+    """How well single frames give away whether they are an image or noise: ROC AUCs (chapter 1).
+
+    Three read-outs of a frame are scored: its mean pixel value, its smallest pixel value, and a
+    logistic regression fitted on every other frame and scored on the rest (one linear unit).
+
+    Parameters
+    ----------
+    images, noise : (N, P) and (M, P) tensors of frames
+
+    Returns
+    -------
+    dict ``{"mean pixel value", "smallest pixel value", "linear read-out (held out)": AUC}``; 0.5 is
+    chance, 1 a perfect separation.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    for name, v in (("images", images), ("noise", noise)):
+        if not isinstance(v, torch.Tensor) or v.ndim != 2:
+            raise ValueError(f"{name} must be a 2-D tensor (frames, pixels), got {getattr(v, 'shape', type(v))}")
+    frames = torch.cat([images, noise])
+    is_image = np.r_[np.ones(len(images)), np.zeros(len(noise))]
+    fit_half = np.arange(len(frames)) % 2 == 0                  # fit on every other frame, score on the rest
+    linear = LogisticRegression(max_iter=1000).fit(frames[fit_half].numpy(), is_image[fit_half])
+    return {"mean pixel value": roc_auc_score(is_image, frames.mean(1).numpy()),
+            "smallest pixel value": roc_auc_score(is_image, frames.min(1).values.numpy()),
+            "linear read-out (held out)": roc_auc_score(is_image[~fit_half],
+                                                        linear.decision_function(frames[~fit_half].numpy()))}

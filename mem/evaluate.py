@@ -31,8 +31,10 @@ from .tasks import N_OUTPUTS, DelayedClassification
 __all__ = [
     "DEFAULT_DELAYS",
     "DelayCurve",
+    "accuracy_on_classes",
     "accuracy_vs_delay",
     "decoding_memory",
+    "lifetime_interval",
     "memory_lifetime",
     "report_accuracy",
 ]
@@ -299,3 +301,56 @@ def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int =
         fit = Ridge(alpha=ridge).fit(X[:half], y[:half])
         out.append(fit.score(X[half:], y[half:]))
     return np.asarray(out)
+
+
+def lifetime_interval(curve: DelayCurve, n_boot: int = 1000, seed=0, level: float = 0.95) -> np.ndarray:
+    """Interval of a memory lifetime from the probe's measurement noise alone: a parametric bootstrap (chapter 2).
+
+    Each accuracy of ``curve`` is redrawn ``n_boot`` times as a binomial fraction of ``curve.n_trials``
+    trials (delays independently), and :func:`memory_lifetime` is taken of every redrawn curve.
+
+    Parameters
+    ----------
+    curve : :class:`DelayCurve`
+    n_boot : int >= 1, redrawn curves
+    seed : int or numpy.random.Generator (a Generator is drawn from, so successive calls differ)
+    level : float in (0, 1), the central share of the redrawn lifetimes the interval holds
+
+    Returns
+    -------
+    (2,) float array: the interval's lower and upper ends, in steps.
+    """
+    if not isinstance(curve, DelayCurve):
+        raise TypeError(f"curve must be a DelayCurve, got {type(curve).__name__}")
+    n_boot = check_int("n_boot", n_boot)
+    if not isinstance(seed, (int, np.integer, np.random.Generator)) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int or a numpy.random.Generator, got {type(seed).__name__}")
+    if isinstance(level, bool) or not isinstance(level, (float, int)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    redrawn = rng.binomial(curve.n_trials, curve.accuracy, size=(n_boot, len(curve.delays))) / curve.n_trials
+    tail = round(50 * (1 - level), 10)   # 2.5 for level 0.95, exactly
+    return np.percentile([memory_lifetime(delays=curve.delays, accuracy=acc, chance=curve.chance) for acc in redrawn],
+                         [tail, 100 - tail])
+
+
+def accuracy_on_classes(curve: DelayCurve, n_digits: int) -> np.ndarray:
+    """Accuracy at each delay over the trials of the first ``n_digits`` digits only (labels 1..n_digits;
+    chapter 2).
+
+    Parameters
+    ----------
+    curve : :class:`DelayCurve` with per-class accuracy (``accuracy_vs_delay`` gives it)
+    n_digits : int, 1 .. number of digits
+
+    Returns
+    -------
+    (K,) float array, the trial-weighted accuracy over those digits at each delay.
+    """
+    if not isinstance(curve, DelayCurve):
+        raise TypeError(f"curve must be a DelayCurve, got {type(curve).__name__}")
+    if curve.class_accuracy is None:
+        raise ValueError("curve must have per-class accuracy (class_accuracy is None)")
+    n_digits = check_int("n_digits", n_digits, 1, curve.class_accuracy.shape[1])
+    counts = curve.class_trials[:n_digits]
+    return (curve.class_accuracy[:, :n_digits] * counts).sum(1) / counts.sum()

@@ -34,7 +34,10 @@ __all__ = [
     "Protocol",
     "TaskParams",
     "VoCu",
+    "curriculum_stages",
+    "loss_jumps",
     "make_protocol",
+    "schedule_shares",
     "stage_starts",
 ]
 
@@ -274,3 +277,64 @@ def stage_starts(T_max, n_classes) -> np.ndarray:
         raise ValueError(f"T_max and n_classes must be 1-D arrays of the same length, got shapes {T_max.shape} "
                          f"and {n_classes.shape}")
     return np.flatnonzero((np.diff(T_max) != 0) | (np.diff(n_classes) != 0)) + 1
+
+
+def curriculum_stages(protocol: AccuracyCurriculum) -> dict[str, np.ndarray]:
+    """The stages an accuracy-triggered curriculum went through, from its ``transitions`` (chapter 2).
+
+    Parameters
+    ----------
+    protocol : :class:`AccuracyCurriculum`, after training
+
+    Returns
+    -------
+    dict of (n_stages_reached,) int arrays: ``"start"`` (first step of each stage), ``"steps"``
+    (steps spent in it; the last runs to ``n_iters``) and ``"T_max"`` (its trial length).
+    """
+    if not isinstance(protocol, AccuracyCurriculum):
+        raise TypeError(f"protocol must be a mem.protocols.AccuracyCurriculum, got {type(protocol).__name__}")
+    start = np.array([step for step, _ in protocol.transitions])
+    return {"start": start, "steps": np.diff(np.append(start, protocol.n_iters)),
+            "T_max": np.array([protocol.stages[i].T_max for _, i in protocol.transitions])}
+
+
+def loss_jumps(loss, T_max, n_classes, width: int = 20) -> list:
+    """Training loss just after each stage transition relative to just before it (chapter 2).
+
+    Parameters
+    ----------
+    loss, T_max, n_classes : (n_steps,) arrays of a training run (a :class:`mem.train.History`'s fields)
+    width : int, steps averaged on each side of a transition
+
+    Returns
+    -------
+    list of floats, ``mean(loss[t:t + width]) / mean(loss[t - width:t])`` for every stage start ``t``
+    (:func:`stage_starts`).
+    """
+    width = check_count("width", width)
+    loss = np.asarray(loss)
+    if loss.shape != np.shape(T_max):
+        raise ValueError(f"loss must have the shape of T_max, got {loss.shape} and {np.shape(T_max)}")
+    return [loss[t:t + width].mean() / loss[t - width:t].mean() for t in stage_starts(T_max, n_classes)]
+
+
+def schedule_shares(protocol: Protocol, T_max: int, n_classes: int) -> dict:
+    """How much of a protocol's training is spent on the full task (chapter 2).
+
+    Parameters
+    ----------
+    protocol : :class:`Protocol`
+    T_max, n_classes : int, the full task's trial length and number of classes (e.g. 20 and 11)
+
+    Returns
+    -------
+    dict: ``"stages"`` (int, distinct ``(T_max, n_classes)`` in the schedule), ``"T_max"`` (float, share of
+    steps at the full trial length) and ``"full"`` (float, share of steps on the full task).
+    """
+    if not isinstance(protocol, Protocol):
+        raise TypeError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
+    T_max, n_classes = check_count("T_max", T_max, 2), check_count("n_classes", n_classes, 2)
+    s = protocol.schedule()
+    return {"stages": len({(T, c) for T, c in zip(s["T_max"], s["n_classes"])}),
+            "T_max": float(np.mean(s["T_max"] == T_max)),
+            "full": float(np.mean((s["T_max"] == T_max) & (s["n_classes"] == n_classes)))}

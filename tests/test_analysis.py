@@ -141,3 +141,32 @@ def test_stage_movement_compares_intervals_with_and_without_a_stage_start():
     assert flat["jump"] == pytest.approx(1.0, abs=0.01) and flat["p_local"] > 0.3   # nothing to see
     with pytest.raises(ValueError, match="displacement must have one row per interval"):
         an.stage_movement(ends, D[:-1], events=[250])
+
+
+# -- spread between conditions and seeds (chapter 2) --------------------------------------------------------
+_LIFE = {("gru", "decu", 0): 100.0, ("gru", "decu", 1): 121.0, ("gru", "vocu", 0): 400.0, ("gru", "vocu", 1): 500.0,
+         ("lstm", "decu", 0): 80.0, ("lstm", "decu", 1): 300.0, ("lstm", "vocu", 0): 200.0, ("lstm", "vocu", 1): 250.0}
+
+
+def test_seed_spread_ratios_order_and_separation():
+    s = an.seed_spread(_LIFE, ["decu", "vocu"])
+    assert s.groups == ["gru", "lstm"] and s.seeds == [0, 1]
+    assert s.gmean["gru", "decu"] == pytest.approx(110.0)
+    assert s.seed_ratio["gru", "vocu"] == pytest.approx(1.25)
+    assert s.condition_ratio["gru"] == pytest.approx(math.sqrt(400 * 500) / 110)
+    assert s.order == {"gru": ["vocu", "decu"], "lstm": ["vocu", "decu"]}
+    assert s.separated == {"gru": True, "lstm": False}          # LSTM DeCu seed 1 (300) beats VoCu seed 0 (200)
+    table = s.table({"decu": "DeCu", "vocu": "VoCu"}).splitlines()
+    assert table[1].split() == ["GRU", "DeCu", "100", "121", "110", "1.21"]
+    assert "(seeds overlap)" in s.ordering().splitlines()[1]
+
+
+def test_compare_conditions_counts_pairs_and_gives_the_exact_floors():
+    c = an.compare_conditions(_LIFE, "vocu", "decu")
+    assert c.longer == {"gru": 4, "lstm": 2} and c.n_pairs == 4 and not c.same_direction
+    assert c.p_floor == pytest.approx(1 / 3)                        # 2 vs 2: 2 of 6 orderings are as extreme
+    assert c.p_floor_pooled == pytest.approx(2 / math.comb(8, 4))
+    u = stats.mannwhitneyu([400, 500, 200, 250], [100, 121, 80, 300], method="exact")
+    assert (c.statistic, c.pvalue) == (pytest.approx(u.statistic), pytest.approx(u.pvalue))
+    assert c.p_floor_pooled < c.p_one_swap
+    assert "VoCu longer in 2 of 4 DeCu-VoCu pairs" in c.report({"vocu": "VoCu", "decu": "DeCu"})

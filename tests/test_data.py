@@ -83,3 +83,14 @@ def test_load_mnist_missing_folder_and_files(tmp_path):
         mem.data.load_mnist(tmp_path / "nope")
     with pytest.raises(FileNotFoundError):
         mem.data.load_mnist(tmp_path)
+
+
+def test_pixel_table_and_frame_detectability():
+    d = mem.data.load_digits()
+    gen = torch.Generator().manual_seed(0)
+    noise = d.noise_mean + d.noise_std * torch.randn(400, d.n_pixels, generator=gen)
+    table = mem.data.pixel_table({"images": d.x_train, "noise": noise}).splitlines()
+    assert len(table) == 3 and table[1].split()[-2:] == ["0.000", "0.000"]      # no image pixel outside [0, 1]
+    auc = mem.data.frame_detectability(d.x_train[:400], noise)
+    assert auc["smallest pixel value"] == 1.0 and abs(auc["mean pixel value"] - 0.5) < 0.1
+    assert auc["linear read-out (held out)"] > 0.99

@@ -99,3 +99,26 @@ def test_lifetime_bad_arguments():
         memory_lifetime(delays=[10, 20], accuracy=[0.9])
     with pytest.raises(ValueError, match="DelayCurve"):
         memory_lifetime()
+
+
+def test_lifetime_interval_is_reproducible_and_brackets_the_lifetime():
+    from mem.evaluate import lifetime_interval
+    curve = DelayCurve(np.array([20, 50, 100, 200, 500]), np.array([0.95, 0.8, 0.5, 0.3, 0.12]), 1000, 0.1)
+    lo, hi = lifetime_interval(curve, n_boot=300, seed=3)
+    assert lo < memory_lifetime(curve) < hi and hi / lo < 1.3
+    assert np.array_equal(lifetime_interval(curve, n_boot=300, seed=3), [lo, hi])
+    rng = np.random.default_rng(3)
+    assert np.array_equal(lifetime_interval(curve, n_boot=300, seed=rng), [lo, hi])
+    assert not np.array_equal(lifetime_interval(curve, n_boot=300, seed=rng), [lo, hi])   # the generator moved on
+    lo50, hi50 = lifetime_interval(curve, n_boot=300, seed=3, level=0.5)
+    assert lo < lo50 < hi50 < hi
+
+
+def test_accuracy_on_classes_weights_the_digits_by_their_trials():
+    from mem.evaluate import accuracy_on_classes
+    class_acc = np.array([[1.0, 0.5, 0.0], [0.5, 0.5, 0.5]])
+    trials = np.array([1, 3, 6])
+    overall = (class_acc * trials).sum(1) / trials.sum()
+    curve = DelayCurve(np.array([1, 2]), overall, 10, 0.1, class_accuracy=class_acc, class_trials=trials)
+    assert np.allclose(accuracy_on_classes(curve, 3), curve.accuracy)
+    assert np.allclose(accuracy_on_classes(curve, 2), [(1 + 1.5) / 4, 0.5])

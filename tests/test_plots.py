@@ -227,3 +227,50 @@ def test_search_speeds_one_column_per_network():
     assert ax.get_legend_handles_labels()[1] == ["class mean (start)", "after 10 steps"]
     with pytest.raises(ValueError, match="speeds must be a non-empty dict"):
         plots.plot_search_speeds({})
+
+
+def test_chapter2_figures_draw_what_they_are_given():
+    from mem.evaluate import memory_lifetime
+    from mem.protocols import AccuracyCurriculum, NaCu
+    axes = plots.plot_schedules({"nacu": NaCu(100), "decu": DeCu(100)}, curriculum_end=50, title="t")
+    assert [ln.get_label() for ln in axes[0].get_lines()][:2] == ["NaCu", "DeCu"]
+    assert axes[0].get_lines()[-1].get_xdata()[0] == 50                      # the dashed end of the curricula
+    proto = AccuracyCurriculum.delay(n_iters=60, T_start=6, T_end=8, T_step=2, threshold=0.5, window=5)
+    for step in range(60):
+        proto(step, 1.0)
+    n = 60
+    h = History(loss=np.linspace(2, 0.1, n), accuracy=np.linspace(0, 1, n), T_max=np.full(n, 20),
+                n_classes=np.full(n, 11))
+    axes = plots.plot_curriculum_run(h, proto)
+    assert axes.shape == (2, 2) and [t.get_text() for t in axes[1, 0].texts] == ["4"]   # the one transition
+    hist = {(a, p, s): h for a in ("gru", "lstm") for p in ("vocu", "nacu") for s in (0, 1)}
+    axes = plots.plot_histories(hist, curriculum_end=30)
+    assert axes.shape == (2, 2) and axes[0, 1].get_legend_handles_labels()[1][:2] == ["NaCu s0", "NaCu s1"]
+    c = DelayCurve(np.array([20, 100, 1000]), np.array([0.9, 0.5, 0.1]), 100, 0.1)
+    axes = plots.plot_delay_curves_by_arch({("gru", "decu", 0): c, ("lstm", "decu", 1): c})
+    assert [ax.get_title() for ax in axes] == ["GRU", "LSTM"]
+    ax = plots.plot_lifetime(c, "net", "k")
+    assert any(t.get_text() == f" lifetime = {memory_lifetime(c):.0f} steps" for t in ax.texts)
+    ax = plots.plot_lifetimes({"a": c, "b": DelayCurve(c.delays, np.array([0.9, 0.8, 0.2]), 100, 0.1)}, title="x")
+    assert len([t for t in ax.texts if "lifetime" in t.get_text()]) == 2 and ax.get_title() == "x"
+    ax = plots.plot_lifetime_strip({("gru", "decu", 0): 50.0}, trained_delay=19, longest_probe=1000)
+    assert ax.get_yscale() == "log" and ax.get_ylim() == (10, 2000)
+
+
+def test_chapter1_figures_draw_what_they_are_given(task, gen):
+    from mem.data import load_digits
+    d = load_digits()
+    fig = plots.plot_digit_examples(d, n_examples=2)
+    assert len(fig.axes) == 20 and fig.axes[3].get_title() == "3"
+    noise = task.noise((10,), gen)
+    fig = plots.plot_noise_frames(d, noise, n=3)
+    assert len(fig.axes) == 7 and fig.axes[-1].get_yscale() == "log"
+    exact = task.timing_distribution()
+    axes = plots.plot_timing({"delay": exact["delay"]}, exact, 100)
+    assert len(axes) == 1 and axes[0].get_xlabel() == "delay"
+    probe = task.sample_probe(2, 30, gen)
+    axes = plots.plot_probe_frames(probe, [0, 5, 30], title="p")
+    assert [ax.get_title() for ax in axes] == ["t = 0", "t = 5", "t = 30"]
+    assert len(plots.plot_trial_row(task.sample(3, gen, T_max=6), n=3)) == 3
+    box = plots.trial_widget(task, t_read=2, delay=5)
+    assert [w.value for w in box.children[0].children] == [2, 5]

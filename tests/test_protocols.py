@@ -85,3 +85,24 @@ def test_stage_starts_are_the_steps_where_the_task_changes():
     assert len(stage_starts(NaCu(50).schedule()["T_max"], NaCu(50).schedule()["n_classes"])) == 0
     with pytest.raises(ValueError, match="T_max and n_classes must be 1-D arrays of the same length"):
         stage_starts([6, 8], [11])
+
+
+def test_curriculum_stages_and_schedule_shares():
+    from mem.protocols import curriculum_stages, schedule_shares
+    proto = AccuracyCurriculum.delay(n_iters=100, T_start=6, T_end=10, T_step=2, threshold=0.5, window=5)
+    for step in range(100):
+        proto(step, 1.0)
+    stages = curriculum_stages(proto)
+    assert stages["start"].tolist() == [0, 4, 9] and stages["steps"].tolist() == [4, 5, 91]   # the 5th step advances
+    assert stages["T_max"].tolist() == [6, 8, 10] and stages["steps"].sum() == proto.n_iters
+    assert schedule_shares(NaCu(n_iters=100), 20, 11) == {"stages": 1, "T_max": 1.0, "full": 1.0}
+    share = schedule_shares(VoCu(n_iters=100, fraction=0.5), 20, 11)
+    assert share["T_max"] == 1.0 and share["full"] == 0.5 and share["stages"] > 2
+
+
+def test_loss_jumps_is_the_ratio_of_means_around_each_change():
+    from mem.protocols import loss_jumps
+    loss = np.r_[np.ones(30), 3 * np.ones(30), 1.5 * np.ones(30)]
+    T_max = np.r_[6 * np.ones(30), 8 * np.ones(60)]
+    n_classes = np.r_[11 * np.ones(60), 5 * np.ones(30)]
+    assert loss_jumps(loss, T_max, n_classes, width=10) == pytest.approx([3.0, 0.5])

@@ -142,3 +142,33 @@ def test_bad_probe_arguments(task, gen):
         task.sample_probe(2, -5, gen)
     with pytest.raises(TypeError, match="data"):
         DelayedClassification("digits")
+
+
+def test_timing_distribution_matches_the_sampler(task, gen):
+    import numpy as np
+    exact = task.timing_distribution()
+    T, dm = task.T_max, task.delta_min
+    assert all(np.isclose(exact[k].sum(), 1.0) for k in ("t_read", "t_report", "delay"))
+    assert np.allclose(exact["t_read"][:T - dm], 1 / (T - dm)) and not exact["t_read"][T - dm:].any()
+    assert not exact["delay"][:dm].any() and np.all(np.diff(exact["delay"][dm:]) < 0)   # short delays commoner
+    b = task.sample(20000, gen)
+    freq = np.bincount((b.t_report - b.t_read).numpy(), minlength=T) / 20000
+    assert np.abs(freq - exact["delay"]).max() < 0.015
+    assert task.timing_distribution(T_max=6)["delay"][[4, 5]] == pytest.approx([0.75, 0.25])
+
+
+def test_reference_predictors_and_weightings_rank_as_the_loss_intends(task, gen):
+    import math
+
+    from mem.tasks import reference_predictors, report_share, report_weight_line, weighting_schemes
+    b = task.sample(500, gen)
+    z = reference_predictors(b, confidence=5.0)
+    schemes = weighting_schemes(b)
+    assert torch.equal(schemes["weights 1"].w, torch.ones_like(b.w)) and schemes["task loss"] is b
+    T = task.T_max
+    assert float(task.loss(z["uniform"], b)) == pytest.approx((2 * T - 1) / T * math.log(11), rel=1e-5)
+    assert report_share(z["uniform"], b) == pytest.approx(T / (2 * T - 1), rel=1e-5)
+    assert float(task.loss(z["perfect"], b)) < float(task.loss(z["memoryless"], b)) < float(task.loss(z["uniform"], b))
+    a, s, off = report_weight_line(task, z["uniform"], b)
+    assert off < 1e-4 and s == pytest.approx(math.log(11) / T, rel=1e-4) and a == pytest.approx(
+        (T - 1) / T * math.log(11), rel=1e-4)

@@ -495,6 +495,78 @@ BAD_CALLS += [
      TypeError),
 ]
 
+
+# chapter 2's spread statistics, figures and helpers (issue 16: chapters as narrative and calls)
+BAD_CALLS += [
+    ("mem.analysis.seed_spread", lambda: an.seed_spread([1.0]), "values must be a dict", TypeError),
+    ("mem.analysis.seed_spread", lambda: an.seed_spread({("gru", "decu", 0): 1.0, ("gru", "vocu", 1): 2.0}),
+     r"values must hold every \(group, condition, seed\)"),
+    ("mem.analysis.seed_spread", lambda: an.seed_spread({("gru", "decu", 0): 0.0}), "values must be positive"),
+    ("mem.analysis.compare_conditions", lambda: an.compare_conditions({("gru", "decu", 0): 1.0}, "vocu", "decu"),
+     "a must be a condition of values"),
+    ("mem.analysis.compare_conditions", lambda: an.compare_conditions({}, "vocu", "decu"),
+     "values must be a non-empty dict"),
+    ("mem.protocols.curriculum_stages", lambda: protocols.curriculum_stages(protocols.NaCu()),
+     "protocol must be a mem.protocols.AccuracyCurriculum", TypeError),
+    ("mem.protocols.loss_jumps", lambda: protocols.loss_jumps(np.ones(3), [6, 6, 8, 8], [11] * 4),
+     "loss must have the shape of T_max"),
+    ("mem.protocols.loss_jumps", lambda: protocols.loss_jumps(np.ones(2), [6, 8], [11, 11], width=0),
+     "width must be a positive integer"),
+    ("mem.protocols.schedule_shares", lambda: protocols.schedule_shares(protocols.NaCu(), 1, 11),
+     r"T_max must be an integer"),
+    ("mem.protocols.schedule_shares", lambda: protocols.schedule_shares("nacu", 20, 11), "protocol must be",
+     TypeError),
+    ("mem.evaluate.lifetime_interval", lambda: evaluate.lifetime_interval([0.5, 0.3]), "curve must be a DelayCurve",
+     TypeError),
+    ("mem.evaluate.lifetime_interval", lambda: evaluate.lifetime_interval(
+        evaluate.DelayCurve(np.array([1, 2]), np.array([0.5, 0.3]), 10, 0.1), level=1.5), r"level must be a number in"),
+    ("mem.evaluate.accuracy_on_classes", lambda: evaluate.accuracy_on_classes(
+        evaluate.DelayCurve(np.array([1, 2]), np.array([0.5, 0.3]), 10, 0.1), 3), "curve must have per-class accuracy"),
+    ("mem.plots.training.plot_schedules", lambda: plots.plot_schedules({}), "protocols must be a non-empty dict"),
+    ("mem.plots.training.plot_curriculum_run", lambda: plots.plot_curriculum_run(None, protocols.NaCu()),
+     "protocol must be a mem.protocols.AccuracyCurriculum", TypeError),
+    ("mem.plots.training.plot_histories", lambda: plots.plot_histories({("gru", "nacu", 0): 1.0}),
+     "histories must be a non-empty dict"),
+    ("mem.plots.training.plot_delay_curves_by_arch", lambda: plots.plot_delay_curves_by_arch([]),
+     "curves must be a dict", TypeError),
+    ("mem.plots.training.plot_lifetime", lambda: plots.plot_lifetime([0.5]), "curve must be a mem.evaluate.DelayCurve",
+     TypeError),
+    ("mem.plots.training.plot_lifetimes", lambda: plots.plot_lifetimes({}),
+     re.escape("curves must be a non-empty dict {label: DelayCurve}")),
+    ("mem.plots.training.plot_lifetime_strip", lambda: plots.plot_lifetime_strip({("gru", "nacu", 0): 50.0}, 0, 1000),
+     "trained_delay must be a positive number of steps"),
+]
+
+
+# chapter 1's tables, figures and reference predictors (issue 16: chapters as narrative and calls)
+BAD_CALLS += [
+    ("mem.data.pixel_table", lambda: data.pixel_table({"noise": [0.1]}), "frames must be a non-empty dict"),
+    ("mem.data.frame_detectability", lambda: data.frame_detectability(torch.zeros(3), torch.zeros(3, 2)),
+     "images must be a 2-D tensor"),
+    ("mem.tasks.delayed.reference_predictors", lambda: tasks.reference_predictors(_task().sample(2), confidence=0),
+     "confidence must be a positive number"),
+    ("mem.tasks.delayed.reference_predictors", lambda: tasks.reference_predictors("batch"), "batch must be",
+     TypeError),
+    ("mem.tasks.delayed.weighting_schemes", lambda: tasks.weighting_schemes(None), "batch must be", TypeError),
+    ("mem.tasks.delayed.report_share", lambda: tasks.report_share(torch.zeros(2, 3, 11), _task().sample(2)),
+     r"logits must be a tensor of shape \(B, T, classes\)"),
+    ("mem.tasks.delayed.report_weight_line", lambda: tasks.report_weight_line(_addition(), torch.zeros(2, 6, 11),
+                                                                               _task().sample(2)), "task must be",
+     TypeError),
+    ("mem.plots.task.plot_digit_examples", lambda: plots.plot_digit_examples(_digits(), n_examples=0),
+     "n_examples must be a positive integer"),
+    ("mem.plots.task.plot_noise_frames", lambda: plots.plot_noise_frames("digits", torch.zeros(6, 64)),
+     "data must be mem.data.Digits", TypeError),
+    ("mem.plots.task.plot_timing", lambda: plots.plot_timing({"delay": np.ones(3)}, {}, 10),
+     "freq must be a non-empty dict whose names exact also has"),
+    ("mem.plots.task.plot_probe_frames", lambda: plots.plot_probe_frames(_task().sample(2), [0]), "probe must be",
+     TypeError),
+    ("mem.plots.task.plot_trial_row", lambda: plots.plot_trial_row(_task().sample(2), n=3),
+     r"n must be an integer in 1\.\.2"),
+    ("mem.plots.task.trial_widget", lambda: plots.trial_widget(_task(), t_read=9),
+     r"t_read must be an integer in 0\.\.1"),
+]
+
 #: Public callables without a bad call, and why.
 EXEMPT = {
     "mem.tasks.delayed.DelayedBatch": "record of sampled trials, built by DelayedClassification.sample",
@@ -529,6 +601,8 @@ EXEMPT = {
     "mem.report.format_ci": "its one check is the correlation's type (TypeError, tested in test_report)",
     "mem.claims.Claim": "record of three templates, checked where mem.report.fill_claims fills them",
     "mem.reproduce.tolerances": "its one argument (the measured variability) is read from the package by default",
+    "mem.analysis.SeedSpread": "record returned by seed_spread",
+    "mem.analysis.ConditionComparison": "record returned by compare_conditions",
 }
 
 

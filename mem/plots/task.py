@@ -10,7 +10,8 @@ import numpy as np
 from .._checks import check_int
 from .style import pyplot
 
-__all__ = ["plot_trial", "plot_trials"]
+__all__ = ["plot_digit_examples", "plot_noise_frames", "plot_probe_frames", "plot_timing", "plot_trial",
+           "plot_trial_row", "plot_trials", "trial_widget"]
 
 
 def _trial_shape(batch, image_shape) -> tuple[int, int]:
@@ -84,3 +85,167 @@ def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
             ax.set_xlabel("")
     fig.tight_layout()
     return fig
+
+
+def _check_digits(data):
+    from ..data import Digits
+    if not isinstance(data, Digits):
+        raise TypeError(f"data must be mem.data.Digits (mem.data.load_digits), got {type(data).__name__}")
+    return data
+
+
+def plot_digit_examples(data, n_examples: int = 6):
+    """The first ``n_examples`` training images of each digit, one column per digit (chapter 1).
+
+    Parameters
+    ----------
+    data : :class:`mem.data.Digits`
+    n_examples : int, rows
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    data = _check_digits(data)
+    n_examples = check_int("n_examples", n_examples)
+    fig, axes = plt.subplots(n_examples, 10, figsize=(7, 4.6), squeeze=False)
+    for digit in range(10):
+        for row, image in enumerate(data.x_train[data.y_train == digit][:n_examples]):
+            axes[row, digit].imshow(image.reshape(data.image_shape), cmap="gray_r", vmin=0, vmax=1)
+        axes[0, digit].set_title(str(digit))
+    for ax in axes.flat:
+        ax.set_axis_off()
+    fig.suptitle("Training images, one column per digit")
+    return fig
+
+
+def plot_noise_frames(data, noise, n: int = 6):
+    """Image frames above noise frames, and the histograms of their pixel values (chapter 1).
+
+    Parameters
+    ----------
+    data : :class:`mem.data.Digits`, the images (and their shape)
+    noise : (N, P) tensor of noise frames (:meth:`mem.tasks.DelayedClassification.noise`), N >= n
+    n : int, frames of each kind drawn
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    data = _check_digits(data)
+    n = check_int("n", n, 1, min(len(noise), len(data.x_train)))
+    fig = plt.figure(figsize=(10, 3))
+    grid = fig.add_gridspec(2, n + 4, wspace=0.15)
+    for col in range(n):
+        for row, (frame, name) in enumerate(((data.x_train[col], "digit"), (noise[col], "noise"))):
+            ax = fig.add_subplot(grid[row, col])
+            ax.imshow(frame.reshape(data.image_shape), cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([]), ax.set_yticks([])
+            if col == 0:
+                ax.set_ylabel(name)
+    ax = fig.add_subplot(grid[:, n + 1:])
+    bins = (np.arange(-24, 35) - 0.5) / 16                 # one bin per image level k/16
+    ax.hist(data.x_train.flatten().numpy(), bins, density=True, histtype="step", lw=1.5, label="image pixels")
+    ax.hist(noise.flatten().numpy(), bins, density=True, histtype="step", lw=1.5, label="noise pixels")
+    ax.set(yscale="log", xlabel="pixel value", ylabel="density", title="Same mean and std, different shape")
+    ax.title.set_fontsize(10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_timing(freq: dict, exact: dict, n_trials: int):
+    """Sampled frequencies of the trial timing against the exact distribution, one panel each (chapter 1).
+
+    Parameters
+    ----------
+    freq : dict ``{name: (T,) array}``, sampled frequency of each value (e.g. ``"t_read"``, ``"t_report"``,
+        ``"delay"``)
+    exact : dict with the same names, the exact probabilities
+        (:meth:`mem.tasks.DelayedClassification.timing_distribution`)
+    n_trials : int, trials sampled (for the legend)
+
+    Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(freq, dict) or not freq or not all(k in exact for k in freq):
+        raise ValueError("freq must be a non-empty dict whose names exact also has")
+    fig, axes = plt.subplots(1, len(freq), figsize=(11, 2.8), sharey=True, squeeze=False)
+    for ax, k in zip(axes[0], freq):
+        T = len(freq[k])
+        ax.bar(range(T), freq[k], width=0.8, color="0.7", label=f"{n_trials} sampled trials")
+        ax.plot(range(T), exact[k][:T], "o", ms=4, color="tab:red", label="exact")
+        ax.set(xlabel=k, xticks=range(0, T, 2))
+    axes[0, 0].set_ylabel("fraction of trials")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return axes[0]
+
+
+def plot_probe_frames(probe, times, image_shape=(8, 8), title: str | None = None):
+    """Frames of the first probe trial at chosen steps (chapter 1).
+
+    Parameters
+    ----------
+    probe : :class:`mem.tasks.Probe` (``x`` (B, n_steps, P + 1))
+    times : sequence of steps to show
+    image_shape : (h, w) of a frame
+    title : str, optional
+
+    Returns the axes.
+    """
+    from ..tasks import Probe
+    plt = pyplot()
+    if not isinstance(probe, Probe):
+        raise TypeError(f"probe must be a mem.tasks.Probe (DelayedClassification.sample_probe), "
+                        f"got {type(probe).__name__}")
+    times = [check_int("times", t, 0, probe.x.shape[1] - 1) for t in times]
+    P = image_shape[0] * image_shape[1]
+    fig, axes = plt.subplots(1, len(times), figsize=(10, 1.6), squeeze=False)
+    for ax, t in zip(axes[0], times):
+        ax.imshow(probe.x[0, t, :P].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"t = {t}", fontsize=9)
+        ax.set_xticks([]), ax.set_yticks([])
+    if title:
+        fig.suptitle(title, fontsize=10, y=1.08)
+    return axes[0]
+
+
+def trial_widget(task, t_read: int = 3, delay: int = 8, seed: int = 1, image_shape=(8, 8)):
+    """Two sliders, ``t_read`` and the delay, and the trial they give, redrawn as they move (chapter 1).
+
+    Parameters
+    ----------
+    task : :class:`mem.tasks.DelayedClassification`
+    t_read, delay : int, the sliders' starting values
+    seed : int, seed of the one trial drawn (the same images and noise at every setting)
+    image_shape : (h, w) of a frame
+
+    Returns an ``ipywidgets.VBox`` (it needs a running kernel to respond).
+    """
+    import ipywidgets as widgets
+    import torch
+
+    from ..tasks import DelayedClassification
+    if not isinstance(task, DelayedClassification):
+        raise TypeError(f"task must be a mem.tasks.DelayedClassification, got {type(task).__name__}")
+    T, dm = task.T_max, task.delta_min
+    t_read = check_int("t_read", t_read, 0, T - 1 - dm)
+    delay = check_int("delay", delay, dm, T - 1 - t_read)
+    t_read_slider = widgets.IntSlider(value=t_read, min=0, max=T - 1 - dm, description="t_read")
+    delay_slider = widgets.IntSlider(value=delay, min=dm, max=T - 1 - t_read, description="delay")
+    t_read_slider.observe(lambda change: setattr(delay_slider, "max", T - 1 - change.new), names="value")
+    view = widgets.interactive_output(
+        lambda t_read, delay: plot_trial(task.sample(1, torch.Generator().manual_seed(seed), t_read=t_read,
+                                                     t_report=t_read + delay), image_shape=image_shape),
+        {"t_read": t_read_slider, "delay": delay_slider})
+    return widgets.VBox([widgets.HBox([t_read_slider, delay_slider]), view])
+
+
+def plot_trial_row(batch, n: int = 2, image_shape=(8, 8)):
+    """The first ``n`` trials of a batch side by side, for short trials (chapter 1). Returns the axes."""
+    plt = pyplot()
+    _trial_shape(batch, image_shape)
+    n = check_int("n", n, 1, len(batch.x))
+    fig, axes = plt.subplots(1, n, figsize=(5 * n, 1.9), squeeze=False)
+    for i, ax in enumerate(axes[0]):
+        plot_trial(batch, i, image_shape, ax=ax)
+    fig.tight_layout(w_pad=3)
+    return axes[0]

@@ -10,7 +10,9 @@ import numpy as np
 
 from .style import PROTOCOL_COLORS, PROTOCOL_LABELS, SEED_MARKERS, pyplot
 
-__all__ = ["plot_by_protocol", "plot_delay_curves", "plot_history", "plot_schedule"]
+__all__ = ["plot_by_protocol", "plot_curriculum_run", "plot_delay_curves", "plot_delay_curves_by_arch",
+           "plot_histories", "plot_history", "plot_lifetime", "plot_lifetime_strip", "plot_lifetimes", "plot_schedule",
+           "plot_schedules"]
 
 
 def plot_schedule(protocol, axes=None, label: str | None = None, **kw):
@@ -147,4 +149,224 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     ax.set_ylabel(ylabel)
     if log:
         ax.set_yscale("log")
+    return ax
+
+
+def _check_keyed(arg: str, values: dict, kind) -> list:
+    """The ``(arch, protocol, seed)`` keys of ``values`` (whose values are ``kind``), or a clear error."""
+    if not isinstance(values, dict):
+        raise TypeError(f"{arg} must be a dict {{(arch, protocol, seed): {kind.__name__}}}, "
+                        f"got {type(values).__name__}")
+    if not values or not all(isinstance(k, tuple) and len(k) == 3 and isinstance(v, kind) for k, v in values.items()):
+        raise ValueError(f"{arg} must be a non-empty dict {{(arch, protocol, seed): {kind.__name__}}}")
+    return list(values)
+
+
+def plot_schedules(protocols: dict, curriculum_end: float | None = None, title: str | None = None):
+    """The schedules of several protocols on one pair of axes (chapter 2).
+
+    Parameters
+    ----------
+    protocols : dict ``{name: Protocol}``; names pick colours and labels (:data:`PROTOCOL_COLORS`,
+        :data:`PROTOCOL_LABELS`). NaCu is drawn broad and pale, since the others lie on it.
+    curriculum_end : float, optional, step drawn as a dashed line (where the curricula end)
+    title : str, optional, the figure's title
+
+    Returns the two axes.
+    """
+    from ..protocols import Protocol
+    plt = pyplot()
+    if not isinstance(protocols, dict) or not protocols or \
+            not all(isinstance(p, Protocol) for p in protocols.values()):
+        raise ValueError("protocols must be a non-empty dict {name: mem.protocols.Protocol}")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3))
+    for name, proto in protocols.items():
+        style = dict(lw=6, alpha=0.35) if name == "nacu" else dict(lw=1.8)
+        plot_schedule(proto, axes, label=PROTOCOL_LABELS.get(name, name), color=PROTOCOL_COLORS.get(name), **style)
+    if curriculum_end is not None:
+        for ax in axes:
+            ax.axvline(curriculum_end, color="0.5", lw=0.8, ls="--")
+    axes[0].set_ylim(0, 22)
+    axes[1].legend(loc="lower right", fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return axes
+
+
+def plot_curriculum_run(history, protocol, title: str | None = None):
+    """A run of an accuracy-triggered curriculum: loss, accuracy and the schedule it followed (chapter 2).
+
+    Parameters
+    ----------
+    history : :class:`mem.train.History` of the run
+    protocol : :class:`mem.protocols.AccuracyCurriculum` after training (its ``transitions``);
+        grey lines mark the transitions, labelled with their steps, and a dotted line its ``threshold``
+    title : str, optional
+
+    Returns the (2, 2) axes: loss and accuracy above, trial length and digits below.
+    """
+    from ..protocols import AccuracyCurriculum
+    plt = pyplot()
+    if not isinstance(protocol, AccuracyCurriculum):
+        raise TypeError(f"protocol must be a mem.protocols.AccuracyCurriculum, got {type(protocol).__name__}")
+    starts = [step for step, _ in protocol.transitions]
+    T_max = [protocol.stages[i].T_max for _, i in protocol.transitions]
+    color = PROTOCOL_COLORS["accuracy"]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 5.2))
+    plot_history(history, axes=axes[0], label=PROTOCOL_LABELS["accuracy"], color=color)
+    plot_schedule(protocol, axes[1], color=color)
+    axes[0, 1].axhline(protocol.threshold, color="k", lw=0.8, ls=":", label="threshold")
+    for ax in axes.flat:
+        for step in starts[1:]:
+            ax.axvline(step, color="0.75", lw=0.6, zorder=0)
+    for step, T in zip(starts[1:], T_max[1:]):
+        axes[1, 0].annotate(f"{step}", (step, T), xytext=(-2, 3), textcoords="offset points", ha="right",
+                            fontsize=6.5)
+    axes[0, 1].legend(loc="lower right", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    return axes
+
+
+def plot_histories(histories: dict, curriculum_end: float | None = None):
+    """Learning curves of many networks: one row per architecture, coloured by protocol, a style per seed
+    (chapter 2).
+
+    Parameters
+    ----------
+    histories : dict ``{(arch, protocol, seed): History}``
+    curriculum_end : float, optional, step drawn as a dashed line
+
+    Returns the (n_archs, 2) axes: loss and accuracy of each architecture.
+    """
+    from ..train import History
+    plt = pyplot()
+    keys = _check_keyed("histories", histories, History)
+    archs = sorted({a for a, _, _ in keys})
+    protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
+    seeds = sorted({s for _, _, s in keys})
+    fig, axes = plt.subplots(len(archs), 2, figsize=(10, 2.8 * len(archs)), sharex=True, squeeze=False)
+    for row, arch in zip(axes, archs):
+        for proto in protocols:
+            for k, seed in enumerate(seeds):
+                if (arch, proto, seed) in histories:
+                    plot_history(histories[arch, proto, seed], axes=row, color=PROTOCOL_COLORS.get(proto),
+                                 label=f"{PROTOCOL_LABELS.get(proto, proto)} s{seed}",
+                                 ls=["-", "--", ":", "-."][k % 4], lw=1.2)
+        if curriculum_end is not None:
+            for ax in row:
+                ax.axvline(curriculum_end, color="0.5", lw=0.8, ls="--")
+        row[0].set_title(f"{arch.upper()}: training loss", fontsize=10)
+        row[1].set_title(f"{arch.upper()}: training accuracy", fontsize=10)
+    for ax in axes[:-1].flat:
+        ax.set_xlabel("")
+    axes[0, 1].legend(ncol=3, fontsize=7.5, loc="lower right")
+    fig.tight_layout()
+    return axes
+
+
+def plot_delay_curves_by_arch(curves: dict):
+    """Accuracy against delay of many networks: one panel per architecture, coloured by protocol, a line
+    style per seed (chapter 2).
+
+    Parameters
+    ----------
+    curves : dict ``{(arch, protocol, seed): DelayCurve}``
+
+    Returns the axes, one per architecture.
+    """
+    from ..evaluate import DelayCurve
+    plt = pyplot()
+    keys = _check_keyed("curves", curves, DelayCurve)
+    archs = sorted({a for a, _, _ in keys})
+    protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
+    seeds = sorted({s for _, _, s in keys})
+    fig, axes = plt.subplots(1, len(archs), figsize=(11, 3.8), sharey=True, squeeze=False)
+    for ax, arch in zip(axes[0], archs):
+        label = {(p, s): f"{PROTOCOL_LABELS.get(p, p)} s{s}" for p in protocols for s in seeds
+                 if (arch, p, s) in curves}
+        plot_delay_curves({label[p, s]: curves[arch, p, s] for p, s in label}, ax=ax,
+                          colors={label[p, s]: PROTOCOL_COLORS.get(p) for p, s in label},
+                          styles={label[p, s]: ["-", "--", ":", "-."][seeds.index(s) % 4] for p, s in label})
+        ax.set_title(arch.upper(), fontsize=10)
+    for ax in axes[0, 1:]:
+        ax.set_ylabel("")
+    axes[0, 0].legend(fontsize=7.5, loc="lower left")
+    fig.tight_layout()
+    return axes[0]
+
+
+def plot_lifetime(curve, label: str = "", color=None, ax=None):
+    """How the memory lifetime is read off a delay curve: the first accuracy ``a0``, halfway from it to
+    chance, and the delay where the curve crosses that level (chapter 2).
+
+    Parameters
+    ----------
+    curve : :class:`mem.evaluate.DelayCurve`
+    label : str, the curve's legend label
+    color : matplotlib colour, optional
+    ax : matplotlib axes, optional
+
+    Returns the axes.
+    """
+    from ..evaluate import DelayCurve, memory_lifetime
+    if not isinstance(curve, DelayCurve):
+        raise TypeError(f"curve must be a mem.evaluate.DelayCurve, got {type(curve).__name__}")
+    life = memory_lifetime(curve)
+    a0 = curve.accuracy[0]
+    half = curve.chance + (a0 - curve.chance) / 2
+    ax = plot_delay_curves({label: curve}, ax=ax, colors={label: color})
+    ax.axhline(a0, color="0.4", lw=0.8, ls="-.")
+    ax.axhline(half, color=color, lw=0.8, ls="-.")
+    ax.axvline(life, color=color, lw=1)
+    ax.annotate(f"$a_0$ = {a0:.3f}", (curve.delays[-1], a0), ha="right", va="bottom", fontsize=8)
+    ax.annotate(f"halfway to chance = {half:.3f}", (curve.delays[-1], half), ha="right", va="bottom", fontsize=8)
+    ax.annotate(f" lifetime = {life:.0f} steps", (life, 0.05), fontsize=8, color=color)
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
+
+
+def plot_lifetimes(curves: dict, colors: dict | None = None, styles: dict | None = None, title: str | None = None):
+    """Accuracy against delay for ``{label: DelayCurve}``, each curve's memory lifetime marked by a dotted
+    line and labelled (chapter 2).
+
+    Returns the axes.
+    """
+    from ..evaluate import memory_lifetime
+    ax = plot_delay_curves(curves, colors=colors, styles=styles)
+    lives = sorted((memory_lifetime(c), label) for label, c in curves.items())
+    for i, (life, label) in enumerate(lives):
+        color = (colors or {}).get(label)
+        ax.axvline(life, color=color, lw=0.8, ls=":")
+        y = 0.3 + 0.5 * i / max(len(lives) - 1, 1)
+        ax.annotate(f" lifetime {life:.0f} ", (life, y), color=color, fontsize=8, ha="right" if i == 0 else "left")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
+
+
+def plot_lifetime_strip(lifetimes: dict, trained_delay: int, longest_probe: int, protocols=("nacu", "decu", "vocu")):
+    """Memory lifetime of each network, grouped by architecture and protocol (:func:`plot_by_protocol`, log
+    scale), with the longest trained and the longest probed delay drawn as lines (chapter 2).
+
+    Parameters
+    ----------
+    lifetimes : dict ``{(arch, protocol, seed): float}``; ``inf`` (outlasts the probe) is drawn at ``longest_probe``
+    trained_delay, longest_probe : int, delays in steps
+    protocols : order of the protocols within each architecture
+
+    Returns the axes.
+    """
+    for arg, value in (("trained_delay", trained_delay), ("longest_probe", longest_probe)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value <= 0:
+            raise ValueError(f"{arg} must be a positive number of steps, got {value!r}")
+    ax = plot_by_protocol(lifetimes, ylabel="memory lifetime (steps)", log=True, protocols=protocols,
+                          outlasts=longest_probe)
+    ax.axhline(trained_delay, color="0.6", lw=0.8, ls="--", label="longest trained delay")
+    ax.axhline(longest_probe, color="0.6", lw=0.8, ls=":", label="longest probed delay")
+    ax.set_ylim(10, 2 * longest_probe)
+    ax.legend(fontsize=8, loc="lower right")
     return ax

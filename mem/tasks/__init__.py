@@ -11,7 +11,17 @@ Use :func:`make_task` to build any task from its name and stored config.
 from .addition import AdditionTask
 from .base import Batch, Task, TrainingSettings
 from .copy import CopyTask
-from .delayed import N_OUTPUTS, NULL, DelayedBatch, DelayedClassification, Probe
+from .delayed import (
+    N_OUTPUTS,
+    NULL,
+    DelayedBatch,
+    DelayedClassification,
+    Probe,
+    reference_predictors,
+    report_share,
+    report_weight_line,
+    weighting_schemes,
+)
 from .permuted import PermutedDigits
 
 __all__ = [
@@ -29,6 +39,10 @@ __all__ = [
     "Task",
     "TrainingSettings",
     "make_task",
+    "reference_predictors",
+    "report_share",
+    "report_weight_line",
+    "weighting_schemes",
 ]
 
 #: Every task of the book, by name.

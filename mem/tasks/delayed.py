@@ -18,15 +18,17 @@ the trigger.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import torch
 
 from .._checks import check_int as _check_int
 from ..data import Digits
 from .base import Batch, Task, TrainingSettings, load_images
 
-__all__ = ["NULL", "N_OUTPUTS", "DelayedBatch", "DelayedClassification", "Probe"]
+__all__ = ["NULL", "N_OUTPUTS", "DelayedBatch", "DelayedClassification", "Probe", "reference_predictors",
+           "report_share", "report_weight_line", "weighting_schemes"]
 
 NULL = 0        #: class index of the null output
 N_OUTPUTS = 11  #: null + 10 digits
@@ -284,3 +286,126 @@ class DelayedClassification(Task):
     def score(self, logits: torch.Tensor, batch: DelayedBatch) -> float:
         """Report accuracy: the fraction of trials whose report is right (:meth:`report_correct`)."""
         return self.report_correct(logits, batch).float().mean().item()
+
+    def timing_distribution(self, T_max: int | None = None) -> dict[str, np.ndarray]:
+        """The exact distribution of a trial's timing, from the sampling rule (chapter 1).
+
+        ``t_read`` is uniform on ``0 .. T - 1 - delta_min``; given it, ``t_report`` is uniform on
+        ``t_read + delta_min .. T - 1``. Short delays are therefore more common than long ones.
+
+        Parameters
+        ----------
+        T_max : int, optional, the trial length T (default the task's)
+
+        Returns
+        -------
+        dict of (T,) float arrays, each summing to 1: ``"t_read"``, ``"t_report"`` and ``"delay"``
+        (``t_report - t_read``), the probability of each value ``0 .. T - 1``; and ``"joint"`` (T, T),
+        ``joint[r, q] = P(t_read = r, t_report = q)``.
+        """
+        T = self.T_max if T_max is None else self._check_T(T_max)
+        dm, n_read = self.delta_min, T - self.delta_min
+        joint = np.zeros((T, T))
+        for r in range(n_read):
+            joint[r, r + dm:] = 1 / n_read / (n_read - r)
+        return {"t_read": joint.sum(1), "t_report": joint.sum(0),
+                "delay": np.array([np.trace(joint, offset=d) for d in range(T)]), "joint": joint}
+
+
+def _check_batch(batch) -> DelayedBatch:
+    if not isinstance(batch, DelayedBatch):
+        raise TypeError(f"batch must be a mem.tasks.DelayedBatch (DelayedClassification.sample), "
+                        f"got {type(batch).__name__}")
+    return batch
+
+
+def reference_predictors(batch: DelayedBatch, confidence: float = 5.0) -> dict[str, torch.Tensor]:
+    """Logits of five fixed predictors of ``batch``, to see what the loss rewards (chapter 1).
+
+    Parameters
+    ----------
+    batch : :class:`DelayedBatch`, targets ``y`` (B, T)
+    confidence : float > 0, the logit ``s`` a predictor gives its chosen class (the others get 0)
+
+    Returns
+    -------
+    dict of (B, T, N_OUTPUTS) logits: ``"uniform"`` (all zero), ``"always null"``, ``"answers early"``
+    (the digit from ``t_read`` on), ``"memoryless"`` (null except at the report, where it rules out
+    null only) and ``"perfect"`` (the target at every step).
+    """
+    batch = _check_batch(batch)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not confidence > 0:
+        raise ValueError(f"confidence must be a positive number, got {confidence!r}")
+    B, T = batch.y.shape
+    rows, steps = torch.arange(B), torch.arange(T)
+    s = float(confidence)
+    confident = s * torch.eye(N_OUTPUTS)              # confident[classes]: logit s on each class
+    memoryless = confident[torch.zeros_like(batch.y)]
+    memoryless[rows, batch.t_report] = torch.tensor([-s] + [0.0] * (N_OUTPUTS - 1))
+    return {"uniform": torch.zeros(B, T, N_OUTPUTS),
+            "always null": confident[torch.zeros_like(batch.y)],
+            "answers early": confident[torch.where(steps >= batch.t_read[:, None], batch.label[:, None], 0)],
+            "memoryless": memoryless,
+            "perfect": confident[batch.y]}
+
+
+def weighting_schemes(batch: DelayedBatch) -> dict[str, DelayedBatch]:
+    """``batch`` under three loss weightings (chapter 1).
+
+    Returns
+    -------
+    dict of :class:`DelayedBatch`: ``"task loss"`` (``batch`` itself: null targets, report weighted),
+    ``"weights 1"`` (every step weight 1) and ``"report only"`` (weight T at the report, 0 elsewhere).
+    """
+    batch = _check_batch(batch)
+    B, T = batch.y.shape
+    return {"task loss": batch,
+            "weights 1": replace(batch, w=torch.ones(B, T)),
+            "report only": replace(batch, w=torch.where(batch.y > 0, float(T), 0.0))}
+
+
+def report_share(logits: torch.Tensor, batch: DelayedBatch) -> float:
+    """Share of the weighted cross-entropy of ``batch`` that falls on the report steps (chapter 1).
+
+    Parameters
+    ----------
+    logits : (B, T, N_OUTPUTS)
+    batch : :class:`DelayedBatch`, with the weights ``w`` (B, T) to apply
+
+    Returns
+    -------
+    float in [0, 1].
+    """
+    batch = _check_batch(batch)
+    if not isinstance(logits, torch.Tensor) or logits.shape[:2] != batch.y.shape:
+        raise ValueError(f"logits must be a tensor of shape (B, T, classes) matching batch.y {tuple(batch.y.shape)}")
+    ce = torch.nn.functional.cross_entropy(logits.transpose(1, 2), batch.y, reduction="none")
+    rows = torch.arange(len(batch.y))
+    return float((ce * batch.w)[rows, batch.t_report].sum() / (ce * batch.w).sum())
+
+
+def report_weight_line(task: DelayedClassification, logits: torch.Tensor, batch: DelayedBatch) -> tuple:
+    """The loss of ``logits`` as a line in the report weight ``w`` (chapter 1).
+
+    The loss is linear in ``w``: fitted from ``w = 1`` and ``w = T`` (every other step weight 1), and
+    checked at ``w = 2T``.
+
+    Parameters
+    ----------
+    task : :class:`DelayedClassification`, whose :meth:`~DelayedClassification.loss` is used
+    logits : (B, T, N_OUTPUTS)
+    batch : :class:`DelayedBatch`, the targets (its weights are replaced)
+
+    Returns
+    -------
+    (intercept, slope, off_line): floats; ``loss(w) = intercept + slope * w``, and ``off_line`` is
+    ``|loss(2T) - (intercept + slope * 2T)|`` (zero up to rounding).
+    """
+    if not isinstance(task, DelayedClassification):
+        raise TypeError(f"task must be a mem.tasks.DelayedClassification, got {type(task).__name__}")
+    batch = _check_batch(batch)
+    T = batch.y.shape[1]
+    at = lambda w: float(task.loss(logits, replace(batch, w=torch.where(batch.y > 0, float(w), 1.0))))  # noqa: E731
+    l1, lT = at(1), at(T)
+    slope = (lT - l1) / (T - 1)
+    return l1 - slope, slope, abs(at(2 * T) - (l1 + slope * (2 * T - 1)))

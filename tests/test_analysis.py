@@ -141,3 +141,15 @@ def test_stage_movement_compares_intervals_with_and_without_a_stage_start():
     assert flat["jump"] == pytest.approx(1.0, abs=0.01) and flat["p_local"] > 0.3   # nothing to see
     with pytest.raises(ValueError, match="displacement must have one row per interval"):
         an.stage_movement(ends, D[:-1], events=[250])
+
+
+def test_group_contrast_tests_one_group_against_the_rest():
+    df = pd.DataFrame({"init": ["chain"] * 3 + ["default"] * 3 + ["orthogonal"] * 3,
+                       "lifetime": [300.0, 290, 280, 100, 110, 120, 200, 210, 220]})
+    inside, others, test, ratio = an.group_contrast(df, "init", "chain", "lifetime")
+    assert sorted(inside) == [280, 290, 300] and len(others) == 6
+    assert test.statistic == 18 and test.pvalue == pytest.approx(stats.mannwhitneyu(
+        [300, 290, 280], [100, 110, 120, 200, 210, 220], alternative="greater").pvalue)
+    assert ratio.to_dict() == {"default": 290 / 110, "orthogonal": 290 / 210}
+    with pytest.raises(ValueError, match="group must be a value"):
+        an.group_contrast(df, "init", "fbchain", "lifetime")

@@ -227,3 +227,41 @@ def test_search_speeds_one_column_per_network():
     assert ax.get_legend_handles_labels()[1] == ["class mean (start)", "after 10 steps"]
     with pytest.raises(ValueError, match="speeds must be a non-empty dict"):
         plots.plot_search_speeds({})
+
+
+def test_chapter6_figures_of_several_panels():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from mem import theory
+
+    ax = plots.plot_fisher_curves({"chain": theory.delay_line_memory(10)}, ylim=(1e-3, 2))
+    assert ax.get_ylim() == pytest.approx((1e-3, 2))
+    ax = plots.plot_amplification({"chain α=1.02": [1.0, 1.02, 0.0]}, n_units=2)
+    assert ax.lines[0].get_ydata().tolist() == [1.0, 1.02, 0.0] and ax.lines[1].get_xdata()[0] == 2
+    axes = plots.plot_linear_memory({"chain": theory.delay_line_memory(10)}, {"chain": [1.0, 0.0]}, n_units=10)
+    assert axes[0].get_title() == "Fisher memory curves, N = 10"
+    dec = pd.DataFrame([[0.9, 0.1], [0.8, -2.0], [0.7, 0.0], [0.6, 0.5]], columns=pd.Index([0, 5], name="lag"),
+                       index=pd.MultiIndex.from_tuples([(0.0, "chain"), (0.0, "orthogonal"), (0.1, "chain"),
+                                                        (0.1, "orthogonal")]))
+    axes = plots.plot_decoding_panels([0, 5], dec, n_units=4)
+    assert len(axes) == 2 and axes[1].get_title() == "untrained elu RNN, N = 4, noise 0.1"
+    assert np.allclose(axes[0].lines[1].get_ydata(), [0.8, -0.1])
+    steps = np.array([0, 10])
+    curves = {"chain": (steps, np.array([[1.0, 0.5]]), 3e-4)}
+    table = pd.DataFrame({"task": ["copy", "addition"], "scheme": ["chain"] * 2, "success": [True, False]})
+    axes = plots.plot_benchmark_overview({"copy": curves, "addition": curves}, table)
+    assert len(axes) == 3 and axes[0].get_title().startswith("copy")
+    off = np.arange(-3, 4)
+    axes = plots.plot_chain_profile_panels({"a": {"net": (off, off * 0.1)}, "b": {"net": (off, -off * 0.1)}},
+                                           window=1, diagonal=False)
+    assert [a.get_title() for a in axes] == ["a", "b"] and axes[1].lines[0].get_xdata().tolist() == [-1, 1]
+    bridge = pd.DataFrame({"name": ["x", "y"], "init": ["chain", "default"], "seed": [0, 0], "drift": [-4.0, -3.0],
+                           "log_lifetime": [2.5, 2.2]})
+    c = SimpleNamespace(delays=np.array([10, 100]), accuracy=np.array([0.9, 0.5]))
+    axes = plots.plot_bridge(bridge, {"x": c, "y": c})
+    assert len(axes[0].lines) == 2 + 1 and len(axes[1].collections) == 2
+    with pytest.raises(ValueError, match="curves must be a dict"):
+        plots.plot_bridge(bridge, {"x": c})
+    plt.close("all")

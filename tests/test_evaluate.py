@@ -99,3 +99,16 @@ def test_lifetime_bad_arguments():
         memory_lifetime(delays=[10, 20], accuracy=[0.9])
     with pytest.raises(ValueError, match="DelayCurve"):
         memory_lifetime()
+
+
+def test_class_table_has_a_column_per_network():
+    from mem.evaluate import class_table
+    acc = np.array([[0.9, 0.9], [0.9, 0.2], [0.9, 0.1]])
+    c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc,
+                   class_trials=np.array([50, 50]))
+    life = class_table({"a": c, "b": c})
+    assert list(life.columns) == ["a", "b"] and life.index.name == "digit" and list(life.index) == [0, 1]
+    assert np.array_equal(life["a"].to_numpy(), c.class_lifetimes())
+    assert class_table({"a": c}, 100)["a"].tolist() == [0.9, 0.2]
+    with pytest.raises(ValueError, match="delay must be one of the probed delays"):
+        class_table({"a": c}, 50)

@@ -265,3 +265,36 @@ def test_chapter6_figures_of_several_panels():
     with pytest.raises(ValueError, match="curves must be a dict"):
         plots.plot_bridge(bridge, {"x": c})
     plt.close("all")
+
+
+def test_chapter5_figures_of_several_panels():
+    import pandas as pd
+    import torch
+
+    from mem import regularize as rg
+    t = rg.sweep_table()
+    nets = rg.SWEEP["networks"][:2]
+    axes = plots.plot_sweep_grid(t, nets)
+    assert axes.shape == (3, 2) and axes[0, 0].get_yscale() == "log"
+    acc = np.array([[0.9, 0.9], [0.9, 0.2], [0.9, 0.1]])
+    c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc,
+                   class_trials=np.array([50, 50]))
+    h = History(loss=np.ones(4), accuracy=np.ones(4), T_max=np.ones(4), n_classes=np.ones(4))
+    h.penalty = np.array([1.0, 0.5, 0.2, 0.1])
+    axes = plots.plot_fine_tune({"before": c}, h, h, {"before": 1.0, "after": 0.1}, title="net")
+    assert axes[0].get_title() == "net" and len(axes[2].patches) == 2
+    V = torch.randn(3, 5, 4, generator=torch.Generator().manual_seed(0))
+    axes = plots.plot_state_space_panels({"a": V, "b": 2 * V}, torch.tensor([1, 2, 3]), torch.zeros(2, 4),
+                                         torch.tensor([1, 2]))
+    assert [a.get_title() for a in axes] == ["a: 500 steps of noise after the digit",
+                                             "b: 500 steps of noise after the digit"]
+    life = pd.DataFrame({"x": [np.inf, 200.0], "y": [np.inf, 300.0]})
+    axes = plots.plot_class_memory(life, life * 0 + 0.5, 2000, {"x": 250.0, "y": 300.0})
+    assert axes[1].get_title().endswith("delay 2000") and "∞" in [tx.get_text() for tx in axes[0].texts]
+    drift = pd.DataFrame({"network": ["x", "x", "y", "y"], "digit": [0, 1, 0, 1],
+                          "log10 drift speed": [-3.0, -2, -4, -3], "lifetime": [300.0, 100, np.inf, 400]})
+    axes = plots.plot_class_drift(drift, {"x": -1.0, "y": 0.0}, -0.5)
+    assert axes[1].get_title() == "3 digits with a finite lifetime: Spearman -0.50"
+    with pytest.raises(ValueError, match=r"table must be mem\.drift\.class_drift_table"):
+        plots.plot_class_drift(drift.drop(columns="digit"), {}, 0.0)
+    plt.close("all")

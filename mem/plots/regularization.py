@@ -118,7 +118,7 @@ def plot_fine_tune(curves: dict, penalised, control, speeds: dict, title: str | 
                  label=f"penalty λ ΣS, SlowPoints ({penalised.penalty[0]:.3f} → {penalised.penalty[-1]:.3f})")
     axes[1].set(xlabel="fine-tuning step", yscale="log", title="loss terms")
     axes[1].legend(fontsize=8)
-    axes[2].bar(list(speeds), list(speeds.values()), color=["0.5", "C1", "C2"][:len(speeds)])
+    axes[2].bar(list(speeds), list(speeds.values()), color=(["0.5", "C1", "C2"] * len(speeds))[:len(speeds)])
     for i, v in enumerate(speeds.values()):
         axes[2].text(i, v, f"{v:.2e}", ha="center", va="bottom", fontsize=8)
     axes[2].set(yscale="log", title="summed speed at the ten slow points")

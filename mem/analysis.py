@@ -38,6 +38,7 @@ __all__ = [
     "compare_conditions",
     "correlate",
     "correlation_table",
+    "group_contrast",
     "partial_correlation",
     "seed_spread",
     "stage_movement",
@@ -545,3 +546,31 @@ def compare_conditions(values, a, b) -> ConditionComparison:
                                     method="exact").pvalue
     return ConditionComparison(a, b, va, vb, longer, n_pairs, bool(same), float(test.statistic), float(test.pvalue),
                                n_a, n_b, float(p_floor), float(p_floor_pooled), float(p_one_swap))
+
+
+def group_contrast(table, by: str, group, value: str):
+    """Is ``value`` larger in one group of networks than in the rest? (chapter 6's bridge)
+
+    Parameters
+    ----------
+    table : pandas DataFrame, one row per network
+    by : column naming each network's group (e.g. ``"init"``)
+    group : the group tested (e.g. ``"chain"``)
+    value : column compared (e.g. ``"lifetime"``)
+
+    Returns
+    -------
+    (inside, others, test, ratio): ``value`` of the group's networks and of the others (Series); the
+    one-sided Mann-Whitney U test that the group's values are larger (scipy's result, exact for small
+    samples); and the group's median over each other group's median (Series indexed by group, sorted).
+    """
+    for name, col in (("by", by), ("value", value)):
+        if col not in getattr(table, "columns", ()):
+            raise ValueError(f"{name} must be a column of table, got {col!r}")
+    inside = table[table[by] == group][value]
+    if inside.empty:
+        raise ValueError(f"group must be a value of table[{by!r}], got {group!r}")
+    others = table[table[by] != group][value]
+    test = stats.mannwhitneyu(inside, others, alternative="greater")
+    medians = table.groupby(by)[value].median()
+    return inside, others, test, medians[group] / medians.drop(group)

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from . import store
-from ._checks import positive_ints
+from ._checks import check_int, positive_ints
 from .init import initialize
 from .models import RNNClassifier
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
@@ -51,11 +51,15 @@ __all__ = [
     "chain_profiles",
     "configs",
     "curves",
+    "decoding_at_init",
     "entry_name",
     "excess",
+    "format_nonnormality",
+    "gate_chain_energy",
     "load",
     "matched_perturbation",
     "nonnormality",
+    "nonnormality_summary",
     "summary",
     "table",
     "train_entry",
@@ -416,3 +420,100 @@ def chain_asymmetry(names, zoo_dir: Path | str = BENCH_DIR, n_trials: int = 200,
             row[which] = float(prof[off.index(1)] - prof[off.index(-1)])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def decoding_at_init(lags, noises=(0.0, 0.1), schemes=SCHEMES, arch: str = "rnn_elu", hidden_size: int = HIDDEN,
+                     seed: int = 0):
+    """Decoding memory (:func:`mem.evaluate.decoding_memory`) of untrained networks, one per scheme and noise
+    level (chapter 6).
+
+    Each network is an ``arch`` RNN with one input and ``hidden_size`` units (model seed ``seed``),
+    initialised by :func:`mem.init.initialize` with the scheme; the signal and the noise are drawn with ``seed``.
+
+    Parameters
+    ----------
+    lags : sequence of ints >= 0 (L,)
+    noises : noise standard deviations added to every unit at every step
+    schemes : initialisation schemes of :func:`mem.init.initialize`
+
+    Returns
+    -------
+    pandas DataFrame (len(noises) * len(schemes), L): rows ``(noise, scheme)``, columns the lags (named
+    ``"lag"``), entries the held-out R^2 (<= 0: nothing decodable).
+    """
+    import pandas as pd
+
+    from .evaluate import decoding_memory
+
+    if isinstance(schemes, str) or isinstance(noises, (int, float)):
+        raise TypeError("schemes and noises must be sequences (a list or tuple), not one value")
+    check_int("hidden_size", hidden_size)
+    decoding = {}
+    for noise in noises:
+        for scheme in schemes:
+            net = initialize(RNNClassifier(arch, 1, hidden_size, 1, seed=seed), scheme, seed=seed)
+            decoding[noise, scheme] = decoding_memory(net, lags, noise=noise, seed=seed)
+    return pd.DataFrame(decoding, index=pd.Index(list(lags), name="lag")).T
+
+
+def nonnormality_summary(nn):
+    """Medians of :func:`nonnormality` per task and scheme: ``henrici, henrici_rel, chain_energy, moved``,
+    each for the ``initial``, ``trained`` and ``control`` matrices (chapter 6).
+
+    Returns
+    -------
+    pandas DataFrame, rows ``(task, scheme)``, columns ``(value, matrix)``.
+    """
+    cols = ["henrici", "henrici_rel", "chain_energy", "moved"]
+    missing = [c for c in ("task", "scheme", "matrix", *cols) if c not in getattr(nn, "columns", ())]
+    if missing:
+        raise ValueError(f"nn must be mem.benchmarks.nonnormality()'s DataFrame, got one without the columns {missing}")
+    summary = nn.groupby(["task", "scheme", "matrix"])[cols].median().unstack("matrix")
+    return summary.reindex(columns=["initial", "trained", "control"], level=1)
+
+
+def format_nonnormality(summary) -> str:
+    """:func:`nonnormality_summary` as text, three decimals, except fbchain's initial Henrici indices
+    (chapter 6).
+
+    fbchain's initial matrix has ill-conditioned eigenvalues: its Henrici index changes in the third
+    decimal with the CPU's LAPACK kernels, so it is shown to the digits that do not (one decimal for the
+    absolute index, two for the relative one).
+    """
+    if getattr(getattr(summary, "columns", None), "nlevels", 0) != 2:
+        raise ValueError("summary must be mem.benchmarks.nonnormality_summary()'s DataFrame")
+    shown = summary.map("{:.3f}".format)
+    fb0 = (slice(None), "fbchain")
+    if "fbchain" in summary.index.get_level_values("scheme"):
+        shown.loc[fb0, ("henrici", "initial")] = summary.loc[fb0, ("henrici", "initial")].map("{:.1f}".format)
+        shown.loc[fb0, ("henrici_rel", "initial")] = summary.loc[fb0, ("henrici_rel", "initial")].map("{:.2f}".format)
+    return shown.to_string()
+
+
+def gate_chain_energy(W0, W1, seed: int = 0):
+    """Chain energy (:func:`mem.theory.chain_energy`) of each gate block of a gated network's recurrent matrix,
+    after training and for its control, beside how far training moved the block (chapter 6).
+
+    Parameters
+    ----------
+    W0, W1 : (G * N, N) recurrent matrices (torch's ``weight_hh_l0``) before and after training, G gate
+        blocks of N x N stacked (a GRU: G = 3, in torch's order r, z, n)
+    seed : seeds each block's control, :func:`matched_perturbation` of ``(b0, b1)``
+
+    Returns
+    -------
+    list of G dicts ``{"gate": index or r/z/n, "trained", "control", "mean chain weight"`` (the mean of the
+    trained block's subdiagonal), ``"moved"`` (``||b1 - b0||_F``)``}``.
+    """
+    from .theory import chain_energy
+
+    W0, W1 = torch.as_tensor(W0).detach().double(), torch.as_tensor(W1).detach().double()
+    if W0.shape != W1.shape or W0.dim() != 2 or W0.shape[0] % W0.shape[1]:
+        raise ValueError(f"W0 and W1 must be (G * N, N) matrices of the same shape, got {tuple(W0.shape)} and "
+                         f"{tuple(W1.shape)}")
+    n = W1.shape[1]
+    names = "rzn" if len(W1) == 3 * n else range(len(W1) // n)
+    return [{"gate": gate, "trained": chain_energy(b1),
+             "control": chain_energy(matched_perturbation(b0, b1, seed=seed)),
+             "mean chain weight": float(torch.diagonal(b1, -1).mean()), "moved": float((b1 - b0).norm())}
+            for gate, b0, b1 in zip(names, W0.split(n), W1.split(n))]

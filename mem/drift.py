@@ -19,7 +19,7 @@ import torch
 from ._checks import check_count
 from .slowpoints import SlowPoints, find_slow_points, speed, states_along
 
-__all__ = ["Drift", "drift", "drift_speed", "ghost_passage"]
+__all__ = ["Drift", "class_drift_table", "drift", "drift_speed", "ghost_passage"]
 
 
 def ghost_passage(bias: float, h: float = -1.0, n_steps: int = 100) -> np.ndarray:
@@ -117,3 +117,39 @@ def drift_speed(model, inputs: torch.Tensor, starts, n_steps: int = 100, compone
     steps = check_count("n_steps", n_steps)
     end = states_along(model, inputs.expand(len(starts.h), steps, -1), starts)[:, -1]
     return speed(model, end, inputs, components=components)
+
+
+def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int = 100):
+    """Drift speed and memory lifetime of every class of several networks (chapter 5, exercise 5.2).
+
+    Each network starts from its class means (:func:`mem.slowpoints.class_mean_states` on ``task``)
+    and runs ``n_steps`` noiseless steps of ``inputs`` (:func:`drift_speed`); the lifetime of a class
+    is read from the network's delay curve (:meth:`mem.evaluate.DelayCurve.class_lifetimes`).
+
+    Parameters
+    ----------
+    networks : ``{label: (model, DelayCurve with per-class accuracy)}``
+    task : the task whose class means start the drift
+    inputs : (1, 1, I) input held during the drift (the task's mean input)
+    n_steps : steps of drift
+
+    Returns
+    -------
+    pandas DataFrame, one row per (network, class): ``network``, ``digit`` (label - 1: the digit of the
+    book's task), ``log10 drift speed``, ``lifetime`` (NaN or inf where the class has none).
+    """
+    import pandas as pd
+
+    from .slowpoints import class_mean_states
+
+    if not isinstance(networks, dict) or not networks:
+        raise TypeError(f"networks must be a non-empty dict {{label: (model, DelayCurve)}}, got "
+                        f"{type(networks).__name__}")
+    n_steps = check_count("n_steps", n_steps)
+    rows = []
+    for k, (m, c) in networks.items():
+        start, lab = class_mean_states(m, task)
+        S = drift_speed(m, inputs, start, n_steps=n_steps)
+        rows += [{"network": k, "digit": int(y) - 1, "log10 drift speed": float(s),
+                  "lifetime": c.class_lifetimes()[y - 1]} for y, s in zip(lab, S.log10())]
+    return pd.DataFrame(rows)

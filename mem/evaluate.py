@@ -33,6 +33,7 @@ __all__ = [
     "DelayCurve",
     "accuracy_on_classes",
     "accuracy_vs_delay",
+    "class_table",
     "decoding_memory",
     "lifetime_interval",
     "memory_lifetime",
@@ -354,3 +355,32 @@ def accuracy_on_classes(curve: DelayCurve, n_digits: int) -> np.ndarray:
     n_digits = check_int("n_digits", n_digits, 1, curve.class_accuracy.shape[1])
     counts = curve.class_trials[:n_digits]
     return (curve.class_accuracy[:, :n_digits] * counts).sum(1) / counts.sum()
+
+
+def class_table(curves: dict, delay: int | None = None):
+    """Per-class memory of several networks, one column per network (chapter 5, exercise 5.1).
+
+    Parameters
+    ----------
+    curves : ``{label: DelayCurve}`` with per-class accuracy (:func:`accuracy_vs_delay`)
+    delay : None for each class's lifetime (:meth:`DelayCurve.class_lifetimes`); a probed delay for the
+        accuracy on each class's trials at that delay
+
+    Returns
+    -------
+    pandas DataFrame (C, len(curves)), index ``digit`` 0..C-1 (column k of ``class_accuracy`` is label
+    k + 1, the digit k of the book's task).
+    """
+    import pandas as pd
+
+    if not isinstance(curves, dict) or not curves or not all(isinstance(c, DelayCurve) for c in curves.values()):
+        raise TypeError("curves must be a non-empty dict {label: DelayCurve}")
+    if any(c.class_accuracy is None for c in curves.values()):
+        raise ValueError("curves must carry per-class accuracy (class_accuracy is None)")
+    if delay is not None and not all(delay in list(c.delays) for c in curves.values()):
+        raise ValueError(f"delay must be one of the probed delays, got {delay!r}")
+    n = len(next(iter(curves.values())).class_accuracy[0])
+    digit = pd.Index(range(n), name="digit")
+    if delay is None:
+        return pd.DataFrame({k: c.class_lifetimes() for k, c in curves.items()}, index=digit)
+    return pd.DataFrame({k: c.class_accuracy[list(c.delays).index(delay)] for k, c in curves.items()}, index=digit)

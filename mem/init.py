@@ -25,12 +25,13 @@ import math
 import numpy as np
 import torch
 
-from ._checks import check_model, positive_ints
+from ._checks import check_int, check_model, positive_ints
 from .models import RNNClassifier
 
 __all__ = [
     "SCHEMES",
     "chain_",
+    "comparison_matrices",
     "fbchain_",
     "gated_",
     "identity_",
@@ -269,3 +270,25 @@ def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, 
         rnn.bias_ih_l0.zero_()
         rnn.bias_hh_l0.zero_()
     return model
+
+
+def comparison_matrices(n: int = 100, seed: int = 0) -> dict:
+    """The six recurrent matrices chapter 6 compares in its linear theory, as float64 numpy (n, n) (chapter 6).
+
+    Two chains (:func:`chain_` with gains 1.02 and 1, the delay line), :func:`fbchain_` at its defaults,
+    and three matrices of spectral radius 0.99: orthogonal (:func:`orthogonal_`, torch generator seeded
+    with ``seed``), the scaled identity, and a Gaussian random matrix (numpy ``default_rng(seed)``,
+    entries of standard deviation 1 / sqrt(n)) rescaled to that radius.
+
+    Returns
+    -------
+    ``{label: ndarray (n, n)}`` with labels ``"chain α=1.02"``, ``"chain α=1 (delay line)"``, ``"fbchain"``,
+    ``"orthogonal ×0.99"``, ``"identity ×0.99"``, ``"random ×0.99"``.
+    """
+    n, seed = check_int("n", n), check_int("seed", seed, 0)
+    R = np.random.default_rng(seed).normal(0, 1 / np.sqrt(n), (n, n))
+    return {"chain α=1.02": matrix(chain_, n, 1.02), "chain α=1 (delay line)": matrix(chain_, n, 1.0),
+            "fbchain": matrix(fbchain_, n),
+            "orthogonal ×0.99": matrix(orthogonal_, n, 0.99, generator=torch.Generator().manual_seed(seed)),
+            "identity ×0.99": matrix(identity_, n, 0.99),
+            "random ×0.99": R * 0.99 / np.abs(np.linalg.eigvals(R)).max()}

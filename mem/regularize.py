@@ -35,7 +35,7 @@ import torch
 
 from . import slowpoints as _sp
 from . import store, zoo
-from ._checks import check_choice, check_model, positive_ints
+from ._checks import check_choice, check_int, check_model, positive_ints
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
 from .fingerprint import fingerprint
@@ -52,12 +52,15 @@ __all__ = [
     "SWEEP_FILE",
     "TRACKING",
     "SpeedPenalty",
+    "accuracy_table",
     "anchor_points",
+    "best_runs",
     "evaluate_fine_tune",
     "fine_tune",
     "load_sweep",
     "speed_penalty",
     "sweep_configs",
+    "sweep_effects",
     "sweep_entry",
     "sweep_job",
     "sweep_name",
@@ -445,3 +448,99 @@ def _sweep_summary(entry: dict) -> str:
 SWEEP_COLLECTION = store.register(Collection(
     "sweep", zoo.ZOO_DIR, sweep_configs, sweep_name, sweep_job, _sweep_summary, header={"settings": SWEEP},
     manifest_file=SWEEP_FILE))
+
+
+def _sweep_rows(table):
+    """``row[network, mode, tracking, lam]``: one sweep run as a Series."""
+    missing = [c for c in ("network", "mode", "tracking", "lam") if c not in getattr(table, "columns", ())]
+    if missing:
+        raise ValueError(f"table must be mem.regularize.sweep_table()'s DataFrame, got one without the columns "
+                         f"{missing}")
+    return table.set_index(["network", "mode", "tracking", "lam"]).sort_index().loc
+
+
+def sweep_effects(table, networks=None, lam: float = 1000.0, lams=None):
+    """What the sweep's fine-tunes did to each network, as chapter 5 reports it (chapter 5).
+
+    Parameters
+    ----------
+    table : :func:`sweep_table`
+    networks : networks to report (default :data:`SWEEP`'s, in its order)
+    lam : the penalty weight compared (the chapter's λ = 1000)
+    lams : the λ over which the largest cost is taken (default :data:`SWEEP`'s ``lams``)
+
+    Returns
+    -------
+    eight dicts ``{network: value}``, in this order:
+    ``gain`` (accuracy at delay 500, SlowPoints at ``lam`` minus Control), ``cost`` (largest change of
+    trained-delay accuracy against Control, SlowPoints at any of ``lams``), ``cm`` (lifetime, CenterMass /
+    SlowPoints at ``lam``), ``rt`` (lifetime, re-tracked / fixed points at ``lam``), ``rt_adam``
+    ((lifetime / before, trained-delay accuracy) re-tracked with Adam at ``lam``), ``old_speed`` (summed speed
+    at the penalised points, after / before), ``own_speed`` (at the network's own slow points, after / before),
+    ``ctrl_change`` (lifetime, Control / before).
+    """
+    row = _sweep_rows(table)
+    networks = list(SWEEP["networks"] if networks is None else networks)
+    lams = SWEEP["lams"] if lams is None else lams
+    gain, cost, cm, rt, rt_adam, old_speed, own_speed, ctrl_change = {}, {}, {}, {}, {}, {}, {}, {}
+    for n in networks:
+        c, s = row[n, "control", "fixed", 0.0], row[n, "slowpoints", "fixed", lam]
+        gain[n] = s["acc_500"] - c["acc_500"]
+        cost[n] = max(abs(row[n, "slowpoints", "fixed", x]["report_accuracy"] - c["report_accuracy"]) for x in lams)
+        cm[n] = row[n, "centermass", "fixed", lam]["lifetime"] / s["lifetime"]
+        rt[n] = row[n, "slowpoints", "retrack", lam]["lifetime"] / s["lifetime"]
+        a = row[n, "slowpoints", "retrack_adam", lam]
+        rt_adam[n] = (a["lifetime"] / a["lifetime_before"], a["report_accuracy"])
+        old_speed[n] = s["speed_after_old"] / s["speed_before"]
+        own_speed[n] = s["speed_after"] / s["speed_before"]
+        ctrl_change[n] = c["lifetime"] / c["lifetime_before"]
+    return gain, cost, cm, rt, rt_adam, old_speed, own_speed, ctrl_change
+
+
+def accuracy_table(table, delay: int = 500, networks=None):
+    """Accuracy at ``delay`` of each network before and after every fine-tune of the sweep (chapter 5).
+
+    Returns
+    -------
+    pandas DataFrame, one row per network (index ``network``), columns ``before``, ``Control``,
+    ``SlowPoints λ=<λ>`` for :data:`SWEEP`'s ``lams``, ``CenterMass λ=100`` and ``λ=1000``, and
+    ``re-tracked λ=<λ>`` for its ``retrack_lams``.
+    """
+    row = _sweep_rows(table)
+    col = f"acc_{check_int('delay', delay)}"
+    if col not in table.columns:
+        raise ValueError(f"delay must be one of the sweep's probed delays {list(SWEEP['delays'])}, got {delay}")
+    networks = list(SWEEP["networks"] if networks is None else networks)
+    return _frame([{"network": n,
+                      "before": row[n, "control", "fixed", 0.0][f"{col}_before"],
+                      "Control": row[n, "control", "fixed", 0.0][col],
+                      **{f"SlowPoints λ={lam:g}": row[n, "slowpoints", "fixed", lam][col] for lam in SWEEP["lams"]},
+                      **{f"CenterMass λ={lam:g}": row[n, "centermass", "fixed", lam][col] for lam in (100.0, 1000.0)},
+                      **{f"re-tracked λ={lam:g}": row[n, "slowpoints", "retrack", lam][col]
+                         for lam in SWEEP["retrack_lams"]}} for n in networks]).set_index("network")
+
+
+def best_runs(table, networks=None):
+    """The fine-tune with the longest memory of each network, any mode but Control (chapter 5).
+
+    Returns
+    -------
+    pandas DataFrame, one row per network: ``best run`` (mode, tracking, λ), ``lifetime before``,
+    ``lifetime`` (rounded to a step), ``acc 1000 before``, ``acc 1000``, ``acc 2000``, ``trained-delay acc``
+    and ``before`` (trained-delay accuracy before fine-tuning).
+    """
+    _sweep_rows(table)
+    networks = list(SWEEP["networks"] if networks is None else networks)
+    best = table[table["mode"] != "control"].sort_values("lifetime").groupby("network").tail(1).set_index("network")
+    return _frame({"best run": best["mode"] + ", " + best["tracking"] + ", λ = " + best["lam"].map("{:g}".format),
+                     "lifetime before": best["lifetime_before"].round(0), "lifetime": best["lifetime"].round(0),
+                     "acc 1000 before": best["acc_1000_before"], "acc 1000": best["acc_1000"],
+                     "acc 2000": best["acc_2000"],
+                     "trained-delay acc": best["report_accuracy"],
+                     "before": best["report_accuracy_before"]}).loc[networks]
+
+
+def _frame(data):
+    """``pandas.DataFrame(data)`` (pandas is imported only when a table is made)."""
+    import pandas as pd
+    return pd.DataFrame(data)

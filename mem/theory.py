@@ -41,8 +41,13 @@ __all__ = [
     "chain_energy",
     "chain_profile",
     "delay_line_memory",
+    "delay_line_totals",
     "fisher_memory",
+    "harmonic_number",
     "henrici",
+    "impulse_path",
+    "memory_summary",
+    "memory_table",
     "schur_departure",
     "total_memory",
     "transient_amplification",
@@ -355,3 +360,99 @@ def chain_profile(W, activity) -> tuple[np.ndarray, np.ndarray]:
     Wp = W[np.ix_(order, order)]
     offsets = np.arange(-(n - 1), n)
     return offsets, np.array([np.diagonal(Wp, -o).mean() for o in offsets])
+
+
+# ---------------------------------------------------------------------------------------------- tables of chapter 6
+
+def harmonic_number(n: int) -> float:
+    """H_n = 1 + 1/2 + ... + 1/n, the total Fisher memory of a delay line of n units fed at its head
+    (:func:`delay_line_memory` with alpha = 1) (chapter 6). ``n`` : a non-negative integer (H_0 = 0)."""
+    n = check_count("n", n, 0)
+    return sum(1 / k for k in range(1, n + 1))
+
+
+def impulse_path(W, n_steps: int, unit: int = 0) -> list:
+    """Which unit holds an impulse put into ``unit``, step by step under ``h_t = W h_{t-1}`` (chapter 6).
+
+    Parameters
+    ----------
+    W : (N, N) matrix (numpy or torch); ``W[i, j]`` is the weight from unit j to unit i
+    n_steps : number of steps t = 0..n_steps-1
+    unit : the unit the impulse starts in, 0..N-1
+
+    Returns
+    -------
+    list of n_steps entries: the index of the largest entry of ``W^t e_unit``, or None once it is all zero.
+    A subdiagonal chain gives ``[0, 1, 2, ...]``; a superdiagonal one loses an impulse at its head at once.
+    """
+    W = _matrix(W, "W")
+    n_steps = check_count("n_steps", n_steps)
+    unit = check_count("unit", unit, 0, len(W) - 1)
+    path = []
+    for t in range(n_steps):
+        r = np.linalg.matrix_power(W, t)[:, unit]
+        path.append(int(np.argmax(r)) if r.any() else None)
+    return path
+
+
+def memory_table(matrices, v):
+    """Total Fisher memory, its support and Henrici's relative index of several matrices (chapter 6).
+
+    Parameters
+    ----------
+    matrices : dict ``{label: A (N, N)}`` (numpy or torch)
+    v : (N,) input vector, the same for every matrix
+
+    Returns
+    -------
+    pandas DataFrame, one row per label, with columns ``J_tot`` (:func:`total_memory`),
+    ``lags with J > 0`` (lags where :func:`fisher_memory` exceeds 1e-12) and ``Henrici (relative)``
+    (:func:`henrici` with ``relative=True``).
+    """
+    import pandas as pd
+
+    if not isinstance(matrices, dict) or not matrices:
+        raise TypeError(f"matrices must be a non-empty dict {{label: (N, N) matrix}}, got {type(matrices).__name__}")
+    J = {k: fisher_memory(A, v) for k, A in matrices.items()}
+    return pd.DataFrame({"J_tot": {k: j.sum() for k, j in J.items()},
+                         "lags with J > 0": {k: int((j > 1e-12).sum()) for k, j in J.items()},
+                         "Henrici (relative)": {k: henrici(A, relative=True) for k, A in matrices.items()}})
+
+
+def delay_line_totals(alphas, sizes, noise: float = 1.0):
+    """Total Fisher memory of a chain fed at its head against its gain and its length (chapter 6).
+
+    Parameters
+    ----------
+    alphas : sequence of chain gains (A,)
+    sizes : sequence of chain lengths N (S,), positive integers
+    noise : state noise variance, > 0
+
+    Returns
+    -------
+    pandas DataFrame (A, S): rows ``alphas``, columns ``sizes``, entries ``delay_line_memory(N, alpha).sum()``.
+    """
+    import pandas as pd
+
+    if isinstance(sizes, (int, np.integer)) or not len(sizes):
+        raise TypeError(f"sizes must be a non-empty sequence of positive integers, got {sizes!r}")
+    return pd.DataFrame({n: [delay_line_memory(n, a, noise).sum() for a in alphas] for n in sizes}, index=alphas)
+
+
+def memory_summary(A, v, n_steps: int) -> dict:
+    """One matrix's memory in four numbers, input ``v`` (chapter 6).
+
+    Parameters
+    ----------
+    A : (N, N) matrix; v : (N,) input vector
+    n_steps : steps of :func:`transient_amplification` searched for the peak
+
+    Returns
+    -------
+    ``{"J_tot": total Fisher memory, "J at lags ≥ N": the part of it beyond lag N - 1 (0 for a pure chain),
+    "peak ‖A^k v‖": largest transient amplification, "Henrici (rel.)": relative departure from normality}``.
+    """
+    A = _matrix(A)
+    J = fisher_memory(A, v)
+    return {"J_tot": J.sum(), "J at lags ≥ N": J[len(A):].sum(),
+            "peak ‖A^k v‖": transient_amplification(A, v, n_steps).max(), "Henrici (rel.)": henrici(A, relative=True)}

@@ -170,3 +170,15 @@ def test_compare_conditions_counts_pairs_and_gives_the_exact_floors():
     assert (c.statistic, c.pvalue) == (pytest.approx(u.statistic), pytest.approx(u.pvalue))
     assert c.p_floor_pooled < c.p_one_swap
     assert "VoCu longer in 2 of 4 DeCu-VoCu pairs" in c.report({"vocu": "VoCu", "decu": "DeCu"})
+
+
+def test_group_contrast_tests_one_group_against_the_rest():
+    df = pd.DataFrame({"init": ["chain"] * 3 + ["default"] * 3 + ["orthogonal"] * 3,
+                       "lifetime": [300.0, 290, 280, 100, 110, 120, 200, 210, 220]})
+    inside, others, test, ratio = an.group_contrast(df, "init", "chain", "lifetime")
+    assert sorted(inside) == [280, 290, 300] and len(others) == 6
+    assert test.statistic == 18 and test.pvalue == pytest.approx(stats.mannwhitneyu(
+        [300, 290, 280], [100, 110, 120, 200, 210, 220], alternative="greater").pvalue)
+    assert ratio.to_dict() == {"default": 290 / 110, "orthogonal": 290 / 210}
+    with pytest.raises(ValueError, match="group must be a value"):
+        an.group_contrast(df, "init", "fbchain", "lifetime")

@@ -120,3 +120,31 @@ def test_summary_and_excess_on_the_stored_runs():
         assert w.loc[n, "trained − control"] == pytest.approx(rows["trained"] - rows["control"])
     with pytest.raises(ValueError, match="value must be one of"):
         bm.excess(nn, "moved")
+
+
+def test_gate_chain_energy_and_the_nonnormality_summary():
+    import pandas as pd
+
+    from mem import init
+    W0 = init.gated_(torch.empty(12, 4, dtype=torch.float64), [init.chain_] * 3)
+    rows = bm.gate_chain_energy(W0, W0.clone())
+    assert [r["gate"] for r in rows] == ["r", "z", "n"]
+    assert all(r["trained"] == 1 and r["moved"] == 0 and r["mean chain weight"] == pytest.approx(1.02) for r in rows)
+    W1 = W0 + 0.5 * torch.randn(12, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    rows = bm.gate_chain_energy(W0, W1)
+    assert all(0 < r["trained"] < 1 and r["moved"] > 0 for r in rows)
+    nn = pd.DataFrame([{"task": "copy", "scheme": s, "matrix": m, "henrici": h, "henrici_rel": h / 10,
+                        "chain_energy": 0.5, "moved": 1.0}
+                       for s in ("chain", "fbchain") for m in ("initial", "trained", "control") for h in (1.0, 3.0)])
+    summary = bm.nonnormality_summary(nn)
+    assert list(summary.columns.get_level_values(1)[:3]) == ["initial", "trained", "control"]
+    assert summary.loc[("copy", "chain"), ("henrici", "trained")] == 2.0
+    text = bm.format_nonnormality(summary)
+    assert "2.000" in text and " 2.0 " in text and "0.20 " in text      # fbchain's initial indices coarser
+
+
+def test_decoding_at_init_has_a_row_per_noise_and_scheme():
+    dec = bm.decoding_at_init([0, 3], noises=(0.0, 0.1), schemes=("chain", "orthogonal"), hidden_size=8)
+    assert list(dec.index) == [(0.0, "chain"), (0.0, "orthogonal"), (0.1, "chain"), (0.1, "orthogonal")]
+    assert list(dec.columns) == [0, 3] and dec.columns.name == "lag"
+    assert (dec <= 1).all().all() and (dec[0] > dec[3]).all()   # the present input is the most decodable

@@ -50,3 +50,16 @@ def test_drift_follows_the_trajectory_and_ends_with_a_search(net_and_task):
     assert torch.allclose(dr.drift_speed(model, inputs, starts, n_steps=40), S_end.float(), rtol=1e-3, atol=1e-9)
     with pytest.raises(ValueError, match="window must be shorter than n_steps"):
         dr.drift(model, inputs, trigger, starts, labels, n_steps=10, window=10)
+
+
+def test_class_drift_table_is_drift_speed_from_the_class_means():
+    import mem
+    e = mem.zoo.load("gru64-nacu-s0")
+    task = mem.report.book_task()
+    inputs = task.mean_input()
+    t = dr.class_drift_table({"net": (e.model, e.delay_curve)}, task, inputs, n_steps=5)
+    start, lab = sp.class_mean_states(e.model, task)
+    S = dr.drift_speed(e.model, inputs, start, n_steps=5)
+    assert t["digit"].tolist() == (lab - 1).tolist() and np.allclose(t["log10 drift speed"], S.log10().numpy())
+    life = e.delay_curve.class_lifetimes()
+    assert np.array_equal(t["lifetime"].to_numpy(), life[(lab - 1).numpy()])

@@ -122,3 +122,16 @@ def test_accuracy_on_classes_weights_the_digits_by_their_trials():
     curve = DelayCurve(np.array([1, 2]), overall, 10, 0.1, class_accuracy=class_acc, class_trials=trials)
     assert np.allclose(accuracy_on_classes(curve, 3), curve.accuracy)
     assert np.allclose(accuracy_on_classes(curve, 2), [(1 + 1.5) / 4, 0.5])
+
+
+def test_class_table_has_a_column_per_network():
+    from mem.evaluate import class_table
+    acc = np.array([[0.9, 0.9], [0.9, 0.2], [0.9, 0.1]])
+    c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc,
+                   class_trials=np.array([50, 50]))
+    life = class_table({"a": c, "b": c})
+    assert list(life.columns) == ["a", "b"] and life.index.name == "digit" and list(life.index) == [0, 1]
+    assert np.array_equal(life["a"].to_numpy(), c.class_lifetimes())
+    assert class_table({"a": c}, 100)["a"].tolist() == [0.9, 0.2]
+    with pytest.raises(ValueError, match="delay must be one of the probed delays"):
+        class_table({"a": c}, 50)

@@ -118,3 +118,14 @@ def test_matrix_is_the_initialiser_in_double_precision():
     g = torch.Generator().manual_seed(0)
     Q = init.matrix(init.orthogonal_, 6, 0.5, generator=g)
     assert abs(Q @ Q.T - 0.25 * torch.eye(6, dtype=torch.float64).numpy()).max() < 1e-12
+
+
+def test_comparison_matrices_are_chapter_6s():
+    import numpy as np
+    mats = init.comparison_matrices(20, seed=0)
+    assert list(mats) == ["chain α=1.02", "chain α=1 (delay line)", "fbchain", "orthogonal ×0.99", "identity ×0.99",
+                          "random ×0.99"]
+    for label in ("orthogonal ×0.99", "identity ×0.99", "random ×0.99"):
+        assert np.abs(np.linalg.eigvals(mats[label])).max() == pytest.approx(0.99)
+    assert np.array_equal(mats["chain α=1.02"], init.matrix(init.chain_, 20, 1.02))
+    assert not np.array_equal(mats["random ×0.99"], init.comparison_matrices(20, seed=1)["random ×0.99"])

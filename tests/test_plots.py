@@ -274,3 +274,74 @@ def test_chapter1_figures_draw_what_they_are_given(task, gen):
     assert len(plots.plot_trial_row(task.sample(3, gen, T_max=6), n=3)) == 3
     box = plots.trial_widget(task, t_read=2, delay=5)
     assert [w.value for w in box.children[0].children] == [2, 5]
+
+
+def test_chapter6_figures_of_several_panels():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from mem import theory
+
+    ax = plots.plot_fisher_curves({"chain": theory.delay_line_memory(10)}, ylim=(1e-3, 2))
+    assert ax.get_ylim() == pytest.approx((1e-3, 2))
+    ax = plots.plot_amplification({"chain α=1.02": [1.0, 1.02, 0.0]}, n_units=2)
+    assert ax.lines[0].get_ydata().tolist() == [1.0, 1.02, 0.0] and ax.lines[1].get_xdata()[0] == 2
+    axes = plots.plot_linear_memory({"chain": theory.delay_line_memory(10)}, {"chain": [1.0, 0.0]}, n_units=10)
+    assert axes[0].get_title() == "Fisher memory curves, N = 10"
+    dec = pd.DataFrame([[0.9, 0.1], [0.8, -2.0], [0.7, 0.0], [0.6, 0.5]], columns=pd.Index([0, 5], name="lag"),
+                       index=pd.MultiIndex.from_tuples([(0.0, "chain"), (0.0, "orthogonal"), (0.1, "chain"),
+                                                        (0.1, "orthogonal")]))
+    axes = plots.plot_decoding_panels([0, 5], dec, n_units=4)
+    assert len(axes) == 2 and axes[1].get_title() == "untrained elu RNN, N = 4, noise 0.1"
+    assert np.allclose(axes[0].lines[1].get_ydata(), [0.8, -0.1])
+    steps = np.array([0, 10])
+    curves = {"chain": (steps, np.array([[1.0, 0.5]]), 3e-4)}
+    table = pd.DataFrame({"task": ["copy", "addition"], "scheme": ["chain"] * 2, "success": [True, False]})
+    axes = plots.plot_benchmark_overview({"copy": curves, "addition": curves}, table)
+    assert len(axes) == 3 and axes[0].get_title().startswith("copy")
+    off = np.arange(-3, 4)
+    axes = plots.plot_chain_profile_panels({"a": {"net": (off, off * 0.1)}, "b": {"net": (off, -off * 0.1)}},
+                                           window=1, diagonal=False)
+    assert [a.get_title() for a in axes] == ["a", "b"] and axes[1].lines[0].get_xdata().tolist() == [-1, 1]
+    bridge = pd.DataFrame({"name": ["x", "y"], "init": ["chain", "default"], "seed": [0, 0], "drift": [-4.0, -3.0],
+                           "log_lifetime": [2.5, 2.2]})
+    c = SimpleNamespace(delays=np.array([10, 100]), accuracy=np.array([0.9, 0.5]))
+    axes = plots.plot_bridge(bridge, {"x": c, "y": c})
+    assert len(axes[0].lines) == 2 + 1 and len(axes[1].collections) == 2
+    with pytest.raises(ValueError, match="curves must be a dict"):
+        plots.plot_bridge(bridge, {"x": c})
+    plt.close("all")
+
+
+def test_chapter5_figures_of_several_panels():
+    import pandas as pd
+    import torch
+
+    from mem import regularize as rg
+    t = rg.sweep_table()
+    nets = rg.SWEEP["networks"][:2]
+    axes = plots.plot_sweep_grid(t, nets)
+    assert axes.shape == (3, 2) and axes[0, 0].get_yscale() == "log"
+    acc = np.array([[0.9, 0.9], [0.9, 0.2], [0.9, 0.1]])
+    c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc,
+                   class_trials=np.array([50, 50]))
+    h = History(loss=np.ones(4), accuracy=np.ones(4), T_max=np.ones(4), n_classes=np.ones(4))
+    h.penalty = np.array([1.0, 0.5, 0.2, 0.1])
+    axes = plots.plot_fine_tune({"before": c}, h, h, {"before": 1.0, "after": 0.1}, title="net")
+    assert axes[0].get_title() == "net" and len(axes[2].patches) == 2
+    V = torch.randn(3, 5, 4, generator=torch.Generator().manual_seed(0))
+    axes = plots.plot_state_space_panels({"a": V, "b": 2 * V}, torch.tensor([1, 2, 3]), torch.zeros(2, 4),
+                                         torch.tensor([1, 2]))
+    assert [a.get_title() for a in axes] == ["a: 500 steps of noise after the digit",
+                                             "b: 500 steps of noise after the digit"]
+    life = pd.DataFrame({"x": [np.inf, 200.0], "y": [np.inf, 300.0]})
+    axes = plots.plot_class_memory(life, life * 0 + 0.5, 2000, {"x": 250.0, "y": 300.0})
+    assert axes[1].get_title().endswith("delay 2000") and "∞" in [tx.get_text() for tx in axes[0].texts]
+    drift = pd.DataFrame({"network": ["x", "x", "y", "y"], "digit": [0, 1, 0, 1],
+                          "log10 drift speed": [-3.0, -2, -4, -3], "lifetime": [300.0, 100, np.inf, 400]})
+    axes = plots.plot_class_drift(drift, {"x": -1.0, "y": 0.0}, -0.5)
+    assert axes[1].get_title() == "3 digits with a finite lifetime: Spearman -0.50"
+    with pytest.raises(ValueError, match=r"table must be mem\.drift\.class_drift_table"):
+        plots.plot_class_drift(drift.drop(columns="digit"), {}, 0.0)
+    plt.close("all")

@@ -98,3 +98,26 @@ def test_sweep_configs_cover_modes_and_lambdas():
     assert rg.SWEEP_COLLECTION.folder / rg.SWEEP_COLLECTION.manifest_file == mem.zoo.ZOO_DIR / rg.SWEEP_FILE
     with pytest.raises(ValueError, match="which must name entries of"):
         mem.store.build("sweep", ["gru64-nacu-s0-nothing"])
+
+
+def test_sweep_effects_tables_read_the_sweep():
+    t = rg.sweep_table()
+    nets = rg.SWEEP["networks"]
+    gain, cost, cm, rt, rt_adam, old_speed, own_speed, ctrl_change = rg.sweep_effects(t)
+    assert all(0 < v < 1.05 for v in rt.values()) and all(v > 0 for v in own_speed.values())
+    assert list(gain) == list(nets)
+    n = nets[0]
+    run = lambda mode, tracking, lam: t[(t.network == n) & (t["mode"] == mode) & (t.tracking == tracking)  # noqa: E731
+                                        & (t.lam == lam)].iloc[0]
+    c, s = run("control", "fixed", 0.0), run("slowpoints", "fixed", 1000.0)
+    assert gain[n] == s.acc_500 - c.acc_500 and old_speed[n] == s.speed_after_old / s.speed_before
+    assert cost[n] >= abs(s.report_accuracy - c.report_accuracy) and ctrl_change[n] == c.lifetime / c.lifetime_before
+    assert cm[n] == run("centermass", "fixed", 1000.0).lifetime / s.lifetime
+    assert rt_adam[n][1] == run("slowpoints", "retrack_adam", 1000.0).report_accuracy
+    acc = rg.accuracy_table(t, 500)
+    assert list(acc.index) == list(nets) and acc.loc[n, "before"] == c.acc_500_before
+    assert acc.loc[n, "SlowPoints λ=1000"] == s.acc_500 and acc.loc[n, "Control"] == c.acc_500
+    best = rg.best_runs(t)
+    assert best.loc[n, "lifetime"] == round(t[(t.network == n) & (t["mode"] != "control")].lifetime.max())
+    with pytest.raises(ValueError, match="delay must be one of"):
+        rg.accuracy_table(t, 7)

@@ -340,3 +340,27 @@ def test_ill_conditioned_stationary_covariance_raises_instead_of_a_wrong_curve()
         th.fisher_memory(A, v)
     finite = th.total_memory(A, v, horizon=400)
     assert 12 < finite < 13
+
+
+def test_chapter6_tables_agree_with_the_closed_forms():
+    assert th.harmonic_number(0) == 0 and th.harmonic_number(3) == 1 + 1 / 2 + 1 / 3
+    assert th.harmonic_number(50) == pytest.approx(th.delay_line_memory(50).sum(), rel=1e-12)
+    W = _chain(5)
+    assert th.impulse_path(W, 6) == [0, 1, 2, 3, 4, None]
+    assert th.impulse_path(W.T, 3) == [0, None, None]              # the superdiagonal runs backwards
+    assert th.impulse_path(W, 3, unit=3) == [3, 4, None]
+    n = 30
+    mats = {"chain": _chain(n, 1.0), "orthogonal": 0.9 * _orthogonal(np.random.default_rng(0), n)}
+    t = th.memory_table(mats, _e(n, 0))
+    assert list(t.columns) == ["J_tot", "lags with J > 0", "Henrici (relative)"] and list(t.index) == list(mats)
+    assert t.loc["chain", "J_tot"] == pytest.approx(th.harmonic_number(n))
+    assert t.loc["chain", "lags with J > 0"] == n and t.loc["chain", "Henrici (relative)"] == pytest.approx(1)
+    assert t.loc["orthogonal", "J_tot"] == pytest.approx(1) and t.loc["orthogonal", "Henrici (relative)"] < 1e-6
+    totals = th.delay_line_totals([0.9, 1.0, 1.1], (10, 20))
+    assert totals.loc[1.0, 20] == pytest.approx(th.harmonic_number(20))
+    assert totals.loc[1.1, 10] == pytest.approx(th.delay_line_memory(10, 1.1).sum())
+    s = th.memory_summary(_chain(n, 1.0), _e(n, 0), 2 * n)
+    assert s["J_tot"] == pytest.approx(th.harmonic_number(n)) and s["J at lags ≥ N"] == 0
+    assert s["peak ‖A^k v‖"] == 1 and s["Henrici (rel.)"] == pytest.approx(1)
+    back = th.memory_summary(_chain(n, 0.9) + 0.05 * _chain(n).T, _e(n, 0), 4 * n)
+    assert back["J at lags ≥ N"] > 0                                # a backward chain keeps signal beyond N

@@ -9,16 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_int
-from .style import pyplot, scheme_color
+from .style import SCHEME_COLORS, pyplot, scheme_color
 
-__all__ = ["plot_benchmark_curves", "plot_chain_profile", "plot_decoding", "plot_fisher_curves", "plot_success_counts"]
+__all__ = ["plot_amplification", "plot_benchmark_curves", "plot_benchmark_overview", "plot_bridge",
+           "plot_chain_profile", "plot_chain_profile_panels", "plot_decoding", "plot_decoding_panels",
+           "plot_fisher_curves", "plot_linear_memory", "plot_success_counts"]
 
 
-def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: bool = True, title: str | None = None):
+def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: bool = True, title: str | None = None,
+                       ylim: tuple | None = None):
     """Fisher memory curves J(k) (chapter 6), one line per entry of ``{label: J (K,)}``, with J_tot in the legend.
 
-    Labels starting with a scheme's name (``"chain ..."``) take its colour (:data:`~mem.plots.style.SCHEME_COLORS`).
-    Returns the axes.
+    Labels starting with a scheme's name (``"chain ..."``) take its colour
+    (:data:`~mem.plots.style.SCHEME_COLORS`); ``ylim`` fixes the y range (``(bottom, top)``). Returns the axes.
     """
     plt = pyplot()
     if not curves:
@@ -35,6 +38,8 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel="lag k (steps)", ylabel="Fisher memory J(k)")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     if title:
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
@@ -149,3 +154,167 @@ def plot_chain_profile(profiles: dict, ax=None, window: int = 10, title: str | N
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
     return ax
+
+
+def plot_amplification(norms: dict, ax=None, n_units: int | None = None, title: str | None = None):
+    """Transient amplification ``||A^k v||`` against k, one line per entry of ``{label: norms (K,)}`` (chapter 6).
+
+    ``norms`` are :func:`mem.theory.transient_amplification`'s curves; labels starting with a
+    scheme's name take its colour. ``n_units`` draws a dotted line at k = N, where a chain of N
+    units has passed its input out of its tail. Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(norms, dict) or not norms:
+        raise ValueError("norms must be a non-empty dict {label: ||A^k v|| (K,)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.4))
+    for label, a in norms.items():
+        a = np.asarray(a, dtype=float)
+        if a.ndim != 1:
+            raise ValueError(f"norms[{label!r}] must be 1-D (K,), got shape {a.shape}")
+        ax.plot(a, color=scheme_color(label), label=label)
+    if n_units:
+        ax.axvline(check_int("n_units", n_units), color="0.5", ls=":", lw=1)
+    ax.set(xlabel="steps k", ylabel="‖A^k v‖",
+           title="transient amplification of an input at the head" if title is None else title)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_decoding_panels(lags, decoding, n_units: int | None = None,
+                         title: str = "untrained elu RNN, N = {n_units}, noise {noise:g}"):
+    """One :func:`plot_decoding` panel per noise level, side by side with a shared y axis (chapter 6).
+
+    Parameters
+    ----------
+    lags : sequence of ints (L,)
+    decoding : pandas DataFrame with rows ``(noise, label)`` and one column per lag, as
+        :func:`mem.benchmarks.decoding_at_init` returns
+    n_units : chain length N drawn in every panel
+    title : format string of each panel's title, with ``{noise}`` and ``{n_units}``
+
+    Returns
+    -------
+    the figure's axes (one per noise level).
+    """
+    plt = pyplot()
+    index = getattr(decoding, "index", None)
+    if getattr(index, "nlevels", 0) != 2 or decoding.shape[1] != len(lags):
+        raise ValueError("decoding must be a DataFrame with rows (noise, label) and one column per lag "
+                         "(mem.benchmarks.decoding_at_init)")
+    noises = list(dict.fromkeys(index.get_level_values(0)))
+    _, axes = plt.subplots(1, len(noises), figsize=(5.5 * len(noises), 3.6), sharey=True, squeeze=False)
+    for ax, noise in zip(axes[0], noises):
+        rows = decoding.loc[noise]
+        plot_decoding(lags, {s: rows.loc[s].to_numpy() for s in rows.index}, ax=ax, n_units=n_units,
+                      title=title.format(noise=noise, n_units=n_units))
+    plt.tight_layout()
+    return axes[0]
+
+
+def plot_bridge(table, curves: dict):
+    """Chapter 6's bridge figure: accuracy against delay of every network, coloured by initialisation,
+    and lifetime against drift speed (chapter 6).
+
+    Parameters
+    ----------
+    table : pandas DataFrame, one row per network, with columns ``name, init, seed, drift,
+        log_lifetime`` (:func:`mem.zoo.table` of the bridge collection)
+    curves : ``{name: delay curve}``, each with ``delays`` and ``accuracy`` (K,) (a zoo entry's
+        ``delay_curve``); the seed-0 network of each initialisation names it in the legend
+
+    Returns
+    -------
+    the two axes.
+    """
+    plt = pyplot()
+    missing = [c for c in ("name", "init", "seed", "drift", "log_lifetime") if c not in getattr(table, "columns", ())]
+    if missing:
+        raise ValueError(f"table must be mem.zoo.table()'s DataFrame, got one without the columns {missing}")
+    if not isinstance(curves, dict) or set(curves) != set(table["name"]):
+        raise ValueError("curves must be a dict {name: delay curve} with one entry per row of table")
+    _, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    for row in table.itertuples():
+        c = curves[row.name]
+        axes[0].plot(c.delays, c.accuracy, color=SCHEME_COLORS.get(row.init), alpha=0.8,
+                     label=row.init if row.seed == 0 else None)
+    axes[0].set(xscale="log", xlabel="delay (steps)", ylabel="accuracy",
+                title="GRU-100, NaCu: memory by initialisation")
+    axes[0].axhline(0.1, color="0.8", lw=0.8)
+    axes[0].legend(fontsize=7)
+    for init_name, d in table.groupby("init"):
+        axes[1].scatter(d.drift, d.log_lifetime, color=SCHEME_COLORS.get(init_name), label=init_name)
+    axes[1].set(xlabel="drift speed (log10 S)", ylabel="log10 lifetime", title="chapter 4's best predictor")
+    axes[1].legend(fontsize=7)
+    plt.tight_layout()
+    return axes
+
+
+def plot_benchmark_overview(curves: dict, table):
+    """Chapter 6's benchmark figure: :func:`plot_benchmark_curves` of every task, then
+    :func:`plot_success_counts` of every run, in one row (chapter 6).
+
+    Parameters
+    ----------
+    curves : ``{task: mem.benchmarks.curves(task)}``
+    table : :func:`mem.benchmarks.table` (every learning rate and seed)
+
+    Returns
+    -------
+    the figure's axes (len(curves) + 1).
+    """
+    plt = pyplot()
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError("curves must be a non-empty dict {task: mem.benchmarks.curves(task)}")
+    n = len(curves)
+    _, axes = plt.subplots(1, n + 1, figsize=(4.5 * (n + 1), 3.6), gridspec_kw={"width_ratios": [1] * n + [1.1]})
+    for ax, (task_name, c) in zip(axes, curves.items()):
+        plot_benchmark_curves(c, ax=ax, title=f"{task_name}: best lr per scheme, 3 seeds")
+    plot_success_counts(table, ax=axes[n])
+    axes[n].set_title("successes (final loss < baseline / 2), all lr and seeds", fontsize=10)
+    plt.tight_layout()
+    return axes
+
+
+def plot_chain_profile_panels(profiles: dict, window: int = 10, diagonal: bool = True):
+    """One :func:`plot_chain_profile` panel per network, side by side (chapter 6).
+
+    ``profiles`` is ``{title: {label: (offsets, profile)}}``, e.g. ``{name:
+    mem.benchmarks.chain_profiles(mem.benchmarks.load(name))}``. Returns the axes.
+    """
+    plt = pyplot()
+    if not isinstance(profiles, dict) or not profiles:
+        raise ValueError("profiles must be a non-empty dict {title: {label: (offsets, profile)}}")
+    _, axes = plt.subplots(1, len(profiles), figsize=(5.5 * len(profiles), 3.6), squeeze=False)
+    for ax, (title, p) in zip(axes[0], profiles.items()):
+        plot_chain_profile(p, ax=ax, window=window, title=title, diagonal=diagonal)
+    plt.tight_layout()
+    return axes[0]
+
+
+def plot_linear_memory(curves: dict, norms: dict, n_units: int | None = None, max_lag: int | None = 300,
+                       title: str | None = None):
+    """Chapter 6's linear-theory figure: :func:`plot_fisher_curves` of ``curves`` beside
+    :func:`plot_amplification` of ``norms`` (chapter 6).
+
+    Parameters
+    ----------
+    curves : ``{label: J (K,)}``, :func:`mem.theory.fisher_memory` curves
+    norms : ``{label: ||A^k v|| (K,)}``, :func:`mem.theory.transient_amplification` curves
+    n_units : N, marked in the amplification panel
+    max_lag : last lag drawn of the Fisher curves
+    title : the Fisher panel's title (default ``"Fisher memory curves, N = <n_units>"``)
+
+    Returns
+    -------
+    the two axes.
+    """
+    plt = pyplot()
+    if not isinstance(curves, dict) or not curves or not isinstance(norms, dict) or not norms:
+        raise ValueError("curves and norms must be non-empty dicts {label: (K,) curve}")
+    _, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    plot_fisher_curves(curves, ax=axes[0], max_lag=max_lag,
+                       title=f"Fisher memory curves, N = {n_units}" if title is None else title)
+    plot_amplification(norms, ax=axes[1], n_units=n_units)
+    plt.tight_layout()
+    return axes

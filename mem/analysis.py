@@ -1,4 +1,5 @@
-"""Statistics across networks: correlations with confidence intervals, partial and within-network (chapter 4).
+"""Statistics across networks and conditions: correlations with confidence intervals, partial and
+within-network (chapter 4), spreads and comparisons of protocols and seeds (chapters 2, 3, 6).
 
 Does a slower slow point go with a longer memory? With a few dozen networks the
 answer needs error bars, and two confounds need care:

@@ -83,7 +83,7 @@ HIDDEN = 100  # the paper's N
 METRICS_VERSION = 1
 
 RECIPE = ("Vanilla RNNs, 100 units, from mem.init.initialize's chain (alpha 1.02), fbchain (0.99 forward, "
-          "0.04 backward), orthogonal and identity schemes at their default gains, trained by mem.train.train_task: "
+          "0.04 backward), orthogonal and identity schemes at their default gains, trained by mem.train.train: "
           "RMSprop (alpha 0.9, eps 1e-7), global grad-norm clip 10, batch 16, fresh batches, lr 1e-4, 3e-4 and 1e-3, "
           "seeds 0-2; copy T = 100 (delay 90) and addition T = 100 for 2000 updates, permuted 8x8 digits (64 steps) "
           "for 1500. Validation every 100 updates on 500 fixed trials (all 450 test images for the digits). "

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
 from scipy import stats
 
 from ._checks import check_count
@@ -29,9 +30,15 @@ from ._checks import check_count
 __all__ = [
     "METHODS",
     "Correlation",
+    "class_point_summary",
     "correlate",
+    "correlate_groups",
     "correlation_table",
+    "movement_ratio",
+    "nearest_cloud",
     "partial_correlation",
+    "search_budgets",
+    "search_summary",
     "stage_movement",
     "wide_table",
     "within_network",
@@ -345,3 +352,165 @@ def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
     return dict(all=med, change=med[change], quiet=med[~change], p=raw.pvalue,
                 ex_change=excess[change], ex_quiet=excess[~change], p_local=local.pvalue,
                 jump=np.median(excess[change]) / np.median(excess[~change]))
+
+
+def correlate_groups(x: dict, y: dict, method: str = "spearman") -> dict:
+    """Correlation of ``y`` with ``x`` over all networks and within each architecture (chapters 3, 4).
+
+    Parameters
+    ----------
+    x, y : dicts ``{(arch, protocol, seed): float}`` with the same keys (e.g. a speed and the memory lifetime)
+    method : ``"spearman"`` or ``"pearson"``
+
+    Returns
+    -------
+    dict ``{"all": Correlation, arch: Correlation, ...}``, the architectures in sorted order (no bootstrap).
+    """
+    if not isinstance(x, dict) or not isinstance(y, dict):
+        raise TypeError(f"x and y must be dicts {{(arch, protocol, seed): float}}, got {type(x).__name__}, "
+                        f"{type(y).__name__}")
+    if set(x) != set(y) or not x:
+        raise ValueError("x and y must have the same non-empty set of keys")
+    _check_method(method)
+    keys = sorted(x)
+    subsets = {"all": keys, **{a: [k for k in keys if k[0] == a] for a in sorted({k[0] for k in keys})}}
+    return {s: correlate([x[k] for k in ks], [y[k] for k in ks], method, n_boot=0) for s, ks in subsets.items()}
+
+
+def class_point_summary(model, task, points=None, components: str = "full", n_iters: int = 2000,
+                        newton_n_iters: int = 50) -> dict:
+    """The paper's class slow points of one network, continued by Newton, in five numbers (chapter 3).
+
+    Runs the paper's Adam search from each class's mean state (:func:`mem.slowpoints.find_class_slow_points`,
+    learning rate 0.01) unless ``points`` gives its result, then ``newton_n_iters`` Newton iterations from
+    where it ended, both under ``task.mean_input()``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    task : the task whose class means start the search
+    points : SlowPoints with labels, optional: an Adam search already run
+    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    n_iters, newton_n_iters : Adam steps and Newton iterations
+
+    Returns
+    -------
+    dict with ``speed_adam`` and ``speed_newton`` (median ``log10 S`` of the two searches), ``lam`` (median
+    ``|lambda|max`` at the Adam points), ``own`` (Adam points that report their own class when the trigger
+    ``task.mean_input(trigger=True)`` arrives) and ``n_points``.
+    """
+    from .slowpoints import SlowPoints, class_mean_states, find_slow_points
+
+    if points is not None and not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints or None, got {type(points).__name__}")
+    inputs = task.mean_input()
+    if points is None:
+        start, labels = class_mean_states(model, task)
+        points = find_slow_points(model, start, inputs, method="adam", n_iters=n_iters, lr=1e-2, labels=labels,
+                                  components=components)
+    newton = find_slow_points(model, points.state, inputs, method="newton", n_iters=newton_n_iters, patience=None,
+                              labels=points.labels, components=components)
+    return dict(speed_adam=points.speed.log10().median().item(), speed_newton=newton.speed.log10().median().item(),
+                lam=points.max_abs_eigenvalue().median().item(),
+                own=int((points.readout(model, task.mean_input(trigger=True)) == points.labels).sum()),
+                n_points=len(points))
+
+
+def search_budgets(model, starts, inputs: torch.Tensor, labels, budgets, trigger: torch.Tensor, done=None,
+                   **kwargs) -> dict:
+    """Where a slow-point search stands after each of several budgets of iterations (chapter 3).
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    starts : State with K rows (e.g. :func:`mem.slowpoints.class_mean_states`)
+    inputs : (D,) the constant input of the search
+    labels : (K,) the class of each start
+    budgets : iteration counts to run (each a search of its own)
+    trigger : (D,) the input that asks for the report
+    done : dict ``{budget: SlowPoints}`` of searches already run, optional
+    **kwargs : further arguments of :func:`mem.slowpoints.find_slow_points` (e.g. ``method="adam", lr=1e-2``)
+
+    Returns
+    -------
+    dict with ``budgets`` (B,) sorted, ``log_speed`` (B, K) ``log10 S`` per point, ``median_log_speed`` (B,),
+    ``moved`` (B,) median distance from the start, ``own`` (B,) points reporting their own class.
+    """
+    from .slowpoints import find_slow_points
+
+    if done is not None and not isinstance(done, dict):
+        raise TypeError(f"done must be a dict {{budget: SlowPoints}} or None, got {type(done).__name__}")
+    runs = {check_count("budgets", B): find_slow_points(model, starts, inputs, n_iters=B, labels=labels, **kwargs)
+            for B in budgets}
+    runs.update(done or {})
+    B = np.array(sorted(runs))
+    return dict(budgets=B, log_speed=np.stack([runs[b].speed.log10().numpy() for b in B]),
+                median_log_speed=np.array([runs[b].speed.log10().median().item() for b in B]),
+                moved=np.array([(runs[b].states - runs[b].initial_states).norm(dim=1).median().item() for b in B]),
+                own=[int((runs[b].readout(model, trigger) == labels).sum()) for b in B])
+
+
+def nearest_cloud(model, x: torch.Tensor, x_labels: torch.Tensor, points, steps: tuple = (4, 20)) -> torch.Tensor:
+    """The class whose memory cloud lies nearest to each slow point (chapter 3).
+
+    A class's memory cloud is the mean hidden state of its trials over ``steps[0] .. steps[1] - 1``
+    (e.g. the trained delays); each point's distance is measured in ``h``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    x : (B, T, D) trials, e.g. ``task.sample_probe(...).x``
+    x_labels : (B,) their classes
+    points : SlowPoints with labels (K points, each class among ``x_labels``)
+    steps : (first, stop) steps averaged
+
+    Returns
+    -------
+    (K,) int64 tensor, the class of the nearest cloud.
+    """
+    if len(steps) != 2 or not 0 <= steps[0] < steps[1]:
+        raise ValueError(f"steps must be (first, stop) with 0 <= first < stop, got {steps!r}")
+    with torch.no_grad():
+        h = model(x).h
+    clouds = torch.stack([h[x_labels == k, steps[0]:steps[1]].reshape(-1, h.shape[-1]).mean(0) for k in points.labels])
+    return points.labels[torch.cdist(points.h.float(), clouds).argmin(1)]
+
+
+def search_summary(points, model, trigger: torch.Tensor) -> dict:
+    """How far a slow-point search went, and whether its points still report their class (chapter 3).
+
+    Parameters
+    ----------
+    points : SlowPoints with labels (K points), e.g. from :func:`mem.slowpoints.find_slow_points`
+    model : the RNNClassifier searched
+    trigger : (D,) the input that asks for the report, e.g. ``task.mean_input(trigger=True)``
+
+    Returns
+    -------
+    dict with ``moved`` (K,) distance of each point from its start and ``own`` (int), the points that report
+    their own class when the trigger arrives.
+    """
+    from .slowpoints import SlowPoints
+
+    if not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    return dict(moved=(points.states - points.initial_states).norm(dim=1),
+                own=int((points.readout(model, trigger) == points.labels).sum()))
+
+
+def movement_ratio(a, b) -> tuple:
+    """How much more ``a`` moves than ``b``: the ratio of their medians, with an exact two-sided Mann-Whitney
+    test (chapter 3).
+
+    Parameters
+    ----------
+    a, b : 1-D arrays, e.g. the ``all`` movements of two :func:`stage_movement` results
+
+    Returns
+    -------
+    (float ratio of medians, scipy's MannwhitneyuResult)
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 1 or b.ndim != 1 or not len(a) or not len(b):
+        raise ValueError(f"a and b must be non-empty 1-D arrays, got shapes {a.shape} and {b.shape}")
+    return np.median(a) / np.median(b), stats.mannwhitneyu(a, b, alternative="two-sided", method="exact")

@@ -35,6 +35,7 @@ __all__ = [
     "TaskParams",
     "VoCu",
     "make_protocol",
+    "protocol_stage_starts",
     "stage_starts",
 ]
 
@@ -274,3 +275,19 @@ def stage_starts(T_max, n_classes) -> np.ndarray:
         raise ValueError(f"T_max and n_classes must be 1-D arrays of the same length, got shapes {T_max.shape} "
                          f"and {n_classes.shape}")
     return np.flatnonzero((np.diff(T_max) != 0) | (np.diff(n_classes) != 0)) + 1
+
+
+def protocol_stage_starts(config: dict | str) -> list:
+    """Steps at which a protocol's task changes, from its configuration (chapters 2, 3).
+
+    Parameters
+    ----------
+    config : a protocol's name or configuration dict, as :func:`make_protocol` takes it (e.g. a zoo
+        entry's ``config["protocol"]``)
+
+    Returns
+    -------
+    list of int steps, increasing (:func:`stage_starts` of the protocol's schedule).
+    """
+    sched = make_protocol(config).schedule()
+    return stage_starts(sched["T_max"], sched["n_classes"]).tolist()

@@ -141,3 +141,65 @@ def test_stage_movement_compares_intervals_with_and_without_a_stage_start():
     assert flat["jump"] == pytest.approx(1.0, abs=0.01) and flat["p_local"] > 0.3   # nothing to see
     with pytest.raises(ValueError, match="displacement must have one row per interval"):
         an.stage_movement(ends, D[:-1], events=[250])
+
+
+def test_correlate_groups_pools_and_splits_by_architecture():
+    rng = np.random.default_rng(1)
+    keys = [(a, p, s) for a in ("lstm", "gru") for p in ("decu", "vocu") for s in range(3)]
+    x = {k: float(rng.normal()) for k in keys}
+    y = {k: -x[k] + (2.0 if k[0] == "gru" else 0.0) + 0.3 * float(rng.normal()) for k in keys}
+    r = an.correlate_groups(x, y)
+    assert list(r) == ["all", "gru", "lstm"]
+    ks = sorted(keys)
+    assert r["all"].r == an.correlate([x[k] for k in ks], [y[k] for k in ks], n_boot=0).r
+    gru = [k for k in ks if k[0] == "gru"]
+    assert r["gru"].r == an.correlate([x[k] for k in gru], [y[k] for k in gru], n_boot=0).r and r["gru"].n == 6
+    assert r["gru"].r < -0.5 and r["lstm"].r < -0.5
+    assert an.correlate_groups(x, y, "pearson")["all"].method == "pearson"
+
+
+def test_movement_ratio_is_the_ratio_of_medians_with_an_exact_test():
+    a, b = [2.0, 3.0, 4.0, 5.0], [1.0, 1.5, 2.0]
+    ratio, test = an.movement_ratio(a, b)
+    assert ratio == pytest.approx(3.5 / 1.5)
+    assert test.pvalue == stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
+
+
+@pytest.fixture(scope="module")
+def zoo_gru_points(task):
+    import torch
+
+    from mem import slowpoints as sp
+    from mem import zoo
+    model = zoo.load("gru64-vocu-s0").model
+    starts, labels = sp.class_mean_states(model, task, n_trials=300)
+    points = sp.find_slow_points(model, starts, task.mean_input(), method="adam", n_iters=30, lr=1e-2, labels=labels)
+    return model, starts, labels, points, torch
+
+
+def test_search_summary_and_budgets(task, zoo_gru_points):
+    model, starts, labels, points, torch = zoo_gru_points
+    trigger = task.mean_input(trigger=True)
+    s = an.search_summary(points, model, trigger)
+    assert torch.equal(s["moved"], (points.states - points.initial_states).norm(dim=1)) and s["moved"].max() > 0
+    assert s["own"] == int((points.readout(model, trigger) == labels).sum()) and 0 < s["own"] <= len(labels)
+    r = an.search_budgets(model, starts, task.mean_input(), labels, [10], trigger, done={30: points},
+                          method="adam", lr=1e-2, jacobians=False)
+    assert r["budgets"].tolist() == [10, 30] and r["log_speed"].shape == (2, len(labels))
+    assert r["moved"][1] == s["moved"].median().item() and r["own"][1] == s["own"]
+    assert r["median_log_speed"][1] == points.speed.log10().median().item()
+    assert r["moved"][0] < r["moved"][1]                      # fewer Adam steps: not as far from the start
+
+
+def test_nearest_cloud_and_class_point_summary(task, zoo_gru_points):
+    model, _, labels, points, torch = zoo_gru_points
+    probe = task.sample_probe(40, 30, torch.Generator().manual_seed(0))
+    near = an.nearest_cloud(model, probe.x, probe.label, points, steps=(4, 20))
+    with torch.no_grad():
+        h = model(probe.x).h
+    clouds = torch.stack([h[probe.label == k, 4:20].reshape(-1, h.shape[-1]).mean(0) for k in labels])
+    assert torch.equal(near, labels[torch.cdist(points.h.float(), clouds).argmin(1)])
+    assert int((near == labels).sum()) >= len(labels) // 2
+    s = an.class_point_summary(model, task, points=points, newton_n_iters=3)
+    assert s["n_points"] == len(labels) and s["speed_adam"] == points.speed.log10().median().item()
+    assert s["lam"] == points.max_abs_eigenvalue().median().item() and s["speed_newton"] < s["speed_adam"]

@@ -227,3 +227,37 @@ def test_search_speeds_one_column_per_network():
     assert ax.get_legend_handles_labels()[1] == ["class mean (start)", "after 10 steps"]
     with pytest.raises(ValueError, match="speeds must be a non-empty dict"):
         plots.plot_search_speeds({})
+
+
+def test_chapter_3_panels(task):
+    import torch
+
+    from mem import drift, models
+    from mem import slowpoints as sp
+    from mem.models import RNNClassifier
+    model = RNNClassifier("gru", task.input_size, hidden_size=8, seed=0)
+    starts = model.unflatten_state(0.3 * torch.randn(2, 8, generator=torch.Generator().manual_seed(0)))
+    labels = torch.tensor([1, 2])
+    p = sp.find_slow_points(model, starts, task.mean_input(), n_iters=5, labels=labels)
+    probe = task.sample_probe(6, 10, torch.Generator().manual_seed(0))
+    ax = plots.plot_points_pca(model, probe.x, probe.label, p, starts=starts, title="net")
+    assert ax.get_title().startswith("net (PCA of h, ") and ax.get_title().endswith("of variance)")
+    fig = plots.plot_eigenvalue_panels({"a": p, "b": p})
+    assert len(fig.axes) == 4 and fig.axes[0].get_title() == "a"
+    d = drift.drift(model, task.mean_input(), task.mean_input(trigger=True), starts, labels, 20, window=5,
+                    newton_n_iters=5)
+    fig = plots.plot_drift_panels({"x": d}, {"x": {"level": -3.0}})
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "x"
+    ax = plots.plot_ghost_passage(drift.ghost_dwell([0.6, 0.7]))
+    assert ax.get_legend().get_texts()[0].get_text().startswith("b = 0.6: ")
+    key = {("gru", "vocu", 0): 1.0, ("lstm", "decu", 0): 2.0}
+    fig = plots.plot_against_panels({"m1": key, "m2": key}, key, titles={"m1": "t1"})
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "t1" and fig.axes[1].get_xlabel() == "m2"
+    runs = {"budgets": np.array([10, 20]), "log_speed": np.zeros((2, 2)), "median_log_speed": np.zeros(2),
+            "moved": np.ones(2)}
+    fig = plots.plot_search_budgets(runs, [1, 2], title="budgets")
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 3
+    fig = plots.plot_displacement_panels({"r1": ([100, 200], np.ones((2, 2)), [150]),
+                                          "r2": ([100, 200], np.ones((2, 2)), None)}, labels=[1, 2])
+    assert [a.get_title() for a in fig.axes] == ["r1", "r2"] and fig.axes[0].get_xlabel() == ""
+    assert models.toy_rnn() is not None

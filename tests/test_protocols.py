@@ -85,3 +85,11 @@ def test_stage_starts_are_the_steps_where_the_task_changes():
     assert len(stage_starts(NaCu(50).schedule()["T_max"], NaCu(50).schedule()["n_classes"])) == 0
     with pytest.raises(ValueError, match="T_max and n_classes must be 1-D arrays of the same length"):
         stage_starts([6, 8], [11])
+
+
+def test_protocol_stage_starts_reads_the_schedule():
+    from mem.protocols import protocol_stage_starts, stage_starts
+    s = make_protocol("vocu").schedule()
+    assert protocol_stage_starts("vocu") == stage_starts(s["T_max"], s["n_classes"]).tolist()
+    assert protocol_stage_starts("nacu") == []
+    assert len(protocol_stage_starts("vocu")) > 0

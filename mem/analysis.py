@@ -34,14 +34,19 @@ __all__ = [
     "correlate",
     "correlate_groups",
     "correlation_table",
+    "delay_correlations",
     "movement_ratio",
     "nearest_cloud",
     "partial_correlation",
+    "partial_correlations",
     "search_budgets",
     "search_summary",
+    "significance_rate",
     "stage_movement",
+    "subsample_correlations",
     "wide_table",
     "within_network",
+    "within_networks",
 ]
 
 #: Correlation methods: rank (Spearman) or linear (Pearson).
@@ -514,3 +519,142 @@ def movement_ratio(a, b) -> tuple:
     if a.ndim != 1 or b.ndim != 1 or not len(a) or not len(b):
         raise ValueError(f"a and b must be non-empty 1-D arrays, got shapes {a.shape} and {b.shape}")
     return np.median(a) / np.median(b), stats.mannwhitneyu(a, b, alternative="two-sided", method="exact")
+
+
+def _columns(df, names, what: str) -> list:
+    if isinstance(names, str):
+        raise TypeError(f"{what} must be a sequence of column names, got a str")
+    names = list(names)
+    for c in names:
+        if c not in df.columns:
+            raise ValueError(f"{what} must be columns of df; {c!r} is not (columns: {list(df.columns)})")
+    return names
+
+
+def partial_correlations(df, measures, target: str, controls=("arch", "size"), method: str = "spearman", *,
+                         n_boot: int = 2000, ranked=()) -> dict:
+    """Each measure's correlation with ``target`` after removing what ``controls`` explain (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (e.g. :func:`mem.zoo.table`)
+    measures : column names of the measures
+    target : column to correlate with (e.g. ``"log_lifetime"`` or ``"acc_200"``)
+    controls : columns partialled out, each a category or a number (:func:`partial_correlation`)
+    method : ``"spearman"`` or ``"pearson"``
+    n_boot : bootstrap resamples for the interval (0: none)
+    ranked : controls entered as their ranks (``scipy.stats.rankdata``), e.g. another speed measure
+
+    Returns
+    -------
+    dict ``{measure: Correlation}``.
+    """
+    _check_method(method)
+    measures = _columns(df, measures, "measures")
+    controls = _columns(df, controls, "controls")
+    _columns(df, [target], "target")
+    for c in _columns(df, ranked, "ranked"):
+        if c not in controls:
+            raise ValueError(f"ranked must name controls, got {c!r} (controls: {controls})")
+    covariates = {c: stats.rankdata(df[c]) if c in ranked else df[c].to_numpy() for c in controls} or None
+    return {m: partial_correlation(df[m], df[target], covariates, method, n_boot=n_boot) for m in measures}
+
+
+def delay_correlations(df, measures, delays, controls=("arch", "size"), labels: dict | None = None):
+    """Partial correlation of each measure with the accuracy at each delay (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network, with a column ``acc_<delay>`` per delay (:func:`mem.zoo.table`)
+    measures : column names of the measures
+    delays : the delays (each needs its ``acc_<delay>`` column)
+    controls : columns partialled out (:func:`partial_correlations`)
+    labels : ``{measure: display name}`` for the rows, optional
+
+    Returns
+    -------
+    pandas DataFrame of Spearman r (no bootstrap), one row per measure, one column per delay.
+    """
+    import pandas as pd
+
+    return pd.DataFrame({d: {(labels or {}).get(m, m): c.r for m, c in
+                             partial_correlations(df, measures, f"acc_{d}", controls, n_boot=0).items()}
+                         for d in delays})
+
+
+def subsample_correlations(df, measures, target: str, size: int = 12, n_draws: int = 500, seed: int = 0,
+                           method: str = "spearman") -> dict:
+    """Each measure's correlation with ``target`` in random subsets of the networks (chapter 4).
+
+    How often would a study of ``size`` networks find the correlation, and how strong would it
+    look when it did? The same ``n_draws`` subsets (drawn without replacement, generator seeded
+    with ``seed``) serve every measure.
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network
+    measures : column names of the measures
+    target : column to correlate with
+    size : networks per subset (at most ``len(df)``)
+    n_draws : number of subsets
+    seed : seed of numpy's generator
+    method : ``"spearman"`` or ``"pearson"``
+
+    Returns
+    -------
+    dict ``{measure: list of n_draws Correlation}`` (no bootstrap).
+    """
+    _check_method(method)
+    measures = _columns(df, measures, "measures")
+    _columns(df, [target], "target")
+    size = check_count("size", size)
+    if size > len(df):
+        raise ValueError(f"size must be at most the number of rows ({len(df)}), got {size}")
+    check_count("n_draws", n_draws)
+    rng = np.random.default_rng(seed)
+    draws = [rng.choice(len(df), size=size, replace=False) for _ in range(n_draws)]
+    return {m: [correlate(df[m].iloc[i], df[target].iloc[i], method, n_boot=0) for i in draws] for m in measures}
+
+
+def within_networks(df, measures, y: str, **kwargs) -> tuple[dict, dict]:
+    """:func:`within_network` for several measures (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per (network, class), e.g. :func:`mem.zoo.class_table`
+    measures : column names of the per-class measures
+    y : the per-class quantity to explain (e.g. ``"lifetime"``)
+    **kwargs : further arguments of :func:`within_network`
+
+    Returns
+    -------
+    (per_network, summary): dicts ``{measure: DataFrame}`` and ``{measure: dict}``, as :func:`within_network`.
+    """
+    measures = _columns(df, measures, "measures")
+    out = {m: within_network(df, m, y, **kwargs) for m in measures}
+    return {m: o[0] for m, o in out.items()}, {m: o[1] for m, o in out.items()}
+
+
+def significance_rate(correlations: dict, alpha: float = 0.05) -> tuple[dict, dict]:
+    """How often correlations reach ``p < alpha``, and their median coefficient when they do (chapter 4).
+
+    Parameters
+    ----------
+    correlations : ``{measure: list of Correlation}``, e.g. :func:`subsample_correlations`
+    alpha : significance level
+
+    Returns
+    -------
+    (rate, r_significant): dicts ``{measure: float}``, the fraction with ``p < alpha`` and the median ``r``
+    among those (NaN if none).
+    """
+    if not isinstance(correlations, dict):
+        raise TypeError(f"correlations must be a dict {{measure: list of Correlation}}, "
+                        f"got {type(correlations).__name__}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    rate = {m: np.mean([c.p < alpha for c in cs]) for m, cs in correlations.items()}
+    with np.errstate(all="ignore"):
+        r_sig = {m: np.median([c.r for c in cs if c.p < alpha]) if any(c.p < alpha for c in cs) else float("nan")
+                 for m, cs in correlations.items()}
+    return rate, r_sig

@@ -36,6 +36,7 @@ __all__ = [
     "stage_movement_summary",
     "success_counts",
     "what_reproduces",
+    "within_summary",
 ]
 
 
@@ -380,3 +381,23 @@ def stability_summary(points, tol: float = 1e-3) -> str:
             f"median {significant(t.median().item())}\n"
             f"    eigenvalues with ||lambda| - 1| < {tol:g} at a point: median {int(marginal.median())}, "
             f"from {int(marginal.min())} to {int(marginal.max())}")
+
+
+def within_summary(s: Mapping) -> str:
+    """The summary of :func:`mem.analysis.within_network` in one line (chapter 4).
+
+    Parameters
+    ----------
+    s : the summary dict (second output of :func:`mem.analysis.within_network`)
+
+    Returns
+    -------
+    str, e.g. ``"median r -0.35, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled within networks
+    -0.30 (p = 1e-08, n = 350)"``.
+    """
+    keys = {"median_r", "n_negative", "n_networks", "wilcoxon_p", "pooled"}
+    if not isinstance(s, Mapping) or not keys <= set(s):
+        raise TypeError("s must be the summary dict returned by mem.analysis.within_network")
+    return (f"median r {s['median_r']:+.2f}, negative in {s['n_negative']}/{s['n_networks']} "
+            f"networks (Wilcoxon p = {s['wilcoxon_p']:.1g}); pooled within networks {s['pooled'].r:+.2f} "
+            f"(p = {s['pooled'].p:.1g}, n = {s['pooled'].n})")

@@ -203,3 +203,58 @@ def test_nearest_cloud_and_class_point_summary(task, zoo_gru_points):
     s = an.class_point_summary(model, task, points=points, newton_n_iters=3)
     assert s["n_points"] == len(labels) and s["speed_adam"] == points.speed.log10().median().item()
     assert s["lam"] == points.max_abs_eigenvalue().median().item() and s["speed_newton"] < s["speed_adam"]
+
+
+def _networks(n=24, seed=0):
+    rng = np.random.default_rng(seed)
+    arch = np.array(["gru", "lstm"] * (n // 2))
+    size = np.array(["64"] * (n // 2) + ["128"] * (n // 2))
+    a = rng.normal(size=n)
+    return pd.DataFrame({"arch": arch, "size": size, "a": a, "b": rng.normal(size=n),
+                         "t": -a + (arch == "gru") + 0.5 * rng.normal(size=n),
+                         "acc_10": -a + rng.normal(size=n), "acc_20": rng.normal(size=n)})
+
+
+def _same(c, d):
+    return (c.r, c.p, c.n, c.method, c.covariates) == (d.r, d.p, d.n, d.method, d.covariates)
+
+
+def test_partial_and_delay_correlations_match_one_by_one():
+    df = _networks()
+    cov = {"arch": df["arch"].to_numpy(), "size": df["size"].to_numpy()}
+    out = an.partial_correlations(df, ["a", "b"], "t", n_boot=0)
+    assert _same(out["a"], an.partial_correlation(df["a"], df["t"], cov, n_boot=0))
+    assert out["a"].covariates == "arch, size"
+    assert out["a"].r < -0.5
+    ranked = an.partial_correlations(df, ["a"], "t", ("arch", "b"), n_boot=0, ranked=["b"])["a"]
+    assert _same(ranked, an.partial_correlation(df["a"], df["t"], {"arch": cov["arch"], "b": stats.rankdata(df["b"])},
+                                                n_boot=0))
+    assert _same(an.partial_correlations(df, ["a"], "t", controls=(), n_boot=0)["a"],
+                 an.correlate(df["a"], df["t"], n_boot=0))
+    grid = an.delay_correlations(df, ["a", "b"], [10, 20], labels={"a": "A"})
+    assert list(grid.columns) == [10, 20] and list(grid.index) == ["A", "b"]
+    assert grid.loc["A", 10] == an.partial_correlation(df["a"], df["acc_10"], cov, n_boot=0).r < -0.4
+
+
+def test_subsample_correlations_and_significance_rate():
+    df = _networks()
+    small = an.subsample_correlations(df, ["a", "b"], "t", size=8, n_draws=20, seed=3)
+    assert [len(v) for v in small.values()] == [20, 20]
+    rng = np.random.default_rng(3)
+    i = rng.choice(len(df), size=8, replace=False)
+    assert _same(small["b"][0], an.correlate(df["b"].iloc[i], df["t"].iloc[i], n_boot=0))
+    rate, r_sig = an.significance_rate(small)
+    assert rate["a"] == np.mean([c.p < 0.05 for c in small["a"]]) and rate["a"] > rate["b"]
+    assert r_sig["a"] == np.median([c.r for c in small["a"] if c.p < 0.05]) < 0
+    none = an.significance_rate({"x": [an.Correlation(0.1, 0.5, np.nan, np.nan, 8, "spearman")]})
+    assert none[0]["x"] == 0 and np.isnan(none[1]["x"])
+
+
+def test_within_networks_is_within_network_per_measure():
+    rng = np.random.default_rng(0)
+    ct = pd.DataFrame({"network": np.repeat(list("pqrstuv"), 8), "a": rng.normal(size=56), "b": rng.normal(size=56)})
+    ct["y"] = -ct["a"] + 0.5 * rng.normal(size=56)
+    per, summary = an.within_networks(ct, ["a", "b"], "y")
+    one = an.within_network(ct, "a", "y")
+    assert list(per) == ["a", "b"] and per["a"].equals(one[0]) and summary["a"]["median_r"] == one[1]["median_r"]
+    assert summary["a"]["median_r"] < -0.5

@@ -261,3 +261,28 @@ def test_chapter_3_panels(task):
                                           "r2": ([100, 200], np.ones((2, 2)), None)}, labels=[1, 2])
     assert [a.get_title() for a in fig.axes] == ["r1", "r2"] and fig.axes[0].get_xlabel() == ""
     assert models.toy_rnn() is not None
+
+
+def test_chapter_4_panels():
+    import pandas as pd
+
+    from mem import analysis as an
+    rng = np.random.default_rng(0)
+    n = 12
+    df = pd.DataFrame({"arch": ["gru", "lstm"] * 6, "protocol": ["vocu", "decu", "nacu"] * 4, "seed": range(n),
+                       "hidden_size": [64] * 6 + [128] * 6, "size": ["64"] * 6 + ["128"] * 6,
+                       "a": rng.normal(size=n), "b": rng.normal(size=n), "t": rng.normal(size=n) + 3,
+                       "acc_100": rng.uniform(size=n)})
+    fig = plots.plot_by_protocol_panels(df, "t", ylabel="life")
+    assert [a.get_title() for a in fig.axes] == ["64 units", "128 units"] and fig.axes[1].get_ylabel() == ""
+    pooled = {m: an.correlate(df[m], df["t"], n_boot=50) for m in ("a", "b")}
+    fig = plots.plot_measure_panels(df, ["a", "b"], "t", pooled, labels={"a": "A"}, ncols=2)
+    assert len(fig.axes) == 4 and fig.axes[0].get_xlabel() == "A" and not fig.axes[3].axison
+    assert fig.axes[0].get_title().startswith(f"Spearman {pooled['a'].r:+.2f} [")
+    table = an.correlation_table(df, ["a", "b"], "t", group="arch", methods=("spearman",))
+    fig = plots.plot_correlation_panels({"one": table, "two": table})
+    assert [a.get_title() for a in fig.axes] == ["one", "two"]
+    ax = plots.plot_delay_measure(df, "a", 100)
+    assert ax.get_ylabel() == "accuracy at delay 100" and "partial" in ax.get_title()
+    ax = plots.plot_within({"a": pd.DataFrame({"r": [-0.5, 0.1]})}, figsize=(5, 2))
+    assert tuple(ax.figure.get_size_inches()) == (5, 2)

@@ -152,3 +152,11 @@ def test_stage_movement_and_drift_summaries(task):
     assert lines[0].startswith("after 30 steps: S ") and "in the last 10 steps" in lines[0]
     assert lines[1].startswith("    Newton from there: SlowPoints(") and "the 2 results" in lines[1]
     assert len(lines) == (2 if bool(d.end.converged.all()) else 3)
+
+
+def test_within_summary_is_one_line():
+    from mem.analysis import Correlation
+    s = {"median_r": -0.345, "n_negative": 30, "n_networks": 36, "wilcoxon_p": 1.2e-5,
+         "pooled": Correlation(-0.3, 2e-8, np.nan, np.nan, 350, "spearman")}
+    assert report.within_summary(s) == ("median r -0.34, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled "
+                                        "within networks -0.30 (p = 2e-08, n = 350)")

@@ -554,6 +554,33 @@ BAD_CALLS += [   # chapter 3's calls (issue 16, second round)
     ("mem.report.stability_summary", lambda: mem.report.stability_summary(None, tol=0), "tol must be > 0"),
 ]
 
+BAD_CALLS += [   # chapter 4's calls (issue 16, second round)
+    ("mem.analysis.partial_correlations", lambda: an.partial_correlations(_df(), ["a"], "t", controls=("size",)),
+     "controls must be columns of df"),
+    ("mem.analysis.partial_correlations", lambda: an.partial_correlations(_df(), "a", "t"),
+     "measures must be a sequence of column names", TypeError),
+    ("mem.analysis.partial_correlations", lambda: an.partial_correlations(_df(), ["a"], "t", ("arch",), ranked=["a"]),
+     "ranked must name controls"),
+    ("mem.analysis.delay_correlations", lambda: an.delay_correlations(_df(), ["a"], [200], controls=("arch",)),
+     "target must be columns of df"),
+    ("mem.analysis.subsample_correlations", lambda: an.subsample_correlations(_df(), ["a"], "t", size=5),
+     r"size must be at most the number of rows \(4\)"),
+    ("mem.analysis.within_networks", lambda: an.within_networks(_df(), ["nope"], "t"),
+     "measures must be columns of df"),
+    ("mem.analysis.significance_rate", lambda: an.significance_rate({}, alpha=1.5), r"alpha must be in \(0, 1\)"),
+    ("mem.analysis.significance_rate", lambda: an.significance_rate([]), "correlations must be a dict", TypeError),
+    ("mem.plots.speed.plot_by_protocol_panels", lambda: plots.plot_by_protocol_panels(_df()),
+     "'protocol' must be a column of df"),
+    ("mem.plots.speed.plot_measure_panels", lambda: plots.plot_measure_panels(_df(), ["a"], "t", {}),
+     "correlations must be a dict", TypeError),
+    ("mem.plots.speed.plot_correlation_panels", lambda: plots.plot_correlation_panels({}),
+     "tables must be a non-empty dict"),
+    ("mem.plots.speed.plot_delay_measure", lambda: plots.plot_delay_measure(_df(), "a", 7),
+     "delay must be a probed delay"),
+    ("mem.report.within_summary", lambda: mem.report.within_summary({"median_r": 0.1}),
+     "s must be the summary dict returned by mem.analysis.within_network", TypeError),
+]
+
 #: Public callables without a bad call, and why.
 EXEMPT = {
     "mem.drift.saddle_node": "no parameters",

@@ -260,7 +260,10 @@ def test_chapter_3_panels(task):
     fig = plots.plot_displacement_panels({"r1": ([100, 200], np.ones((2, 2)), [150]),
                                           "r2": ([100, 200], np.ones((2, 2)), None)}, labels=[1, 2])
     assert [a.get_title() for a in fig.axes] == ["r1", "r2"] and fig.axes[0].get_xlabel() == ""
-    assert models.toy_rnn() is not None
+    fig = plots.plot_points_pca_panels({"n1": (model, p, starts), "n2": (model, p, None)}, probe.x, probe.label)
+    assert [a.get_title().split(" (")[0] for a in fig.axes[:2]] == ["n1", "n2"]
+    fig = plots.plot_ghost(models.toy_rnn(bias=(0.6, 0.0)), None, {0.6: 3}, title="ghost")
+    assert fig.axes[0].get_title() == "ghost" and fig.axes[1].get_xlabel() == "step"
 
 
 def test_chapter_4_panels():

@@ -552,6 +552,10 @@ BAD_CALLS += [   # chapter 3's calls (issue 16, second round)
      "c must be the dict returned by mem.analysis.stage_movement", TypeError),
     ("mem.report.format_groups", lambda: mem.report.format_groups([]), "r must be a dict", TypeError),
     ("mem.report.stability_summary", lambda: mem.report.stability_summary(None, tol=0), "tol must be > 0"),
+    ("mem.plots.slowpoints.plot_ghost", lambda: plots.plot_ghost(models.toy_rnn(), None, [0.6]),
+     "dwell must be a dict", TypeError),
+    ("mem.plots.slowpoints.plot_points_pca_panels", lambda: plots.plot_points_pca_panels({}, None, None),
+     "panels must be a non-empty dict"),
 ]
 
 BAD_CALLS += [   # chapter 4's calls (issue 16, second round)

@@ -20,8 +20,10 @@ __all__ = [
     "plot_eigenvalue_panels",
     "plot_eigenvalues",
     "plot_formation",
+    "plot_ghost",
     "plot_ghost_passage",
     "plot_points_pca",
+    "plot_points_pca_panels",
     "plot_search_budgets",
     "plot_search_speeds",
     "plot_speed_landscape",
@@ -604,5 +606,50 @@ def plot_displacement_panels(panels: dict, labels):
         plot_displacement(steps, D, labels=labels, events=events, ax=ax, title=title)
     for ax in axes[:-1, 0]:
         ax.set_xlabel("")
+    fig.tight_layout()
+    return fig
+
+
+def plot_ghost(model, points, dwell: dict, title: str | None = None):
+    """A toy network's speed landscape next to the passages past its ghost (chapter 3).
+
+    Parameters
+    ----------
+    model : the 2-unit toy network (:func:`mem.models.toy_rnn` with a bias), for :func:`plot_speed_landscape`
+    points : SlowPoints found in it, drawn on the landscape
+    dwell : ``{bias: steps near the ghost}`` for :func:`plot_ghost_passage`
+    title : title of the landscape
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(dwell, dict):
+        raise TypeError(f"dwell must be a dict {{bias: steps}}, got {type(dwell).__name__}")
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), gridspec_kw={"width_ratios": [1.1, 1]})
+    plot_speed_landscape(model, points=points, ax=axes[0], title=title)
+    plot_ghost_passage(dwell, ax=axes[1])
+    fig.tight_layout()
+    return fig
+
+
+def plot_points_pca_panels(panels: dict, x, x_labels):
+    """:func:`plot_points_pca` for several networks side by side, on the same trials (chapter 3).
+
+    Parameters
+    ----------
+    panels : ``{title: (model, points, starts)}``, ``starts`` a State or None
+    x : (B, T, D) trials
+    x_labels : (B,) their classes (1..10)
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(panels, dict):
+        raise TypeError(f"panels must be a dict {{title: (model, points, starts)}}, got {type(panels).__name__}")
+    if not panels:
+        raise ValueError("panels must be a non-empty dict {title: (model, points, starts)}")
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.6), squeeze=False)
+    for ax, (title, (model, points, starts)) in zip(axes[0], panels.items()):
+        plot_points_pca(model, x, x_labels, points, starts=starts, ax=ax, title=title)
     fig.tight_layout()
     return fig

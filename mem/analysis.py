@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
 from scipy import stats
 
 from ._checks import check_count
@@ -36,15 +37,26 @@ __all__ = [
     "ConditionComparison",
     "Correlation",
     "SeedSpread",
+    "class_point_summary",
     "compare_conditions",
     "correlate",
+    "correlate_groups",
     "correlation_table",
+    "delay_correlations",
     "group_contrast",
+    "movement_ratio",
+    "nearest_cloud",
     "partial_correlation",
+    "partial_correlations",
+    "search_budgets",
+    "search_summary",
     "seed_spread",
+    "significance_rate",
     "stage_movement",
+    "subsample_correlations",
     "wide_table",
     "within_network",
+    "within_networks",
 ]
 
 #: Correlation methods: rank (Spearman) or linear (Pearson).
@@ -575,3 +587,304 @@ def group_contrast(table, by: str, group, value: str):
     test = stats.mannwhitneyu(inside, others, alternative="greater")
     medians = table.groupby(by)[value].median()
     return inside, others, test, medians[group] / medians.drop(group)
+
+
+def correlate_groups(x: dict, y: dict, method: str = "spearman") -> dict:
+    """Correlation of ``y`` with ``x`` over all networks and within each architecture (chapters 3, 4).
+
+    Parameters
+    ----------
+    x, y : dicts ``{(arch, protocol, seed): float}`` with the same keys (e.g. a speed and the memory lifetime)
+    method : ``"spearman"`` or ``"pearson"``
+
+    Returns
+    -------
+    dict ``{"all": Correlation, arch: Correlation, ...}``, the architectures in sorted order (no bootstrap).
+    """
+    if not isinstance(x, dict) or not isinstance(y, dict):
+        raise TypeError(f"x and y must be dicts {{(arch, protocol, seed): float}}, got {type(x).__name__}, "
+                        f"{type(y).__name__}")
+    if set(x) != set(y) or not x:
+        raise ValueError("x and y must have the same non-empty set of keys")
+    _check_method(method)
+    keys = sorted(x)
+    subsets = {"all": keys, **{a: [k for k in keys if k[0] == a] for a in sorted({k[0] for k in keys})}}
+    return {s: correlate([x[k] for k in ks], [y[k] for k in ks], method, n_boot=0) for s, ks in subsets.items()}
+
+
+def class_point_summary(model, task, points=None, components: str = "full", n_iters: int = 2000,
+                        newton_n_iters: int = 50) -> dict:
+    """The paper's class slow points of one network, continued by Newton, in five numbers (chapter 3).
+
+    Runs the paper's Adam search from each class's mean state (:func:`mem.slowpoints.find_class_slow_points`,
+    learning rate 0.01) unless ``points`` gives its result, then ``newton_n_iters`` Newton iterations from
+    where it ended, both under ``task.mean_input()``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    task : the task whose class means start the search
+    points : SlowPoints with labels, optional: an Adam search already run
+    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    n_iters, newton_n_iters : Adam steps and Newton iterations
+
+    Returns
+    -------
+    dict with ``speed_adam`` and ``speed_newton`` (median ``log10 S`` of the two searches), ``lam`` (median
+    ``|lambda|max`` at the Adam points), ``own`` (Adam points that report their own class when the trigger
+    ``task.mean_input(trigger=True)`` arrives) and ``n_points``.
+    """
+    from .slowpoints import SlowPoints, class_mean_states, find_slow_points
+
+    if points is not None and not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints or None, got {type(points).__name__}")
+    inputs = task.mean_input()
+    if points is None:
+        start, labels = class_mean_states(model, task)
+        points = find_slow_points(model, start, inputs, method="adam", n_iters=n_iters, lr=1e-2, labels=labels,
+                                  components=components)
+    newton = find_slow_points(model, points.state, inputs, method="newton", n_iters=newton_n_iters, patience=None,
+                              labels=points.labels, components=components)
+    return dict(speed_adam=points.speed.log10().median().item(), speed_newton=newton.speed.log10().median().item(),
+                lam=points.max_abs_eigenvalue().median().item(),
+                own=int((points.readout(model, task.mean_input(trigger=True)) == points.labels).sum()),
+                n_points=len(points))
+
+
+def search_budgets(model, starts, inputs: torch.Tensor, labels, budgets, trigger: torch.Tensor, done=None,
+                   **kwargs) -> dict:
+    """Where a slow-point search stands after each of several budgets of iterations (chapter 3).
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    starts : State with K rows (e.g. :func:`mem.slowpoints.class_mean_states`)
+    inputs : (D,) the constant input of the search
+    labels : (K,) the class of each start
+    budgets : iteration counts to run (each a search of its own)
+    trigger : (D,) the input that asks for the report
+    done : dict ``{budget: SlowPoints}`` of searches already run, optional
+    **kwargs : further arguments of :func:`mem.slowpoints.find_slow_points` (e.g. ``method="adam", lr=1e-2``)
+
+    Returns
+    -------
+    dict with ``budgets`` (B,) sorted, ``log_speed`` (B, K) ``log10 S`` per point, ``median_log_speed`` (B,),
+    ``moved`` (B,) median distance from the start, ``own`` (B,) points reporting their own class.
+    """
+    from .slowpoints import find_slow_points
+
+    if done is not None and not isinstance(done, dict):
+        raise TypeError(f"done must be a dict {{budget: SlowPoints}} or None, got {type(done).__name__}")
+    runs = {check_count("budgets", B): find_slow_points(model, starts, inputs, n_iters=B, labels=labels, **kwargs)
+            for B in budgets}
+    runs.update(done or {})
+    B = np.array(sorted(runs))
+    return dict(budgets=B, log_speed=np.stack([runs[b].speed.log10().numpy() for b in B]),
+                median_log_speed=np.array([runs[b].speed.log10().median().item() for b in B]),
+                moved=np.array([(runs[b].states - runs[b].initial_states).norm(dim=1).median().item() for b in B]),
+                own=[int((runs[b].readout(model, trigger) == labels).sum()) for b in B])
+
+
+def nearest_cloud(model, x: torch.Tensor, x_labels: torch.Tensor, points, steps: tuple = (4, 20)) -> torch.Tensor:
+    """The class whose memory cloud lies nearest to each slow point (chapter 3).
+
+    A class's memory cloud is the mean hidden state of its trials over ``steps[0] .. steps[1] - 1``
+    (e.g. the trained delays); each point's distance is measured in ``h``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    x : (B, T, D) trials, e.g. ``task.sample_probe(...).x``
+    x_labels : (B,) their classes
+    points : SlowPoints with labels (K points, each class among ``x_labels``)
+    steps : (first, stop) steps averaged
+
+    Returns
+    -------
+    (K,) int64 tensor, the class of the nearest cloud.
+    """
+    if len(steps) != 2 or not 0 <= steps[0] < steps[1]:
+        raise ValueError(f"steps must be (first, stop) with 0 <= first < stop, got {steps!r}")
+    with torch.no_grad():
+        h = model(x).h
+    clouds = torch.stack([h[x_labels == k, steps[0]:steps[1]].reshape(-1, h.shape[-1]).mean(0) for k in points.labels])
+    return points.labels[torch.cdist(points.h.float(), clouds).argmin(1)]
+
+
+def search_summary(points, model, trigger: torch.Tensor) -> dict:
+    """How far a slow-point search went, and whether its points still report their class (chapter 3).
+
+    Parameters
+    ----------
+    points : SlowPoints with labels (K points), e.g. from :func:`mem.slowpoints.find_slow_points`
+    model : the RNNClassifier searched
+    trigger : (D,) the input that asks for the report, e.g. ``task.mean_input(trigger=True)``
+
+    Returns
+    -------
+    dict with ``moved`` (K,) distance of each point from its start and ``own`` (int), the points that report
+    their own class when the trigger arrives.
+    """
+    from .slowpoints import SlowPoints
+
+    if not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    return dict(moved=(points.states - points.initial_states).norm(dim=1),
+                own=int((points.readout(model, trigger) == points.labels).sum()))
+
+
+def movement_ratio(a, b) -> tuple:
+    """How much more ``a`` moves than ``b``: the ratio of their medians, with an exact two-sided Mann-Whitney
+    test (chapter 3).
+
+    Parameters
+    ----------
+    a, b : 1-D arrays, e.g. the ``all`` movements of two :func:`stage_movement` results
+
+    Returns
+    -------
+    (float ratio of medians, scipy's MannwhitneyuResult)
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 1 or b.ndim != 1 or not len(a) or not len(b):
+        raise ValueError(f"a and b must be non-empty 1-D arrays, got shapes {a.shape} and {b.shape}")
+    return np.median(a) / np.median(b), stats.mannwhitneyu(a, b, alternative="two-sided", method="exact")
+
+
+def _columns(df, names, what: str) -> list:
+    if isinstance(names, str):
+        raise TypeError(f"{what} must be a sequence of column names, got a str")
+    names = list(names)
+    for c in names:
+        if c not in df.columns:
+            raise ValueError(f"{what} must be columns of df; {c!r} is not (columns: {list(df.columns)})")
+    return names
+
+
+def partial_correlations(df, measures, target: str, controls=("arch", "size"), method: str = "spearman", *,
+                         n_boot: int = 2000, ranked=()) -> dict:
+    """Each measure's correlation with ``target`` after removing what ``controls`` explain (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (e.g. :func:`mem.zoo.table`)
+    measures : column names of the measures
+    target : column to correlate with (e.g. ``"log_lifetime"`` or ``"acc_200"``)
+    controls : columns partialled out, each a category or a number (:func:`partial_correlation`)
+    method : ``"spearman"`` or ``"pearson"``
+    n_boot : bootstrap resamples for the interval (0: none)
+    ranked : controls entered as their ranks (``scipy.stats.rankdata``), e.g. another speed measure
+
+    Returns
+    -------
+    dict ``{measure: Correlation}``.
+    """
+    _check_method(method)
+    measures = _columns(df, measures, "measures")
+    controls = _columns(df, controls, "controls")
+    _columns(df, [target], "target")
+    for c in _columns(df, ranked, "ranked"):
+        if c not in controls:
+            raise ValueError(f"ranked must name controls, got {c!r} (controls: {controls})")
+    covariates = {c: stats.rankdata(df[c]) if c in ranked else df[c].to_numpy() for c in controls} or None
+    return {m: partial_correlation(df[m], df[target], covariates, method, n_boot=n_boot) for m in measures}
+
+
+def delay_correlations(df, measures, delays, controls=("arch", "size"), labels: dict | None = None):
+    """Partial correlation of each measure with the accuracy at each delay (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network, with a column ``acc_<delay>`` per delay (:func:`mem.zoo.table`)
+    measures : column names of the measures
+    delays : the delays (each needs its ``acc_<delay>`` column)
+    controls : columns partialled out (:func:`partial_correlations`)
+    labels : ``{measure: display name}`` for the rows, optional
+
+    Returns
+    -------
+    pandas DataFrame of Spearman r (no bootstrap), one row per measure, one column per delay.
+    """
+    import pandas as pd
+
+    return pd.DataFrame({d: {(labels or {}).get(m, m): c.r for m, c in
+                             partial_correlations(df, measures, f"acc_{d}", controls, n_boot=0).items()}
+                         for d in delays})
+
+
+def subsample_correlations(df, measures, target: str, size: int = 12, n_draws: int = 500, seed: int = 0,
+                           method: str = "spearman") -> dict:
+    """Each measure's correlation with ``target`` in random subsets of the networks (chapter 4).
+
+    How often would a study of ``size`` networks find the correlation, and how strong would it
+    look when it did? The same ``n_draws`` subsets (drawn without replacement, generator seeded
+    with ``seed``) serve every measure.
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network
+    measures : column names of the measures
+    target : column to correlate with
+    size : networks per subset (at most ``len(df)``)
+    n_draws : number of subsets
+    seed : seed of numpy's generator
+    method : ``"spearman"`` or ``"pearson"``
+
+    Returns
+    -------
+    dict ``{measure: list of n_draws Correlation}`` (no bootstrap).
+    """
+    _check_method(method)
+    measures = _columns(df, measures, "measures")
+    _columns(df, [target], "target")
+    size = check_count("size", size)
+    if size > len(df):
+        raise ValueError(f"size must be at most the number of rows ({len(df)}), got {size}")
+    check_count("n_draws", n_draws)
+    rng = np.random.default_rng(seed)
+    draws = [rng.choice(len(df), size=size, replace=False) for _ in range(n_draws)]
+    return {m: [correlate(df[m].iloc[i], df[target].iloc[i], method, n_boot=0) for i in draws] for m in measures}
+
+
+def within_networks(df, measures, y: str, **kwargs) -> tuple[dict, dict]:
+    """:func:`within_network` for several measures (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per (network, class), e.g. :func:`mem.zoo.class_table`
+    measures : column names of the per-class measures
+    y : the per-class quantity to explain (e.g. ``"lifetime"``)
+    **kwargs : further arguments of :func:`within_network`
+
+    Returns
+    -------
+    (per_network, summary): dicts ``{measure: DataFrame}`` and ``{measure: dict}``, as :func:`within_network`.
+    """
+    measures = _columns(df, measures, "measures")
+    out = {m: within_network(df, m, y, **kwargs) for m in measures}
+    return {m: o[0] for m, o in out.items()}, {m: o[1] for m, o in out.items()}
+
+
+def significance_rate(correlations: dict, alpha: float = 0.05) -> tuple[dict, dict]:
+    """How often correlations reach ``p < alpha``, and their median coefficient when they do (chapter 4).
+
+    Parameters
+    ----------
+    correlations : ``{measure: list of Correlation}``, e.g. :func:`subsample_correlations`
+    alpha : significance level
+
+    Returns
+    -------
+    (rate, r_significant): dicts ``{measure: float}``, the fraction with ``p < alpha`` and the median ``r``
+    among those (NaN if none).
+    """
+    if not isinstance(correlations, dict):
+        raise TypeError(f"correlations must be a dict {{measure: list of Correlation}}, "
+                        f"got {type(correlations).__name__}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    rate = {m: np.mean([c.p < alpha for c in cs]) for m, cs in correlations.items()}
+    with np.errstate(all="ignore"):
+        r_sig = {m: np.median([c.r for c in cs if c.p < alpha]) if any(c.p < alpha for c in cs) else float("nan")
+                 for m, cs in correlations.items()}
+    return rate, r_sig

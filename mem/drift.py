@@ -19,7 +19,20 @@ import torch
 from ._checks import check_count
 from .slowpoints import SlowPoints, find_slow_points, speed, states_along
 
-__all__ = ["Drift", "class_drift_table", "drift", "drift_speed", "ghost_passage"]
+__all__ = [
+    "Drift",
+    "approach_rates",
+    "class_drift_table",
+    "decay_rate",
+    "drift",
+    "drift_speed",
+    "ghost_dwell",
+    "ghost_passage",
+    "ghost_point",
+    "ghost_scaling",
+    "saddle_node",
+    "speed_along",
+]
 
 
 def ghost_passage(bias: float, h: float = -1.0, n_steps: int = 100) -> np.ndarray:
@@ -153,3 +166,172 @@ def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int =
         rows += [{"network": k, "digit": int(y) - 1, "log10 drift speed": float(s),
                   "lifetime": c.class_lifetimes()[y - 1]} for y, s in zip(lab, S.log10())]
     return pd.DataFrame(rows)
+
+
+def saddle_node() -> tuple[float, float]:
+    """Where the toy map ``h' = tanh(2 h + b)`` touches the diagonal, and the bias at which it does (chapter 3).
+
+    The slope ``2 (1 - h^2)`` of ``tanh(2 h + b)`` is 1 at ``h = 1/sqrt(2)``; the bias that puts that
+    point on the diagonal merges the stable and the unstable fixed point at ``h > 0`` (a saddle-node).
+
+    Returns
+    -------
+    (h_touch, b_sn): ``1/sqrt(2)`` and ``atanh(h_touch) - 2 h_touch`` (about -0.533).
+    """
+    h_touch = 1 / math.sqrt(2)
+    return h_touch, math.atanh(h_touch) - 2 * h_touch
+
+
+def ghost_point(bias: float) -> tuple[float, float]:
+    """The ghost of the toy map ``h' = tanh(2 h + bias)`` for ``bias`` past the saddle-node (chapter 3).
+
+    Returns
+    -------
+    (h, S): where the distance ``tanh(2 h + bias) - h`` is smallest (``tanh(2 h + bias) = -1/sqrt(2)``),
+    and the speed ``S = (h' - h)^2`` there. Meaningful for ``bias > |b_sn|`` (:func:`saddle_node`).
+    """
+    if isinstance(bias, bool) or not isinstance(bias, (int, float, np.floating, np.integer)):
+        raise TypeError(f"bias must be a real number, got {type(bias).__name__}")
+    h_touch, _ = saddle_node()
+    h = (math.atanh(-h_touch) - float(bias)) / 2
+    return h, (-h_touch - h) ** 2
+
+
+def ghost_dwell(biases, radius: float = 0.1, n_steps: int = 100) -> dict:
+    """Steps that :func:`ghost_passage` spends within ``radius`` of the ghost, per bias (chapter 3).
+
+    Parameters
+    ----------
+    biases : sequence of floats past the saddle-node bias (:func:`saddle_node`)
+    radius : distance from the ghost (:func:`ghost_point`) that counts as near
+    n_steps : length of each passage, from ``h_1 = -1``
+
+    Returns
+    -------
+    dict ``{bias: int}``, in the order of ``biases``.
+    """
+    if not np.ndim(biases) == 1 or isinstance(biases, str):
+        raise TypeError(f"biases must be a sequence of numbers, got {type(biases).__name__}")
+    if not radius > 0:
+        raise ValueError(f"radius must be > 0, got {radius!r}")
+    return {b: int((np.abs(ghost_passage(b, n_steps=n_steps) - ghost_point(b)[0]) < radius).sum()) for b in biases}
+
+
+def ghost_scaling(eps, n_steps: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """Speed of the ghost and time to pass it, at biases ``|b_sn| + eps`` of the toy network (chapter 3).
+
+    For each ``eps`` a Newton search (:func:`mem.slowpoints.find_slow_points`) starts 0.05 from the
+    ghost (:func:`ghost_point`) of :func:`mem.models.toy_rnn` with bias ``(|b_sn| + eps, 0)``; the passage
+    time is the number of steps of :func:`ghost_passage` from ``h_1 = -1`` until ``h_1 > 0``.
+
+    Parameters
+    ----------
+    eps : (E,) distances of the bias past the saddle-node bias ``|b_sn|``, each > 0
+    n_steps : longest passage followed
+
+    Returns
+    -------
+    (S (E,) float array, T (E,) int array): the ghost's speed and the passage time.
+
+    Raises
+    ------
+    RuntimeError
+        The search does not end at a slow point, or the passage does not end within ``n_steps``.
+    """
+    from .models import toy_rnn
+
+    eps = np.asarray(eps, dtype=float)
+    if eps.ndim != 1 or not (eps > 0).all():
+        raise ValueError(f"eps must be a 1-D sequence of numbers > 0, got {eps!r}")
+    check_count("n_steps", n_steps)
+    _, b_sn = saddle_node()
+    S, T = [], []
+    for e in eps:
+        bias = abs(b_sn) + e
+        near = torch.tensor([[ghost_point(bias)[0] + 0.05, 0.0]])
+        found = find_slow_points(toy_rnn(bias=(bias, 0.0)), near, torch.zeros(1))
+        if found.outcome_names != ["slow"]:
+            raise RuntimeError(f"the search at eps = {e} ended {found.outcome_names}, not at a slow point")
+        S.append(found.speed.item())
+        path = ghost_passage(bias, n_steps=n_steps)
+        if not (path > 0).any():
+            raise RuntimeError(f"the passage at eps = {e} does not end within n_steps = {n_steps}")
+        T.append(int(np.argmax(path > 0)) + 1)
+    return np.array(S), np.array(T)
+
+
+def speed_along(model, inputs: torch.Tensor, starts, n_steps: int, components: str = "full",
+                window: int | None = None) -> torch.Tensor:
+    """Speed at every step of the noiseless trajectories from ``starts`` under ``inputs`` (chapter 3).
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    inputs : (D,) the constant input
+    starts : State with K rows
+    n_steps : trajectory length T
+    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    window : only the last ``window`` steps (default: all T)
+
+    Returns
+    -------
+    (K, T) float64 tensor (T = ``window`` when given).
+    """
+    steps = check_count("n_steps", n_steps)
+    window = check_count("window", steps if window is None else window)
+    if window > steps:
+        raise ValueError(f"window must be at most n_steps ({steps}), got {window}")
+    V = states_along(model, inputs.expand(len(starts.h), steps, -1), starts)[:, steps - window:]
+    flat = model.unflatten_state(V.reshape(-1, V.shape[-1]).double())
+    return speed(model, flat, inputs, components=components).reshape(V.shape[:2])
+
+
+def decay_rate(log_speed, lo: float = -np.inf, hi: float = np.inf, per: int = 1000) -> float:
+    """Median over trajectories of the fitted slope of ``log10 S`` per ``per`` steps, where ``lo < log10 S < hi``
+    (chapter 3).
+
+    Parameters
+    ----------
+    log_speed : (K, T) array, ``log10 S`` along K trajectories (e.g. :attr:`Drift.S` or :func:`speed_along`)
+    lo, hi : the band of ``log10 S`` fitted (each trajectory needs two steps in it)
+    per : steps the slope is given for
+
+    Returns
+    -------
+    float
+    """
+    logS = np.asarray(log_speed, dtype=float)
+    if logS.ndim != 2:
+        raise ValueError(f"log_speed must be a (K, T) array, got shape {logS.shape}")
+    if not lo < hi:
+        raise ValueError(f"lo must be below hi, got lo = {lo!r}, hi = {hi!r}")
+    check_count("per", per)
+    t = np.arange(logS.shape[1])
+    return per * np.median([np.polyfit(t[(s > lo) & (s < hi)], s[(s > lo) & (s < hi)], 1)[0] for s in logS])
+
+
+def approach_rates(d: Drift, lo: float = -np.inf, hi: float = np.inf, n_modes: int = 2, per: int = 1000) -> dict:
+    """How fast a drift's speed falls as it nears its fixed point, measured and as the linearisation predicts
+    (chapter 3).
+
+    Near a fixed point with eigenvalue ``lambda`` the distance shrinks as ``|lambda|^t``, so ``S`` as
+    ``|lambda|^(2t)``: ``log10 S`` changes by ``2 per log10|lambda|`` every ``per`` steps.
+
+    Parameters
+    ----------
+    d : Drift whose Newton search (``d.end``) converged (its first point is used)
+    lo, hi : the band of ``log10 S`` fitted (:func:`decay_rate`)
+    n_modes : how many of the slowest modes to predict from
+    per : steps the rates are given for
+
+    Returns
+    -------
+    dict with ``measured`` (float, :func:`decay_rate` of ``log10 d.S``) and ``predicted`` (list of
+    ``n_modes`` floats, slowest mode first).
+    """
+    if not isinstance(d, Drift):
+        raise TypeError(f"d must be a Drift, got {type(d).__name__}")
+    check_count("n_modes", n_modes)
+    moduli = d.end.eigenvalues()[0].abs()[:n_modes]
+    return dict(measured=decay_rate(d.S.log10().numpy(), lo, hi, per),
+                predicted=[2 * per * math.log10(x) for x in moduli.tolist()])

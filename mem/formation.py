@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .slowpoints import class_mean_states, find_slow_points
 
-__all__ = ["formation", "formation_displacement"]
+__all__ = ["first_seen", "formation", "formation_digits", "formation_displacement", "formation_pca", "points_lost"]
 
 
 def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress: bool = True,
@@ -70,3 +70,81 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
         rows.append(d)
     return np.array(ends, dtype=int), np.array(rows).reshape(len(rows), n_classes)
 
+
+
+def _check_points(points):
+    if not isinstance(points, dict):
+        raise TypeError(f"points must be a dict {{step: SlowPoints or None}}, got {type(points).__name__}")
+
+
+def first_seen(points: dict, n_digits: int = 10) -> dict:
+    """The first checkpoint at which each digit has a slow point (chapter 3).
+
+    Parameters
+    ----------
+    points : {step: SlowPoints with labels, or None}, the output of :func:`formation`
+    n_digits : digits 0..n_digits-1 (read-out classes 1..n_digits)
+
+    Returns
+    -------
+    dict ``{digit: step or None}`` (None: never).
+    """
+    _check_points(points)
+    from ._checks import check_count
+
+    check_count("n_digits", n_digits)
+    return {d: next((s for s, p in sorted(points.items()) if p is not None and d + 1 in p.labels.tolist()), None)
+            for d in range(n_digits)}
+
+
+def points_lost(points: dict) -> int:
+    """How often a class had a slow point at one checkpoint and none at the next (chapter 3).
+
+    Parameters
+    ----------
+    points : {step: SlowPoints with labels, or None}, the output of :func:`formation`
+
+    Returns
+    -------
+    int, summed over classes and consecutive checkpoints.
+    """
+    _check_points(points)
+    have = [set() if p is None else set(p.labels.tolist()) for _, p in sorted(points.items())]
+    return sum(len(a - b) for a, b in zip(have, have[1:]))
+
+
+def formation_pca(points: dict) -> dict:
+    """The slow points of every checkpoint projected on the first two principal components of all of them
+    (chapter 3), as :func:`mem.plots.plot_formation` takes them.
+
+    Parameters
+    ----------
+    points : {step: SlowPoints with labels, or None}, the output of :func:`formation`
+
+    Returns
+    -------
+    dict ``{step: ((K, 2) array, (K,) labels) or None}``.
+    """
+    import numpy as np
+    from sklearn.decomposition import PCA
+
+    _check_points(points)
+    pca = PCA(2).fit(np.concatenate([p.h.numpy() for p in points.values() if p is not None]))
+    return {s: None if p is None else (pca.transform(p.h.numpy()), p.labels) for s, p in points.items()}
+
+
+def formation_digits(points: dict) -> str:
+    """Which digits have a slow point at each checkpoint, as one line ``"step: digits; ..."`` (chapter 3).
+
+    Parameters
+    ----------
+    points : {step: SlowPoints with labels, or None}, the output of :func:`formation` (classes 1..10 are
+        digits 0..9; ``-`` marks a checkpoint without points)
+
+    Returns
+    -------
+    str
+    """
+    _check_points(points)
+    return "; ".join(f"{s}: {'-' if p is None else ''.join(str(int(k) - 1) for k in p.labels)}"
+                     for s, p in points.items())

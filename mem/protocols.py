@@ -37,6 +37,7 @@ __all__ = [
     "curriculum_stages",
     "loss_jumps",
     "make_protocol",
+    "protocol_stage_starts",
     "schedule_shares",
     "stage_starts",
 ]
@@ -338,3 +339,19 @@ def schedule_shares(protocol: Protocol, T_max: int, n_classes: int) -> dict:
     return {"stages": len({(T, c) for T, c in zip(s["T_max"], s["n_classes"])}),
             "T_max": float(np.mean(s["T_max"] == T_max)),
             "full": float(np.mean((s["T_max"] == T_max) & (s["n_classes"] == n_classes)))}
+
+
+def protocol_stage_starts(config: dict | str) -> list:
+    """Steps at which a protocol's task changes, from its configuration (chapters 2, 3).
+
+    Parameters
+    ----------
+    config : a protocol's name or configuration dict, as :func:`make_protocol` takes it (e.g. a zoo
+        entry's ``config["protocol"]``)
+
+    Returns
+    -------
+    list of int steps, increasing (:func:`stage_starts` of the protocol's schedule).
+    """
+    sched = make_protocol(config).schedule()
+    return stage_starts(sched["T_max"], sched["n_classes"]).tolist()

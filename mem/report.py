@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
+import torch
 
 from ._checks import check_int
 from .claims import CLAIMS, Claim
@@ -20,15 +21,22 @@ from .reproduce import nearest
 
 __all__ = [
     "HELPERS",
+    "POINT_COLUMNS",
     "book_task",
+    "drift_summary",
     "fill_claims",
     "format_ci",
+    "format_groups",
     "format_range",
     "format_values",
+    "point_table",
     "reproduction_box",
     "setup",
+    "stability_summary",
+    "stage_movement_summary",
     "success_counts",
     "what_reproduces",
+    "within_summary",
 ]
 
 
@@ -198,3 +206,198 @@ def what_reproduces(chapter: int, values: Mapping, title: str = "What reproduces
     if chapter not in CLAIMS:
         raise ValueError(f"chapter must be one of {sorted(CLAIMS)}, got {chapter!r}")
     return reproduction_box(fill_claims(CLAIMS[chapter], values), title)
+
+
+def _stability(p) -> list:
+    n, dim = p.n_unstable().tolist(), p.states.shape[1]
+    return ["stable" if k == 0 else "source" if k == dim else "saddle" for k in n]
+
+
+def _near_one(p) -> list:
+    lam = p.eigenvalues()
+    return torch.gather(lam.abs(), 1, (lam - 1).abs().argmin(1, keepdim=True))[:, 0].tolist()
+
+
+#: Columns :func:`point_table` can show after the state and the speed: header, width, format, values.
+POINT_COLUMNS = {
+    "max_abs_eigenvalue": ("|lambda|max", 11, ".4f", lambda p: p.max_abs_eigenvalue().tolist()),
+    "kind": ("kind", 0, "", _stability),
+    "grad_norm": ("|grad S|", 9, ".1e", lambda p: p.grad_norm.tolist()),
+    "eigenvalue_near_1": ("|lambda| nearest 1", 18, ".6f", _near_one),
+    "outcome": ("outcome", 0, "", lambda p: p.outcome_names),
+}
+
+
+def point_table(points, columns=("max_abs_eigenvalue", "kind"), note: str = "") -> str:
+    """The slow points of a small network as a text table, one row per point, sorted by state (chapter 3).
+
+    Each row has the state's coordinates and the speed ``S`` (round-off printed as an unsigned 0,
+    ``S < 1e-12`` as 0; :func:`mem.reproduce.fixed`), then the chosen columns.
+
+    Parameters
+    ----------
+    points : SlowPoints, K points of an N-unit network (N small: one column per unit)
+    columns : names from :data:`POINT_COLUMNS`: ``"max_abs_eigenvalue"``, ``"kind"`` (stable, saddle or
+        source, from the number of unstable modes), ``"grad_norm"``, ``"eigenvalue_near_1"`` (the modulus of
+        the eigenvalue nearest 1), ``"outcome"`` (the search's outcome)
+    note : text after the header, six spaces from it
+
+    Returns
+    -------
+    str, the header and K rows.
+    """
+    from .reproduce import fixed
+
+    if isinstance(columns, str):
+        raise TypeError("columns must be a sequence of column names, got a str")
+    for c in columns:
+        if c not in POINT_COLUMNS:
+            raise ValueError(f"columns must be among {sorted(POINT_COLUMNS)}, got {c!r}")
+    dim = points.states.shape[1]
+    header = " ".join(f"{'h' + str(i + 1):>8}" for i in range(dim)) + f" {'S':>9}"
+    header += "".join(f"  {POINT_COLUMNS[c][0]:>{POINT_COLUMNS[c][1]}}" if POINT_COLUMNS[c][1]
+                      else f"  {POINT_COLUMNS[c][0]}" for c in columns)
+    values = [POINT_COLUMNS[c][3](points) for c in columns]
+    rows = zip(points.states.tolist(), points.speed.tolist(), *values)
+    lines = [header + ("      " + note if note else "")]
+    for h, S, *rest in sorted(rows, key=lambda r: tuple(float(fixed(x)) for x in r[0])):
+        cells = [f"{v:{POINT_COLUMNS[c][1]}{POINT_COLUMNS[c][2]}}" if POINT_COLUMNS[c][1] else str(v)
+                 for c, v in zip(columns, rest)]
+        lines.append(" ".join(fixed(x) for x in h) + f" {fixed(S, '9.1e', zero=1e-12)}"
+                     + "".join(f"  {x}" for x in cells))
+    return "\n".join(lines)
+
+
+def drift_summary(d, window: int = 1000) -> str:
+    """Where a drift (:func:`mem.drift.drift`) ended, in two or three lines (chapter 3).
+
+    Only the digits that are the same on every CPU are printed: a speed below ``1e-12`` is zero up to
+    round-off, Newton's error bound is given as a power of ten.
+
+    Parameters
+    ----------
+    d : Drift, of K trajectories of T steps
+    window : the steps over which ``d.last`` measured movement (the ``window`` of the drift)
+
+    Returns
+    -------
+    str
+    """
+    from .drift import Drift
+    from .reproduce import decade
+
+    if not isinstance(d, Drift):
+        raise TypeError(f"d must be a mem.drift.Drift, got {type(d).__name__}")
+    check_int("window", window)
+    end, S_end, (K, T) = d.end, d.S[:, -1].max().item(), d.S.shape
+    S_text = f"<= {S_end:.1e}" if S_end >= 1e-12 else "< 1e-12 (zero up to round-off)"
+    lines = [f"after {T} steps: S {S_text}; moved {d.last.min():.3f} .. {d.last.max():.3f} in the last {window} steps; "
+             f"digits reported: {d.digits} ({d.own}/{K} still their own)",
+             f"    Newton from there: {end}; the {K} results lie within {d.end_spread:.0e} of each other "
+             f"(error bound: median ~{decade(end.uncertainty().median().item())}); |lambda|max "
+             f"{end.max_abs_eigenvalue().min():.5f} .. {end.max_abs_eigenvalue().max():.5f}"]
+    if not bool(end.converged.all()):
+        ratio = d.travel[end.converged] / d.last[end.converged].double()
+        lines.append(f"    to its fixed points Newton travelled {ratio.numpy().round(1).tolist()} times as far as "
+                     f"those trajectories moved in their last {window} steps; the others stopped at log10 S "
+                     f"{end.speed[~end.converged].log10().min():.0f} .. {end.speed[~end.converged].log10().max():.0f}")
+    return "\n".join(lines)
+
+
+def stage_movement_summary(c: dict, interval: int = 100) -> str:
+    """The comparison of :func:`mem.analysis.stage_movement` in two lines: raw, and relative to the trend
+    (chapter 3).
+
+    Parameters
+    ----------
+    c : the dict returned by :func:`mem.analysis.stage_movement`
+    interval : steps between checkpoints
+
+    Returns
+    -------
+    str
+    """
+    if not isinstance(c, Mapping) or not {"change", "quiet", "p", "ex_change", "ex_quiet", "jump", "p_local"} <= set(c):
+        raise TypeError("c must be the dict returned by mem.analysis.stage_movement")
+    check_int("interval", interval)
+    return (f"median distance per {interval} steps, intervals with a stage start {np.median(c['change']):.2f} "
+            f"(n = {len(c['change'])}) vs without {np.median(c['quiet']):.2f} (n = {len(c['quiet'])}): "
+            f"Mann-Whitney p = {c['p']:.2f}\n"
+            "    relative to the trend: with a stage start " + ", ".join(f"{x:.2f}" for x in c["ex_change"])
+            + "; without " + ", ".join(f"{x:.2f}" for x in c["ex_quiet"])
+            + f": ratio of medians {c['jump']:.2f}, Mann-Whitney p = {c['p_local']:.3f}")
+
+
+def format_groups(r: Mapping, signs_only: bool = False) -> str:
+    """Correlations over all networks and per group (:func:`mem.analysis.correlate_groups`) in one line
+    (chapter 3).
+
+    Parameters
+    ----------
+    r : ``{"all": Correlation, group: Correlation, ...}``
+    signs_only : print only the signs (and p against 0.05), for measures whose values depend on the CPU
+
+    Returns
+    -------
+    str, e.g. ``"Spearman -0.71 (p = 0.010, n = 12); GRU -0.60, LSTM -0.83 (n = 6 each)"``.
+    """
+    if not isinstance(r, Mapping) or "all" not in r:
+        raise TypeError("r must be a dict {'all': Correlation, group: Correlation, ...}")
+    a, groups = r["all"], {g: c for g, c in r.items() if g != "all"}
+    sizes = sorted({c.n for c in groups.values()})
+    n_each = f"n = {sizes[0]} each" if len(sizes) == 1 else "n = " + ", ".join(str(c.n) for c in groups.values())
+    name = a.method.capitalize()
+    if not signs_only:
+        return (f"{name} {a.r:+.2f} (p = {a.p:.3f}, n = {a.n}); "
+                + ", ".join(f"{g.upper()} {c.r:+.2f}" for g, c in groups.items()) + f" ({n_each})")
+    sign = {g: "negative" if c.r < 0 else "positive" for g, c in r.items()}
+    return (f"{name} {sign['all']} (p {'<' if a.p < 0.05 else '>'} 0.05, n = {a.n}); "
+            + ", ".join(f"{g.upper()} {sign[g]}" for g in groups) + f" ({n_each}; values in the figure)")
+
+
+def stability_summary(points, tol: float = 1e-3) -> str:
+    """The linear stability of a set of slow points in two lines: ``|lambda|max``, the time constant and the
+    number of nearly marginal modes (chapter 3).
+
+    Time constants are printed to two significant digits (:func:`mem.reproduce.significant`).
+
+    Parameters
+    ----------
+    points : SlowPoints with Jacobians (K points)
+    tol : an eigenvalue is nearly marginal when ``||lambda| - 1| < tol``
+
+    Returns
+    -------
+    str
+    """
+    from .reproduce import significant
+
+    if not tol > 0:
+        raise ValueError(f"tol must be > 0, got {tol!r}")
+    lam, t, K = points.max_abs_eigenvalue(), points.time_constant().abs(), len(points)
+    marginal = (points.eigenvalues().abs() - 1).abs().lt(tol).sum(1)
+    return (f"|lambda|max {lam.min():.4f} .. {lam.max():.4f}; {int((lam > 1).sum())}/{K} above 1; "
+            f"|tau| = 1/|log|lambda|max|: {significant(t.min().item())} .. {significant(t.max().item())} steps, "
+            f"median {significant(t.median().item())}\n"
+            f"    eigenvalues with ||lambda| - 1| < {tol:g} at a point: median {int(marginal.median())}, "
+            f"from {int(marginal.min())} to {int(marginal.max())}")
+
+
+def within_summary(s: Mapping) -> str:
+    """The summary of :func:`mem.analysis.within_network` in one line (chapter 4).
+
+    Parameters
+    ----------
+    s : the summary dict (second output of :func:`mem.analysis.within_network`)
+
+    Returns
+    -------
+    str, e.g. ``"median r -0.35, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled within networks
+    -0.30 (p = 1e-08, n = 350)"``.
+    """
+    keys = {"median_r", "n_negative", "n_networks", "wilcoxon_p", "pooled"}
+    if not isinstance(s, Mapping) or not keys <= set(s):
+        raise TypeError("s must be the summary dict returned by mem.analysis.within_network")
+    return (f"median r {s['median_r']:+.2f}, negative in {s['n_negative']}/{s['n_networks']} "
+            f"networks (Wilcoxon p = {s['wilcoxon_p']:.1g}); pooled within networks {s['pooled'].r:+.2f} "
+            f"(p = {s['pooled'].p:.1g}, n = {s['pooled'].n})")

@@ -182,3 +182,120 @@ def test_group_contrast_tests_one_group_against_the_rest():
     assert ratio.to_dict() == {"default": 290 / 110, "orthogonal": 290 / 210}
     with pytest.raises(ValueError, match="group must be a value"):
         an.group_contrast(df, "init", "fbchain", "lifetime")
+
+
+def test_correlate_groups_pools_and_splits_by_architecture():
+    rng = np.random.default_rng(1)
+    keys = [(a, p, s) for a in ("lstm", "gru") for p in ("decu", "vocu") for s in range(3)]
+    x = {k: float(rng.normal()) for k in keys}
+    y = {k: -x[k] + (2.0 if k[0] == "gru" else 0.0) + 0.3 * float(rng.normal()) for k in keys}
+    r = an.correlate_groups(x, y)
+    assert list(r) == ["all", "gru", "lstm"]
+    ks = sorted(keys)
+    assert r["all"].r == an.correlate([x[k] for k in ks], [y[k] for k in ks], n_boot=0).r
+    gru = [k for k in ks if k[0] == "gru"]
+    assert r["gru"].r == an.correlate([x[k] for k in gru], [y[k] for k in gru], n_boot=0).r and r["gru"].n == 6
+    assert r["gru"].r < -0.5 and r["lstm"].r < -0.5
+    assert an.correlate_groups(x, y, "pearson")["all"].method == "pearson"
+
+
+def test_movement_ratio_is_the_ratio_of_medians_with_an_exact_test():
+    a, b = [2.0, 3.0, 4.0, 5.0], [1.0, 1.5, 2.0]
+    ratio, test = an.movement_ratio(a, b)
+    assert ratio == pytest.approx(3.5 / 1.5)
+    assert test.pvalue == stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
+
+
+@pytest.fixture(scope="module")
+def zoo_gru_points(task):
+    import torch
+
+    from mem import slowpoints as sp
+    from mem import zoo
+    model = zoo.load("gru64-vocu-s0").model
+    starts, labels = sp.class_mean_states(model, task, n_trials=300)
+    points = sp.find_slow_points(model, starts, task.mean_input(), method="adam", n_iters=30, lr=1e-2, labels=labels)
+    return model, starts, labels, points, torch
+
+
+def test_search_summary_and_budgets(task, zoo_gru_points):
+    model, starts, labels, points, torch = zoo_gru_points
+    trigger = task.mean_input(trigger=True)
+    s = an.search_summary(points, model, trigger)
+    assert torch.equal(s["moved"], (points.states - points.initial_states).norm(dim=1)) and s["moved"].max() > 0
+    assert s["own"] == int((points.readout(model, trigger) == labels).sum()) and 0 < s["own"] <= len(labels)
+    r = an.search_budgets(model, starts, task.mean_input(), labels, [10], trigger, done={30: points},
+                          method="adam", lr=1e-2, jacobians=False)
+    assert r["budgets"].tolist() == [10, 30] and r["log_speed"].shape == (2, len(labels))
+    assert r["moved"][1] == s["moved"].median().item() and r["own"][1] == s["own"]
+    assert r["median_log_speed"][1] == points.speed.log10().median().item()
+    assert r["moved"][0] < r["moved"][1]                      # fewer Adam steps: not as far from the start
+
+
+def test_nearest_cloud_and_class_point_summary(task, zoo_gru_points):
+    model, _, labels, points, torch = zoo_gru_points
+    probe = task.sample_probe(40, 30, torch.Generator().manual_seed(0))
+    near = an.nearest_cloud(model, probe.x, probe.label, points, steps=(4, 20))
+    with torch.no_grad():
+        h = model(probe.x).h
+    clouds = torch.stack([h[probe.label == k, 4:20].reshape(-1, h.shape[-1]).mean(0) for k in labels])
+    assert torch.equal(near, labels[torch.cdist(points.h.float(), clouds).argmin(1)])
+    assert int((near == labels).sum()) >= len(labels) // 2
+    s = an.class_point_summary(model, task, points=points, newton_n_iters=3)
+    assert s["n_points"] == len(labels) and s["speed_adam"] == points.speed.log10().median().item()
+    assert s["lam"] == points.max_abs_eigenvalue().median().item() and s["speed_newton"] < s["speed_adam"]
+
+
+def _networks(n=24, seed=0):
+    rng = np.random.default_rng(seed)
+    arch = np.array(["gru", "lstm"] * (n // 2))
+    size = np.array(["64"] * (n // 2) + ["128"] * (n // 2))
+    a = rng.normal(size=n)
+    return pd.DataFrame({"arch": arch, "size": size, "a": a, "b": rng.normal(size=n),
+                         "t": -a + (arch == "gru") + 0.5 * rng.normal(size=n),
+                         "acc_10": -a + rng.normal(size=n), "acc_20": rng.normal(size=n)})
+
+
+def _same(c, d):
+    return (c.r, c.p, c.n, c.method, c.covariates) == (d.r, d.p, d.n, d.method, d.covariates)
+
+
+def test_partial_and_delay_correlations_match_one_by_one():
+    df = _networks()
+    cov = {"arch": df["arch"].to_numpy(), "size": df["size"].to_numpy()}
+    out = an.partial_correlations(df, ["a", "b"], "t", n_boot=0)
+    assert _same(out["a"], an.partial_correlation(df["a"], df["t"], cov, n_boot=0))
+    assert out["a"].covariates == "arch, size"
+    assert out["a"].r < -0.5
+    ranked = an.partial_correlations(df, ["a"], "t", ("arch", "b"), n_boot=0, ranked=["b"])["a"]
+    assert _same(ranked, an.partial_correlation(df["a"], df["t"], {"arch": cov["arch"], "b": stats.rankdata(df["b"])},
+                                                n_boot=0))
+    assert _same(an.partial_correlations(df, ["a"], "t", controls=(), n_boot=0)["a"],
+                 an.correlate(df["a"], df["t"], n_boot=0))
+    grid = an.delay_correlations(df, ["a", "b"], [10, 20], labels={"a": "A"})
+    assert list(grid.columns) == [10, 20] and list(grid.index) == ["A", "b"]
+    assert grid.loc["A", 10] == an.partial_correlation(df["a"], df["acc_10"], cov, n_boot=0).r < -0.4
+
+
+def test_subsample_correlations_and_significance_rate():
+    df = _networks()
+    small = an.subsample_correlations(df, ["a", "b"], "t", size=8, n_draws=20, seed=3)
+    assert [len(v) for v in small.values()] == [20, 20]
+    rng = np.random.default_rng(3)
+    i = rng.choice(len(df), size=8, replace=False)
+    assert _same(small["b"][0], an.correlate(df["b"].iloc[i], df["t"].iloc[i], n_boot=0))
+    rate, r_sig = an.significance_rate(small)
+    assert rate["a"] == np.mean([c.p < 0.05 for c in small["a"]]) and rate["a"] > rate["b"]
+    assert r_sig["a"] == np.median([c.r for c in small["a"] if c.p < 0.05]) < 0
+    none = an.significance_rate({"x": [an.Correlation(0.1, 0.5, np.nan, np.nan, 8, "spearman")]})
+    assert none[0]["x"] == 0 and np.isnan(none[1]["x"])
+
+
+def test_within_networks_is_within_network_per_measure():
+    rng = np.random.default_rng(0)
+    ct = pd.DataFrame({"network": np.repeat(list("pqrstuv"), 8), "a": rng.normal(size=56), "b": rng.normal(size=56)})
+    ct["y"] = -ct["a"] + 0.5 * rng.normal(size=56)
+    per, summary = an.within_networks(ct, ["a", "b"], "y")
+    one = an.within_network(ct, "a", "y")
+    assert list(per) == ["a", "b"] and per["a"].equals(one[0]) and summary["a"]["median_r"] == one[1]["median_r"]
+    assert summary["a"]["median_r"] < -0.5

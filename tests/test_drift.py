@@ -63,3 +63,60 @@ def test_class_drift_table_is_drift_speed_from_the_class_means():
     assert t["digit"].tolist() == (lab - 1).tolist() and np.allclose(t["log10 drift speed"], S.log10().numpy())
     life = e.delay_curve.class_lifetimes()
     assert np.array_equal(t["lifetime"].to_numpy(), life[(lab - 1).numpy()])
+
+
+def test_saddle_node_and_ghost_point_solve_the_toy_map():
+    h_touch, b_sn = dr.saddle_node()
+    assert 2 * (1 - math.tanh(2 * h_touch + b_sn) ** 2) == pytest.approx(1)      # slope 1 at the tangency ...
+    assert math.tanh(2 * h_touch + b_sn) == pytest.approx(h_touch)               # ... on the diagonal
+    b = 0.6
+    h, S = dr.ghost_point(b)
+    grid = np.linspace(h - 0.2, h + 0.2, 4001)
+    gap = np.tanh(2 * grid + b) - grid
+    assert grid[np.argmin(gap)] == pytest.approx(h, abs=1e-4)                     # the smallest step of the map
+    assert S == pytest.approx((math.tanh(2 * h + b) - h) ** 2)                    # S = (h' - h)^2 there
+    with pytest.raises(TypeError, match="bias must be a real number"):
+        dr.ghost_point("0.6")
+
+
+def test_ghost_dwell_counts_steps_near_the_ghost():
+    biases = [0.54, 0.6, 0.7]
+    dwell = dr.ghost_dwell(biases)
+    assert list(dwell) == biases
+    for b in biases:
+        assert dwell[b] == int((np.abs(dr.ghost_passage(b) - dr.ghost_point(b)[0]) < 0.1).sum())
+    assert dwell[0.54] > dwell[0.6] > dwell[0.7]
+    assert dr.ghost_dwell([0.6], radius=1.0)[0.6] > dwell[0.6]
+
+
+def test_ghost_scaling_follows_the_normal_form():
+    eps = np.array([1e-3, 1e-2])
+    S, T = dr.ghost_scaling(eps)
+    assert np.allclose(S / (eps ** 2 / 4), 1, rtol=0.02)                          # S = (eps/2)^2
+    b = abs(dr.saddle_node()[1]) + eps[1]
+    assert T[1] == int(np.argmax(dr.ghost_passage(b, n_steps=2000) > 0)) + 1 and T[0] > 2 * T[1]
+    with pytest.raises(RuntimeError, match="does not end within"):
+        dr.ghost_scaling([1e-4], n_steps=10)
+
+
+def test_decay_rate_fits_the_band():
+    t = np.arange(50)
+    logS = np.stack([-2 - 0.01 * t, -2 - 0.02 * t])
+    assert dr.decay_rate(logS) == pytest.approx(1000 * np.median([-0.01, -0.02]))
+    bent = logS.copy()
+    bent[:, :10] = 5.0                                                            # outside the band: ignored
+    assert dr.decay_rate(bent, -10, 0, per=100) == pytest.approx(-1.5)
+
+
+def test_speed_along_and_approach_rates_match_the_drift(net_and_task):
+    model, task = net_and_task
+    inputs, trigger = task.mean_input(), task.mean_input(trigger=True)
+    starts = model.unflatten_state(0.3 * torch.randn(3, 8, generator=torch.Generator().manual_seed(1)))
+    d = dr.drift(model, inputs, trigger, starts, torch.tensor([1, 2, 3]), n_steps=40, window=10, newton_n_iters=20)
+    assert torch.equal(dr.speed_along(model, inputs, starts, 40), d.S)
+    assert torch.allclose(dr.speed_along(model, inputs, starts, 40, window=15), d.S[:, -15:], rtol=1e-9, atol=0)
+    r = dr.approach_rates(d, n_modes=2)
+    moduli = d.end.eigenvalues()[0].abs()[:2].tolist()
+    assert r["predicted"] == pytest.approx([2000 * math.log10(x) for x in moduli])
+    assert r["predicted"][0] >= r["predicted"][1]                                 # slowest mode first
+    assert r["measured"] == dr.decay_rate(d.S.log10().numpy())

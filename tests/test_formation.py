@@ -25,3 +25,32 @@ def test_formation_over_checkpoints():
     assert D[0, k] == pytest.approx(float(want))
     with pytest.raises(ValueError, match="stored checkpoints"):
         e.model_at(123)
+
+
+def _points(*labels):
+    """Stand-ins for SlowPoints: what the helpers read is ``labels`` and ``h``."""
+    from types import SimpleNamespace
+
+    import torch
+    return SimpleNamespace(labels=torch.tensor(labels), h=torch.arange(2.0 * len(labels)).reshape(len(labels), 2)
+                           + sum(labels))
+
+
+def test_first_seen_points_lost_and_digits():
+    from mem.formation import first_seen, formation_digits, points_lost
+    pts = {100: None, 200: _points(1, 2), 300: _points(2, 3), 400: _points(1, 2, 3)}
+    assert first_seen(pts, n_digits=4) == {0: 200, 1: 200, 2: 300, 3: None}
+    assert points_lost(pts) == 1                                    # class 1 (digit 0) is lost at step 300
+    assert points_lost({1: _points(1), 2: None, 3: _points(1)}) == 1
+    assert formation_digits(pts) == "100: -; 200: 01; 300: 12; 400: 012"
+
+
+def test_formation_pca_projects_all_checkpoints_together():
+    from sklearn.decomposition import PCA
+
+    from mem.formation import formation_pca
+    pts = {100: None, 200: _points(1, 2), 300: _points(2, 3, 4)}
+    out = formation_pca(pts)
+    assert out[100] is None and out[300][0].shape == (3, 2) and out[300][1].tolist() == [2, 3, 4]
+    pca = PCA(2).fit(np.concatenate([pts[200].h.numpy(), pts[300].h.numpy()]))
+    assert np.allclose(out[200][0], pca.transform(pts[200].h.numpy()))

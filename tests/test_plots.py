@@ -345,3 +345,65 @@ def test_chapter5_figures_of_several_panels():
     with pytest.raises(ValueError, match=r"table must be mem\.drift\.class_drift_table"):
         plots.plot_class_drift(drift.drop(columns="digit"), {}, 0.0)
     plt.close("all")
+
+
+def test_chapter_3_panels(task):
+    import torch
+
+    from mem import drift, models
+    from mem import slowpoints as sp
+    from mem.models import RNNClassifier
+    model = RNNClassifier("gru", task.input_size, hidden_size=8, seed=0)
+    starts = model.unflatten_state(0.3 * torch.randn(2, 8, generator=torch.Generator().manual_seed(0)))
+    labels = torch.tensor([1, 2])
+    p = sp.find_slow_points(model, starts, task.mean_input(), n_iters=5, labels=labels)
+    probe = task.sample_probe(6, 10, torch.Generator().manual_seed(0))
+    ax = plots.plot_points_pca(model, probe.x, probe.label, p, starts=starts, title="net")
+    assert ax.get_title().startswith("net (PCA of h, ") and ax.get_title().endswith("of variance)")
+    fig = plots.plot_eigenvalue_panels({"a": p, "b": p})
+    assert len(fig.axes) == 4 and fig.axes[0].get_title() == "a"
+    d = drift.drift(model, task.mean_input(), task.mean_input(trigger=True), starts, labels, 20, window=5,
+                    newton_n_iters=5)
+    fig = plots.plot_drift_panels({"x": d}, {"x": {"level": -3.0}})
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "x"
+    ax = plots.plot_ghost_passage(drift.ghost_dwell([0.6, 0.7]))
+    assert ax.get_legend().get_texts()[0].get_text().startswith("b = 0.6: ")
+    key = {("gru", "vocu", 0): 1.0, ("lstm", "decu", 0): 2.0}
+    fig = plots.plot_against_panels({"m1": key, "m2": key}, key, titles={"m1": "t1"})
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "t1" and fig.axes[1].get_xlabel() == "m2"
+    runs = {"budgets": np.array([10, 20]), "log_speed": np.zeros((2, 2)), "median_log_speed": np.zeros(2),
+            "moved": np.ones(2)}
+    fig = plots.plot_search_budgets(runs, [1, 2], title="budgets")
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 3
+    fig = plots.plot_displacement_panels({"r1": ([100, 200], np.ones((2, 2)), [150]),
+                                          "r2": ([100, 200], np.ones((2, 2)), None)}, labels=[1, 2])
+    assert [a.get_title() for a in fig.axes] == ["r1", "r2"] and fig.axes[0].get_xlabel() == ""
+    fig = plots.plot_points_pca_panels({"n1": (model, p, starts), "n2": (model, p, None)}, probe.x, probe.label)
+    assert [a.get_title().split(" (")[0] for a in fig.axes[:2]] == ["n1", "n2"]
+    fig = plots.plot_ghost(models.toy_rnn(bias=(0.6, 0.0)), None, {0.6: 3}, title="ghost")
+    assert fig.axes[0].get_title() == "ghost" and fig.axes[1].get_xlabel() == "step"
+
+
+def test_chapter_4_panels():
+    import pandas as pd
+
+    from mem import analysis as an
+    rng = np.random.default_rng(0)
+    n = 12
+    df = pd.DataFrame({"arch": ["gru", "lstm"] * 6, "protocol": ["vocu", "decu", "nacu"] * 4, "seed": range(n),
+                       "hidden_size": [64] * 6 + [128] * 6, "size": ["64"] * 6 + ["128"] * 6,
+                       "a": rng.normal(size=n), "b": rng.normal(size=n), "t": rng.normal(size=n) + 3,
+                       "acc_100": rng.uniform(size=n)})
+    fig = plots.plot_by_protocol_panels(df, "t", ylabel="life")
+    assert [a.get_title() for a in fig.axes] == ["64 units", "128 units"] and fig.axes[1].get_ylabel() == ""
+    pooled = {m: an.correlate(df[m], df["t"], n_boot=50) for m in ("a", "b")}
+    fig = plots.plot_measure_panels(df, ["a", "b"], "t", pooled, labels={"a": "A"}, ncols=2)
+    assert len(fig.axes) == 4 and fig.axes[0].get_xlabel() == "A" and not fig.axes[3].axison
+    assert fig.axes[0].get_title().startswith(f"Spearman {pooled['a'].r:+.2f} [")
+    table = an.correlation_table(df, ["a", "b"], "t", group="arch", methods=("spearman",))
+    fig = plots.plot_correlation_panels({"one": table, "two": table})
+    assert [a.get_title() for a in fig.axes] == ["one", "two"]
+    ax = plots.plot_delay_measure(df, "a", 100)
+    assert ax.get_ylabel() == "accuracy at delay 100" and "partial" in ax.get_title()
+    ax = plots.plot_within({"a": pd.DataFrame({"r": [-0.5, 0.1]})}, figsize=(5, 2))
+    assert tuple(ax.figure.get_size_inches()) == (5, 2)

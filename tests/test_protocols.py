@@ -106,3 +106,11 @@ def test_loss_jumps_is_the_ratio_of_means_around_each_change():
     T_max = np.r_[6 * np.ones(30), 8 * np.ones(60)]
     n_classes = np.r_[11 * np.ones(60), 5 * np.ones(30)]
     assert loss_jumps(loss, T_max, n_classes, width=10) == pytest.approx([3.0, 0.5])
+
+
+def test_protocol_stage_starts_reads_the_schedule():
+    from mem.protocols import protocol_stage_starts, stage_starts
+    s = make_protocol("vocu").schedule()
+    assert protocol_stage_starts("vocu") == stage_starts(s["T_max"], s["n_classes"]).tolist()
+    assert protocol_stage_starts("nacu") == []
+    assert len(protocol_stage_starts("vocu")) > 0

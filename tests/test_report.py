@@ -98,3 +98,65 @@ def test_format_values():
     assert report.format_values({"a": 0.000123}, ".2g") == {"a": "0.00012"}
     with pytest.raises(TypeError, match="values must be a mapping"):
         report.format_values([0.5])
+
+
+def _toy_points():
+    from mem import models
+    from mem import slowpoints as sp
+    g = torch.linspace(-1, 1, 7)
+    return sp.find_slow_points(models.toy_rnn(), torch.cartesian_prod(g, g), torch.zeros(1)).deduplicate()
+
+
+def test_point_table_lists_every_point_sorted():
+    p = _toy_points()
+    lines = report.point_table(p, ("max_abs_eigenvalue", "kind"), note="(a note)").split("\n")
+    assert lines[0].split() == ["h1", "h2", "S", "|lambda|max", "kind", "(a", "note)"]
+    assert len(lines) == 1 + len(p) == 10
+    kinds = [line.split()[-1] for line in lines[1:]]
+    assert sorted(kinds) == ["saddle"] * 4 + ["source"] + ["stable"] * 4
+    h1 = [float(line.split()[0]) for line in lines[1:]]
+    assert h1 == sorted(h1) and all(float(line.split()[2]) < 1e-10 for line in lines[1:])   # fixed points
+    out = report.point_table(p, ("grad_norm", "eigenvalue_near_1", "outcome")).split("\n")
+    assert out[0].endswith("outcome") and all(line.endswith("fixed") for line in out[1:])
+
+
+def test_format_groups_and_stability_summary():
+    from mem.analysis import Correlation
+    c = {"all": Correlation(-0.71, 0.0104, np.nan, np.nan, 12, "spearman"),
+         "gru": Correlation(-0.6, 0.2, np.nan, np.nan, 6, "spearman"),
+         "lstm": Correlation(0.3, 0.5, np.nan, np.nan, 6, "spearman")}
+    assert report.format_groups(c) == "Spearman -0.71 (p = 0.010, n = 12); GRU -0.60, LSTM +0.30 (n = 6 each)"
+    assert report.format_groups(c, signs_only=True) == ("Spearman negative (p < 0.05, n = 12); GRU negative, "
+                                                        "LSTM positive (n = 6 each; values in the figure)")
+    text = report.stability_summary(_toy_points()).split("\n")
+    assert text[0].startswith("|lambda|max 0.") and "/9 above 1" in text[0]
+    assert text[1] == "    eigenvalues with ||lambda| - 1| < 0.001 at a point: median 0, from 0 to 0"
+
+
+def test_stage_movement_and_drift_summaries(task):
+    from mem import drift
+    from mem.analysis import stage_movement
+    from mem.models import RNNClassifier
+    ends = np.arange(100, 1300, 100)
+    D = np.exp(-ends / 1000)[:, None] * np.array([1.0, 1.2])
+    c = stage_movement(ends, D, [150, 350, 550, 750, 950, 1150])
+    text = report.stage_movement_summary(c).split("\n")
+    first = f"median distance per 100 steps, intervals with a stage start {np.median(c['change']):.2f}"
+    assert text[0].startswith(first)
+    assert text[1].startswith("    relative to the trend: with a stage start") and f"{c['jump']:.2f}" in text[1]
+    model = RNNClassifier("gru", task.input_size, hidden_size=8, seed=0)
+    starts = model.unflatten_state(0.3 * torch.randn(2, 8, generator=torch.Generator().manual_seed(0)))
+    d = drift.drift(model, task.mean_input(), task.mean_input(trigger=True), starts, torch.tensor([1, 2]), 30,
+                    window=10, newton_n_iters=20)
+    lines = report.drift_summary(d, window=10).split("\n")
+    assert lines[0].startswith("after 30 steps: S ") and "in the last 10 steps" in lines[0]
+    assert lines[1].startswith("    Newton from there: SlowPoints(") and "the 2 results" in lines[1]
+    assert len(lines) == (2 if bool(d.end.converged.all()) else 3)
+
+
+def test_within_summary_is_one_line():
+    from mem.analysis import Correlation
+    s = {"median_r": -0.345, "n_negative": 30, "n_networks": 36, "wilcoxon_p": 1.2e-5,
+         "pooled": Correlation(-0.3, 2e-8, np.nan, np.nan, 350, "spearman")}
+    assert report.within_summary(s) == ("median r -0.34, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled "
+                                        "within networks -0.30 (p = 2e-08, n = 350)")

@@ -12,10 +12,19 @@ from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS,
 
 __all__ = [
     "plot_against",
+    "plot_against_panels",
     "plot_displacement",
+    "plot_displacement_panels",
     "plot_drift",
+    "plot_drift_panels",
+    "plot_eigenvalue_panels",
     "plot_eigenvalues",
     "plot_formation",
+    "plot_ghost",
+    "plot_ghost_passage",
+    "plot_points_pca",
+    "plot_points_pca_panels",
+    "plot_search_budgets",
     "plot_search_speeds",
     "plot_speed_landscape",
     "plot_state_space",
@@ -411,3 +420,237 @@ def plot_search_speeds(speeds: dict, ax=None, start_label: str = "class mean (st
     ax.legend(fontsize=8)
     ax.figure.tight_layout()
     return ax
+
+
+def plot_points_pca(model, x, x_labels, points, starts=None, ax=None, title: str | None = None):
+    """Trajectories of ``model`` and its class slow points in the first two principal components of ``h``
+    (chapter 3).
+
+    The components are fitted to the hidden states of all trials (for an LSTM, the ``h`` part); the title
+    gets the fraction of variance they explain.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    x : (B, T, D) trials, e.g. ``task.sample_probe(...).x``
+    x_labels : (B,) their classes (1..10)
+    points : SlowPoints with labels
+    starts : State where each search started, optional
+    ax : matplotlib axes, optional
+    title : text before the variance note
+
+    Returns the axes.
+    """
+    import torch
+    from sklearn.decomposition import PCA
+
+    from ..slowpoints import SlowPoints
+
+    if not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    with torch.no_grad():
+        h = model(x).h                                  # (B, T, H)
+    pca = PCA(2).fit(h.reshape(-1, h.shape[-1]).numpy())
+    traj = pca.transform(np.asarray(h.reshape(-1, h.shape[-1]), dtype=np.float32)).reshape(len(h), -1, 2)
+    return plot_state_space(traj, x_labels, pca.transform(np.asarray(points.h, dtype=np.float32)), points.labels,
+                            starts=None if starts is None else pca.transform(np.asarray(starts.h, dtype=np.float32)),
+                            ax=ax, title=f"{title} (PCA of h, {pca.explained_variance_ratio_.sum():.0%} of variance)")
+
+
+def plot_ghost_passage(dwell: dict, ax=None, n_steps: int = 100):
+    """``h_1`` over time in the toy network with bias ``(b, 0)`` from ``h_1 = -1``, one line per bias (chapter 3).
+
+    Parameters
+    ----------
+    dwell : ``{bias: steps near the ghost}``, e.g. :func:`mem.drift.ghost_dwell` (the legend shows them)
+    ax : matplotlib axes, optional
+    n_steps : length of each passage (:func:`mem.drift.ghost_passage`)
+
+    Returns the axes.
+    """
+    from ..drift import ghost_passage
+
+    plt = pyplot()
+    if not isinstance(dwell, dict):
+        raise TypeError(f"dwell must be a dict {{bias: steps}}, got {type(dwell).__name__}")
+    if not dwell:
+        raise ValueError("dwell must be a non-empty dict {bias: steps}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.6))
+    for b, k in dwell.items():
+        ax.plot(ghost_passage(b, n_steps=n_steps), label=f"b = {b}: {k} steps near the ghost")
+    ax.set(xlabel="step", ylabel="$h_1$", title="leaving $h_1 = -1$ past the ghost")
+    ax.legend(fontsize=8, loc="center right")
+    return ax
+
+
+def plot_against_panels(measures: dict, y: dict, titles: dict | None = None, ylabel: str = "", logy: bool = False):
+    """:func:`plot_against` for several measures side by side, against the same ``y`` (chapters 3, 4).
+
+    Parameters
+    ----------
+    measures : ``{name: {(arch, protocol, seed): float}}``, one panel each, the name as its x label
+    y : ``{(arch, protocol, seed): float}``, e.g. the memory lifetime
+    titles : ``{name: title}``, optional
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(measures, dict):
+        raise TypeError(f"measures must be a dict {{name: dict}}, got {type(measures).__name__}")
+    if not measures:
+        raise ValueError("measures must be a non-empty dict {name: dict}")
+    fig, axes = plt.subplots(1, len(measures), figsize=(5 * len(measures), 3.9), squeeze=False)
+    for ax, (name, m) in zip(axes[0], measures.items()):
+        plot_against(m, y, ax=ax, xlabel=name, ylabel=ylabel, logy=logy, title=(titles or {}).get(name))
+    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
+    fig.tight_layout()
+    return fig
+
+
+def plot_search_budgets(result: dict, labels, title: str | None = None):
+    """``log10 S`` per class and the median distance from the start, against the search budget (chapter 3).
+
+    Parameters
+    ----------
+    result : the output of :func:`mem.analysis.search_budgets` (``budgets`` (B,), ``log_speed`` (B, K),
+        ``median_log_speed`` (B,), ``moved`` (B,))
+    labels : (K,) classes (1..10), for the colours
+    title : figure title
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(result, dict) or not {"budgets", "log_speed", "median_log_speed", "moved"} <= set(result):
+        raise TypeError("result must be the dict of mem.analysis.search_budgets")
+    budgets = result["budgets"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for j, lab in enumerate(_np(labels, "labels", 1).tolist()):
+        axes[0].plot(budgets, result["log_speed"][:, j], "-", color=class_color(lab), lw=0.8)
+    axes[0].plot(budgets, result["median_log_speed"], "k-o", lw=2, label="median over the digits")
+    axes[1].plot(budgets, result["moved"], "k-o", lw=2)
+    for ax, ylabel in zip(axes, (r"$\log_{10} S$ (thin: one line per digit)", "median distance from the class mean")):
+        ax.set(xscale="log", xlabel="Adam steps", ylabel=ylabel)
+        ax.set_xticks(budgets, [str(B) for B in budgets])
+        ax.minorticks_off()
+    axes[0].legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_eigenvalue_panels(points: dict, n_top: int = 10):
+    """:func:`plot_eigenvalues` for several sets of slow points side by side, one column each (chapter 3).
+
+    Parameters
+    ----------
+    points : ``{title: SlowPoints}`` with labels and Jacobians (e.g. one network each)
+    n_top : how many of the largest moduli to show
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(points, dict):
+        raise TypeError(f"points must be a dict {{title: SlowPoints}}, got {type(points).__name__}")
+    if not points:
+        raise ValueError("points must be a non-empty dict {title: SlowPoints}")
+    fig, axes = plt.subplots(2, len(points), figsize=(13 / 3 * len(points), 7.6), squeeze=False,
+                             gridspec_kw={"height_ratios": [1.35, 1]})
+    for j, (title, p) in enumerate(points.items()):
+        plot_eigenvalues(p.eigenvalues(), p.labels, axes=axes[:, j], n_top=n_top, title=title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_drift_panels(drifts: dict, levels: dict | None = None):
+    """:func:`plot_drift` for several drifts side by side, one column each (chapter 3).
+
+    Parameters
+    ----------
+    drifts : ``{title: Drift}`` (:func:`mem.drift.drift`), each with the labels of its starts in ``end.labels``
+    levels : ``{title: {name: log10 S}}``, reference lines per panel, optional
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(drifts, dict):
+        raise TypeError(f"drifts must be a dict {{title: Drift}}, got {type(drifts).__name__}")
+    if not drifts:
+        raise ValueError("drifts must be a non-empty dict {title: Drift}")
+    fig, axes = plt.subplots(2, len(drifts), figsize=(5 * len(drifts), 5.8), sharex=True, squeeze=False,
+                             gridspec_kw={"height_ratios": [2, 1]})
+    for j, (title, d) in enumerate(drifts.items()):
+        plot_drift(d.S, d.reported, d.end.labels, levels=(levels or {}).get(title), axes=axes[:, j], title=title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_displacement_panels(panels: dict, labels):
+    """:func:`plot_displacement` for several networks, one row each, sharing the axes (chapter 3).
+
+    Parameters
+    ----------
+    panels : ``{title: (steps (M,), displacement (M, K), events)}``, e.g. from
+        :func:`mem.formation.formation_displacement` and :func:`mem.protocols.stage_starts`
+    labels : (K,) the classes (columns of each displacement)
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(panels, dict):
+        raise TypeError(f"panels must be a dict {{title: (steps, displacement, events)}}, got {type(panels).__name__}")
+    if not panels:
+        raise ValueError("panels must be a non-empty dict {title: (steps, displacement, events)}")
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 2.9 * len(panels)), sharex=True, sharey=True, squeeze=False)
+    for ax, (title, (steps, D, events)) in zip(axes[:, 0], panels.items()):
+        plot_displacement(steps, D, labels=labels, events=events, ax=ax, title=title)
+    for ax in axes[:-1, 0]:
+        ax.set_xlabel("")
+    fig.tight_layout()
+    return fig
+
+
+def plot_ghost(model, points, dwell: dict, title: str | None = None):
+    """A toy network's speed landscape next to the passages past its ghost (chapter 3).
+
+    Parameters
+    ----------
+    model : the 2-unit toy network (:func:`mem.models.toy_rnn` with a bias), for :func:`plot_speed_landscape`
+    points : SlowPoints found in it, drawn on the landscape
+    dwell : ``{bias: steps near the ghost}`` for :func:`plot_ghost_passage`
+    title : title of the landscape
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(dwell, dict):
+        raise TypeError(f"dwell must be a dict {{bias: steps}}, got {type(dwell).__name__}")
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), gridspec_kw={"width_ratios": [1.1, 1]})
+    plot_speed_landscape(model, points=points, ax=axes[0], title=title)
+    plot_ghost_passage(dwell, ax=axes[1])
+    fig.tight_layout()
+    return fig
+
+
+def plot_points_pca_panels(panels: dict, x, x_labels):
+    """:func:`plot_points_pca` for several networks side by side, on the same trials (chapter 3).
+
+    Parameters
+    ----------
+    panels : ``{title: (model, points, starts)}``, ``starts`` a State or None
+    x : (B, T, D) trials
+    x_labels : (B,) their classes (1..10)
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(panels, dict):
+        raise TypeError(f"panels must be a dict {{title: (model, points, starts)}}, got {type(panels).__name__}")
+    if not panels:
+        raise ValueError("panels must be a non-empty dict {title: (model, points, starts)}")
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.6), squeeze=False)
+    for ax, (title, (model, points, starts)) in zip(axes[0], panels.items()):
+        plot_points_pca(model, x, x_labels, points, starts=starts, ax=ax, title=title)
+    fig.tight_layout()
+    return fig

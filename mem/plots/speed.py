@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_count
 from .style import ARCH_COLORS, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
-__all__ = ["plot_correlations", "plot_measure", "plot_within"]
+__all__ = ["plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
+           "plot_measure", "plot_measure_panels", "plot_within"]
 
 
 def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arch", fit: bool = True,
@@ -120,13 +122,16 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
     return ax
 
 
-def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: str | None = None):
+def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: str | None = None,
+                figsize: tuple | None = None):
     """Per-network correlations across digits, one column per measure (chapter 4).
 
     Parameters
     ----------
     per_network : ``{measure: DataFrame with column r}`` (the first output of
         :func:`mem.analysis.within_network` for each measure)
+    figsize : size of the figure made when ``ax`` is None (default: 1.3 per measure + 1.5 wide, 3.2 high);
+        that figure gets a tight layout
 
     Returns the axes.
     """
@@ -134,8 +139,9 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     if not isinstance(per_network, dict) or not per_network or \
             not all("r" in getattr(per, "columns", ()) for per in per_network.values()):
         raise ValueError("per_network must be a non-empty dict {measure: DataFrame with column r}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.3 * len(per_network) + 1.5, 3.2))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=figsize or (1.3 * len(per_network) + 1.5, 3.2))
     rng = np.random.default_rng(0)  # horizontal jitter only
     for i, (_m, per) in enumerate(per_network.items()):
         r = per["r"].to_numpy()
@@ -147,4 +153,131 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     ax.set_ylim(-1.05, 1.05)
     if title:
         ax.set_title(title, fontsize=10)
+    if own:
+        ax.figure.tight_layout()
+    return ax
+
+
+def plot_by_protocol_panels(df, value: str = "lifetime", by: str = "hidden_size", ylabel: str = "",
+                            log: bool = False, title: str = "{} units"):
+    """:func:`mem.plots.plot_by_protocol` of one column, one panel per value of ``by`` (chapters 2, 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network, with columns ``arch``, ``protocol``, ``seed``, ``value``
+        and ``by`` (e.g. :func:`mem.zoo.table`)
+    value : the column drawn
+    by : the column that splits the panels (e.g. the network size)
+    ylabel : y label of the first panel
+    log : log-scaled y axis
+    title : panel title, ``{}`` replaced by the value of ``by``
+
+    Returns the figure.
+    """
+    from .training import plot_by_protocol
+
+    plt = pyplot()
+    for col in ("arch", "protocol", "seed", value, by):
+        if col not in getattr(df, "columns", ()):
+            raise ValueError(f"{col!r} must be a column of df")
+    levels = sorted(df[by].unique())
+    fig, axes = plt.subplots(1, len(levels), figsize=(6 * len(levels), 3.4), sharey=True, squeeze=False)
+    for j, (ax, level) in enumerate(zip(axes[0], levels)):
+        d = df[df[by] == level]
+        plot_by_protocol({(r.arch, r.protocol, r.seed): getattr(r, value) for r in d.itertuples()}, ax=ax, log=log,
+                         ylabel=ylabel if j == 0 else "")
+        ax.set_title(title.format(level), fontsize=10, pad=18)
+    axes[0, 0].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_measure_panels(df, measures, y: str, correlations: dict, labels: dict | None = None,
+                        ylabel: str | None = None, ncols: int = 3):
+    """:func:`plot_measure` for several measures, titled with each one's correlation; the legend gets a panel of
+    its own (chapter 4).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (:func:`plot_measure`)
+    measures : column names of the measures, one panel each
+    y : the column on the y axis (e.g. ``"log_lifetime"``)
+    correlations : ``{measure: Correlation}`` with an interval, e.g. from :func:`mem.analysis.correlate`
+    labels : ``{measure: x label}``, optional
+    ylabel : y label of every panel
+    ncols : panels per row
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    measures = list(measures)
+    if not isinstance(correlations, dict) or set(measures) - set(correlations):
+        raise TypeError("correlations must be a dict {measure: Correlation} with every measure")
+    check_count("ncols", ncols)
+    nrows = -(-(len(measures) + 1) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(14 / 3 * ncols, 3.8 * nrows), squeeze=False)
+    for ax, m in zip(axes.flat, measures):
+        c = correlations[m]
+        plot_measure(df, m, y, ax=ax, xlabel=(labels or {}).get(m, m), ylabel=ylabel,
+                     title=f"{c.method.capitalize()} {c.r:+.2f} [{c.ci_low:+.2f}, {c.ci_high:+.2f}]")
+    for ax in axes.flat[len(measures):]:
+        ax.axis("off")
+    axes.flat[-1].legend(*axes.flat[0].get_legend_handles_labels(), loc="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_correlation_panels(tables: dict, labels: dict | None = None, method: str = "spearman"):
+    """:func:`plot_correlations` for several correlation tables side by side, sharing the rows (chapter 4).
+
+    Parameters
+    ----------
+    tables : ``{title: table}``, each from :func:`mem.analysis.correlation_table`
+    labels : ``{measure: display name}``, optional
+    method : the correlations drawn
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    if not isinstance(tables, dict):
+        raise TypeError(f"tables must be a dict {{title: table}}, got {type(tables).__name__}")
+    if not tables:
+        raise ValueError("tables must be a non-empty dict {title: table}")
+    fig, axes = plt.subplots(1, len(tables), figsize=(6.5 * len(tables), 5.4), sharey=True, squeeze=False)
+    for ax, (title, table) in zip(axes[0], tables.items()):
+        plot_correlations(table, ax=ax, method=method, labels=labels, title=title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_delay_measure(df, measure: str, delay: int, labels: dict | None = None, controls=("arch", "size"),
+                       ax=None):
+    """A measure against the accuracy at one delay, titled with the plain and the partial Spearman
+    correlation (chapter 4's explorer).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network, with ``measure`` and ``acc_<delay>`` (:func:`mem.zoo.table`)
+    measure : the measure's column
+    delay : the probed delay
+    labels : ``{measure: x label}``, optional
+    controls : columns partialled out (:func:`mem.analysis.partial_correlations`)
+    ax : matplotlib axes, optional
+
+    Returns the axes.
+    """
+    from ..analysis import correlate, partial_correlations
+
+    plt = pyplot()
+    y = f"acc_{delay}"
+    if y not in getattr(df, "columns", ()):
+        raise ValueError(f"delay must be a probed delay (a column acc_<delay> of df), got {delay!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.6, 4))
+    c = correlate(df[measure], df[y], n_boot=0)
+    p = partial_correlations(df, [measure], y, controls, n_boot=0)[measure]
+    plot_measure(df, measure, y, ax=ax, xlabel=(labels or {}).get(measure, measure),
+                 ylabel=f"accuracy at delay {delay}",
+                 title=f"Spearman {c.r:+.2f} (p = {c.p:.1g}); partial {p.r:+.2f} (p = {p.p:.1g})")
+    ax.legend(fontsize=7, loc="best")
     return ax

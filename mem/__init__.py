@@ -12,6 +12,7 @@ Modules, one concept each (the chapter that explains them in brackets):
 * :mod:`mem.store` -- the storage engine: sha256-verified collections, resumable builds, their registry and CLI [2]
 * :mod:`mem.zoo` -- pretrained networks trained by this package, collections of the store [2, 4]
 * :mod:`mem.slowpoints` -- speed, fixed and slow points and their Jacobians [3]
+* :mod:`mem.searches` -- what a slow-point search found: class summaries, budgets, nearest clouds [3]
 * :mod:`mem.formation` -- formation of slow points over training checkpoints [3]
 * :mod:`mem.measures` -- the speed measures of a network's class memories [4]
 * :mod:`mem.drift` -- the noiseless drift of the state and where it ends [3, 5]
@@ -66,6 +67,7 @@ __all__ = [
     "regularize",
     "report",
     "reproduce",
+    "searches",
     "slowpoints",
     "store",
     "tasks",

@@ -3,15 +3,20 @@
 :func:`formation` runs the paper's search (:func:`~mem.slowpoints.starts.class_mean_states`,
 then :func:`~mem.slowpoints.search.find_slow_points`) on the network at each stored
 checkpoint; :func:`formation_displacement` measures how far each class's point moved
-between checkpoints.
+between checkpoints; :func:`stage_movement` asks whether they move more in the intervals where
+the curriculum changed the task.
 """
 from __future__ import annotations
 
+import numpy as np
+from scipy import stats
 from tqdm.auto import tqdm
 
+from ._checks import check_count
 from .slowpoints import class_mean_states, find_slow_points
 
-__all__ = ["first_seen", "formation", "formation_digits", "formation_displacement", "formation_pca", "points_lost"]
+__all__ = ["first_seen", "formation", "formation_digits", "formation_displacement", "formation_pca", "points_lost",
+           "stage_movement"]
 
 
 def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress: bool = True,
@@ -148,3 +153,40 @@ def formation_digits(points: dict) -> str:
     _check_points(points)
     return "; ".join(f"{s}: {'-' if p is None else ''.join(str(int(k) - 1) for k in p.labels)}"
                      for s, p in points.items())
+
+
+def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
+    """How far class slow points move in checkpoint intervals with and without a stage start (chapter 3).
+
+    Checkpoint ``s`` holds the weights after batches ``0..s-1``, so the interval ending at ``s``
+    trained on batches ``s - interval .. s - 1``; it "has a stage start" when one of ``events``
+    falls in it. Movement is the median over classes, compared raw and relative to the overall
+    decline (a straight line fitted to its log against step), each with an exact two-sided
+    Mann-Whitney test.
+
+    Parameters
+    ----------
+    ends : (M,) the later step of each interval (:func:`mem.formation.formation_displacement`)
+    displacement : (M, K) distance moved by each class's point in each interval (NaN: no point)
+    events : steps at which the training task changed (:func:`mem.protocols.stage_starts`)
+    interval : steps between checkpoints
+
+    Returns
+    -------
+    dict with ``all`` (M,) median movement, ``change`` / ``quiet`` its values in intervals with /
+    without a stage start, ``p`` their Mann-Whitney p; ``ex_change`` / ``ex_quiet`` the same relative
+    to the trend, ``p_local`` their p, and ``jump`` the ratio of their medians.
+    """
+    ends, D = np.asarray(ends), np.asarray(displacement)
+    if D.ndim != 2 or len(D) != len(ends):
+        raise ValueError(f"displacement must have one row per interval ({len(ends)}), got shape {D.shape}")
+    check_count("interval", interval)
+    change = np.array([any(s - interval <= c < s for c in events) for s in ends])
+    med = np.nanmedian(D, axis=1)
+    raw = stats.mannwhitneyu(med[change], med[~change], alternative="two-sided", method="exact")
+    trend = np.polyval(np.polyfit(ends, np.log(med), 1), ends)
+    excess = np.exp(np.log(med) - trend)
+    local = stats.mannwhitneyu(excess[change], excess[~change], alternative="two-sided", method="exact")
+    return dict(all=med, change=med[change], quiet=med[~change], p=raw.pvalue,
+                ex_change=excess[change], ex_quiet=excess[~change], p_local=local.pvalue,
+                jump=np.median(excess[change]) / np.median(excess[~change]))

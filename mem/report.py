@@ -305,12 +305,12 @@ def drift_summary(d, window: int = 1000) -> str:
 
 
 def stage_movement_summary(c: dict, interval: int = 100) -> str:
-    """The comparison of :func:`mem.analysis.stage_movement` in two lines: raw, and relative to the trend
+    """The comparison of :func:`mem.formation.stage_movement` in two lines: raw, and relative to the trend
     (chapter 3).
 
     Parameters
     ----------
-    c : the dict returned by :func:`mem.analysis.stage_movement`
+    c : the dict returned by :func:`mem.formation.stage_movement`
     interval : steps between checkpoints
 
     Returns
@@ -318,7 +318,7 @@ def stage_movement_summary(c: dict, interval: int = 100) -> str:
     str
     """
     if not isinstance(c, Mapping) or not {"change", "quiet", "p", "ex_change", "ex_quiet", "jump", "p_local"} <= set(c):
-        raise TypeError("c must be the dict returned by mem.analysis.stage_movement")
+        raise TypeError("c must be the dict returned by mem.formation.stage_movement")
     check_int("interval", interval)
     return (f"median distance per {interval} steps, intervals with a stage start {np.median(c['change']):.2f} "
             f"(n = {len(c['change'])}) vs without {np.median(c['quiet']):.2f} (n = {len(c['quiet'])}): "

@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import mem.formation
+import mem.searches
 from mem import analysis as an
 
 
@@ -133,14 +135,14 @@ def test_stage_movement_compares_intervals_with_and_without_a_stage_start():
     base = np.exp(-ends / 1000.0)                                       # a steady decline ...
     jump = np.where(np.isin(ends, [300, 700, 1100]), 3.0, 1.0)          # ... tripled where a stage started
     D = np.column_stack([base * jump, base * jump * 1.1, np.full(len(ends), np.nan)])   # a class with no point
-    out = an.stage_movement(ends, D, events=[250, 650, 1050])
+    out = mem.formation.stage_movement(ends, D, events=[250, 650, 1050])
     assert list(out["change"]) == list(np.nanmedian(D, axis=1)[[2, 6, 10]])
     assert len(out["quiet"]) == 9 and out["jump"] > 2.5
     assert out["p_local"] < 0.05                                        # significant relative to the trend
-    flat = an.stage_movement(ends, np.column_stack([base, base]), events=[250, 650, 1050])
+    flat = mem.formation.stage_movement(ends, np.column_stack([base, base]), events=[250, 650, 1050])
     assert flat["jump"] == pytest.approx(1.0, abs=0.01) and flat["p_local"] > 0.3   # nothing to see
     with pytest.raises(ValueError, match="displacement must have one row per interval"):
-        an.stage_movement(ends, D[:-1], events=[250])
+        mem.formation.stage_movement(ends, D[:-1], events=[250])
 
 
 # -- spread between conditions and seeds (chapter 2) --------------------------------------------------------
@@ -221,10 +223,10 @@ def zoo_gru_points(task):
 def test_search_summary_and_budgets(task, zoo_gru_points):
     model, starts, labels, points, torch = zoo_gru_points
     trigger = task.mean_input(trigger=True)
-    s = an.search_summary(points, model, trigger)
+    s = mem.searches.search_summary(points, model, trigger)
     assert torch.equal(s["moved"], (points.states - points.initial_states).norm(dim=1)) and s["moved"].max() > 0
     assert s["own"] == int((points.readout(model, trigger) == labels).sum()) and 0 < s["own"] <= len(labels)
-    r = an.search_budgets(model, starts, task.mean_input(), labels, [10], trigger, done={30: points},
+    r = mem.searches.search_budgets(model, starts, task.mean_input(), labels, [10], trigger, done={30: points},
                           method="adam", lr=1e-2, jacobians=False)
     assert r["budgets"].tolist() == [10, 30] and r["log_speed"].shape == (2, len(labels))
     assert r["moved"][1] == s["moved"].median().item() and r["own"][1] == s["own"]
@@ -235,13 +237,13 @@ def test_search_summary_and_budgets(task, zoo_gru_points):
 def test_nearest_cloud_and_class_point_summary(task, zoo_gru_points):
     model, _, labels, points, torch = zoo_gru_points
     probe = task.sample_probe(40, 30, torch.Generator().manual_seed(0))
-    near = an.nearest_cloud(model, probe.x, probe.label, points, steps=(4, 20))
+    near = mem.searches.nearest_cloud(model, probe.x, probe.label, points, steps=(4, 20))
     with torch.no_grad():
         h = model(probe.x).h
     clouds = torch.stack([h[probe.label == k, 4:20].reshape(-1, h.shape[-1]).mean(0) for k in labels])
     assert torch.equal(near, labels[torch.cdist(points.h.float(), clouds).argmin(1)])
     assert int((near == labels).sum()) >= len(labels) // 2
-    s = an.class_point_summary(model, task, points=points, newton_n_iters=3)
+    s = mem.searches.class_point_summary(model, task, points=points, newton_n_iters=3)
     assert s["n_points"] == len(labels) and s["speed_adam"] == points.speed.log10().median().item()
     assert s["lam"] == points.max_abs_eigenvalue().median().item() and s["speed_newton"] < s["speed_adam"]
 

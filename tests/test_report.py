@@ -135,7 +135,7 @@ def test_format_groups_and_stability_summary():
 
 def test_stage_movement_and_drift_summaries(task):
     from mem import drift
-    from mem.analysis import stage_movement
+    from mem.formation import stage_movement
     from mem.models import RNNClassifier
     ends = np.arange(100, 1300, 100)
     D = np.exp(-ends / 1000)[:, None] * np.array([1.0, 1.2])

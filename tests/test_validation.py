@@ -25,6 +25,8 @@ from mem_modules import mem_modules
 
 import mem
 import mem._checks
+import mem.formation
+import mem.searches
 from mem import analysis as an
 from mem import benchmarks as bm
 from mem import (
@@ -433,7 +435,7 @@ BAD_CALLS = [
      "T_max and n_classes must be 1-D arrays of the same length"),
     ("mem.analysis.group_contrast", lambda: an.group_contrast(_df(), "init", "chain", "a"),
      "by must be a column of table"),
-    ("mem.analysis.stage_movement", lambda: an.stage_movement([100, 200], np.zeros((1, 2)), [150]),
+    ("mem.formation.stage_movement", lambda: mem.formation.stage_movement([100, 200], np.zeros((1, 2)), [150]),
      "displacement must have one row per interval"),
     ("mem.plots.slowpoints.plot_search_speeds", lambda: plots.plot_search_speeds({}),
      "speeds must be a non-empty dict"),
@@ -651,16 +653,16 @@ BAD_CALLS += [   # chapter 3's calls (issue 16, second round)
     ("mem.analysis.correlate_groups", lambda: an.correlate_groups({("gru", "vocu", 0): 1.0}, {}),
      "x and y must have the same non-empty set of keys"),
     ("mem.analysis.correlate_groups", lambda: an.correlate_groups([1.0], [2.0]), "x and y must be dicts", TypeError),
-    ("mem.analysis.class_point_summary", lambda: an.class_point_summary(_gru(), _task(), points="adam"),
+    ("mem.searches.class_point_summary", lambda: mem.searches.class_point_summary(_gru(), _task(), points="adam"),
      "points must be SlowPoints or None", TypeError),
-    ("mem.analysis.search_budgets", lambda: an.search_budgets(_gru(), None, None, None, [], None, done=[]),
+    ("mem.searches.search_budgets", lambda: mem.searches.search_budgets(_gru(), None, None, None, [], None, done=[]),
      "done must be a dict", TypeError),
-    ("mem.analysis.search_budgets", lambda: an.search_budgets(_gru(), None, None, None, [0], None),
+    ("mem.searches.search_budgets", lambda: mem.searches.search_budgets(_gru(), None, None, None, [0], None),
      "budgets must be a positive integer"),
-    ("mem.analysis.nearest_cloud", lambda: an.nearest_cloud(_gru(), None, None, None, steps=(3, 2)),
+    ("mem.searches.nearest_cloud", lambda: mem.searches.nearest_cloud(_gru(), None, None, None, steps=(3, 2)),
      re.escape("steps must be (first, stop)")),
-    ("mem.analysis.search_summary", lambda: an.search_summary("points", _gru(), None), "points must be SlowPoints",
-     TypeError),
+    ("mem.searches.search_summary", lambda: mem.searches.search_summary("points", _gru(), None),
+     "points must be SlowPoints", TypeError),
     ("mem.analysis.movement_ratio", lambda: an.movement_ratio([], [1.0]), "a and b must be non-empty 1-D arrays"),
     ("mem.formation.first_seen", lambda: formation.first_seen([]), "points must be a dict", TypeError),
     ("mem.formation.first_seen", lambda: formation.first_seen({}, n_digits=0), "n_digits must be a positive integer"),
@@ -677,7 +679,7 @@ BAD_CALLS += [   # chapter 3's calls (issue 16, second round)
     ("mem.plots.slowpoints.plot_against_panels", lambda: plots.plot_against_panels({}, {}),
      "measures must be a non-empty dict"),
     ("mem.plots.slowpoints.plot_search_budgets", lambda: plots.plot_search_budgets({}, [1]),
-     "result must be the dict of mem.analysis.search_budgets", TypeError),
+     "result must be the dict of mem.searches.search_budgets", TypeError),
     ("mem.plots.slowpoints.plot_eigenvalue_panels", lambda: plots.plot_eigenvalue_panels({}),
      "points must be a non-empty dict"),
     ("mem.plots.slowpoints.plot_drift_panels", lambda: plots.plot_drift_panels([]), "drifts must be a dict",
@@ -689,7 +691,7 @@ BAD_CALLS += [   # chapter 3's calls (issue 16, second round)
      "columns must be a sequence of column names", TypeError),
     ("mem.report.drift_summary", lambda: mem.report.drift_summary(None), "d must be a mem.drift.Drift", TypeError),
     ("mem.report.stage_movement_summary", lambda: mem.report.stage_movement_summary({}),
-     "c must be the dict returned by mem.analysis.stage_movement", TypeError),
+     "c must be the dict returned by mem.formation.stage_movement", TypeError),
     ("mem.report.format_groups", lambda: mem.report.format_groups([]), "r must be a dict", TypeError),
     ("mem.report.stability_summary", lambda: mem.report.stability_summary(None, tol=0), "tol must be > 0"),
     ("mem.plots.slowpoints.plot_ghost", lambda: plots.plot_ghost(models.toy_rnn(), None, [0.6]),

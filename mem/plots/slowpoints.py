@@ -513,7 +513,7 @@ def plot_search_budgets(result: dict, labels, title: str | None = None):
 
     Parameters
     ----------
-    result : the output of :func:`mem.analysis.search_budgets` (``budgets`` (B,), ``log_speed`` (B, K),
+    result : the output of :func:`mem.searches.search_budgets` (``budgets`` (B,), ``log_speed`` (B, K),
         ``median_log_speed`` (B,), ``moved`` (B,))
     labels : (K,) classes (1..10), for the colours
     title : figure title
@@ -522,7 +522,7 @@ def plot_search_budgets(result: dict, labels, title: str | None = None):
     """
     plt = pyplot()
     if not isinstance(result, dict) or not {"budgets", "log_speed", "median_log_speed", "moved"} <= set(result):
-        raise TypeError("result must be the dict of mem.analysis.search_budgets")
+        raise TypeError("result must be the dict of mem.searches.search_budgets")
     budgets = result["budgets"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for j, lab in enumerate(_np(labels, "labels", 1).tolist()):

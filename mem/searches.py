@@ -1,0 +1,133 @@
+"""What a slow-point search found in a trained network: per-class summaries, growing search budgets,
+and which memory cloud each point lies nearest (chapter 3).
+
+The searches themselves live in :mod:`mem.slowpoints`; these functions run them the way chapter 3
+does and reduce what they return to the numbers the chapter reports, for any network.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ._checks import check_count
+from .slowpoints import SlowPoints, class_mean_states, find_slow_points
+
+__all__ = ["class_point_summary", "nearest_cloud", "search_budgets", "search_summary"]
+
+
+def class_point_summary(model, task, points=None, components: str = "full", n_iters: int = 2000,
+                        newton_n_iters: int = 50) -> dict:
+    """The paper's class slow points of one network, continued by Newton, in five numbers (chapter 3).
+
+    Runs the paper's Adam search from each class's mean state (:func:`mem.slowpoints.find_class_slow_points`,
+    learning rate 0.01) unless ``points`` gives its result, then ``newton_n_iters`` Newton iterations from
+    where it ended, both under ``task.mean_input()``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    task : the task whose class means start the search
+    points : SlowPoints with labels, optional: an Adam search already run
+    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    n_iters, newton_n_iters : Adam steps and Newton iterations
+
+    Returns
+    -------
+    dict with ``speed_adam`` and ``speed_newton`` (median ``log10 S`` of the two searches), ``lam`` (median
+    ``|lambda|max`` at the Adam points), ``own`` (Adam points that report their own class when the trigger
+    ``task.mean_input(trigger=True)`` arrives) and ``n_points``.
+    """
+
+    if points is not None and not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints or None, got {type(points).__name__}")
+    inputs = task.mean_input()
+    if points is None:
+        start, labels = class_mean_states(model, task)
+        points = find_slow_points(model, start, inputs, method="adam", n_iters=n_iters, lr=1e-2, labels=labels,
+                                  components=components)
+    newton = find_slow_points(model, points.state, inputs, method="newton", n_iters=newton_n_iters, patience=None,
+                              labels=points.labels, components=components)
+    return dict(speed_adam=points.speed.log10().median().item(), speed_newton=newton.speed.log10().median().item(),
+                lam=points.max_abs_eigenvalue().median().item(),
+                own=int((points.readout(model, task.mean_input(trigger=True)) == points.labels).sum()),
+                n_points=len(points))
+
+
+def search_budgets(model, starts, inputs: torch.Tensor, labels, budgets, trigger: torch.Tensor, done=None,
+                   **kwargs) -> dict:
+    """Where a slow-point search stands after each of several budgets of iterations (chapter 3).
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    starts : State with K rows (e.g. :func:`mem.slowpoints.class_mean_states`)
+    inputs : (D,) the constant input of the search
+    labels : (K,) the class of each start
+    budgets : iteration counts to run (each a search of its own)
+    trigger : (D,) the input that asks for the report
+    done : dict ``{budget: SlowPoints}`` of searches already run, optional
+    **kwargs : further arguments of :func:`mem.slowpoints.find_slow_points` (e.g. ``method="adam", lr=1e-2``)
+
+    Returns
+    -------
+    dict with ``budgets`` (B,) sorted, ``log_speed`` (B, K) ``log10 S`` per point, ``median_log_speed`` (B,),
+    ``moved`` (B,) median distance from the start, ``own`` (B,) points reporting their own class.
+    """
+
+    if done is not None and not isinstance(done, dict):
+        raise TypeError(f"done must be a dict {{budget: SlowPoints}} or None, got {type(done).__name__}")
+    runs = {check_count("budgets", B): find_slow_points(model, starts, inputs, n_iters=B, labels=labels, **kwargs)
+            for B in budgets}
+    runs.update(done or {})
+    B = np.array(sorted(runs))
+    return dict(budgets=B, log_speed=np.stack([runs[b].speed.log10().numpy() for b in B]),
+                median_log_speed=np.array([runs[b].speed.log10().median().item() for b in B]),
+                moved=np.array([(runs[b].states - runs[b].initial_states).norm(dim=1).median().item() for b in B]),
+                own=[int((runs[b].readout(model, trigger) == labels).sum()) for b in B])
+
+
+def nearest_cloud(model, x: torch.Tensor, x_labels: torch.Tensor, points, steps: tuple = (4, 20)) -> torch.Tensor:
+    """The class whose memory cloud lies nearest to each slow point (chapter 3).
+
+    A class's memory cloud is the mean hidden state of its trials over ``steps[0] .. steps[1] - 1``
+    (e.g. the trained delays); each point's distance is measured in ``h``.
+
+    Parameters
+    ----------
+    model : RNNClassifier
+    x : (B, T, D) trials, e.g. ``task.sample_probe(...).x``
+    x_labels : (B,) their classes
+    points : SlowPoints with labels (K points, each class among ``x_labels``)
+    steps : (first, stop) steps averaged
+
+    Returns
+    -------
+    (K,) int64 tensor, the class of the nearest cloud.
+    """
+    if len(steps) != 2 or not 0 <= steps[0] < steps[1]:
+        raise ValueError(f"steps must be (first, stop) with 0 <= first < stop, got {steps!r}")
+    with torch.no_grad():
+        h = model(x).h
+    clouds = torch.stack([h[x_labels == k, steps[0]:steps[1]].reshape(-1, h.shape[-1]).mean(0) for k in points.labels])
+    return points.labels[torch.cdist(points.h.float(), clouds).argmin(1)]
+
+
+def search_summary(points, model, trigger: torch.Tensor) -> dict:
+    """How far a slow-point search went, and whether its points still report their class (chapter 3).
+
+    Parameters
+    ----------
+    points : SlowPoints with labels (K points), e.g. from :func:`mem.slowpoints.find_slow_points`
+    model : the RNNClassifier searched
+    trigger : (D,) the input that asks for the report, e.g. ``task.mean_input(trigger=True)``
+
+    Returns
+    -------
+    dict with ``moved`` (K,) distance of each point from its start and ``own`` (int), the points that report
+    their own class when the trigger arrives.
+    """
+
+    if not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    return dict(moved=(points.states - points.initial_states).norm(dim=1),
+                own=int((points.readout(model, trigger) == points.labels).sum()))

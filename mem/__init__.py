@@ -30,12 +30,12 @@ Conventions, one per concept (``tests/test_conventions.py`` checks those that a 
 
 * **State components.** A function that measures or searches in state space takes ``components`` and
   defaults to ``components="full"`` (the whole state: ``h``, and ``[h, c]`` for LSTMs). The paper's
-  choice is :func:`mem.slowpoints.paper_components` ``(model)``, passed explicitly where a chapter uses it.
+  choice is :func:`~mem.slowpoints.state_map.paper_components` ``(model)``, passed explicitly where a chapter uses it.
 * **Integers.** One check, ``mem._checks.check_int`` (``check_count`` is the same function): an ``int``
   or numpy integer; a ``bool`` and an integral float such as ``20.0`` are refused.
 * **Counts.** An iteration count (updates of training, fine-tuning or a search) is ``n_iters``
   (:func:`mem.train.train`, :class:`mem.protocols.Protocol`, :func:`mem.regularize.fine_tune`,
-  :func:`mem.slowpoints.find_slow_points`, :func:`mem.regularize.anchor_points`); where a function
+  :func:`~mem.slowpoints.search.find_slow_points`, :func:`mem.regularize.anchor_points`); where a function
   has more than one, each is prefixed with its stage (``speed_measures(adam_n_iters=, newton_n_iters=)``,
   ``retrack_n_iters``). A number of time steps of the dynamics is ``n_steps`` (prefixed likewise:
   ``drift_n_steps``). Stored configs keep their keys (``"n_updates"``, ``"steps"``, ``"adam_iters"``);

@@ -575,7 +575,7 @@ def movement_ratio(a, b) -> tuple:
 
     Parameters
     ----------
-    a, b : 1-D arrays, e.g. the ``all`` movements of two :func:`stage_movement` results
+    a, b : 1-D arrays, e.g. the ``all`` movements of two :func:`mem.formation.stage_movement` results
 
     Returns
     -------

@@ -91,10 +91,10 @@ def drift(model, inputs: torch.Tensor, trigger: torch.Tensor, starts, labels: to
     inputs : (D,) the constant input, e.g. ``task.mean_input()``
     trigger : (D,) the input that asks for the report, e.g. ``task.mean_input(trigger=True)``
     starts : State with K rows, e.g. from
-        :func:`mem.slowpoints.class_mean_states <mem.slowpoints.starts.class_mean_states>`
+        :func:`~mem.slowpoints.starts.class_mean_states`
     labels : (K,) the class each start belongs to
     n_steps : trajectory length T (more than ``window``)
-    components : what enters the speed (:func:`mem.slowpoints.speed <mem.slowpoints.state_map.speed>`)
+    components : what enters the speed (:func:`~mem.slowpoints.state_map.speed`)
     window : the last steps over which ``last`` measures movement
     newton_n_iters : iterations of the Newton search from the final states
 
@@ -135,7 +135,7 @@ def drift_speed(model, inputs: torch.Tensor, starts, n_steps: int = 100, compone
 def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int = 100):
     """Drift speed and memory lifetime of every class of several networks (chapter 5, exercise 5.2).
 
-    Each network starts from its class means (:func:`mem.slowpoints.class_mean_states` on ``task``)
+    Each network starts from its class means (:func:`~mem.slowpoints.starts.class_mean_states` on ``task``)
     and runs ``n_steps`` noiseless steps of ``inputs`` (:func:`drift_speed`); the lifetime of a class
     is read from the network's delay curve (:meth:`mem.evaluate.DelayCurve.class_lifetimes`).
 
@@ -220,7 +220,7 @@ def ghost_dwell(biases, radius: float = 0.1, n_steps: int = 100) -> dict:
 def ghost_scaling(eps, n_steps: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     """Speed of the ghost and time to pass it, at biases ``|b_sn| + eps`` of the toy network (chapter 3).
 
-    For each ``eps`` a Newton search (:func:`mem.slowpoints.find_slow_points`) starts 0.05 from the
+    For each ``eps`` a Newton search (:func:`~mem.slowpoints.search.find_slow_points`) starts 0.05 from the
     ghost (:func:`ghost_point`) of :func:`mem.models.toy_rnn` with bias ``(|b_sn| + eps, 0)``; the passage
     time is the number of steps of :func:`ghost_passage` from ``h_1 = -1`` until ``h_1 > 0``.
 
@@ -270,7 +270,7 @@ def speed_along(model, inputs: torch.Tensor, starts, n_steps: int, components: s
     inputs : (D,) the constant input
     starts : State with K rows
     n_steps : trajectory length T
-    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    components : what enters the speed (:func:`~mem.slowpoints.state_map.speed`)
     window : only the last ``window`` steps (default: all T)
 
     Returns

@@ -3,7 +3,7 @@
 :func:`formation` runs the paper's search (:func:`~mem.slowpoints.starts.class_mean_states`,
 then :func:`~mem.slowpoints.search.find_slow_points`) on the network at each stored
 checkpoint; :func:`formation_displacement` measures how far each class's point moved
-between checkpoints; :func:`stage_movement` asks whether they move more in the intervals where
+between checkpoints; :func:`mem.formation.stage_movement` asks whether they move more in the intervals where
 the curriculum changed the task.
 """
 from __future__ import annotations
@@ -120,7 +120,7 @@ def points_lost(points: dict) -> int:
 
 def formation_pca(points: dict) -> dict:
     """The slow points of every checkpoint projected on the first two principal components of all of them
-    (chapter 3), as :func:`mem.plots.plot_formation` takes them.
+    (chapter 3), as :func:`~mem.plots.slowpoints.plot_formation` takes them.
 
     Parameters
     ----------

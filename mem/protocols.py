@@ -13,7 +13,7 @@ recent accuracy) to the task parameters of that step, :class:`TaskParams`
 
 Fixed-step curricula spread their stages evenly over the first ``fraction`` of
 training; the final stage (the full task) fills the rest. Every protocol gives
-its schedule (:func:`mem.plots.plot_schedule <mem.plots.training.plot_schedule>` draws it) and serialises itself with
+its schedule (:func:`~mem.plots.training.plot_schedule` draws it) and serialises itself with
 :meth:`Protocol.config` so the zoo can rebuild it (:func:`make_protocol`).
 """
 from __future__ import annotations

@@ -7,9 +7,9 @@ Haviv, Rivkind & Barak (2019) added the speed at the slow points to the training
 and fine-tuned trained networks with it. Three *modes* compare where the penalty acts:
 
 * ``"slowpoints"``: at the class slow points, found once by the paper's Adam search
-  (:func:`mem.slowpoints.find_class_slow_points <mem.slowpoints.starts.find_class_slow_points>`);
+  (:func:`~mem.slowpoints.starts.find_class_slow_points`);
 * ``"centermass"``: at the class-mean states themselves, unoptimised
-  (:func:`mem.slowpoints.class_mean_states <mem.slowpoints.starts.class_mean_states>`);
+  (:func:`~mem.slowpoints.starts.class_mean_states`);
 * ``"control"``: the same fine-tune with ``lambda = 0``: whatever fine-tuning alone does.
 
 The points can stay where they were found (``tracking="fixed"``, the default) or follow
@@ -97,7 +97,7 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
         constants (no gradient flows into them)
     inputs : (D,) constant input (e.g. ``task.mean_input()``) or (N, D)
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs
-        (:func:`mem.slowpoints.speed <mem.slowpoints.state_map.speed>`); default ``"full"``, the whole
+        (:func:`~mem.slowpoints.state_map.speed`); default ``"full"``, the whole
         state. The paper's choice (``"h_tanh_c"`` for LSTMs) is ``mem.slowpoints.paper_components(model)``,
         passed explicitly (as :func:`sweep_entry` does)
 
@@ -146,7 +146,7 @@ class SpeedPenalty:
     -----
     The current points are in ``self.points`` (N, state_size). The same object works for
     fine-tuning and for training from scratch; from scratch, start from states the network
-    visits (e.g. :func:`mem.slowpoints.trajectory_states <mem.slowpoints.starts.trajectory_states>`) and re-track them.
+    visits (e.g. :func:`~mem.slowpoints.starts.trajectory_states`) and re-track them.
     """
 
     def __init__(self, points, inputs: torch.Tensor, lam: float, *, tracking: str = "fixed",

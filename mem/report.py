@@ -392,8 +392,8 @@ def within_summary(s: Mapping) -> str:
 
     Returns
     -------
-    str, e.g. ``"median r -0.35, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled within networks
-    -0.30 (p = 1e-08, n = 350)"``.
+    str, e.g. "median r -0.35, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled within
+    networks -0.30 (p = 1e-08, n = 350)".
     """
     keys = {"median_r", "n_negative", "n_networks", "wilcoxon_p", "pooled"}
     if not isinstance(s, Mapping) or not keys <= set(s):

@@ -19,7 +19,7 @@ def class_point_summary(model, task, points=None, components: str = "full", n_it
                         newton_n_iters: int = 50) -> dict:
     """The paper's class slow points of one network, continued by Newton, in five numbers (chapter 3).
 
-    Runs the paper's Adam search from each class's mean state (:func:`mem.slowpoints.find_class_slow_points`,
+    Runs the paper's Adam search from each class's mean state (:func:`~mem.slowpoints.starts.find_class_slow_points`,
     learning rate 0.01) unless ``points`` gives its result, then ``newton_n_iters`` Newton iterations from
     where it ended, both under ``task.mean_input()``.
 
@@ -28,7 +28,7 @@ def class_point_summary(model, task, points=None, components: str = "full", n_it
     model : RNNClassifier
     task : the task whose class means start the search
     points : SlowPoints with labels, optional: an Adam search already run
-    components : what enters the speed (:func:`mem.slowpoints.speed`)
+    components : what enters the speed (:func:`~mem.slowpoints.state_map.speed`)
     n_iters, newton_n_iters : Adam steps and Newton iterations
 
     Returns
@@ -60,13 +60,13 @@ def search_budgets(model, starts, inputs: torch.Tensor, labels, budgets, trigger
     Parameters
     ----------
     model : RNNClassifier
-    starts : State with K rows (e.g. :func:`mem.slowpoints.class_mean_states`)
+    starts : State with K rows (e.g. :func:`~mem.slowpoints.starts.class_mean_states`)
     inputs : (D,) the constant input of the search
     labels : (K,) the class of each start
     budgets : iteration counts to run (each a search of its own)
     trigger : (D,) the input that asks for the report
     done : dict ``{budget: SlowPoints}`` of searches already run, optional
-    **kwargs : further arguments of :func:`mem.slowpoints.find_slow_points` (e.g. ``method="adam", lr=1e-2``)
+    **kwargs : further arguments of :func:`~mem.slowpoints.search.find_slow_points` (e.g. ``method="adam", lr=1e-2``)
 
     Returns
     -------
@@ -117,7 +117,7 @@ def search_summary(points, model, trigger: torch.Tensor) -> dict:
 
     Parameters
     ----------
-    points : SlowPoints with labels (K points), e.g. from :func:`mem.slowpoints.find_slow_points`
+    points : SlowPoints with labels (K points), e.g. from :func:`~mem.slowpoints.search.find_slow_points`
     model : the RNNClassifier searched
     trigger : (D,) the input that asks for the report, e.g. ``task.mean_input(trigger=True)``
 

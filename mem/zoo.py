@@ -373,7 +373,7 @@ def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
     The one place where those stored settings become a call: their keys (``adam_iters``,
     ``newton_iters``, ``drift_steps``) stay as stored in ``zoo_data`` and are translated here to
     the parameters ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``. The state components are
-    the paper's choice, :func:`mem.slowpoints.paper_components <mem.slowpoints.state_map.paper_components>`.
+    the paper's choice, :func:`~mem.slowpoints.state_map.paper_components`.
 
     Returns
     -------

@@ -218,8 +218,8 @@ def plot_bridge(table, curves: dict):
 
     Parameters
     ----------
-    table : pandas DataFrame, one row per network, with columns ``name, init, seed, drift,
-        log_lifetime`` (:func:`mem.zoo.table` of the bridge collection)
+    table : pandas DataFrame, one row per network, with columns ``name``, ``init``, ``seed``,
+        ``drift``, ``log_lifetime`` (:func:`mem.zoo.table` of the bridge collection)
     curves : ``{name: delay curve}``, each with ``delays`` and ``accuracy`` (K,) (a zoo entry's
         ``delay_curve``); the seed-0 network of each initialisation names it in the legend
 

@@ -131,7 +131,7 @@ def plot_state_space_panels(trajectories: dict, traj_labels, points, point_label
     """Trajectories of several networks in one 2-D projection, one panel each (chapter 5).
 
     The projection is the first two principal components of the *first* network's states, so that
-    the panels share their axes; each panel is :func:`mem.plots.plot_state_space`.
+    the panels share their axes; each panel is :func:`~mem.plots.slowpoints.plot_state_space`.
 
     Parameters
     ----------

@@ -58,7 +58,7 @@ def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: i
     Parameters
     ----------
     model : a 2-unit network that
-        :func:`mem.slowpoints.dynamics <mem.slowpoints.state_map.dynamics>` accepts (e.g. ``mem.models.toy_rnn()``)
+        :func:`~mem.slowpoints.state_map.dynamics` accepts (e.g. ``mem.models.toy_rnn()``)
     inputs : (D,) constant input, default zeros
     points : SlowPoints of this network, optional. Fixed points are drawn by stability
         (filled: stable, ``n_unstable() == 0``; cross: saddle, 1; open: source, 2),

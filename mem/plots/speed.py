@@ -160,7 +160,7 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
 
 def plot_by_protocol_panels(df, value: str = "lifetime", by: str = "hidden_size", ylabel: str = "",
                             log: bool = False, title: str = "{} units"):
-    """:func:`mem.plots.plot_by_protocol` of one column, one panel per value of ``by`` (chapters 2, 4).
+    """:func:`~mem.plots.training.plot_by_protocol` of one column, one panel per value of ``by`` (chapters 2, 4).
 
     Parameters
     ----------

@@ -124,7 +124,7 @@ def plot_noise_frames(data, noise, n: int = 6):
     Parameters
     ----------
     data : :class:`mem.data.Digits`, the images (and their shape)
-    noise : (N, P) tensor of noise frames (:meth:`mem.tasks.DelayedClassification.noise`), N >= n
+    noise : (N, P) tensor of noise frames (:meth:`~mem.tasks.delayed.DelayedClassification.noise`), N >= n
     n : int, frames of each kind drawn
 
     Returns the figure.
@@ -159,7 +159,7 @@ def plot_timing(freq: dict, exact: dict, n_trials: int):
     freq : dict ``{name: (T,) array}``, sampled frequency of each value (e.g. ``"t_read"``, ``"t_report"``,
         ``"delay"``)
     exact : dict with the same names, the exact probabilities
-        (:meth:`mem.tasks.DelayedClassification.timing_distribution`)
+        (:meth:`~mem.tasks.delayed.DelayedClassification.timing_distribution`)
     n_trials : int, trials sampled (for the legend)
 
     Returns the axes.

@@ -167,8 +167,8 @@ def plot_schedules(protocols: dict, curriculum_end: float | None = None, title: 
 
     Parameters
     ----------
-    protocols : dict ``{name: Protocol}``; names pick colours and labels (:data:`PROTOCOL_COLORS`,
-        :data:`PROTOCOL_LABELS`). NaCu is drawn broad and pale, since the others lie on it.
+    protocols : dict ``{name: Protocol}``; names pick colours and labels (:data:`~mem.plots.style.PROTOCOL_COLORS`,
+        :data:`~mem.plots.style.PROTOCOL_LABELS`). NaCu is drawn broad and pale, since the others lie on it.
     curriculum_end : float, optional, step drawn as a dashed line (where the curricula end)
     title : str, optional, the figure's title
 

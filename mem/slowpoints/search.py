@@ -8,7 +8,7 @@ stops early, wherever the candidates happen to be (chapter 3 measures it), so th
 is a second-order search: Levenberg-Marquardt on ``r`` with geodesic acceleration and
 batched Jacobians from ``torch.func.vmap``. It converges quadratically near a regular
 fixed point and says, for every candidate, which of three things happened
-(:data:`mem.slowpoints.OUTCOMES <mem.slowpoints.points.OUTCOMES>`):
+(:data:`~mem.slowpoints.points.OUTCOMES`):
 
 * ``"fixed"``: ``S < tol`` -- a fixed point to the tolerance;
 * ``"slow"``: ``S >= tol`` but ``||grad S|| <= grad_tol`` -- a stationary slow point;

@@ -163,10 +163,10 @@ def test_bad_inputs_raise_value_errors():
         sp.find_slow_points(gru, torch.zeros(3, 8), x, patience=0)
     with pytest.raises(ValueError, match="tol must be a positive number"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, tol=0)
-    with pytest.raises(ValueError, match="model must be"):
+    with pytest.raises(TypeError, match="model must be"):
         sp.speed(nn.Linear(3, 3), torch.zeros(3, 3), torch.zeros(3))
-    with pytest.raises(ValueError, match="one-layer"):
-        sp.dynamics(nn.GRU(3, 4, num_layers=2))
+    with pytest.raises(ValueError, match="unidirectional"):
+        sp.dynamics(nn.GRU(3, 4, bidirectional=True))
     with pytest.raises(ValueError, match="outcome must be one of"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, n_iters=1).select("done")
 

@@ -1,7 +1,9 @@
 """Slow points and fixed points of a recurrent network (chapter 3).
 
 A network with a constant input ``x`` is a map ``v -> F(v, x)`` on its state
-``v`` (``h``, or ``[h, c]`` for LSTMs). Its *speed* at ``v`` is
+``v`` (``h``, or ``[h, c]`` for LSTMs; every layer's, for a stacked module; anything, for
+a callable ``step(h, u)`` wrapped in :class:`~mem.slowpoints.state_map.RecurrentMap`, which
+also takes continuous-time networks ``dh/dt = f(h, u)``). Its *speed* at ``v`` is
 
     S(v, x) = ||F(v, x) - v||^2.
 
@@ -38,7 +40,17 @@ the states passed in are never modified.
 from .points import OUTCOMES, SlowPoints
 from .search import METHODS, find_slow_points
 from .starts import class_mean_states, find_class_slow_points, states_along, trajectory_states
-from .state_map import COMPONENTS, Dynamics, dynamics, flat_inputs, flat_states, paper_components, residual_of, speed
+from .state_map import (
+    COMPONENTS,
+    Dynamics,
+    RecurrentMap,
+    dynamics,
+    flat_inputs,
+    flat_states,
+    paper_components,
+    residual_of,
+    speed,
+)
 
 # the public API of the four modules, in their order
 __all__ = [
@@ -46,6 +58,7 @@ __all__ = [
                         "METHODS",
                         "OUTCOMES",
                         "Dynamics",
+                        "RecurrentMap",
                         "SlowPoints",
                         "class_mean_states",
                         "dynamics",

@@ -42,9 +42,11 @@ class SlowPoints:
     inputs : (N, D) the constant input of the search
     initial_states : (N, n) where each search started
     labels : (N,) int64, the class a candidate belongs to (-1 if none)
-    jacobians : (N, n, n) ``dF/dv`` at ``states``, or None
-    arch, hidden_size, components, method : the setting
+    jacobians : (N, n, n) ``dF/dv`` at ``states`` (``df/dv`` for a continuous-time map), or None
+    arch, hidden_size, components, method : the setting (``hidden_size``: length of the ``h`` part)
     info : dict of the search's parameters (tol, grad_tol, n_iters, lr, ...) and its wall time
+    continuous : bool, the map is a continuous-time ``dh/dt = f(h, u)``: eigenvalues are those of
+        ``df/dv``, stability is ``Re(lambda) < 0`` and time constants are ``-1 / Re(lambda)``
     """
 
     states: torch.Tensor
@@ -61,6 +63,7 @@ class SlowPoints:
     components: str = "full"
     method: str = "newton"
     info: dict = field(default_factory=dict)
+    continuous: bool = False
 
     # -- views --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -149,8 +152,13 @@ class SlowPoints:
         if self.jacobians is None:
             raise ValueError("these slow points have no Jacobians: search with jacobians=True")
 
+    def _slowness(self, vals: torch.Tensor) -> torch.Tensor:
+        """The order of the modes, slowest first: ``|lambda|`` (discrete time) or ``Re(lambda)`` (continuous)."""
+        return vals.real if self.continuous else vals.abs()
+
     def eig(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Eigen-decomposition of each Jacobian, sorted by decreasing ``|lambda|``.
+        """Eigen-decomposition of each Jacobian, sorted by decreasing ``|lambda|`` (by decreasing
+        ``Re(lambda)`` in continuous time): the slowest mode first.
 
         Returns
         -------
@@ -158,39 +166,47 @@ class SlowPoints:
         """
         self._need_jacobians()
         vals, vecs = torch.linalg.eig(self.jacobians.cpu().double())
-        order = torch.argsort(vals.abs(), dim=-1, descending=True)
+        order = torch.argsort(self._slowness(vals), dim=-1, descending=True)
         vals = torch.gather(vals, -1, order)
         vecs = torch.gather(vecs, -1, order.unsqueeze(-2).expand_as(vecs))
         return vals, vecs
 
     def eigenvalues(self) -> torch.Tensor:
-        """(N, n) complex eigenvalues of ``dF/dv`` at each point, sorted by decreasing modulus."""
+        """(N, n) complex eigenvalues of ``dF/dv`` (``df/dv`` in continuous time) at each point, the
+        slowest first: by decreasing modulus (by decreasing real part in continuous time)."""
         self._need_jacobians()
         vals = torch.linalg.eigvals(self.jacobians.cpu().double())
-        return torch.gather(vals, -1, torch.argsort(vals.abs(), dim=-1, descending=True))
+        return torch.gather(vals, -1, torch.argsort(self._slowness(vals), dim=-1, descending=True))
 
     def max_abs_eigenvalue(self) -> torch.Tensor:
-        """(N,) largest ``|lambda|`` of each Jacobian."""
-        return self.eigenvalues().abs()[:, 0]
+        """(N,) largest ``|lambda|`` of each Jacobian (discrete time)."""
+        return self.eigenvalues().abs().max(-1).values
 
     def time_constant(self) -> torch.Tensor:
-        """(N,) slowest time constant ``tau = -1 / log|lambda_max|`` in steps (discrete time).
+        """(N,) slowest time constant: ``tau = -1 / log|lambda_max|`` in steps (discrete time),
+        ``tau = -1 / Re(lambda_max)`` in units of time (continuous time).
 
-        ``inf`` when ``|lambda_max| = 1``; negative when the slowest mode is
-        unstable (``|lambda_max| > 1``; it grows with time constant ``|tau|``).
+        ``inf`` on the border of stability; negative when the slowest mode is unstable
+        (it grows with time constant ``|tau|``).
         """
-        lam = self.max_abs_eigenvalue()
         with torch.no_grad():
-            return -1.0 / torch.log(lam)
+            if self.continuous:
+                return -1.0 / self.eigenvalues().real[:, 0]
+            return -1.0 / torch.log(self.max_abs_eigenvalue())
 
     def n_unstable(self) -> torch.Tensor:
-        """(N,) number of eigenvalues with ``|lambda| > 1``."""
-        return (self.eigenvalues().abs() > 1.0).sum(-1)
+        """(N,) number of unstable modes: ``|lambda| > 1`` (``Re(lambda) > 0`` in continuous time)."""
+        vals = self.eigenvalues()
+        return ((vals.real > 0.0) if self.continuous else (vals.abs() > 1.0)).sum(-1)
 
     def n_slow(self, tau: float = 20.0) -> torch.Tensor:
-        """(N,) number of stable modes slower than ``tau`` steps: ``exp(-1/tau) <= |lambda| <= 1``."""
+        """(N,) number of stable modes slower than ``tau``: ``exp(-1/tau) <= |lambda| <= 1``
+        (``-1/tau <= Re(lambda) <= 0`` in continuous time)."""
         check_positive("tau", tau)
-        a = self.eigenvalues().abs()
+        vals = self.eigenvalues()
+        if self.continuous:
+            return ((vals.real >= -1.0 / tau) & (vals.real <= 0.0)).sum(-1)
+        a = vals.abs()
         return ((a >= math.exp(-1.0 / tau)) & (a <= 1.0)).sum(-1)
 
     def readout(self, model, inputs: torch.Tensor | None = None) -> torch.Tensor:
@@ -276,9 +292,11 @@ class SlowPoints:
                            "grad_norm": self.grad_norm.cpu().double().numpy(),
                            "n_iter": self.n_iter.cpu().numpy(), "in_bounds": self.in_bounds.cpu().numpy()})
         if self.jacobians is not None:
-            lam = self.max_abs_eigenvalue()
-            df["abs_lambda_max"] = lam.numpy()
-            df["tau"] = (-1.0 / torch.log(lam)).numpy()
+            if self.continuous:
+                df["re_lambda_max"] = self.eigenvalues().real[:, 0].numpy()
+            else:
+                df["abs_lambda_max"] = self.max_abs_eigenvalue().numpy()
+            df["tau"] = self.time_constant().numpy()
             df["n_unstable"] = self.n_unstable().numpy()
             df["n_slow"] = self.n_slow().numpy()
         if model is not None:

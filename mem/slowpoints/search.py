@@ -229,10 +229,13 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
 
     Parameters
     ----------
-    model : anything :func:`~mem.slowpoints.state_map.dynamics` accepts (RNNClassifier, nn.GRU/LSTM/RNN, their cells)
+    model : anything :func:`~mem.slowpoints.state_map.dynamics` accepts: RNNClassifier,
+        nn.GRU/LSTM/RNN with any number of layers, their cells, a callable ``step(h, u)``, or a
+        :class:`~mem.slowpoints.state_map.RecurrentMap` (e.g. a continuous-time ``f``)
     initial_states : State with h (N, H) (and c (N, H) for LSTMs), or a tensor (N, H)
-        for GRUs/RNNs: the N candidates. Not modified.
-    inputs : (D,) constant input shared by all candidates, or (N, D)
+        for GRUs/RNNs; a stacked module's in torch's layout (num_layers, N, H); a callable's
+        as a tensor, tuple or dict of tensors (N, ...): the N candidates. Not modified.
+    inputs : (D,) constant input shared by all candidates, or (N, D), one per candidate
     method : "newton" (default) or "adam"
         * ``"newton"``: Levenberg-Marquardt on ``r(v) = F(v) - v``; per candidate
           damping ``mu`` (initial 1e-3 max diag(J^T J); divided by 3 after an accepted
@@ -256,9 +259,11 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     dtype : torch dtype of the search, default float64 (S < 1e-10 is below float32 resolution
         for states of norm ~5)
     labels : (N,) int64, optional, carried along (e.g. the class of each candidate)
-    jacobians : bool, keep ``dF/dv`` at every point (needed for eigenvalues)
+    jacobians : bool, keep ``dF/dv`` at every point (``df/dv`` in continuous time; needed for
+        eigenvalues)
     bounded : bool, default True
-        Keep the search inside the states the network can reach (:meth:`~mem.slowpoints.state_map.Dynamics.bounds`:
+        Keep the search inside the states the network can reach (a callable's: the ``bounds``
+        given to its RecurrentMap, else unbounded) (:meth:`~mem.slowpoints.state_map.Dynamics.bounds`:
         ``|h_i| <= 1`` for GRU, tanh RNN and LSTM). Unbounded, a GRU search can run
         off to ``|h_i| > 1``, where saturated update gates (``z = 1``) make
         ``h' = h``: fixed points no trajectory can visit (chapter 3 shows them).
@@ -308,7 +313,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     try:
         if method == "newton":
             with torch.no_grad():
-                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, n_iters, bar, box, patience)
+                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, n_iters, bar, box, patience,
+                                fast_jacobians=getattr(dyn, "castable", True))
         else:
             with torch.enable_grad():
                 v, n_iter = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box)
@@ -325,7 +331,9 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         Jr = _batched_jacobian(res, v, x)
         grad_norm = 2 * _projected(torch.einsum("nmi,nm->ni", Jr, r), v, *box).norm(dim=-1)
         JF = None
-        if jacobians:
+        if jacobians and dyn.continuous:
+            JF = Jr                                  # df/dv: the residual is f itself
+        elif jacobians:
             JF = Jr + torch.eye(v.shape[1], dtype=dtype, device=v.device) if (
                 components == "full" or not dyn.is_lstm) else _batched_jacobian(dyn.step, v, x)
     outcome = torch.full((N,), 2, dtype=torch.long, device=v.device)
@@ -340,5 +348,6 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         info.update(patience=patience)
     return SlowPoints(states=v, speed=S, grad_norm=grad_norm, outcome=outcome, n_iter=n_iter, inputs=x,
                       initial_states=v0, labels=labels, jacobians=JF, arch=dyn.arch,
-                      hidden_size=dyn.hidden_size, components=components, method=method, info=info)
+                      hidden_size=dyn.h_size, components=components, method=method, info=info,
+                      continuous=dyn.continuous)
 

@@ -1,10 +1,17 @@
 """The state map of a recurrent network and its speed (chapter 3).
 
-A one-layer recurrent module with a constant input ``x`` is a map ``v -> F(v, x)`` on
-its state ``v`` (``h``, or ``[h, c]`` for LSTMs): :class:`Dynamics`, built by
-:func:`dynamics` from an RNNClassifier or a bare ``nn.GRU``/``nn.LSTM``/``nn.RNN``
-or cell. Its *speed* at ``v`` is ``S(v, x) = ||F(v, x) - v||^2`` (:func:`speed`),
-the squared norm of the residual :func:`residual_of`.
+A recurrent network with a constant input ``x`` is a map ``v -> F(v, x)`` on its state
+``v``, flattened to one vector per candidate. :func:`dynamics` builds it from
+
+* an RNNClassifier or a bare ``nn.GRU``/``nn.LSTM``/``nn.RNN`` with any number of layers
+  (the state is every layer's ``h``, then every layer's ``c`` for LSTMs), or a cell:
+  :class:`Dynamics`, with the exact equations of :func:`mem.models.cell_step`;
+* any callable ``step(h, u) -> h_next`` on tensors, batched over candidates, whose state is
+  one tensor or a tuple or dict of tensors: :class:`RecurrentMap`;
+* a continuous-time network ``dh/dt = f(h, u)``: ``RecurrentMap(f, continuous=True)``.
+
+Its *speed* at ``v`` is ``S(v, x) = ||F(v, x) - v||^2`` (:func:`speed`), the squared norm
+of the residual :func:`residual_of`; in continuous time ``S = ||f(v, x)||^2``.
 
 **LSTM states.** The state is ``(h, c)`` and ``F`` maps both. ``components``
 chooses what enters ``S``: ``"full"`` (default) uses ``[h, c]``;
@@ -17,6 +24,8 @@ saturated cell coordinate (large ``|c|``) barely moves ``tanh c``: a point can p
 """
 from __future__ import annotations
 
+import copy
+import inspect
 import math
 from dataclasses import dataclass, replace
 
@@ -29,6 +38,7 @@ from ..models import ARCHS, RNNClassifier, cell_step
 __all__ = [
     "COMPONENTS",
     "Dynamics",
+    "RecurrentMap",
     "dynamics",
     "flat_inputs",
     "flat_states",
@@ -64,28 +74,41 @@ def residual_of(f: torch.Tensor, v: torch.Tensor, lstm_hidden: int | None = None
 
 @dataclass(frozen=True)
 class Dynamics:
-    """The state map ``v -> F(v, x)`` of a one-layer recurrent module, on detached weights (chapter 3).
+    """The state map ``v -> F(v, x)`` of a (stacked) recurrent module, on detached weights (chapter 3).
 
-    ``v`` is a flattened state of length ``state_size``: ``h`` (H), or ``[h, c]``
-    (2H) for LSTMs. Build one with :func:`dynamics`.
+    ``v`` is a flattened state of length ``state_size``: the ``h`` of every layer
+    (``num_layers * hidden_size``), then, for LSTMs, the ``c`` of every layer. Layer ``k``
+    takes the new ``h`` of layer ``k - 1`` as its input, as ``nn.GRU``/``nn.LSTM``/``nn.RNN``
+    do. Build one with :func:`dynamics`.
     """
 
     arch: str
     hidden_size: int
     input_size: int
-    weights: tuple          # (w_ih, w_hh, b_ih, b_hh), detached; biases may be None
+    weights: tuple          # (w_ih, w_hh, b_ih, b_hh) of each layer in turn, detached; biases may be None
     readout: tuple | None = None  # (W (C, H), b (C,)) of an RNNClassifier, else None
+    num_layers: int = 1
 
     def __post_init__(self):
         check_choice("arch", self.arch, ARCHS)
+        if len(self.weights) != 4 * self.num_layers:
+            raise ValueError(f"weights must hold (w_ih, w_hh, b_ih, b_hh) for each of the {self.num_layers} "
+                             f"layer(s), got {len(self.weights)} tensors")
+
+    continuous = False  #: a discrete-time map (see :class:`RecurrentMap` for continuous time)
 
     @property
     def is_lstm(self) -> bool:
         return self.arch == "lstm"
 
     @property
+    def h_size(self) -> int:
+        """Length of the ``h`` part of the state: ``num_layers * hidden_size``."""
+        return self.num_layers * self.hidden_size
+
+    @property
     def state_size(self) -> int:
-        return 2 * self.hidden_size if self.is_lstm else self.hidden_size
+        return 2 * self.h_size if self.is_lstm else self.h_size
 
     @property
     def device(self) -> torch.device:
@@ -103,23 +126,34 @@ class Dynamics:
 
     def step(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """``F(v, x)``: v (..., state_size), x (..., D) -> (..., state_size). Pure (jacrev/vmap apply)."""
-        H = self.hidden_size
-        if self.is_lstm:
-            h, c = cell_step(self.arch, x, v[..., :H], v[..., H:], *self.weights)
-            return torch.cat([h, c], -1)
-        return cell_step(self.arch, x, v, None, *self.weights)[0]
+        H, L = self.hidden_size, self.num_layers
+        if L == 1:
+            if self.is_lstm:
+                h, c = cell_step(self.arch, x, v[..., :H], v[..., H:], *self.weights)
+                return torch.cat([h, c], -1)
+            return cell_step(self.arch, x, v, None, *self.weights)[0]
+        hs, cs, inp = [], [], x
+        for k in range(L):
+            h = v[..., k * H:(k + 1) * H]
+            c = v[..., self.h_size + k * H:self.h_size + (k + 1) * H] if self.is_lstm else None
+            h, c = cell_step(self.arch, inp, h, c, *self.weights[4 * k:4 * k + 4])
+            hs.append(h)
+            cs.append(c)
+            inp = h
+        return torch.cat(hs + (cs if self.is_lstm else []), -1)
 
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v)`` with ``S = ||r||^2``: ``F(v) - v``, or its ``h`` / ``[h, tanh c]`` version for LSTMs."""
-        return residual_of(self.step(v, x), v, self.hidden_size if self.is_lstm else None, components)
+        return residual_of(self.step(v, x), v, self.h_size if self.is_lstm else None, components)
 
     def bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(lower, upper), each (state_size,): the box the network's states can reach.
 
         ``h`` lies in [-1, 1] for GRUs (a convex mix of ``tanh`` and the old ``h``),
-        tanh RNNs and LSTMs (``o * tanh(c)``); ``c`` and relu/elu states are unbounded.
+        tanh RNNs and LSTMs (``o * tanh(c)``), in every layer; ``c`` and relu/elu states
+        are unbounded.
         """
-        n, H = self.state_size, self.hidden_size
+        n, H = self.state_size, self.h_size
         lo = torch.full((n,), -math.inf, dtype=self.dtype, device=self.device)
         hi = torch.full((n,), math.inf, dtype=self.dtype, device=self.device)
         if self.arch in ("gru", "rnn_tanh", "lstm"):
@@ -134,6 +168,178 @@ class Dynamics:
         return torch.nn.functional.linear(v[..., :self.hidden_size].to(W.dtype), W, b)
 
 
+def _takes_two(fn) -> bool:
+    """Whether ``fn(h, u)`` binds: two positional arguments (an ``nn.Module``'s ``forward``)."""
+    try:
+        inspect.signature(fn.forward if isinstance(fn, nn.Module) else fn).bind(None, None)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+class RecurrentMap:
+    """Any recurrent map as the finder takes it: ``step(h, u) -> h_next`` (appendix, "Slow points of
+    your own network"; chapter 3).
+
+    Parameters
+    ----------
+    step : callable ``step(h, u)``, batched over candidates: ``h`` is the state of N candidates,
+        one tensor (N, ...) or a tuple or dict of tensors (N, ...) (e.g. an LSTM's ``(h, c)``),
+        ``u`` the input (N, D); it returns the next state in the same structure. It must be
+        differentiable (``torch.func`` takes Jacobians of it) and compute in the dtype of ``h``:
+        an ``nn.Module`` is copied and cast to the search's dtype for you (its parameters are
+        not touched); a plain function must cast what it closes over itself.
+    continuous : bool, default False
+        ``True``: ``step`` is the vector field ``f(h, u) = dh/dt`` of a continuous-time
+        network. The speed is ``||f||^2``, the Jacobians are ``df/dh`` and the time constants
+        ``-1 / Re(lambda)`` (:class:`~mem.slowpoints.points.SlowPoints` reads them so).
+    bounds : (lower, upper), optional, each a float or a tensor (state_size,): the box the
+        network's states can reach, for ``bounded`` searches (None: unbounded)
+
+    Notes
+    -----
+    The state's structure is learnt from the first states passed (:meth:`flatten`); results hold
+    flattened states (N, state_size), which :meth:`unflatten` turns back into that structure.
+    """
+
+    arch = "map"
+    is_lstm = False
+    readout = None
+
+    def __init__(self, step, *, continuous: bool = False, bounds=None):
+        if not callable(step) or not _takes_two(step):
+            raise TypeError(f"step must be a callable step(h, u) -> h_next, got {type(step).__name__}")
+        if not isinstance(continuous, bool):
+            raise TypeError(f"continuous must be True or False, got {continuous!r}")
+        if bounds is not None and not (isinstance(bounds, tuple) and len(bounds) == 2):
+            raise TypeError(f"bounds must be None or a pair (lower, upper), got {bounds!r}")
+        self.fn, self.continuous, self.limits = step, continuous, bounds
+        self.castable = isinstance(step, nn.Module)   # can run in float32 for cheaper Jacobians
+        self.spec = None           # [(key, shape per candidate)], learnt by flatten
+        self._kind = None          # the state's type: tensor, tuple or dict
+        self.input_size = None     # learnt by flat_inputs
+        self._dtype = None
+
+    def __repr__(self) -> str:
+        kind = "continuous" if self.continuous else "discrete"
+        name = getattr(self.fn, "__name__", type(self.fn).__name__)
+        return f"RecurrentMap({name}, {kind}, state_size={self.state_size})"
+
+    # -- the state's structure ----------------------------------------------------------------
+    @property
+    def state_size(self) -> int | None:
+        return None if self.spec is None else sum(math.prod(shape) for _, shape in self.spec)
+
+    @property
+    def hidden_size(self) -> int | None:
+        """The whole flattened state (a RecurrentMap has no ``h``/``c`` split)."""
+        return self.state_size
+
+    h_size = hidden_size
+
+    def flatten(self, state, name: str = "state") -> torch.Tensor:
+        """A state of N candidates (tensor, tuple or dict of tensors (N, ...)) -> (N, state_size).
+
+        The first call fixes the structure (keys and per-candidate shapes); later calls must match it.
+        """
+        if isinstance(state, torch.Tensor):
+            items = [(None, state)]
+        elif isinstance(state, tuple) and state and all(isinstance(t, torch.Tensor) for t in state):
+            items = list(enumerate(state))
+        elif isinstance(state, dict) and state and all(isinstance(t, torch.Tensor) for t in state.values()):
+            items = list(state.items())
+        else:
+            raise TypeError(f"{name} must be a tensor (N, ...) or a tuple or dict of tensors (N, ...), "
+                            f"got {type(state).__name__}")
+        if any(t.dim() == 0 for _, t in items) or len({t.shape[0] for _, t in items}) != 1:
+            raise ValueError(f"{name} must have one row per candidate in every tensor (N, ...), "
+                             f"got shapes {[tuple(t.shape) for _, t in items]}")
+        spec = [(k, tuple(t.shape[1:])) for k, t in items]
+        if self.spec is None:
+            self.spec = spec
+            self._kind = type(state)
+        elif spec != self.spec:
+            raise ValueError(f"{name} must have the structure of the map's states {self.spec}, got {spec}")
+        N = items[0][1].shape[0]
+        return torch.cat([t.reshape(N, -1) for _, t in items], -1)
+
+    def unflatten(self, v: torch.Tensor):
+        """(..., state_size) -> the state's structure, each tensor of shape (..., per-candidate shape)."""
+        if self.spec is None:
+            raise ValueError("unflatten needs the state's structure: flatten (or search from) a state first")
+        parts, i = [], 0
+        for _, shape in self.spec:
+            n = math.prod(shape)
+            parts.append(v[..., i:i + n].reshape(*v.shape[:-1], *shape))
+            i += n
+        if issubclass(self._kind, torch.Tensor):
+            return parts[0]
+        if issubclass(self._kind, dict):
+            return {k: p for (k, _), p in zip(self.spec, parts)}
+        return tuple(parts)
+
+    # -- the map on flattened states ------------------------------------------------------------
+    @property
+    def dtype(self) -> torch.dtype:
+        return self._dtype or torch.get_default_dtype()
+
+    @property
+    def device(self) -> torch.device:
+        if isinstance(self.fn, nn.Module):
+            for p in self.fn.parameters():
+                return p.device
+        return torch.device("cpu")
+
+    def to(self, device=None, dtype=None) -> RecurrentMap:
+        """A copy computing in ``dtype`` (an ``nn.Module`` step is deep-copied, cast and frozen)."""
+        fn = self.fn
+        if isinstance(fn, nn.Module):
+            fn = copy.deepcopy(fn).to(device=device, dtype=dtype).requires_grad_(False)
+        out = RecurrentMap(fn, continuous=self.continuous, bounds=self.limits)
+        out.spec, out._kind, out.input_size = self.spec, self._kind, self.input_size
+        out._dtype = dtype or self._dtype
+        return out
+
+    def _call(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """``step`` on flattened states, its output flattened: v (..., state_size), x (..., D)."""
+        single = v.dim() == 1          # one candidate, as torch.func.vmap passes it
+        vb, xb = (v.unsqueeze(0), x.unsqueeze(0)) if single else (v, x)
+        out = self.fn(self.unflatten(vb), xb)
+        items = [out] if isinstance(out, torch.Tensor) else (
+            [out[k] for k, _ in self.spec] if isinstance(out, dict) else list(out))
+        flat = torch.cat([t.reshape(vb.shape[0], -1) for t in items], -1)
+        if flat.shape != vb.shape:
+            raise ValueError(f"step must return the state's structure {self.spec}, got a state of size "
+                             f"{flat.shape[-1]} instead of {vb.shape[-1]}")
+        return flat.squeeze(0) if single else flat
+
+    def step(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """``F(v, x)`` on flattened states: v (..., state_size), x (..., D) -> (..., state_size).
+
+        In continuous time ``F(v) = v + f(v)`` (one Euler step of unit length), so that the
+        residual ``F(v) - v`` is ``f`` itself.
+        """
+        return v + self._call(v, x) if self.continuous else self._call(v, x)
+
+    def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
+        """``r(v) = F(v) - v`` (``f(v)`` in continuous time); only ``components="full"`` applies."""
+        if components != "full":
+            raise ValueError(f"components must be 'full' for a RecurrentMap (it has no h/c split), "
+                             f"got {components!r}")
+        return self._call(v, x) if self.continuous else self._call(v, x) - v
+
+    def bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(lower, upper), each (state_size,): the box given at construction, else unbounded."""
+        n = self.state_size
+        lo, hi = (-math.inf, math.inf) if self.limits is None else self.limits
+        lo = torch.as_tensor(lo, dtype=self.dtype, device=self.device).expand(n).clone()
+        hi = torch.as_tensor(hi, dtype=self.dtype, device=self.device).expand(n).clone()
+        return lo, hi
+
+    def logits(self, v: torch.Tensor) -> torch.Tensor:
+        raise ValueError("a RecurrentMap has no read-out; apply your own to unflatten(points.states)")
+
+
 def _module_arch(m: nn.Module) -> str:
     if isinstance(m, (nn.GRU, nn.GRUCell)):
         return "gru"
@@ -142,41 +348,47 @@ def _module_arch(m: nn.Module) -> str:
     return "rnn_relu" if m.nonlinearity == "relu" else "rnn_tanh"
 
 
-def dynamics(model) -> Dynamics:
-    """The state map of ``model`` with detached weights (chapter 3).
+def dynamics(model) -> Dynamics | RecurrentMap:
+    """The state map of ``model`` (chapter 3; appendix, "Slow points of your own network").
 
     Parameters
     ----------
-    model : RNNClassifier, or a one-layer unidirectional ``nn.GRU`` / ``nn.LSTM``
-        (without projections) / ``nn.RNN``, or ``nn.GRUCell`` / ``nn.LSTMCell`` /
-        ``nn.RNNCell``, or a :class:`Dynamics` (returned as is).
+    model : RNNClassifier; a unidirectional ``nn.GRU`` / ``nn.LSTM`` (without projections) /
+        ``nn.RNN`` with any number of layers; ``nn.GRUCell`` / ``nn.LSTMCell`` / ``nn.RNNCell``;
+        a :class:`Dynamics` or :class:`RecurrentMap` (returned as is); or any other callable
+        ``step(h, u) -> h_next``, which becomes ``RecurrentMap(step)`` (discrete time; wrap a
+        continuous-time ``f`` as ``RecurrentMap(f, continuous=True)`` yourself).
 
     Returns
     -------
-    Dynamics. Its weights are ``detach()``-ed views: the model is not modified.
+    Dynamics (exact equations of the built-in architectures, weights ``detach()``-ed views: the
+    model is not modified) or RecurrentMap.
     """
-    if isinstance(model, Dynamics):
+    if isinstance(model, (Dynamics, RecurrentMap)):
         return model
     if isinstance(model, RNNClassifier):
         r = model.rnn
         w = (r.weight_ih_l0, r.weight_hh_l0, r.bias_ih_l0, r.bias_hh_l0)
         ro = (model.readout.weight.detach(), model.readout.bias.detach())
         return Dynamics(model.arch, model.hidden_size, model.input_size, tuple(t.detach() for t in w), ro)
+    layers = 1
     if isinstance(model, (nn.GRU, nn.LSTM, nn.RNN)):
-        if model.num_layers != 1 or model.bidirectional or getattr(model, "proj_size", 0):
-            raise ValueError("model must be a one-layer, unidirectional recurrent module without projections, "
-                             f"got num_layers={model.num_layers}, bidirectional={model.bidirectional}, "
-                             f"proj_size={getattr(model, 'proj_size', 0)}")
-        b = model.bias
-        w = (model.weight_ih_l0, model.weight_hh_l0, model.bias_ih_l0 if b else None,
-             model.bias_hh_l0 if b else None)
+        if model.bidirectional or getattr(model, "proj_size", 0):
+            raise ValueError("model must be a unidirectional recurrent module without projections, "
+                             f"got bidirectional={model.bidirectional}, proj_size={getattr(model, 'proj_size', 0)}")
+        b, layers = model.bias, model.num_layers
+        w = tuple(t for k in range(layers) for t in (
+            getattr(model, f"weight_ih_l{k}"), getattr(model, f"weight_hh_l{k}"),
+            getattr(model, f"bias_ih_l{k}") if b else None, getattr(model, f"bias_hh_l{k}") if b else None))
     elif isinstance(model, (nn.GRUCell, nn.LSTMCell, nn.RNNCell)):
         w = (model.weight_ih, model.weight_hh, model.bias_ih, model.bias_hh)
+    elif callable(model) and not isinstance(model, type) and _takes_two(model):
+        return RecurrentMap(model)
     else:
-        raise ValueError("model must be a mem.models.RNNClassifier, an nn.GRU/nn.LSTM/nn.RNN or an "
-                         f"nn.GRUCell/nn.LSTMCell/nn.RNNCell, got {type(model).__name__}")
+        raise TypeError("model must be a mem.models.RNNClassifier, an nn.GRU/nn.LSTM/nn.RNN, an "
+                        f"nn.GRUCell/nn.LSTMCell/nn.RNNCell or a callable step(h, u), got {type(model).__name__}")
     w = tuple(None if t is None else t.detach() for t in w)
-    return Dynamics(_module_arch(model), model.hidden_size, model.input_size, w)
+    return Dynamics(_module_arch(model), model.hidden_size, model.input_size, w, num_layers=layers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,10 +398,14 @@ def flat_states(dyn: Dynamics, state, name: str, dtype) -> torch.Tensor:
     """State / (h, c) / tensor -> a new (N, state_size) tensor of ``dtype`` on the dynamics' device (chapter 3).
 
     ``state`` is a :class:`mem.models.State` with h (N, H) (and c (N, H) for LSTMs), or a
-    tensor (N, H) for GRUs and RNNs; a single state (H,) counts as N = 1. ``name`` is the
+    tensor (N, H) for GRUs and RNNs; a single state (H,) counts as N = 1. A stacked module's
+    state is given in torch's layout (num_layers, N, H) or flattened (N, num_layers * H); a
+    :class:`RecurrentMap`'s in its own structure (:meth:`RecurrentMap.flatten`). ``name`` is the
     parameter named in the errors. The result is a detached copy: ``state`` is not modified.
     """
-    H = dyn.hidden_size
+    if isinstance(dyn, RecurrentMap):
+        return dyn.flatten(state, name).detach().to(device=dyn.device, dtype=dtype).clone()
+    H, L = dyn.hidden_size, dyn.num_layers
     if isinstance(state, torch.Tensor):
         if dyn.is_lstm:
             raise ValueError(f"{name}: an LSTM state needs the cell state c; pass State(h, c) "
@@ -203,8 +419,12 @@ def flat_states(dyn: Dynamics, state, name: str, dtype) -> torch.Tensor:
     if h.dim() == 1:
         h = h.unsqueeze(0)
         c = None if c is None else c.unsqueeze(0)
-    if h.dim() != 2 or h.shape[1] != H:
-        raise ValueError(f"{name}.h must have shape (N, {H}) for this {dyn.arch} with hidden_size={H}, "
+    if h.dim() == 3 and h.shape[0] == L and h.shape[2] == H:   # torch's layout (num_layers, N, H)
+        h = h.transpose(0, 1).reshape(h.shape[1], L * H)
+        c = None if c is None or c.dim() != 3 else c.transpose(0, 1).reshape(c.shape[1], L * H)
+    if h.dim() != 2 or h.shape[1] != L * H:
+        layout = f"(N, {H})" if L == 1 else f"({L}, N, {H}) or (N, {L * H})"
+        raise ValueError(f"{name}.h must have shape {layout} for this {dyn.arch} with hidden_size={H}, "
                          f"got {tuple(h.shape)}")
     if dyn.is_lstm:
         if c is None:
@@ -224,6 +444,9 @@ def flat_inputs(dyn: Dynamics, inputs, N: int, dtype) -> torch.Tensor:
 
     On the dynamics' device, detached; ``inputs`` is not modified.
     """
+    if isinstance(dyn, RecurrentMap) and dyn.input_size is None and isinstance(inputs, torch.Tensor) \
+            and inputs.dim() in (1, 2):
+        dyn.input_size = inputs.shape[-1]
     D = dyn.input_size
     if not isinstance(inputs, torch.Tensor):
         raise ValueError(f"inputs must be a tensor of shape ({D},) or (N, {D}), got {type(inputs).__name__}")
@@ -255,7 +478,8 @@ def speed(model, state, inputs, components: str = "full") -> torch.Tensor:
     Parameters
     ----------
     model : anything :func:`dynamics` accepts
-    state : State with h (N, H) (and c (N, H) for LSTMs), or a tensor (N, H) for GRUs/RNNs
+    state : State with h (N, H) (and c (N, H) for LSTMs), or a tensor (N, H) for GRUs/RNNs; a
+        stacked module's in torch's layout (num_layers, N, H); a RecurrentMap's in its own structure
     inputs : (D,) shared input, or (N, D)
     components : {"full", "h_tanh_c", "h"}, which parts of an LSTM state enter S
 
@@ -265,7 +489,9 @@ def speed(model, state, inputs, components: str = "full") -> torch.Tensor:
     """
     check_choice("components", components, COMPONENTS)
     dyn = dynamics(model)
-    h = state if isinstance(state, torch.Tensor) else (state[0] if isinstance(state, tuple) else None)
+    h = state if isinstance(state, torch.Tensor) else (
+        state[0] if isinstance(state, tuple) and state else
+        next(iter(state.values()), None) if isinstance(state, dict) else None)
     dtype = h.dtype if isinstance(h, torch.Tensor) and h.is_floating_point() else dyn.dtype
     v = flat_states(dyn, state, "state", dtype)
     x = flat_inputs(dyn, inputs, v.shape[0], dtype)

@@ -1,5 +1,4 @@
-"""The slow-point finder against answers known independently of it (issue 17; appendix, "Slow points of
-your own network").
+"""The slow-point finder against answers known independently of it (chapter 3's finder, for any network).
 
 The true fixed points come from scipy (``scipy.optimize.root`` from a dense grid of starts, with the
 analytic or autograd Jacobian, kept where the residual is below 1e-12), or in closed form. Against
@@ -12,6 +11,7 @@ them the finder's result is scored:
 about ``|r| / sigma_min`` of the fixed point, ``sigma_min`` the smallest singular value of the residual's
 Jacobian there (first order); the test allows twice that, plus 1e-9.
 """
+import itertools
 import math
 
 import numpy as np
@@ -287,3 +287,72 @@ def test_the_readme_example_of_your_own_network_runs():
     exec(compile(code, "README.md", "exec"), scope)
     pts = scope["pts"]
     assert pts.continuous and len(pts) == 64 and (pts.outcome == 0).any()
+
+
+# -- a network whose fixed points are known by construction: the 3-bit flip-flop -------------------
+
+@pytest.fixture(scope="module")
+def flipflop():
+    """A tanh RNN (24 units) trained by mem on the 3-bit flip-flop: a few seconds on one thread."""
+    from mem.models import RNNClassifier
+    from mem.tasks import FlipFlop
+    from mem.train import train
+    task = FlipFlop(3, T=100)
+    model = RNNClassifier("rnn_tanh", 3, 24, 3, seed=0)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        train(model, task, n_iters=600, seed=0, progress=False)
+    finally:
+        torch.set_num_threads(threads)
+    batch = task.validation_batch(200, 1)
+    with torch.no_grad():
+        assert task.score(model(batch.x).logits, batch) > 0.99
+    return model, batch
+
+
+def _patterns(model, points) -> list[tuple]:
+    W, b = model.readout.weight.detach().double(), model.readout.bias.detach().double()
+    return [tuple(p) for p in torch.sign(points.h @ W.T + b).int().tolist()]
+
+
+def _fixed_under_torch(model, points) -> bool:
+    """One step of the model's own nn.RNN (torch's kernel, not the finder's map) leaves each point in place."""
+    with torch.no_grad():
+        h = points.h.float()
+        out = model.rnn(torch.zeros(len(h), 1, 3), h[None])[1][0]
+    return bool(torch.allclose(out.double(), points.h, atol=1e-5))
+
+
+@pytest.mark.slow
+def test_a_flip_flop_has_its_eight_memories_and_twelve_saddles_between_them(flipflop):
+    """From states along trajectories, the finder finds 2^3 = 8 stable fixed points, one per bit pattern;
+    from midpoints between them, the 12 saddles with one unstable direction, each leading to the two
+    memories that differ in one bit: the 12 edges of the cube. Every point is fixed under torch itself."""
+    model, batch = flipflop
+    traj = sp.states_along(model, batch.x).reshape(-1, 24)
+    starts = traj[torch.randperm(len(traj), generator=torch.Generator().manual_seed(0))[:512]]
+    memories = sp.find_slow_points(model, starts, torch.zeros(3)).select("fixed").deduplicate(1e-3)
+    assert len(memories) == 8 and memories.n_unstable().tolist() == [0] * 8
+    assert sorted(_patterns(model, memories)) == sorted(itertools.product((-1, 1), repeat=3))
+    assert _fixed_under_torch(model, memories)
+
+    mids = torch.stack([(memories.states[i] + memories.states[j]) / 2
+                        for i, j in itertools.combinations(range(8), 2)])
+    found = sp.find_slow_points(model, mids, torch.zeros(3), n_iters=400)
+    assert "moving" not in found.outcome_names
+    fixed = found.select("fixed").deduplicate(1e-3)
+    assert _fixed_under_torch(model, fixed)
+    saddles = fixed[fixed.n_unstable() == 1]
+    _, vectors = saddles.eig()
+    edges = set()
+    for k in range(len(saddles)):
+        away = vectors[k, :, 0].real.float()
+        ends = []
+        for sign in (1.0, -1.0):
+            start = State(saddles.states[k:k + 1].float() + sign * 1e-3 * away, None)
+            end = sp.states_along(model, torch.zeros(1, 300, 3), start)[0, -1]
+            ends.append(tuple(torch.sign(model.readout(end)).int().tolist()))
+        assert sum(a != b for a, b in zip(*ends)) == 1                           # neighbours on the cube
+        edges.add(frozenset(ends))
+    assert len(saddles) == 12 and len(edges) == 12

@@ -12,7 +12,8 @@ from mem.tasks import Batch, Task, TrainingSettings
 def _all_tasks():
     return [tasks.DelayedClassification(T_max=12, delta_min=3, n_classes=5, report_weight=2.0),
             tasks.CopyTask(T=30, n_symbols=4, n_letters=5), tasks.AdditionTask(T=12),
-            tasks.PermutedDigits(permutation_seed=3), tasks.PermutedDigits(permutation_seed=None)]
+            tasks.PermutedDigits(permutation_seed=3), tasks.PermutedDigits(permutation_seed=None),
+            tasks.FlipFlop(n_bits=2, T=20, p_pulse=0.1)]
 
 
 TASKS = _all_tasks()
@@ -38,7 +39,7 @@ def test_an_abstract_task_cannot_be_built():
 
 
 def test_every_task_is_a_task_and_has_a_name():
-    assert sorted(tasks.TASKS) == ["addition", "copy", "delayed", "psdigits"]
+    assert sorted(tasks.TASKS) == ["addition", "copy", "delayed", "flipflop", "psdigits"]
     for name, cls in tasks.TASKS.items():
         assert issubclass(cls, Task) and cls.name == name and isinstance(cls.training, TrainingSettings)
     assert set(tasks.BENCHMARKS) == {"copy", "addition", "psdigits"}

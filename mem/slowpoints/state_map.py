@@ -178,8 +178,8 @@ def _takes_two(fn) -> bool:
 
 
 class RecurrentMap:
-    """Any recurrent map as the finder takes it: ``step(h, u) -> h_next`` (appendix, "Slow points of
-    your own network"; chapter 3).
+    """Any recurrent map as the finder takes it: ``step(h, u) -> h_next`` (chapter 3, for your own
+    networks).
 
     Parameters
     ----------
@@ -349,7 +349,7 @@ def _module_arch(m: nn.Module) -> str:
 
 
 def dynamics(model) -> Dynamics | RecurrentMap:
-    """The state map of ``model`` (chapter 3; appendix, "Slow points of your own network").
+    """The state map of ``model`` (chapter 3).
 
     Parameters
     ----------

@@ -5,6 +5,7 @@
 * :mod:`mem.tasks.copy` -- the copy task [6]
 * :mod:`mem.tasks.addition` -- the addition task [6]
 * :mod:`mem.tasks.permuted` -- permuted sequential digits (psMNIST at 8x8) [6]
+* :mod:`mem.tasks.flipflop` -- the N-bit flip-flop, a network with known fixed points [3]
 
 Use :func:`make_task` to build any task from its name and stored config.
 """
@@ -22,6 +23,7 @@ from .delayed import (
     report_weight_line,
     weighting_schemes,
 )
+from .flipflop import FlipFlop
 from .permuted import PermutedDigits
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "CopyTask",
     "DelayedBatch",
     "DelayedClassification",
+    "FlipFlop",
     "PermutedDigits",
     "Probe",
     "Task",
@@ -46,7 +49,7 @@ __all__ = [
 ]
 
 #: Every task of the book, by name.
-TASKS = {cls.name: cls for cls in (DelayedClassification, CopyTask, AdditionTask, PermutedDigits)}
+TASKS = {cls.name: cls for cls in (DelayedClassification, CopyTask, AdditionTask, PermutedDigits, FlipFlop)}
 #: The benchmark tasks of chapter 6, by name.
 BENCHMARKS = {name: TASKS[name] for name in ("copy", "addition", "psdigits")}
 

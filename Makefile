@@ -39,7 +39,7 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(THREADS) --dist loadfile chapters book/intro.ipynb
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(THREADS) --dist loadfile chapters book/intro.ipynb book/your_network.ipynb
 
 test: $(STAMP) lint unit nbval second-dispatch reference-dispatch build-book browser
 

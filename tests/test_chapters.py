@@ -130,7 +130,8 @@ def test_training_from_scratch_picks_the_device():
 DEFINITION = re.compile(r"^\s*def \w+\(|^\s*\w+\s*=\s*lambda\b", re.MULTILINE)
 
 
-@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "book" / "intro.ipynb"], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "book" / "intro.ipynb", ROOT / "book" / "your_network.ipynb"],
+                         ids=lambda p: p.stem)
 def test_no_function_is_defined_in_a_notebook_outside_widgets_and_solutions(path):
     """Chapters hold narrative and calls (issue 16): what they compute lives in ``mem``.
 

@@ -384,6 +384,26 @@ def test_chapter_3_panels(task):
     assert fig.axes[0].get_title() == "ghost" and fig.axes[1].get_xlabel() == "step"
 
 
+def test_fixed_points_pca_draws_memories_saddles_and_their_unstable_directions():
+    import torch
+
+    rng = np.random.default_rng(0)
+    traj = rng.normal(size=(4, 10, 5))
+    memories, saddles = torch.tensor(rng.normal(size=(3, 5))), rng.normal(size=(2, 5))
+    ax = plots.plot_fixed_points_pca(traj, memories, ["a", "b", "c"], saddles, rng.normal(size=(2, 5)),
+                                     title="net")
+    assert ax.get_title().startswith("net (PCA of the trajectories, ") and ax.get_title().endswith("of variance)")
+    assert len(ax.lines) == 4 + 2                       # one line per trial, one segment per saddle
+    assert [t.get_text() for t in ax.texts] == ["a", "b", "c"]
+    assert ax.get_legend().get_texts()[0].get_text() == "saddle"
+    ax = plots.plot_fixed_points_pca(traj.reshape(-1, 5), memories, ["a", "b", "c"])
+    assert len(ax.lines) == 0 and ax.get_legend() is None
+    with pytest.raises(ValueError, match="directions must have one row per saddle"):
+        plots.plot_fixed_points_pca(traj, memories, ["a", "b", "c"], saddles, np.ones((1, 5)))
+    with pytest.raises(ValueError, match="memories must have last dimension 5"):
+        plots.plot_fixed_points_pca(traj, np.ones((3, 4)), ["a", "b", "c"])
+
+
 def test_chapter_4_panels():
     import pandas as pd
 

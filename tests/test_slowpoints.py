@@ -300,3 +300,26 @@ def test_the_package_exports_the_public_api_of_its_four_modules_and_nothing_else
             assert getattr(sp, name) is getattr(m, name), name
     # what uses slow points sits above the package and is not re-exported by it
     assert not {"formation", "formation_displacement", "speed_measures", "MEASURES", "MEASURE_LABELS"} & set(vars(sp))
+
+
+def test_saddles_between_finds_the_saddle_on_each_edge_and_the_memories_it_joins():
+    """h' = tanh(2h) per unit: memories at (+-a, +-a), index-1 saddles at (0, +-a) and (+-a, 0) between
+    neighbours, a source at 0 (index 2) where the diagonal midpoints end: 4 saddles, each joining two
+    memories that differ in one sign."""
+    import itertools
+
+    a = brentq(lambda h: math.tanh(2 * h) - h, 0.5, 1.0)
+    corners = torch.tensor(list(itertools.product((-0.8, 0.8), repeat=2)), dtype=torch.float64)
+    memories = sp.find_slow_points(lambda h, u: torch.tanh(2 * h), corners, torch.zeros(1, dtype=torch.float64))
+    assert memories.outcome_names == ["fixed"] * 4 and memories.n_unstable().tolist() == [0] * 4
+    saddles, ends = sp.saddles_between(lambda h, u: torch.tanh(2 * h), memories, torch.zeros(1, dtype=torch.float64))
+    assert len(saddles) == 4 and saddles.n_unstable().tolist() == [1] * 4
+    S = saddles.states
+    assert torch.allclose(S.abs().sort(1).values, torch.tensor([0.0, a], dtype=torch.float64).expand(4, -1),
+                          atol=1e-6)
+    M = torch.sign(memories.states)
+    assert ends.shape == (4, 2)
+    assert all(int((M[i] != M[j]).sum()) == 1 for i, j in ends.tolist())
+    assert len({frozenset(e) for e in ends.tolist()}) == 4
+    with pytest.raises(ValueError, match="model must be a discrete-time map"):
+        sp.saddles_between(sp.RecurrentMap(lambda h, u: -h, continuous=True), memories, torch.zeros(1))

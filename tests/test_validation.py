@@ -713,6 +713,22 @@ BAD_CALLS += [   # chapter 3's calls (issue 16, second round)
      "panels must be a non-empty dict"),
 ]
 
+BAD_CALLS += [   # "Slow points of your own network" (book/your_network)
+    ("mem.plots.slowpoints.plot_fixed_points_pca",
+     lambda: plots.plot_fixed_points_pca(np.zeros((5, 3)), "memories", ["a"]), "memories must be SlowPoints",
+     TypeError),
+    ("mem.plots.slowpoints.plot_fixed_points_pca",
+     lambda: plots.plot_fixed_points_pca(np.zeros((5, 3)), np.zeros((2, 3)), ["a"]),
+     r"labels must have one entry per memory \(2\)"),
+    ("mem.plots.slowpoints.plot_fixed_points_pca",
+     lambda: plots.plot_fixed_points_pca(np.zeros((5, 3)), np.zeros((1, 3)), ["a"], directions=np.zeros((1, 3))),
+     "directions needs saddles"),
+    ("mem.slowpoints.starts.saddles_between", lambda: sp.saddles_between(_gru(), "points", torch.zeros(65)),
+     "memories must be SlowPoints", TypeError),
+    ("mem.slowpoints.starts.saddles_between", lambda: sp.saddles_between(_gru(), _points(), torch.zeros(65)),
+     "memories must hold at least 2 points"),
+]
+
 BAD_CALLS += [   # chapter 4's calls (issue 16, second round)
     ("mem.analysis.partial_correlations", lambda: an.partial_correlations(_df(), ["a"], "t", controls=("size",)),
      "controls must be columns of df"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_count, positive_ints
+from .._checks import check_count, check_positive, positive_ints
 from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, class_color, pyplot
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "plot_drift_panels",
     "plot_eigenvalue_panels",
     "plot_eigenvalues",
+    "plot_fixed_points_pca",
     "plot_formation",
     "plot_ghost",
     "plot_ghost_passage",
@@ -654,3 +655,86 @@ def plot_points_pca_panels(panels: dict, x, x_labels):
         plot_points_pca(model, x, x_labels, points, starts=starts, ax=ax, title=title)
     fig.tight_layout()
     return fig
+
+
+def _states_of(a, name: str, n: int | None = None):
+    """A SlowPoints', tensor's or array's states as a 2-D float64 numpy array (rows: points)."""
+    from ..slowpoints import SlowPoints
+
+    if isinstance(a, SlowPoints):
+        a = a.states
+    if not hasattr(a, "detach") and not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} must be SlowPoints, a tensor or an array, got {type(a).__name__}")
+    return _np(a, name, ndim=2, last=n).astype(np.float64)
+
+
+def plot_fixed_points_pca(traj, memories, labels, saddles=None, directions=None, length: float = 0.3,
+                          ax=None, title: str | None = None):
+    """A network's fixed points in the first two principal components of its trajectories, with each
+    saddle's unstable direction (chapter 3).
+
+    Parameters
+    ----------
+    traj : (B, T, n) states along B trials (drawn as thin grey lines) or (M, n) states (grey dots),
+        tensor or array; the principal components are fitted to them
+    memories : (K, n) stable fixed points: SlowPoints, tensor or array; filled circles, one colour each
+    labels : K strings written next to the memories (e.g. the bit pattern the read-out gives)
+    saddles : (S, n) saddles, optional: SlowPoints, tensor or array; black crosses
+    directions : (S, n) each saddle's unstable direction, optional (needs ``saddles``), e.g.
+        ``saddles.eig()[1][:, :, 0].real``; drawn as a segment ``saddle +- length * d / |d|``
+    length : half-length of those segments, in state units
+    ax : matplotlib axes, optional;  title : text before the variance note
+
+    Returns the axes.
+    """
+    from sklearn.decomposition import PCA
+
+    if not hasattr(traj, "detach") and not isinstance(traj, np.ndarray):
+        raise TypeError(f"traj must be a tensor or an array, got {type(traj).__name__}")
+    T = _np(traj, "traj").astype(np.float64)
+    if T.ndim not in (2, 3) or T.shape[-1] < 2:
+        raise ValueError(f"traj must have shape (B, T, n) or (M, n) with n >= 2, got {T.shape}")
+    n = T.shape[-1]
+    M = _states_of(memories, "memories", n)
+    if isinstance(labels, str) or not hasattr(labels, "__len__"):
+        raise TypeError(f"labels must be a sequence of strings, got {type(labels).__name__}")
+    if len(labels) != len(M):
+        raise ValueError(f"labels must have one entry per memory ({len(M)}), got {len(labels)}")
+    S = None if saddles is None else _states_of(saddles, "saddles", n)
+    D = None
+    if directions is not None:
+        if S is None:
+            raise ValueError("directions needs saddles")
+        D = _states_of(directions, "directions", n)
+        if len(D) != len(S):
+            raise ValueError(f"directions must have one row per saddle ({len(S)}), got {len(D)}")
+    check_positive("length", length)
+    plt = pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5))
+    pca = PCA(2).fit(T.reshape(-1, n))
+    P = pca.transform(T.reshape(-1, n))
+    if T.ndim == 3:
+        for tr in P.reshape(T.shape[0], T.shape[1], 2):
+            ax.plot(tr[:, 0], tr[:, 1], color="0.8", lw=0.5, zorder=1)
+    else:
+        ax.scatter(P[:, 0], P[:, 1], s=2, color="0.8", zorder=1)
+    m = pca.transform(M)
+    for k, (xy, lab) in enumerate(zip(m, labels)):
+        ax.scatter(*xy, s=60, color=class_color(k + 1), edgecolor="k", zorder=3)
+        ax.annotate(str(lab), xy, xytext=(6, 6), textcoords="offset points", fontsize=9)
+    if S is not None:
+        s2 = pca.transform(S)
+        if D is not None:
+            U = D / np.linalg.norm(D, axis=1, keepdims=True)
+            ends = pca.transform(np.concatenate([S + length * U, S - length * U]))
+            for k in range(len(S)):
+                ax.plot([ends[k, 0], ends[len(S) + k, 0]], [ends[k, 1], ends[len(S) + k, 1]], color="k", lw=1,
+                        zorder=2)
+        ax.scatter(s2[:, 0], s2[:, 1], marker="x", s=40, color="k", zorder=4, label="saddle")
+        ax.legend(loc="best")
+    ax.set_xlabel("PC 1")
+    ax.set_ylabel("PC 2")
+    note = f"PCA of the trajectories, {pca.explained_variance_ratio_.sum():.0%} of variance"
+    ax.set_title(f"{title} ({note})" if title else note)
+    return ax

@@ -26,7 +26,8 @@ Layout, one concept per module, in the order they build on each other
   (:func:`~mem.slowpoints.search.find_slow_points`, :data:`~mem.slowpoints.search.METHODS`);
 * :mod:`mem.slowpoints.starts` -- where the searches start
   (:func:`~mem.slowpoints.starts.class_mean_states`, :func:`~mem.slowpoints.starts.trajectory_states`,
-  :func:`~mem.slowpoints.starts.states_along`, :func:`~mem.slowpoints.starts.find_class_slow_points`).
+  :func:`~mem.slowpoints.starts.states_along`, :func:`~mem.slowpoints.starts.find_class_slow_points`,
+  :func:`~mem.slowpoints.starts.saddles_between`).
 
 Everything is importable from ``mem.slowpoints`` itself. What uses slow points lives
 above this package: the formation of slow points over training in :mod:`mem.formation`
@@ -39,7 +40,7 @@ the states passed in are never modified.
 """
 from .points import OUTCOMES, SlowPoints
 from .search import METHODS, find_slow_points
-from .starts import class_mean_states, find_class_slow_points, states_along, trajectory_states
+from .starts import class_mean_states, find_class_slow_points, saddles_between, states_along, trajectory_states
 from .state_map import (
     COMPONENTS,
     Dynamics,
@@ -68,6 +69,7 @@ __all__ = [
                         "flat_states",
                         "paper_components",
                         "residual_of",
+                        "saddles_between",
                         "speed",
                         "states_along",
                         "trajectory_states",

@@ -3,18 +3,20 @@
 :func:`class_mean_states` gives one candidate per class the network knows (the paper's
 starting points), :func:`trajectory_states` samples the states long-delay trials visit
 (FixedPointFinder's way), both from the states :func:`states_along` computes;
-:func:`find_class_slow_points` searches from the class means.
+:func:`find_class_slow_points` searches from the class means; :func:`saddles_between` searches from
+the midpoints between known memories and follows each saddle's unstable direction to where it leads.
 """
 from __future__ import annotations
 
 import torch
 
-from .._checks import check_model, positive_ints
+from .._checks import check_count, check_model, check_positive, positive_ints
 from ..models import RNNClassifier, State
 from .points import SlowPoints
 from .search import find_slow_points
+from .state_map import dynamics, flat_inputs
 
-__all__ = ["class_mean_states", "find_class_slow_points", "states_along", "trajectory_states"]
+__all__ = ["class_mean_states", "find_class_slow_points", "saddles_between", "states_along", "trajectory_states"]
 
 
 def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = None) -> torch.Tensor:
@@ -115,3 +117,62 @@ def find_class_slow_points(model: RNNClassifier, task, n_trials: int = 1000, see
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)
     return find_slow_points(model, start, task.mean_input(), labels=labels, **kwargs)
 
+
+
+def saddles_between(model, memories: SlowPoints, inputs, n_iters: int = 400, tol: float = 1e-3,
+                    eps: float = 1e-3, n_steps: int = 300) -> tuple[SlowPoints, torch.Tensor]:
+    """The saddles with one unstable direction between a network's memories, and which memories each joins
+    (chapter 3).
+
+    Searches (:func:`~mem.slowpoints.search.find_slow_points`) start at the midpoint of every pair of
+    ``memories``; the fixed points they reach are merged (``deduplicate(tol)``) and those with exactly one
+    unstable direction (``n_unstable() == 1``) kept. From each such saddle the map is iterated
+    ``n_steps`` times from ``saddle +- eps * v``, ``v`` its unstable eigenvector, and each end is
+    assigned to the nearest memory: the two memories the saddle separates.
+
+    Parameters
+    ----------
+    model : a discrete-time network :func:`~mem.slowpoints.state_map.dynamics` accepts (an
+        RNNClassifier, a stacked ``nn.GRU``/``nn.LSTM``/``nn.RNN``, a callable ``step(h, u)`` whose state
+        is one tensor)
+    memories : SlowPoints, at least 2 fixed points (e.g. the stable ones found from trajectories)
+    inputs : (D,) the constant input of the searches and of the iteration
+    n_iters : iterations of each search
+    tol : distance under which found points are merged
+    eps : size of the step away from each saddle along its unstable direction
+    n_steps : iterations of the map from each side
+
+    Returns
+    -------
+    (saddles, ends): SlowPoints of the index-1 saddles (Jacobians kept) and an int64 tensor (n_saddles, 2)
+    of indices into ``memories``: where the ``+v`` and the ``-v`` side end.
+    """
+    if not isinstance(memories, SlowPoints):
+        raise TypeError(f"memories must be SlowPoints, got {type(memories).__name__}")
+    if len(memories) < 2:
+        raise ValueError(f"memories must hold at least 2 points, got {len(memories)}")
+    n_iters, n_steps = check_count("n_iters", n_iters), check_count("n_steps", n_steps)
+    check_positive("tol", tol)
+    check_positive("eps", eps)
+    dyn = dynamics(model)
+    if getattr(dyn, "continuous", False):
+        raise ValueError("model must be a discrete-time map (saddles_between iterates it), got a continuous-time one")
+    M = memories.states.detach().double()
+    if getattr(dyn, "spec", False) is None:      # a callable's RecurrentMap learns its state's structure here
+        dyn.flatten(M, "memories")
+    i, j = torch.triu_indices(len(M), len(M), 1)
+    found = find_slow_points(dyn, (M[i] + M[j]) / 2, inputs, n_iters=n_iters)   # dyn: a callable's structure is kept
+    fixed = found.select("fixed").deduplicate(tol)
+    saddles = fixed[fixed.n_unstable() == 1]
+    if len(saddles) == 0:
+        return saddles, torch.zeros(0, 2, dtype=torch.int64)
+    _, vectors = saddles.eig()
+    away = vectors[:, :, 0].real.double()
+    away = away / away.norm(dim=1, keepdim=True)
+    v = torch.cat([saddles.states.double() + eps * away, saddles.states.double() - eps * away]).to(dyn.dtype)
+    x = flat_inputs(dyn, inputs, len(v), dyn.dtype)
+    with torch.no_grad():
+        for _ in range(n_steps):
+            v = dyn.step(v, x)
+    nearest = torch.cdist(v.double(), M).argmin(1)
+    return saddles, nearest.reshape(2, len(saddles)).T.contiguous()

@@ -15,6 +15,7 @@ __all__ = [
     "MODEL_INTERFACE",
     "check_choice",
     "check_count",
+    "check_dict",
     "check_int",
     "check_model",
     "check_model_task",
@@ -122,3 +123,13 @@ def check_positive(name: str, value) -> None:
         raise TypeError(f"{name} must be a positive number, got {value!r}")
     if not value > 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
+
+
+def check_dict(name: str, value, shape: str) -> dict:
+    """``value`` must be a non-empty dict: a TypeError for another kind of thing, a ValueError when it is
+    empty, each naming ``name`` and the expected ``shape`` (e.g. ``"{title: SlowPoints}"``)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict {shape}, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must be a non-empty dict {shape}")
+    return value

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_dict, check_int
 from .style import SCHEME_COLORS, pyplot, scheme_color
 
 __all__ = ["plot_amplification", "plot_benchmark_curves", "plot_benchmark_overview", "plot_bridge",
@@ -24,8 +24,7 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
     (:data:`~mem.plots.style.SCHEME_COLORS`); ``ylim`` fixes the y range (``(bottom, top)``). Returns the axes.
     """
     plt = pyplot()
-    if not curves:
-        raise ValueError("curves must be a non-empty dict {label: J}")
+    check_dict("curves", curves, "{label: J}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.4))
     for label, J in curves.items():
@@ -164,8 +163,7 @@ def plot_amplification(norms: dict, ax=None, n_units: int | None = None, title: 
     units has passed its input out of its tail. Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(norms, dict) or not norms:
-        raise ValueError("norms must be a non-empty dict {label: ||A^k v|| (K,)}")
+    check_dict("norms", norms, "{label: ||A^k v|| (K,)}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.4))
     for label, a in norms.items():
@@ -264,8 +262,7 @@ def plot_benchmark_overview(curves: dict, table):
     the figure's axes (len(curves) + 1).
     """
     plt = pyplot()
-    if not isinstance(curves, dict) or not curves:
-        raise ValueError("curves must be a non-empty dict {task: mem.benchmarks.curves(task)}")
+    check_dict("curves", curves, "{task: mem.benchmarks.curves(task)}")
     n = len(curves)
     _, axes = plt.subplots(1, n + 1, figsize=(4.5 * (n + 1), 3.6), gridspec_kw={"width_ratios": [1] * n + [1.1]})
     for ax, (task_name, c) in zip(axes, curves.items()):
@@ -283,8 +280,7 @@ def plot_chain_profile_panels(profiles: dict, window: int = 10, diagonal: bool =
     mem.benchmarks.chain_profiles(mem.benchmarks.load(name))}``. Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(profiles, dict) or not profiles:
-        raise ValueError("profiles must be a non-empty dict {title: {label: (offsets, profile)}}")
+    check_dict("profiles", profiles, "{title: {label: (offsets, profile)}}")
     _, axes = plt.subplots(1, len(profiles), figsize=(5.5 * len(profiles), 3.6), squeeze=False)
     for ax, (title, p) in zip(axes[0], profiles.items()):
         plot_chain_profile(p, ax=ax, window=window, title=title, diagonal=diagonal)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_dict
 from .style import MODE_STYLES, pyplot
 
 __all__ = ["plot_class_drift", "plot_class_memory", "plot_fine_tune", "plot_lambda_sweep", "plot_state_space_panels",
@@ -102,8 +103,7 @@ def plot_fine_tune(curves: dict, penalised, control, speeds: dict, title: str | 
     """
     from .training import plot_delay_curves
     plt = pyplot()
-    if not isinstance(speeds, dict) or not speeds:
-        raise ValueError("speeds must be a non-empty dict {label: summed speed}")
+    check_dict("speeds", speeds, "{label: summed speed}")
     for name, h in (("penalised", penalised), ("control", control)):
         if not hasattr(h, "loss"):
             raise TypeError(f"{name} must be a mem.train.History (with loss), got {type(h).__name__}")
@@ -148,8 +148,7 @@ def plot_state_space_panels(trajectories: dict, traj_labels, points, point_label
 
     from .slowpoints import plot_state_space
     plt = pyplot()
-    if not isinstance(trajectories, dict) or not trajectories:
-        raise ValueError("trajectories must be a non-empty dict {label: (B, T, H) states}")
+    check_dict("trajectories", trajectories, "{label: (B, T, H) states}")
     arrays = {k: np.asarray(V.numpy() if hasattr(V, "numpy") else V) for k, V in trajectories.items()}
     if any(V.ndim != 3 for V in arrays.values()):
         raise ValueError("trajectories must be (B, T, H) arrays")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_count, check_positive, positive_ints
+from .._checks import check_count, check_dict, check_positive, positive_ints
 from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, class_color, pyplot
 
 __all__ = [
@@ -273,8 +273,7 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(points, dict) or not points:
-        raise ValueError("points must be a non-empty dict {row_name: {step: (xy, labels) or None}}")
+    check_dict("points", points, "{row_name: {step: (xy, labels) or None}}")
     steps = list(steps)
     for row, by_step in points.items():
         missing = [s for s in steps if s not in by_step]
@@ -472,10 +471,7 @@ def plot_ghost_passage(dwell: dict, ax=None, n_steps: int = 100):
     from ..drift import ghost_passage
 
     plt = pyplot()
-    if not isinstance(dwell, dict):
-        raise TypeError(f"dwell must be a dict {{bias: steps}}, got {type(dwell).__name__}")
-    if not dwell:
-        raise ValueError("dwell must be a non-empty dict {bias: steps}")
+    check_dict("dwell", dwell, "{bias: steps}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.6))
     for b, k in dwell.items():
@@ -497,10 +493,7 @@ def plot_against_panels(measures: dict, y: dict, titles: dict | None = None, yla
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(measures, dict):
-        raise TypeError(f"measures must be a dict {{name: dict}}, got {type(measures).__name__}")
-    if not measures:
-        raise ValueError("measures must be a non-empty dict {name: dict}")
+    check_dict("measures", measures, "{name: dict}")
     fig, axes = plt.subplots(1, len(measures), figsize=(5 * len(measures), 3.9), squeeze=False)
     for ax, (name, m) in zip(axes[0], measures.items()):
         plot_against(m, y, ax=ax, xlabel=name, ylabel=ylabel, logy=logy, title=(titles or {}).get(name))
@@ -552,10 +545,7 @@ def plot_eigenvalue_panels(points: dict, n_top: int = 10):
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(points, dict):
-        raise TypeError(f"points must be a dict {{title: SlowPoints}}, got {type(points).__name__}")
-    if not points:
-        raise ValueError("points must be a non-empty dict {title: SlowPoints}")
+    check_dict("points", points, "{title: SlowPoints}")
     fig, axes = plt.subplots(2, len(points), figsize=(13 / 3 * len(points), 7.6), squeeze=False,
                              gridspec_kw={"height_ratios": [1.35, 1]})
     for j, (title, p) in enumerate(points.items()):
@@ -575,10 +565,7 @@ def plot_drift_panels(drifts: dict, levels: dict | None = None):
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(drifts, dict):
-        raise TypeError(f"drifts must be a dict {{title: Drift}}, got {type(drifts).__name__}")
-    if not drifts:
-        raise ValueError("drifts must be a non-empty dict {title: Drift}")
+    check_dict("drifts", drifts, "{title: Drift}")
     fig, axes = plt.subplots(2, len(drifts), figsize=(5 * len(drifts), 5.8), sharex=True, squeeze=False,
                              gridspec_kw={"height_ratios": [2, 1]})
     for j, (title, d) in enumerate(drifts.items()):
@@ -599,10 +586,7 @@ def plot_displacement_panels(panels: dict, labels):
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(panels, dict):
-        raise TypeError(f"panels must be a dict {{title: (steps, displacement, events)}}, got {type(panels).__name__}")
-    if not panels:
-        raise ValueError("panels must be a non-empty dict {title: (steps, displacement, events)}")
+    check_dict("panels", panels, "{title: (steps, displacement, events)}")
     fig, axes = plt.subplots(len(panels), 1, figsize=(9, 2.9 * len(panels)), sharex=True, sharey=True, squeeze=False)
     for ax, (title, (steps, D, events)) in zip(axes[:, 0], panels.items()):
         plot_displacement(steps, D, labels=labels, events=events, ax=ax, title=title)
@@ -646,10 +630,7 @@ def plot_points_pca_panels(panels: dict, x, x_labels):
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(panels, dict):
-        raise TypeError(f"panels must be a dict {{title: (model, points, starts)}}, got {type(panels).__name__}")
-    if not panels:
-        raise ValueError("panels must be a non-empty dict {title: (model, points, starts)}")
+    check_dict("panels", panels, "{title: (model, points, starts)}")
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.6), squeeze=False)
     for ax, (title, (model, points, starts)) in zip(axes[0], panels.items()):
         plot_points_pca(model, x, x_labels, points, starts=starts, ax=ax, title=title)

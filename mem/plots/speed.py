@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_count
+from .._checks import check_count, check_dict
 from .style import ARCH_COLORS, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
 __all__ = ["plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
@@ -239,10 +239,7 @@ def plot_correlation_panels(tables: dict, labels: dict | None = None, method: st
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(tables, dict):
-        raise TypeError(f"tables must be a dict {{title: table}}, got {type(tables).__name__}")
-    if not tables:
-        raise ValueError("tables must be a non-empty dict {title: table}")
+    check_dict("tables", tables, "{title: table}")
     fig, axes = plt.subplots(1, len(tables), figsize=(6.5 * len(tables), 5.4), sharey=True, squeeze=False)
     for ax, (title, table) in zip(axes[0], tables.items()):
         plot_correlations(table, ax=ax, method=method, labels=labels, title=title)

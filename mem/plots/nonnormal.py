@@ -16,6 +16,19 @@ __all__ = ["plot_amplification", "plot_benchmark_curves", "plot_benchmark_overvi
            "plot_fisher_curves", "plot_linear_memory", "plot_success_counts"]
 
 
+def _scheme_curves(name: str, curves, shape: str, ax):
+    """Check ``{label: (K,) values}`` and return (axes, ``{label: float array}``): the start of every
+    figure of one line per scheme (chapter 6). A new (5, 3.4) figure when ``ax`` is None."""
+    check_dict(name, curves, shape)
+    arrays = {label: np.asarray(a, dtype=float) for label, a in curves.items()}
+    for label, a in arrays.items():
+        if a.ndim != 1:
+            raise ValueError(f"{name}[{label!r}] must be 1-D (K,), got shape {a.shape}")
+    if ax is None:
+        _, ax = pyplot().subplots(figsize=(5, 3.4))
+    return ax, arrays
+
+
 def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: bool = True, title: str | None = None,
                        ylim: tuple | None = None):
     """Fisher memory curves J(k) (chapter 6), one line per entry of ``{label: J (K,)}``, with J_tot in the legend.
@@ -23,14 +36,8 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
     Labels starting with a scheme's name (``"chain ..."``) take its colour
     (:data:`~mem.plots.style.SCHEME_COLORS`); ``ylim`` fixes the y range (``(bottom, top)``). Returns the axes.
     """
-    plt = pyplot()
-    check_dict("curves", curves, "{label: J}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.4))
+    ax, curves = _scheme_curves("curves", curves, "{label: J}", ax)
     for label, J in curves.items():
-        J = np.asarray(J, dtype=float)
-        if J.ndim != 1:
-            raise ValueError(f"curves[{label!r}] must be 1-D (K,), got shape {J.shape}")
         k = np.arange(len(J)) if max_lag is None else np.arange(min(len(J), max_lag + 1))
         ax.plot(k, np.where(J[k] > 0, J[k], np.nan), color=scheme_color(label),
                 label=f"{label}: J_tot = {J.sum():.2f}")
@@ -162,14 +169,8 @@ def plot_amplification(norms: dict, ax=None, n_units: int | None = None, title: 
     scheme's name take its colour. ``n_units`` draws a dotted line at k = N, where a chain of N
     units has passed its input out of its tail. Returns the axes.
     """
-    plt = pyplot()
-    check_dict("norms", norms, "{label: ||A^k v|| (K,)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.4))
+    ax, norms = _scheme_curves("norms", norms, "{label: ||A^k v|| (K,)}", ax)
     for label, a in norms.items():
-        a = np.asarray(a, dtype=float)
-        if a.ndim != 1:
-            raise ValueError(f"norms[{label!r}] must be 1-D (K,), got shape {a.shape}")
         ax.plot(a, color=scheme_color(label), label=label)
     if n_units:
         ax.axvline(check_int("n_units", n_units), color="0.5", ls=":", lw=1)

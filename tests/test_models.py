@@ -104,5 +104,15 @@ def test_cuda_matches_cpu(task, gen):
     model = RNNClassifier("gru", task.input_size, 16, seed=0)
     x = task.sample(4, gen).x
     cpu = model(x).logits
-    gpu = model.to("cuda")(x.cuda()).logits.cpu()
-    torch.testing.assert_close(cpu, gpu, atol=1e-4, rtol=1e-4)
+    model.to("cuda")
+    # cuDNN runs recurrent layers in TF32 by default on Ampere and later (10-bit mantissa):
+    # on an H200 that moved logits by 2e-4. In full float32 the GPU agrees with the CPU to 1e-4;
+    # in TF32, to TF32's own resolution (2^-10 relative, summed over 20 steps).
+    tf32 = torch.backends.cudnn.allow_tf32
+    try:
+        torch.backends.cudnn.allow_tf32 = False
+        torch.testing.assert_close(cpu, model(x.cuda()).logits.cpu(), atol=1e-4, rtol=1e-4)
+        torch.backends.cudnn.allow_tf32 = True
+        torch.testing.assert_close(cpu, model(x.cuda()).logits.cpu(), atol=2e-3, rtol=2e-3)
+    finally:
+        torch.backends.cudnn.allow_tf32 = tf32

@@ -112,7 +112,7 @@ def drift(model, inputs: torch.Tensor, trigger: torch.Tensor, starts, labels: to
                   components=components).reshape(V.shape[:2])
         reported = model.readout(model.step(trigger.expand(len(flat.h), -1), flat).h).argmax(-1).reshape(V.shape[:2])
     end = find_slow_points(model, model.unflatten_state(V[:, -1]), inputs, method="newton", n_iters=newton_n_iters,
-                           patience=None, labels=labels, components=components)
+                           labels=labels, components=components)
     seen = torch.cat([end.h, end.c.tanh()], 1) if model.is_lstm else end.states   # the state as S measures it
     return Drift(S=S, reported=reported, end=end, last=(V[:, -1] - V[:, -1 - window]).norm(dim=1),
                  travel=(end.states - end.initial_states).norm(dim=1),

@@ -21,7 +21,7 @@ from torch import nn
 
 from ._checks import positive_ints
 
-__all__ = ["ARCHS", "RNNClassifier", "RNNOutput", "State", "cell_step", "toy_rnn"]
+__all__ = ["ARCHS", "RNNClassifier", "RNNOutput", "State", "cell_jacobian", "cell_step", "toy_rnn"]
 
 #: Supported architectures. ``rnn_elu`` has no fused kernel and runs step by step.
 ARCHS = ("gru", "lstm", "rnn_tanh", "rnn_relu", "rnn_elu")
@@ -60,6 +60,59 @@ def cell_step(arch: str, x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
     if phi is None:
         raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
     return phi(gi + gh), None
+
+
+def cell_jacobian(arch: str, x, h, c, w_ih, w_hh, b_ih=None, b_hh=None) -> torch.Tensor:
+    """The exact Jacobian of one :func:`cell_step` with respect to the state, in closed form (chapter 3).
+
+    Same arguments as :func:`cell_step`, batched over the leading dimensions of ``h``. Returns
+    ``dF/dh`` (..., H, H), or for LSTMs ``dF/d[h, c]`` (..., 2H, 2H) with the state ordered
+    ``[h, c]``. Only row scalings of ``w_hh`` are formed, so it costs a few passes over
+    (..., H, H) numbers, several times less than ``torch.func.jacfwd`` through the cell;
+    a unit test checks it against autograd to round-off. :mod:`mem.slowpoints` uses it for
+    one-layer built-in networks.
+    """
+    if arch not in ARCHS:
+        raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
+    if arch == "lstm" and c is None:
+        raise ValueError("c must be the cell state (..., H) for an LSTM, got None")
+    gi = F.linear(x, w_ih, b_ih)
+    gh = F.linear(h, w_hh, b_hh)
+
+    def rows(scale, W):  # diag(scale) @ W, batched: (..., m) x (m, H) -> (..., m, H)
+        return scale.unsqueeze(-1) * W
+
+    if arch == "gru":
+        ir, iz, in_ = gi.chunk(3, -1)
+        hr, hz, hn = gh.chunk(3, -1)
+        Wr, Wz, Wn = w_hh.chunk(3, 0)
+        rg, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
+        n = torch.tanh(in_ + rg * hn)
+        dn = 1 - n * n                     # dn/dh = diag(dn) (diag(r) Wn + diag(hn r (1 - r)) Wr)
+        J = rows((1 - z) * dn * rg, Wn) + rows((1 - z) * dn * hn * rg * (1 - rg), Wr) + rows(z * (1 - z) * (h - n), Wz)
+        J.diagonal(dim1=-2, dim2=-1).add_(z)
+        return J
+    if arch == "lstm":
+        i, f, g, o = (gi + gh).chunk(4, -1)
+        Wi, Wf, Wg, Wo = w_hh.chunk(4, 0)
+        si, sf, tg, so = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c_new = sf * c + si * tg
+        tc = torch.tanh(c_new)
+        dc_dh = rows(c * sf * (1 - sf), Wf) + rows(tg * si * (1 - si), Wi) + rows(si * (1 - tg * tg), Wg)
+        dh_dh = rows(tc * so * (1 - so), Wo) + (so * (1 - tc * tc)).unsqueeze(-1) * dc_dh
+        dh_dc = torch.diag_embed(so * (1 - tc * tc) * sf)
+        dc_dc = torch.diag_embed(sf)
+        return torch.cat([torch.cat([dh_dh, dh_dc], -1), torch.cat([dc_dh, dc_dc], -1)], -2)
+    pre = gi + gh
+    if arch == "rnn_tanh":
+        d = 1 - torch.tanh(pre) ** 2
+    elif arch == "rnn_relu":
+        d = (pre > 0).to(pre.dtype)
+    elif arch == "rnn_elu":
+        d = torch.where(pre > 0, torch.ones_like(pre), torch.exp(pre.clamp_max(0)))
+    else:
+        raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
+    return rows(d, w_hh)
 
 
 class State(NamedTuple):

@@ -20,11 +20,14 @@ from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
 __all__ = [
+    "FINDER_BENCHMARK",
     "HELPERS",
     "POINT_COLUMNS",
     "book_task",
     "drift_summary",
     "fill_claims",
+    "finder_benchmark",
+    "finder_comparison",
     "format_ci",
     "format_groups",
     "format_range",
@@ -401,3 +404,68 @@ def within_summary(s: Mapping) -> str:
     return (f"median r {s['median_r']:+.2f}, negative in {s['n_negative']}/{s['n_networks']} "
             f"networks (Wilcoxon p = {s['wilcoxon_p']:.1g}); pooled within networks {s['pooled'].r:+.2f} "
             f"(p = {s['pooled'].p:.1g}, n = {s['pooled'].n})")
+
+
+#: The stored run of ``tests/benchmarks/bench_slowpoints.py`` (mem.slowpoints against FixedPointFinder).
+FINDER_BENCHMARK = "bench_slowpoints.json"
+
+
+def finder_benchmark(path=None) -> dict:
+    """The stored comparison of ``mem.slowpoints`` with FixedPointFinder (appendix chapter "Slow points of your own
+    network").
+
+    Reads what ``tests/benchmarks/bench_slowpoints.py --out`` wrote (default: the copy in
+    ``mem/zoo_data``, :data:`FINDER_BENCHMARK`); FixedPointFinder is not a dependency, so the
+    book shows this measurement rather than repeating it. Returns the dict: ``"config"``
+    (date, fingerprint, CPU), ``"gru"`` (one dict per network) and ``"flipflop"``.
+    """
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "zoo_data" / FINDER_BENCHMARK if path is None else Path(path)
+    out = json.loads(path.read_text())
+    missing = {"config", "gru", "flipflop"} - set(out)
+    if missing:
+        raise ValueError(f"path must hold a bench_slowpoints.py result, {sorted(missing)} missing in {path}")
+    return out
+
+
+def finder_comparison(results: Mapping):
+    """The side-by-side table of ``mem.slowpoints`` and FixedPointFinder (appendix chapter "Slow points of your own
+    network"), from :func:`finder_benchmark`'s dict.
+
+    One row per measured quantity, one column per finder (pandas DataFrame of strings): for each
+    GRU, the CPU time of FixedPointFinder's whole run and of the unbounded Newton search up to the
+    first budget at which its max S is at or below FixedPointFinder's, with that max S; for the
+    3-bit flip-flop, the memories and saddles each recovers and its false fixed points.
+    """
+    import pandas as pd
+
+    if not isinstance(results, Mapping) or "gru" not in results or "flipflop" not in results:
+        raise TypeError("results must be the dict finder_benchmark returns")
+    rows = {}
+    for g in results["gru"]:
+        if "fpf" not in g or "to_fpf_quality" not in g:
+            continue
+        q, f = g["to_fpf_quality"], g["fpf"]
+        reached = next(c for c in g["curve"] if c["n_iters"] == q["n_iters"])
+        n = g["network"]
+        rows[f"{n}: CPU seconds"] = (f"{q['cpu_seconds']:.2f} ({q['n_iters']} iterations)",
+                                     f"{f['cpu_seconds']:.1f} ({f['iterations_run']} iterations)")
+        rows[f"{n}: max S over {g['n_candidates']} candidates"] = (f"{reached['max_S']:.1e}", f"{f['max_S']:.1e}")
+        rows[f"{n}: CPU time, FixedPointFinder / mem"] = (f"{q['cpu_ratio']:.1f}", "")
+    ff = results["flipflop"]
+    for where, label in (("trajectories", f"{ff['n_starts']} trajectory states"),
+                         ("midpoints", f"{ff['n_midpoints']} midpoints between memories")):
+        for name in ("mem", "fpf"):
+            if f"{name}/{where}" not in ff:
+                continue
+            r = ff[f"{name}/{where}"]
+            col = 0 if name == "mem" else 1
+            found = r["recovered"]
+            for key, text in ((f"flip-flop from {label}: memories found", f"{found['memories']}/{ff['n_memories']}"),
+                              (f"flip-flop from {label}: saddles found", f"{found['saddles']}/{ff['n_saddles']}"),
+                              (f"flip-flop from {label}: false fixed points", f"{r['false_fixed']}")):
+                rows.setdefault(key, ["", ""])
+                rows[key] = tuple(text if i == col else rows[key][i] for i in range(2))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["mem.slowpoints", "FixedPointFinder"])

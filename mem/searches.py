@@ -45,7 +45,7 @@ def class_point_summary(model, task, points=None, components: str = "full", n_it
         start, labels = class_mean_states(model, task)
         points = find_slow_points(model, start, inputs, method="adam", n_iters=n_iters, lr=1e-2, labels=labels,
                                   components=components)
-    newton = find_slow_points(model, points.state, inputs, method="newton", n_iters=newton_n_iters, patience=None,
+    newton = find_slow_points(model, points.state, inputs, method="newton", n_iters=newton_n_iters,
                               labels=points.labels, components=components)
     return dict(speed_adam=points.speed.log10().median().item(), speed_newton=newton.speed.log10().median().item(),
                 lam=points.max_abs_eigenvalue().median().item(),

@@ -91,7 +91,8 @@ EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_
 
 #: Bumped whenever the metrics change; :func:`mem.store.build` re-evaluates (without retraining) entries
 #: whose stored metrics are older. 2: per-class delay curves and the slow-point measures (chapter 4).
-METRICS_VERSION = 2
+#: 3: the Newton search stops a candidate only when it is fixed, stationary or out of budget (issue 17).
+METRICS_VERSION = 3
 
 
 @dataclass
@@ -162,7 +163,7 @@ def default_configs() -> list[dict]:
 
     ``gru64-decu-s0`` and ``gru64-vocu-s0`` also keep their weights at
     :data:`FORMATION_CHECKPOINTS` (chapter 3 tracks slow points through training);
-    ``gru128-nacu-s0`` is the network of the slow-point benchmark
+    ``gru128-nacu-s0`` and ``gru128-vocu-s0`` are the networks of the slow-point benchmark
     (``tests/benchmarks/bench_slowpoints.py``).
     """
     protocols = [NaCu(3000), DeCu(3000, T_start=6, T_end=20, T_step=2, fraction=0.5),

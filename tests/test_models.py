@@ -116,3 +116,24 @@ def test_cuda_matches_cpu(task, gen):
         torch.testing.assert_close(cpu, model(x.cuda()).logits.cpu(), atol=2e-3, rtol=2e-3)
     finally:
         torch.backends.cudnn.allow_tf32 = tf32
+
+
+@pytest.mark.parametrize("arch", ["gru", "lstm", "rnn_tanh", "rnn_relu", "rnn_elu"])
+def test_cell_jacobian_is_the_autograd_jacobian(arch):
+    from torch.func import jacrev, vmap
+
+    from mem.models import cell_jacobian, cell_step
+    g = torch.Generator().manual_seed(1)
+    G, H, D, N = {"gru": 3, "lstm": 4}.get(arch, 1), 6, 3, 5
+    w = [torch.randn(s, generator=g, dtype=torch.float64) for s in ((G * H, D), (G * H, H), (G * H,), (G * H,))]
+    x = torch.randn(N, D, generator=g, dtype=torch.float64)
+    h = 0.5 * torch.randn(N, H, generator=g, dtype=torch.float64)
+    c = torch.randn(N, H, generator=g, dtype=torch.float64)
+    if arch == "lstm":
+        def F(v, x):
+            return torch.cat(cell_step(arch, x, v[:H], v[H:], *w))
+        ref, J = vmap(jacrev(F))(torch.cat([h, c], -1), x), cell_jacobian(arch, x, h, c, *w)
+    else:
+        ref = vmap(jacrev(lambda v, x: cell_step(arch, x, v, None, *w)[0]))(h, x)
+        J = cell_jacobian(arch, x, h, None, *w)
+    torch.testing.assert_close(J, ref, atol=1e-13, rtol=0)

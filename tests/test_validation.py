@@ -11,6 +11,7 @@ import functools
 import importlib
 import inspect
 import re
+from pathlib import Path
 
 import matplotlib
 
@@ -39,6 +40,7 @@ from mem import (
     plots,
     protocols,
     regularize,
+    report,
     store,
     tasks,
     theory,
@@ -731,6 +733,28 @@ BAD_CALLS += [   # "Slow points of your own network" (book/your_network)
      "memories must be SlowPoints", TypeError),
     ("mem.slowpoints.starts.saddles_between", lambda: sp.saddles_between(_gru(), _points(), torch.zeros(65)),
      "memories must hold at least 2 points"),
+]
+
+BAD_CALLS += [   # issue 17: the first-order test and closed-form Jacobians
+    ("mem.slowpoints.search.stationarity", lambda: sp.stationarity(np.zeros((2, 3, 3)), torch.zeros(2, 3),
+                                                                    torch.zeros(2, 3)), "J must be a torch.Tensor",
+     TypeError),
+    ("mem.slowpoints.search.stationarity", lambda: sp.stationarity(torch.zeros(2, 3, 3), torch.zeros(3),
+                                                                    torch.zeros(2, 3)), "J, r and v must have shapes"),
+    ("mem.models.cell_jacobian", lambda: models.cell_jacobian("elman", torch.zeros(1), torch.zeros(2), None,
+                                                              torch.zeros(2, 1), torch.zeros(2, 2)),
+     "arch must be one of"),
+    ("mem.models.cell_jacobian", lambda: models.cell_jacobian("lstm", torch.zeros(1), torch.zeros(2), None,
+                                                              torch.zeros(8, 1), torch.zeros(8, 2)),
+     "c must be the cell state"),
+]
+
+BAD_CALLS += [   # issue 17: the stored comparison with FixedPointFinder
+    ("mem.report.finder_benchmark",
+     lambda: report.finder_benchmark(Path(mem.__file__).parent / "zoo_data" / "variability.json"),
+     "path must hold a bench_slowpoints.py result"),
+    ("mem.report.finder_comparison", lambda: report.finder_comparison([1, 2]), "results must be the dict",
+     TypeError),
 ]
 
 BAD_CALLS += [   # chapter 4's calls (issue 16, second round)

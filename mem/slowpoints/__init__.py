@@ -39,7 +39,7 @@ parameters, their ``requires_grad`` and their ``.grad`` are never touched, and
 the states passed in are never modified.
 """
 from .points import OUTCOMES, SlowPoints
-from .search import METHODS, find_slow_points
+from .search import METHODS, find_slow_points, stationarity
 from .starts import class_mean_states, find_class_slow_points, saddles_between, states_along, trajectory_states
 from .state_map import (
     COMPONENTS,
@@ -72,5 +72,6 @@ __all__ = [
                         "saddles_between",
                         "speed",
                         "states_along",
+                        "stationarity",
                         "trajectory_states",
 ]

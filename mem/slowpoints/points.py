@@ -21,7 +21,7 @@ __all__ = ["OUTCOMES", "SlowPoints"]
 OUTCOMES = ("fixed", "slow", "moving")  #: per-candidate outcomes, in the order of their codes 0, 1, 2
 
 _PER_POINT = ("states", "speed", "grad_norm", "outcome", "n_iter", "inputs", "initial_states", "labels",
-              "jacobians")
+              "jacobians", "stationarity")
 
 
 @dataclass
@@ -44,9 +44,12 @@ class SlowPoints:
     labels : (N,) int64, the class a candidate belongs to (-1 if none)
     jacobians : (N, n, n) ``dF/dv`` at ``states`` (``df/dv`` for a continuous-time map), or None
     arch, hidden_size, components, method : the setting (``hidden_size``: length of the ``h`` part)
-    info : dict of the search's parameters (tol, grad_tol, n_iters, lr, ...) and its wall time
+    info : dict of the search's parameters (tol, gtol, n_iters, lr, ...), the number of candidates
+        stopped for each reason (``"stopped"``) and its wall time
     continuous : bool, the map is a continuous-time ``dh/dt = f(h, u)``: eigenvalues are those of
         ``df/dv``, stability is ``Re(lambda) < 0`` and time constants are ``-1 / Re(lambda)``
+    stationarity : (N,) the first-order measure in [0, 1] that decides "slow"
+        (:func:`~mem.slowpoints.search.stationarity`), or None
     """
 
     states: torch.Tensor
@@ -64,6 +67,7 @@ class SlowPoints:
     method: str = "newton"
     info: dict = field(default_factory=dict)
     continuous: bool = False
+    stationarity: torch.Tensor | None = None
 
     # -- views --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -290,6 +294,8 @@ class SlowPoints:
         df = pd.DataFrame({"label": self.labels.cpu().numpy(), "outcome": self.outcome_names,
                            "speed": self.speed.cpu().double().numpy(),
                            "grad_norm": self.grad_norm.cpu().double().numpy(),
+                           "stationarity": (self.stationarity.cpu().double().numpy() if self.stationarity is not None
+                                            else float("nan")),
                            "n_iter": self.n_iter.cpu().numpy(), "in_bounds": self.in_bounds.cpu().numpy()})
         if self.jacobians is not None:
             if self.continuous:

@@ -11,8 +11,16 @@ fixed point and says, for every candidate, which of three things happened
 (:data:`~mem.slowpoints.points.OUTCOMES`):
 
 * ``"fixed"``: ``S < tol`` -- a fixed point to the tolerance;
-* ``"slow"``: ``S >= tol`` but ``||grad S|| <= grad_tol`` -- a stationary slow point;
-* ``"moving"``: neither after ``n_iters`` iterations -- still creeping.
+* ``"slow"``: ``S >= tol`` at a stationary point of ``S``: the relative gradient
+  (:func:`stationarity`) is ``<= gtol``, or no step, however small, lowers ``S`` any more in
+  this precision (near a minimum with ``S > 0``, ``S`` resolves the position only to about
+  the square root of the machine epsilon, so the relative gradient stalls near 1e-8). In a
+  bounded search the test is the box's first-order condition, so a minimum on a face of the
+  box is "slow" too;
+* ``"moving"``: neither after ``n_iters`` iterations -- still descending.
+
+No candidate is given up early on a rule of thumb: a search runs until one of these three
+holds (chapter 3 shows how long the flat valleys of trained networks take).
 
 Two details matter on trained networks (chapter 3 shows both). The search is
 *bounded* by default to the states the network can reach (``|h_i| <= 1`` for
@@ -21,15 +29,16 @@ where a saturated update gate gives ``h' = h`` at states no trajectory visits.
 And the class memories of the zoo networks lie on a very flat slow manifold,
 so a fixed-budget search stops wherever its budget runs out; the outcome says so.
 
-Cost: the Levenberg-Marquardt steps use float32 Jacobians (forward mode, about
-four times cheaper than float64 reverse mode) with the exact float64 gradient
-``J^T r`` (one vector-Jacobian product); a candidate whose steps stall switches
-to float64 Jacobians. Residuals, ``S``, the outcome tests and the Jacobians in
-the result are all float64 (the ``dtype`` argument).
+Cost: the Levenberg-Marquardt steps use float32 Jacobians (in closed form for one-layer
+built-in networks, :func:`mem.models.cell_jacobian`; by forward-mode autograd otherwise) and
+float32 factorisations of the damped systems, with the exact float64 gradient ``J^T r`` (one
+vector-Jacobian product) and a float64 gain ratio; a candidate whose steps stall switches to
+float64. Residuals, ``S``, the outcome tests and the Jacobians in the result are all float64
+(the ``dtype`` argument). ``tests/benchmarks/bench_slowpoints.py`` compares the cost with
+FixedPointFinder's.
 """
 from __future__ import annotations
 
-import math
 import time
 
 import torch
@@ -40,7 +49,7 @@ from .._checks import check_choice, check_count, check_positive
 from .points import SlowPoints
 from .state_map import COMPONENTS, dynamics, flat_inputs, flat_states
 
-__all__ = ["METHODS", "find_slow_points"]
+__all__ = ["METHODS", "find_slow_points", "stationarity"]
 
 METHODS = ("newton", "adam")            #: search methods of :func:`find_slow_points`
 
@@ -53,11 +62,42 @@ def _batched_jacobian(fn, v, x):
     return vmap(jacrev(fn, argnums=0))(v, x)
 
 
-def _step_jacobian(dyn32, components, v, x):
-    """Float32 Jacobians of the residual, for LM steps (forward mode: square and cheaper here)."""
-    def res(v, x):
-        return dyn32.residual(v, x, components)
-    return vmap(jacfwd(res, argnums=0))(v.float(), x.float()).to(v.dtype)
+def _residual_jacobian(dyn, components, v, x):
+    """(N, m, n) Jacobians of the residual r(v): ``dF/dv - I`` in closed form for one-layer built-in
+    networks (:meth:`~mem.slowpoints.state_map.Dynamics.jacobian`), else by forward-mode autograd."""
+    if getattr(dyn, "analytic", False) and not dyn.continuous and (components == "full" or not dyn.is_lstm):
+        J = dyn.jacobian(v, x)
+        J.diagonal(dim1=1, dim2=2).sub_(1)
+        return J
+    return vmap(jacfwd(lambda v, x: dyn.residual(v, x, components), argnums=0))(v, x)
+
+
+def stationarity(J: torch.Tensor, r: torch.Tensor, v: torch.Tensor, lo=None, hi=None) -> torch.Tensor:
+    """How far each point is from a stationary point of ``S = ||r||^2``, as a number in [0, 1] (chapter 3).
+
+    The relative gradient ``||J^T r|| / (||J||_F ||r||)``: 0 exactly where ``grad S = 2 J^T r``
+    vanishes, at most 1, and unchanged when ``S`` or the whole state is rescaled, so one
+    tolerance serves every network (a relative form of MINPACK's first-order test, More,
+    Garbow & Hillstrom 1980; MINPACK's per-column cosine is not used because at a slow point
+    the column along the slow direction itself vanishes, and 0/0 can read as 1). In a box
+    ``[lo, hi]`` a coordinate held at a bound by a gradient that pushes outward does not count
+    (the first-order condition of the constrained problem), so a minimum on a face of the box
+    is stationary by the same test.
+
+    J (N, m, n), r (N, m), v (N, n); lo, hi (n,) or None. Returns (N,) float.
+    """
+    for name, t in (("J", J), ("r", r), ("v", v)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if J.dim() != 3 or r.shape != J.shape[:2] or v.shape != (J.shape[0], J.shape[2]):
+        raise ValueError(f"J, r and v must have shapes (N, m, n), (N, m) and (N, n), got {tuple(J.shape)}, "
+                         f"{tuple(r.shape)} and {tuple(v.shape)}")
+    g = torch.einsum("nmi,nm->ni", J, r)
+    if lo is not None:
+        g = _projected(g, v, lo, hi)
+    gn = g.norm(dim=-1)
+    rel = gn / (J.flatten(1).norm(dim=-1) * r.norm(dim=-1))
+    return torch.where(gn == 0, torch.zeros_like(rel), rel)
 
 
 def _projected(g, v, lo, hi):
@@ -68,13 +108,59 @@ def _projected(g, v, lo, hi):
     return torch.where(stuck, torch.zeros_like(g), g)
 
 
-def _geodesic(res, v, x, r, step, ok, L, free, alpha, h=0.1):
+def _damped_solver(G32, G64, a, precise, mu, free):
+    """Factor the damped Gauss-Newton systems ``G + mu I`` of the candidates ``a`` (chapter 3).
+
+    ``G32`` (N, n, n) float32 holds ``J^T J`` of candidates that step on float32 Jacobians,
+    ``G64`` (N, n, n) float64 (or None) that of the ``precise`` ones. A float32 system is
+    factored in float32 (half the cost; the float64 gain ratio judges the step) and again in
+    float64 where that fails. ``free`` (len(a), n) float or None zeroes the rows and columns of
+    coordinates held at a bound. Returns ``solve(b)`` for right-hand sides b (len(a), n)
+    float64 and ``ok`` (len(a),): the factorisation succeeded.
+    """
+    K = a.numel()
+    ok = torch.ones(K, dtype=torch.bool, device=a.device)
+    low = ~precise[a]
+    groups = []                                    # (positions in a, Cholesky factor)
+
+    def factor(pos, A):
+        if free is not None:
+            f = free[pos].to(A.dtype)
+            A.mul_(f[:, :, None]).mul_(f[:, None, :])
+        A.diagonal(dim1=1, dim2=2).add_(mu[a[pos], None].to(A.dtype))
+        return torch.linalg.cholesky_ex(A)
+
+    p32 = low.nonzero().squeeze(-1)
+    if p32.numel():
+        L, info = factor(p32, G32[a[p32]])
+        good = info == 0
+        if bool(good.any()):
+            groups.append((p32[good], L[good] if not bool(good.all()) else L))
+        low[p32[~good]] = False
+    p64 = (~low).nonzero().squeeze(-1)
+    if p64.numel():
+        idx = a[p64]
+        A = torch.where(precise[idx, None, None], G64[idx], G32[idx].double()) if G64 is not None else \
+            G32[idx].double()
+        L, info = factor(p64, A)
+        ok[p64] = info == 0
+        groups.append((p64, L))
+
+    def solve(b):
+        out = torch.zeros_like(b)
+        for pos, L in groups:
+            out[pos] = torch.cholesky_solve(b[pos].to(L.dtype).unsqueeze(-1), L).squeeze(-1).to(b.dtype)
+        return out
+    return solve, ok
+
+
+def _geodesic(res, v, x, r, step, ok, solve, free, alpha, h=0.1):
     """LM step plus half its geodesic acceleration, where that correction is small (ratio <= alpha).
 
     The second directional derivative of r along the step comes from one finite difference,
     r_vv = (2/h) ((r(v + h d) - r(v)) / h - J d), with J d from one `jvp`; the acceleration
     a solves the same damped system as the step, (J^T J + mu I) a = -J^T r_vv, by reusing its
-    Cholesky factor L. Transtrum & Sethna (2012), arXiv:1201.5885.
+    Cholesky factor (``solve``). Transtrum & Sethna (2012), arXiv:1201.5885.
     """
     d = torch.where(ok[:, None], step, torch.zeros_like(step))
     Jd = jvp(lambda u: res(u, x), (v,), (d,))[1]
@@ -82,45 +168,59 @@ def _geodesic(res, v, x, r, step, ok, L, free, alpha, h=0.1):
     Jt_rvv = vjp(lambda u: res(u, x), v)[1](r_vv)[0]
     if free is not None and not bool(free.all()):
         Jt_rvv = Jt_rvv * free
-    acc = -torch.cholesky_solve(Jt_rvv.unsqueeze(-1), L).squeeze(-1)
+    acc = -solve(Jt_rvv)
     use = ok & (2 * acc.norm(dim=-1) <= alpha * d.norm(dim=-1))
     return step + torch.where(use[:, None], 0.5 * acc, torch.zeros_like(acc))
 
 
-def _lm(dyn, v, x, components, tol, grad_tol, n_iters, bar, box, patience, fast_jacobians=True, reuse=2,
-        accel=0.75):
-    """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen)."""
+def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True, reuse=2, accel=0.75):
+    """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen).
+
+    A candidate stops when it is fixed (``S < tol``), when it is stationary (:func:`stationarity`
+    ``<= gtol``), or when no step can change its state any more in this precision (every step
+    down to the rounding of ``v`` was rejected): the only proof that it cannot move on. Else
+    it runs to ``n_iters``. Returns the states, the iterations of each candidate and the
+    number of candidates stopped for each reason.
+    """
     def res(v, x):
         return dyn.residual(v, x, components)
 
     N, n = v.shape
     r = res(v, x)
     S = (r * r).sum(-1)
-    JtJ = torch.zeros(N, n, n, dtype=v.dtype, device=v.device)  # Gauss-Newton matrix of each candidate
+    # Gauss-Newton matrices J^T J: float32 for candidates on float32 Jacobians, float64 for the precise
+    G32 = torch.zeros(N, n, n, dtype=torch.float32, device=v.device)
+    G64 = None
     g = torch.zeros_like(v)                                       # J^T r, exact
+    trace = torch.zeros(N, dtype=v.dtype, device=v.device)       # ||J||_F^2 of the latest Jacobian
     n_iter = torch.zeros(N, dtype=torch.long, device=v.device)
     mu = torch.zeros(N, dtype=v.dtype, device=v.device)
     nu = torch.full((N,), 2.0, dtype=v.dtype, device=v.device)
     need_jac = torch.ones(N, dtype=torch.bool, device=v.device)
     need_grad = torch.ones(N, dtype=torch.bool, device=v.device)
     age = torch.zeros(N, dtype=torch.long, device=v.device)       # steps since the last Jacobian
-    # Steps use float32 Jacobians (4x cheaper; residuals and S stay in float64) until a
-    # candidate stalls, which a float32 gradient cannot resolve; from then on float64.
+    # Steps use float32 Jacobians and float32 factorisations (residuals, S, the gradient and
+    # the gain ratio stay in float64) until a candidate stalls, which float32 cannot resolve;
+    # from then on float64.
     dyn32 = dyn.to(dtype=torch.float32) if fast_jacobians and v.dtype != torch.float32 else None
     precise = torch.full((N,), dyn32 is None, dtype=torch.bool, device=v.device)
     mu0 = None
-    stalled = torch.zeros(N, dtype=torch.bool, device=v.device)
-    history = S.new_full((2, patience or 1, N), math.inf)  # S and ||grad S|| over the last `patience` iterations
-    for it in range(n_iters):
+    stuck = torch.zeros(N, dtype=torch.bool, device=v.device)    # no step can change v any more
+    eps = 4 * torch.finfo(v.dtype).eps
+    for _ in range(n_iters):
         for exact in (False, True):
             idx = (need_jac & (precise == exact)).nonzero().squeeze(-1)
             if idx.numel():
                 if exact:
-                    Jx = _batched_jacobian(res, v[idx], x[idx])
-                    JtJ[idx] = Jx.transpose(1, 2) @ Jx
-                else:
-                    Jx = _step_jacobian(dyn32, components, v[idx], x[idx])
-                    JtJ[idx] = (Jx.transpose(1, 2) @ Jx).to(v.dtype)
+                    Jx = _residual_jacobian(dyn, components, v[idx], x[idx])
+                    if G64 is None:
+                        G64 = torch.zeros(N, n, n, dtype=v.dtype, device=v.device)
+                    G64[idx] = Jx.transpose(1, 2) @ Jx
+                    trace[idx] = (Jx * Jx).sum((1, 2))
+                else:  # float32 Jacobian and product: about four times cheaper
+                    Jx = _residual_jacobian(dyn32, components, v[idx].float(), x[idx].float())
+                    G32[idx] = Jx.transpose(1, 2) @ Jx
+                    trace[idx] = (Jx * Jx).sum((1, 2)).to(v.dtype)
         idx = need_grad.nonzero().squeeze(-1)
         if idx.numel():  # the gradient J^T r exactly, in the search dtype (one vector-Jacobian product)
             xi = x[idx]  # bound as a default: the lambda is called at once, in this iteration
@@ -129,33 +229,33 @@ def _lm(dyn, v, x, components, tol, grad_tol, n_iters, bar, box, patience, fast_
         need_jac[:] = False
         need_grad[:] = False
         if mu0 is None:  # initial damping: 1e-3 x the largest diagonal entry of J^T J
-            mu0 = 1e-3 * torch.diagonal(JtJ, dim1=1, dim2=2).amax(-1).clamp_min(1e-12)
+            G = G64 if G64 is not None else G32
+            mu0 = 1e-3 * torch.diagonal(G, dim1=1, dim2=2).amax(-1).to(v.dtype).clamp_min(1e-12)
             mu = mu0.clone()
-        grad = 2 * _projected(g, v, *box).norm(dim=-1)
-        if patience:  # in `patience` iterations neither S nor ||grad S|| halved: stop there
-            k = it % patience
-            stalled |= (S > 0.5 * history[0, k]) & (grad > 0.5 * history[1, k])
-            history[0, k], history[1, k] = S, grad
-        active = (S >= tol) & (grad > grad_tol) & (mu < 1e30) & ~stalled
+        # first-order test (:func:`stationarity`, from the exact J^T r and ||J||_F^2 = trace J^T J
+        # of the latest Jacobian)
+        gn = _projected(g, v, *box).norm(dim=-1)
+        rel = gn / (trace.sqrt() * S.sqrt())
+        rel = torch.where(gn == 0, torch.zeros_like(rel), rel)
+        active = (S >= tol) & (rel > gtol) & ~stuck
         if bar is not None:
             bar.update(1)
             bar.set_postfix(active=int(active.sum()), max_S=f"{float(S.max()):.1e}", refresh=False)
         if not active.any():
             break
         a = active.nonzero().squeeze(-1)
-        A, ga = JtJ[a], g[a]  # copies: modified in place below
+        ga = g[a]  # a copy: modified in place below
+        free = None
         if box[0] is not None:  # active set: coordinates pinned at a bound take no step
             free = (_projected(ga, v[a], *box) != 0) | (ga == 0)
-            if not bool(free.all()):
-                free = free.to(v.dtype)
-                A.mul_(free[:, :, None]).mul_(free[:, None, :])
+            if bool(free.all()):
+                free = None
+            else:
                 ga.mul_(free)
-        A.diagonal(dim1=1, dim2=2).add_(mu[a, None])
-        L, info = torch.linalg.cholesky_ex(A)
-        step = -torch.cholesky_solve(ga.unsqueeze(-1), L).squeeze(-1)
-        ok = info == 0
+        solve, ok = _damped_solver(G32, G64, a, precise, mu, free)
+        step = -solve(ga)
         if accel:  # geodesic acceleration (Transtrum & Sethna 2012): follow the curved valley of S
-            step = _geodesic(res, v[a], x[a], r[a], step, ok, L, free if box[0] is not None else None, accel)
+            step = _geodesic(res, v[a], x[a], r[a], step, ok, solve, free, accel)
         v_new = v[a] + step
         if box[0] is not None:  # projected LM (Kanzow, Yamashita & Fukushima 2004)
             v_new = torch.maximum(torch.minimum(v_new, box[1]), box[0])
@@ -175,15 +275,20 @@ def _lm(dyn, v, x, components, tol, grad_tol, n_iters, bar, box, patience, fast_
         need_jac[acc] = (rho[accept] <= 0.75) | (age[acc] > reuse)
         mu[acc] = mu[acc] / 3  # Marquardt's decrease (Madsen-Nielsen's rho-dependent one stalls in curved valleys)
         nu[acc] = 2.0
-        rej = a[~accept]
+        rejected = ~accept
+        rej = a[rejected]
+        # a rejected step smaller than the rounding of v, on an exact Jacobian: no step can help
+        tiny = step[rejected].norm(dim=-1) <= eps * (v[rej].norm(dim=-1) + eps)
+        stuck[rej[tiny & precise[rej] & (age[rej] == 0)]] = True
         stale = rej[age[rej] > 0]  # a rejected step on an old Jacobian: refresh it before damping more
         need_jac[stale] = True
         fresh_rej = rej[age[rej] == 0]
         mu[fresh_rej] = mu[fresh_rej] * nu[fresh_rej]
         nu[fresh_rej] = nu[fresh_rej] * 2
-        stuck = rej[(mu[rej] > 1e8 * mu0[rej]) & ~precise[rej]]
-        precise[stuck], need_jac[stuck], mu[stuck], nu[stuck] = True, True, mu0[stuck], 2.0
-    return v, n_iter
+        to64 = rej[(mu[rej] > 1e8 * mu0[rej]) & ~precise[rej]]
+        precise[to64], need_jac[to64], mu[to64], nu[to64] = True, True, mu0[to64], 2.0
+        stuck |= ~torch.isfinite(mu)
+    return v, n_iter, stuck
 
 
 def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
@@ -221,10 +326,10 @@ def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
 
 
 def find_slow_points(model, initial_states, inputs, method: str = "newton", tol: float = 1e-10,
-                     n_iters: int | None = None, *, grad_tol: float = 1e-9, components: str = "full",
+                     n_iters: int | None = None, *, gtol: float = 1e-8, components: str = "full",
                      lr: float = 1e-2, lr_decay: float = 1.0, dtype: torch.dtype = torch.float64,
                      labels: torch.Tensor | None = None, jacobians: bool = True,
-                     bounded: bool = True, patience: int | None = 10, progress: bool = False) -> SlowPoints:
+                     bounded: bool = True, progress: bool = False) -> SlowPoints:
     """Search for fixed and slow points from every candidate at once (chapter 3).
 
     Parameters
@@ -250,10 +355,16 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     tol : float, default 1e-10
         A candidate is a fixed point when ``S < tol``; the search stops for it there.
     n_iters : int >= 0, default 200 for "newton", 2000 for "adam"; the most iterations the search
-        runs. It may stop earlier: a candidate stops when it is fixed or slow (or, for "newton",
-        stalls: ``patience``), and the search ends when every candidate has stopped
-    grad_tol : float, default 1e-9
-        A candidate with ``S >= tol`` is a stationary slow point when ``||grad S|| <= grad_tol``.
+        runs. A candidate stops earlier only for a reason that holds up: it is fixed, it is
+        stationary, or (for "newton") no step lowers S any more in this precision;
+        a candidate that is still creeping runs to ``n_iters`` and is reported "moving".
+        ``info["stopped"]`` counts the candidates stopped for each reason.
+    gtol : float in (0, 1), default 1e-8
+        A candidate with ``S >= tol`` is a stationary slow point when its
+        :func:`stationarity` (the relative gradient ``||J^T r|| / (||J||_F ||r||)``, with the
+        box's first-order condition where the search is bounded) is ``<= gtol``, or when no
+        step lowers ``S`` any more in this precision. Being a ratio in [0, 1], it means the
+        same for every network and scale.
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs (:mod:`mem.slowpoints.state_map`)
     lr, lr_decay : Adam's learning rate and per-iteration decay factor (method "adam" only)
     dtype : torch dtype of the search, default float64 (S < 1e-10 is below float32 resolution
@@ -267,14 +378,9 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         ``|h_i| <= 1`` for GRU, tanh RNN and LSTM). Unbounded, a GRU search can run
         off to ``|h_i| > 1``, where saturated update gates (``z = 1``) make
         ``h' = h``: fixed points no trajectory can visit (chapter 3 shows them).
-        Stationarity then uses the projected gradient.
-    patience : int or None, default 10 (method "newton" only)
-        Stop searching from a candidate when, in ``patience`` iterations, neither its S
-        nor its ``||grad S||`` has halved; it is reported as "moving" (None: always run
-        ``n_iters``). (The gradient test lets searches that settle on a slow point,
-        where S stops falling, finish.) On a
-        flat slow manifold S can creep down by a few percent per iteration for
-        thousands of iterations; this keeps those from using the whole budget.
+        Stationarity then uses the box's first-order condition: a coordinate held at a
+        bound by a gradient that pushes outward does not count, so a minimum on a face of
+        the box is a stationary slow point, with or without the box the same test.
     progress : bool, show a progress bar
 
     Returns
@@ -284,12 +390,13 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     """
     check_choice("method", method, METHODS)
     check_choice("components", components, COMPONENTS)
-    for name, value in (("tol", tol), ("grad_tol", grad_tol), ("lr", lr), ("lr_decay", lr_decay)):
+    for name, value in (("tol", tol), ("gtol", gtol), ("lr", lr), ("lr_decay", lr_decay)):
         check_positive(name, value)
+    if not gtol < 1:
+        raise ValueError(f"gtol must be a relative gradient below 1, got {gtol!r}")
     if n_iters is None:
         n_iters = 200 if method == "newton" else 2000
     check_count("n_iters", n_iters, 0)
-    check_count("patience", patience, none_ok=True)
     if dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
     dyn = dynamics(model).to(dtype=dtype)
@@ -313,11 +420,12 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     try:
         if method == "newton":
             with torch.no_grad():
-                v, n_iter = _lm(dyn, v0.clone(), x, components, tol, grad_tol, n_iters, bar, box, patience,
-                                fast_jacobians=getattr(dyn, "castable", True))
+                v, n_iter, stuck = _lm(dyn, v0.clone(), x, components, tol, gtol, n_iters, bar, box,
+                                       fast_jacobians=getattr(dyn, "castable", True))
         else:
             with torch.enable_grad():
                 v, n_iter = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box)
+            stuck = torch.zeros(N, dtype=torch.bool, device=v.device)
     finally:
         if bar is not None:
             bar.close()
@@ -328,26 +436,29 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     with torch.no_grad():
         r = res(v, x)
         S = (r * r).sum(-1)
-        Jr = _batched_jacobian(res, v, x)
+        Jr = _residual_jacobian(dyn, components, v, x)
         grad_norm = 2 * _projected(torch.einsum("nmi,nm->ni", Jr, r), v, *box).norm(dim=-1)
+        cos = stationarity(Jr, r, v, *box)
         JF = None
         if jacobians and dyn.continuous:
             JF = Jr                                  # df/dv: the residual is f itself
         elif jacobians:
             JF = Jr + torch.eye(v.shape[1], dtype=dtype, device=v.device) if (
-                components == "full" or not dyn.is_lstm) else _batched_jacobian(dyn.step, v, x)
+                components == "full" or not dyn.is_lstm) else (
+                dyn.jacobian(v, x) if getattr(dyn, "analytic", False) else _batched_jacobian(dyn.step, v, x))
     outcome = torch.full((N,), 2, dtype=torch.long, device=v.device)
-    outcome[grad_norm <= grad_tol] = 1
+    outcome[(cos <= gtol) | stuck] = 1
     outcome[S < tol] = 0
-    info = {"tol": tol, "grad_tol": grad_tol, "n_iters": n_iters, "bounded": bounded,
+    info = {"tol": tol, "gtol": gtol, "n_iters": n_iters, "bounded": bounded,
             "dtype": str(dtype).replace("torch.", ""),
+            "stopped": {"fixed": int((outcome == 0).sum()), "stationary": int(((outcome == 1) & ~stuck).sum()),
+                        "no descent in this precision": int(((outcome == 1) & stuck).sum()),
+                        "budget": int((outcome == 2).sum())},
             "seconds": time.perf_counter() - t0}
     if method == "adam":
         info.update(lr=lr, lr_decay=lr_decay)
-    else:
-        info.update(patience=patience)
     return SlowPoints(states=v, speed=S, grad_norm=grad_norm, outcome=outcome, n_iter=n_iter, inputs=x,
                       initial_states=v0, labels=labels, jacobians=JF, arch=dyn.arch,
                       hidden_size=dyn.h_size, components=components, method=method, info=info,
-                      continuous=dyn.continuous)
+                      continuous=dyn.continuous, stationarity=cos)
 

@@ -31,9 +31,10 @@ from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
+from torch.func import jacfwd, vmap
 
 from .._checks import check_choice
-from ..models import ARCHS, RNNClassifier, cell_step
+from ..models import ARCHS, RNNClassifier, cell_jacobian, cell_step
 
 __all__ = [
     "COMPONENTS",
@@ -145,6 +146,20 @@ class Dynamics:
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v)`` with ``S = ||r||^2``: ``F(v) - v``, or its ``h`` / ``[h, tanh c]`` version for LSTMs."""
         return residual_of(self.step(v, x), v, self.h_size if self.is_lstm else None, components)
+
+    @property
+    def analytic(self) -> bool:
+        """True where :meth:`jacobian` is in closed form (one layer); stacks use autograd."""
+        return self.num_layers == 1
+
+    def jacobian(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """``dF/dv`` (N, n, n) at states v (N, n) with inputs x (N, D): exact, in closed form for one
+        layer (:func:`mem.models.cell_jacobian`), else by ``torch.func.jacfwd`` through :meth:`step`."""
+        if not self.analytic:
+            return vmap(jacfwd(self.step, argnums=0))(v, x)
+        H = self.hidden_size
+        c = v[..., H:] if self.is_lstm else None
+        return cell_jacobian(self.arch, x, v[..., :H], c, *self.weights)
 
     def bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(lower, upper), each (state_size,): the box the network's states can reach.

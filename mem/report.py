@@ -294,15 +294,17 @@ def drift_summary(d, window: int = 1000) -> str:
     check_int("window", window)
     end, S_end, (K, T) = d.end, d.S[:, -1].max().item(), d.S.shape
     S_text = f"<= {S_end:.1e}" if S_end >= 1e-12 else "< 1e-12 (zero up to round-off)"
+    # how many searches converge is printed coarsely: a search that needs its whole budget converges on
+    # some CPUs and not on others
+    k = int(end.converged.sum())
+    share = "all" if k == K else "most" if 2 * k >= K else "fewer than half"
     lines = [f"after {T} steps: S {S_text}; moved {d.last.min():.3f} .. {d.last.max():.3f} in the last {window} steps; "
              f"digits reported: {d.digits} ({d.own}/{K} still their own)",
-             f"    Newton from there: {end}; the {K} results lie within {d.end_spread:.0e} of each other "
-             f"(error bound: median ~{decade(end.uncertainty().median().item())}); |lambda|max "
-             f"{end.max_abs_eigenvalue().min():.5f} .. {end.max_abs_eigenvalue().max():.5f}"]
-    if not bool(end.converged.all()):
-        ratio = d.travel[end.converged] / d.last[end.converged].double()
-        lines.append(f"    to its fixed points Newton travelled {ratio.numpy().round(1).tolist()} times as far as "
-                     f"those trajectories moved in their last {window} steps; the others stopped at log10 S "
+             f"    Newton from there: {share} of the {K} reached a fixed point; the {K} results lie within "
+             f"{d.end_spread:.0e} of each other (error bound: median ~{decade(end.uncertainty().median().item())}); "
+             f"|lambda|max {end.max_abs_eigenvalue().min():.5f} .. {end.max_abs_eigenvalue().max():.5f}"]
+    if k < K:
+        lines.append(f"    the searches that did not converge stopped at log10 S "
                      f"{end.speed[~end.converged].log10().min():.0f} .. {end.speed[~end.converged].log10().max():.0f}")
     return "\n".join(lines)
 

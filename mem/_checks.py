@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 __all__ = [
+    "MAX_SEED",
     "MODEL_INTERFACE",
     "check_choice",
     "check_count",
@@ -19,8 +20,11 @@ __all__ = [
     "check_int",
     "check_model",
     "check_model_task",
+    "check_names",
     "check_positive",
+    "check_seed",
     "positive_ints",
+    "seeded",
 ]
 
 
@@ -67,6 +71,51 @@ def check_int(name: str, value, lo: int = 1, hi: int | None = None, none_ok: boo
 
 #: The same check as :func:`check_int` (one convention; the second name is kept for the modules that import it).
 check_count = check_int
+
+def check_names(name: str, value, none_ok: bool = False) -> list[str] | None:
+    """A list of names (strings) from a list, tuple or other iterable of ``str`` (issue 18).
+
+    A bare ``str`` is refused with a ``TypeError`` (iterating it would give its letters), as is
+    anything that is not an iterable of strings. Returns a new list (or None when ``none_ok``).
+    """
+    if none_ok and value is None:
+        return None
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a list of names, got the str {value!r} (write [{value!r}])")
+    try:
+        out = list(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of names, got {type(value).__name__}") from None
+    wrong = [v for v in out if not isinstance(v, str)]
+    if wrong:
+        raise TypeError(f"{name} must be a list of names (str), got {wrong[:3]!r} among them")
+    return out
+
+
+#: The largest seed torch's generators take.
+MAX_SEED = 2**63 - 1
+
+
+def seeded(seed, name: str = "seed") -> torch.Generator:
+    """A ``torch.Generator`` seeded with ``seed``, after the package's one seed check (issue 18).
+
+    ``seed`` must be an int or numpy integer in ``0..2**63 - 1`` (``TypeError`` for a str, float, bool
+    or None, ``ValueError`` out of range, each naming ``name``). The generator is the one
+    ``torch.Generator().manual_seed(seed)`` gives, so results do not change.
+    """
+    return torch.Generator().manual_seed(check_seed(seed, name))
+
+
+def check_seed(seed, name: str = "seed", none_ok: bool = False) -> int | None:
+    """``seed`` as an int in ``0..2**63 - 1`` (or None when ``none_ok``), the one seed check (issue 18)."""
+    if none_ok and seed is None:
+        return None
+    allowed = "a non-negative integer below 2**63" + (" or None" if none_ok else "")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{name} must be {allowed}, got {seed!r} ({type(seed).__name__})")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"{name} must be {allowed}, got {seed!r}")
+    return int(seed)
 
 
 def positive_ints(**values) -> None:

@@ -185,6 +185,14 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
         raise TypeError(f"confidence must be a float in (0, 1), got {confidence!r}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    for name, v in (("x", x), ("y", y)):   # a degenerate fit has no correlation: say so rather than return noise
+        t = _transform(v, method)
+        spread = np.linalg.norm(t - t.mean())
+        if spread == 0:
+            raise ValueError(f"{name} must vary: it is constant, so no correlation is defined")
+        if Z is not None and np.linalg.norm(_residualise(t, Z)) <= 1e-9 * spread:
+            raise ValueError(f"covariates must not explain {name} completely (its residual is zero), "
+                             f"so no partial correlation is defined")
     r = float(_r(x, y, method, Z))
     k = 0 if Z is None else Z.shape[1]
     if Z is None:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from . import store
-from ._checks import check_int, positive_ints
+from ._checks import check_int, positive_ints, seeded
 from .init import initialize
 from .models import RNNClassifier
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
@@ -298,7 +298,7 @@ def matched_perturbation(W0, W1, seed: int = 0) -> torch.Tensor:
     if W0.shape != W1.shape or W0.dim() != 2:
         raise ValueError(f"W0 and W1 must be 2-D matrices of the same shape, got {tuple(W0.shape)} and "
                          f"{tuple(W1.shape)}")
-    E = torch.randn(W0.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    E = torch.randn(W0.shape, generator=seeded(seed), dtype=torch.float64)
     return W0 + (E * (W1 - W0).double().norm() / E.norm()).to(W0.dtype)
 
 
@@ -350,7 +350,7 @@ def activity(run: BenchmarkRun, n_trials: int = 200, seed: int = 0, trained: boo
     """
     _check_run(run, n_trials)
     model = run.model if trained else run.initial
-    batch = run.task.sample(n_trials, torch.Generator().manual_seed(seed), split="test")
+    batch = run.task.sample(n_trials, seeded(seed), split="test")
     return model(batch.x).h.cpu().numpy()
 
 
@@ -390,7 +390,7 @@ def chain_profiles(run: BenchmarkRun, n_trials: int = 200, seed: int = 0) -> dic
     with torch.no_grad():
         control.rnn.weight_hh_l0.copy_(matched_perturbation(run.initial.rnn.weight_hh_l0,
                                                             run.model.rnn.weight_hh_l0, seed))
-    batch = run.task.sample(n_trials, torch.Generator().manual_seed(seed), split="test")
+    batch = run.task.sample(n_trials, seeded(seed), split="test")
     out = {}
     with torch.no_grad():
         for which, net in (("initial", run.initial), ("trained", run.model), ("control", control)):

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_int, check_model, check_model_task, positive_ints
+from ._checks import check_int, check_model, check_model_task, positive_ints, seeded
 from .models import RNNClassifier
 from .tasks import N_OUTPUTS, DelayedClassification
 
@@ -151,7 +151,7 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     check_model_task(model, task, DelayedClassification)
     d = _check_delays(delays)
     positive_ints(n_trials=n_trials, batch_size=batch_size)
-    gen = torch.Generator().manual_seed(seed)
+    gen = seeded(seed)
     C = N_OUTPUTS - 1
     correct = np.zeros(len(d), dtype=np.int64)
     class_correct = np.zeros((len(d), C), dtype=np.int64)
@@ -193,7 +193,7 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
     """
     check_model_task(model, task, DelayedClassification)
     positive_ints(n_trials=n_trials, batch_size=batch_size)
-    gen = torch.Generator().manual_seed(seed)
+    gen = seeded(seed)
     correct = 0
     with _eval_mode(model) as device:
         for start in range(0, n_trials, batch_size):
@@ -231,9 +231,13 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
     a = np.asarray(accuracy, dtype=float)
     if d.shape != a.shape or d.ndim != 1 or len(d) < 1:
         raise ValueError(f"delays and accuracy must be 1-D arrays of the same length, got {d.shape} and {a.shape}")
-    if np.any(d <= 0) or np.any(np.diff(d) <= 0):
-        raise ValueError("delays must be positive and increasing")
+    if not np.isfinite(d).all() or np.any(d <= 0) or np.any(np.diff(d) <= 0):
+        raise ValueError("delays must be finite, positive and increasing")
+    if not np.isfinite(a).all() or np.any(a < 0) or np.any(a > 1):
+        raise ValueError(f"accuracy must hold finite values in [0, 1], got {a.tolist()}")
     c = 1.0 / (N_OUTPUTS - 1) if chance is None else float(chance)
+    if not 0 <= c < 1:
+        raise ValueError(f"chance must lie in [0, 1), got {chance!r}")
     if a[0] <= c:
         return math.nan
     half = c + (a[0] - c) / 2
@@ -283,7 +287,7 @@ def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int =
     check_int("n_steps", n_steps, burn_in + 2 * int(lags.max()) + 21)  # > burn_in + 2 * max(lags) + 20
     if not float(noise) >= 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
-    gen = torch.Generator().manual_seed(seed)
+    gen = seeded(seed)
     s = torch.randn(n_steps, generator=gen)
     with _eval_mode(model) as device:
         state = model.init_state(1, device)

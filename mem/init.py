@@ -25,7 +25,7 @@ import math
 import numpy as np
 import torch
 
-from ._checks import check_int, check_model, positive_ints
+from ._checks import check_int, check_model, positive_ints, seeded
 from .models import RNNClassifier
 
 __all__ = [
@@ -50,6 +50,9 @@ SCHEMES = ("chain", "fbchain", "orthogonal", "identity", "mixed", "default")
 def _square(tensor: torch.Tensor, name: str = "tensor") -> int:
     if not isinstance(tensor, torch.Tensor):
         raise TypeError(f"{name} must be a square 2-D torch tensor (N, N), got {type(tensor).__name__}")
+    if not tensor.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor (an integer one cannot hold the matrix), "
+                        f"got {tensor.dtype}")
     if tensor.dim() != 2 or tensor.shape[0] != tensor.shape[1]:
         raise ValueError(f"{name} must be a square 2-D torch tensor (N, N), got {tuple(tensor.shape)}")
     return tensor.shape[0]
@@ -239,8 +242,11 @@ def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, 
         return model
     if gain is not None:
         gain = _finite("gain", gain)
-    gen = torch.Generator().manual_seed(int(seed))
+    gen = seeded(seed)
     n, d = model.hidden_size, model.input_size
+    if scheme in ("chain", "fbchain") and d > n:   # checked before any weight is touched
+        raise ValueError(f"scheme {scheme!r} feeds input d to unit d: input_size ({d}) must be "
+                         f"<= hidden_size ({n})")
     blocks = {"gru": 3, "lstm": 4}.get(model.arch, 1)
     if scheme == "chain":
         fill = lambda w: chain_(w, 1.02 if gain is None else gain)  # noqa: E731
@@ -260,9 +266,6 @@ def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, 
         else:
             gated_(rnn.weight_hh_l0, [fill] * blocks)
         if scheme in ("chain", "fbchain"):
-            if d > n:
-                raise ValueError(f"scheme {scheme!r} feeds input d to unit d: input_size ({d}) must be "
-                                 f"<= hidden_size ({n})")
             u = source_(torch.empty(n, d))
         else:
             u = torch.randn(n, d, generator=gen) * (0.9 / np.sqrt(n))
@@ -289,6 +292,6 @@ def comparison_matrices(n: int = 100, seed: int = 0) -> dict:
     R = np.random.default_rng(seed).normal(0, 1 / np.sqrt(n), (n, n))
     return {"chain α=1.02": matrix(chain_, n, 1.02), "chain α=1 (delay line)": matrix(chain_, n, 1.0),
             "fbchain": matrix(fbchain_, n),
-            "orthogonal ×0.99": matrix(orthogonal_, n, 0.99, generator=torch.Generator().manual_seed(seed)),
+            "orthogonal ×0.99": matrix(orthogonal_, n, 0.99, generator=seeded(seed)),
             "identity ×0.99": matrix(identity_, n, 0.99),
             "random ×0.99": R * 0.99 / np.abs(np.linalg.eigvals(R)).max()}

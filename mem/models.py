@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import positive_ints
+from ._checks import check_seed, positive_ints
 
 __all__ = ["ARCHS", "RNNClassifier", "RNNOutput", "State", "cell_jacobian", "cell_step", "toy_rnn"]
 
@@ -166,6 +166,7 @@ class RNNClassifier(nn.Module):
         if arch not in ARCHS:
             raise ValueError(f"arch must be one of {ARCHS}, got {arch!r}")
         positive_ints(input_size=input_size, hidden_size=hidden_size, n_outputs=n_outputs)
+        seed = check_seed(seed, none_ok=True)
         self.arch, self.input_size, self.hidden_size, self.n_outputs = arch, input_size, hidden_size, n_outputs
         with torch.random.fork_rng(devices=[]):
             if seed is not None:

@@ -32,7 +32,7 @@ One command line for every registered collection::
     python -m mem.store build benchmarks               # chapter 6's copy/addition/digits runs
     python -m mem.store build sweep                    # chapter 5's regularisation sweep
     python -m mem.store check networks gru64-nacu-s0   # rebuild in memory and compare bit for bit
-    python -m mem.store verify                         # the sha256 of every file of every collection
+    python -m mem.store verify                         # every manifest and file: all problems, each with its repair
     python -m mem.store summary                        # entries, training hours, threads, torch versions
     python -m mem.store list benchmarks                # one line per entry
 
@@ -58,7 +58,7 @@ from typing import Callable
 
 import torch
 
-from ._checks import positive_ints
+from ._checks import check_names, positive_ints
 from .fingerprint import fingerprint, level
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "sha256",
     "summary",
     "unregister",
+    "verify",
     "write_manifest",
 ]
 
@@ -244,7 +245,15 @@ def manifest(folder: Path | str, file: str = MANIFEST, param: str = "folder") ->
     path = _folder(folder, param) / file
     if not path.exists():
         return {"format": 1, "entries": {}}
-    return json.loads(path.read_text())
+    try:
+        man = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise IntegrityError(f"manifest {path} is not readable JSON ({err}); restore it with `git checkout -- "
+                             f"{path}` or rebuild with `python -m mem.store build {_collection_name(path.parent)} "
+                             f"--force`") from None
+    if not isinstance(man, dict) or not isinstance(man.get("entries"), dict):
+        raise IntegrityError(f"manifest {path} has no 'entries' table; restore it with `git checkout -- {path}`")
+    return man
 
 
 def write_manifest(folder: Path | str, man: dict, file: str = MANIFEST) -> None:
@@ -279,6 +288,35 @@ def read_verified(name: str, folder: Path | str, file: str = MANIFEST, param: st
         raise IntegrityError(f"sha256 mismatch for {path}: manifest says {e['sha256']}, file has {digest}. "
                              f"The file was altered or truncated; {again}")
     return raw
+
+
+def verify(collection: str) -> tuple[int, list[str]]:
+    """Check a collection's manifest and every file it lists, and report every problem at once (chapter 2).
+
+    The manifest must exist and be readable; every entry with a file must have that file, with
+    the recorded sha256. Returns ``(number of files verified, problems)``, each problem one line
+    ending in the command that repairs it; ``python -m mem.store verify`` prints them and exits
+    non-zero if there are any.
+    """
+    col = lookup(collection)
+    path = Path(col.folder) / col.manifest_file
+    if not path.exists():
+        return 0, [f"{collection}: manifest {path} is missing; restore it with `git checkout -- {path}` "
+                   f"or rebuild with `python -m mem.store build {collection}`"]
+    try:
+        entries = manifest(col.folder, col.manifest_file)["entries"]
+    except IntegrityError as err:
+        return 0, [f"{collection}: {err}"]
+    problems, n = [], 0
+    for name, e in entries.items():
+        if "file" not in e:
+            continue
+        try:
+            read_verified(name, col.folder, col.manifest_file)
+            n += 1
+        except IntegrityError as err:
+            problems.append(f"{collection}/{name}: {err}")
+    return n, problems
 
 
 # ------------------------------------------------------------------------------------------------
@@ -420,7 +458,8 @@ def build(collection: str, which: list[str] | None = None, folder: Path | str | 
     """
     col = lookup(collection)
     configs = {col.entry_name(c): c for c in (col.configs() if configs is None else configs)}
-    which = sorted(configs) if not which else list(which)
+    which = check_names("which", which, none_ok=True)
+    which = sorted(configs) if not which else which
     unknown = [n for n in which if n not in configs]
     if unknown:
         raise ValueError(f"which must name entries of {sorted(configs)}, got unknown {unknown}")
@@ -546,13 +585,14 @@ def _main(argv=None) -> int:
         for n, e in st.manifest(col.folder, col.manifest_file)["entries"].items():
             print(f"{n:40s} {col.summary(e)}")
     elif a.cmd == "verify":
+        problems = []
         for name in a.collections or names:
-            col = st.lookup(name)
-            entries = st.manifest(col.folder, col.manifest_file)["entries"]
-            files = [n for n, e in entries.items() if "file" in e]
-            for n in files:
-                st.read_verified(n, col.folder, col.manifest_file)
-            print(f"{name}: {len(files)} files verified ({len(entries)} entries)")
+            n, found = st.verify(name)
+            problems += found
+            print(f"{name}: {n} files verified, {len(found)} problem(s)")
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1 if problems else 0
     else:
         print(st.summary(a.collections or None).to_string())
     return 0

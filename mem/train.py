@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_count, check_model_task, positive_ints
+from ._checks import check_count, check_model_task, positive_ints, seeded
 from .models import RNNClassifier
 from .protocols import Protocol
 from .tasks import Batch, Task
@@ -195,8 +195,8 @@ class History:
 def _check_settings(lr, clip, **counts) -> None:
     """Validation of the settings: ``lr > 0``, ``clip >= 0``, positive integer counts."""
     positive_ints(**counts)
-    if not float(lr) > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if not (float(lr) > 0 and math.isfinite(float(lr))):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     if not float(clip) >= 0:
         raise ValueError(f"clip must be >= 0 (0 or math.inf: no clipping), got {clip!r}")
 
@@ -299,7 +299,7 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
     model.to(device).train()
     if protocol is not None:
         protocol.reset()
-    gen = torch.Generator().manual_seed(seed)
+    gen = seeded(seed)
     opt = OPTIMIZERS[optimizer](model.parameters(), lr)
     max_norm = clip if clip else math.inf          # clip_grad_norm_ at inf measures the norm, scales by 1
     losses = torch.empty(n)
@@ -342,6 +342,9 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
                                    f"grad norm={float(gnorm)}; try a smaller lr or a clip")
         opt.step()
         with torch.no_grad():
+            if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+                raise TrainingDiverged(f"training diverged at step {step}: the update made a weight non-finite "
+                                       f"(loss={total.item()}, grad norm={float(gnorm)}); try a smaller lr or a clip")
             acc = task.score(logits, batch)
         losses[step] = loss.detach()
         accs[step] = acc

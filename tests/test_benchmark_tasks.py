@@ -145,5 +145,5 @@ def test_train_checks_the_benchmark_task():
         train(RNNClassifier("rnn_elu", 10, 8, 9), "copy", n_iters=5)
     with pytest.raises(ValueError, match="n_iters must be a positive integer"):
         train(RNNClassifier("rnn_elu", 10, 8, 9), task, n_iters=0)
-    with pytest.raises(ValueError, match="lr must be > 0"):
+    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
         train(RNNClassifier("rnn_elu", 10, 8, 9), task, n_iters=5, lr=0)

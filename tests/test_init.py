@@ -129,3 +129,15 @@ def test_comparison_matrices_are_chapter_6s():
         assert np.abs(np.linalg.eigvals(mats[label])).max() == pytest.approx(0.99)
     assert np.array_equal(mats["chain α=1.02"], init.matrix(init.chain_, 20, 1.02))
     assert not np.array_equal(mats["random ×0.99"], init.comparison_matrices(20, seed=1)["random ×0.99"])
+
+
+def test_a_refused_initialisation_leaves_the_model_as_it_was():
+    # issue 18: chain with more inputs than units used to overwrite the recurrent weights, then raise
+    from mem.init import initialize
+    from mem.models import RNNClassifier
+    m = RNNClassifier("gru", 5, 4, seed=0)
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    for scheme in ("chain", "fbchain"):
+        with pytest.raises(ValueError, match="input_size \\(5\\) must be <= hidden_size \\(4\\)"):
+            initialize(m, scheme)
+    assert all(torch.equal(before[k], v) for k, v in m.state_dict().items())

@@ -132,13 +132,13 @@ def test_the_registry_and_the_command_line(toy, capsys):
     assert store._main(["build", "toy", "--workers", "1"]) == 0 and store._main(["build", "toy-nofile", "e1"]) == 0
     assert store._main(["verify", "toy", "toy-nofile"]) == 0
     out = capsys.readouterr().out
-    assert "toy: 3 files verified (3 entries)" in out and "toy-nofile: 0 files verified (1 entries)" in out
+    assert "toy: 3 files verified, 0 problem(s)" in out and "toy-nofile: 0 files verified, 0 problem(s)" in out
     assert store._main(["check", "toy", "e0"]) == 0
     assert json.loads(capsys.readouterr().out.strip())["bit_identical"] is True
     assert store._main(["summary", "toy"]) == 0 and "toy" in capsys.readouterr().out
     (toy[0].folder / "e0.json").write_bytes(b"{}")
-    with pytest.raises(store.IntegrityError):
-        store._main(["verify", "toy"])
+    assert store._main(["verify", "toy"]) == 1          # reported with its repair command, not a traceback
+    assert "sha256 mismatch" in capsys.readouterr().err
 
 
 def test_the_engine_imports_no_experiment():
@@ -146,3 +146,27 @@ def test_the_engine_imports_no_experiment():
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
                         .stdout.replace("'", '"'))
     assert loaded == ["mem", "mem._checks", "mem.fingerprint", "mem.store"]
+
+
+def test_verify_reports_every_problem_at_once_with_its_repair_command(toy, capsys):
+    """issue 18: damaged files, a corrupt or missing manifest: all reported, each with a command, exit 1."""
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)
+    folder = toy[0].folder
+    assert store.verify("toy") == (3, [])
+    (folder / "e0.json").write_bytes(b"{}")                     # altered
+    (folder / "e2.json").unlink()                               # missing
+    n, problems = store.verify("toy")
+    assert n == 1 and len(problems) == 2
+    assert "sha256 mismatch" in problems[0] and "`python -m mem.store build toy e0`" in problems[0]
+    assert "missing" in problems[1] and "`python -m mem.store build toy e2`" in problems[1]
+    assert store._main(["verify", "toy"]) == 1 and "toy/e0" in capsys.readouterr().err
+    (folder / "manifest.json").write_text('{"entries": {"e0": ')   # truncated
+    n, problems = store.verify("toy")
+    assert n == 0 and "not readable JSON" in problems[0] and "git checkout --" in problems[0]
+    with pytest.raises(store.IntegrityError, match="not readable JSON"):
+        store.manifest(folder)
+    (folder / "manifest.json").unlink()                           # deleted
+    n, problems = store.verify("toy")
+    assert n == 0 and "is missing" in problems[0] and "`python -m mem.store build toy`" in problems[0]
+    assert store._main(["verify", "toy"]) == 1

@@ -87,6 +87,20 @@ def test_guard_checks_the_gradient_norm_with_clipping_off(task, clip):
     assert all(torch.equal(before[k], v) for k, v in m.state_dict().items())
 
 
+@pytest.mark.parametrize("clip", [0, 1.0])
+def test_guard_checks_every_update_the_last_one_too(task, clip):
+    # issue 18: finite loss and gradient, but RMSprop's first step here is about 3.16 lr, beyond float32's range
+    # for lr = 2e38: the update itself is non-finite; a one-step run used to return infinite weights
+    with pytest.raises(TrainingDiverged, match="at step 0: the update made a weight non-finite"):
+        train(_model(task), task, n_iters=1, batch_size=8, optimizer="rmsprop", lr=2e38, clip=clip, progress=False)
+
+
+@pytest.mark.parametrize("lr", [math.inf, math.nan, 0.0, -1e-3])
+def test_lr_must_be_finite_and_positive(task, lr):
+    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
+        train(_model(task), task, n_iters=1, lr=lr, progress=False)
+
+
 def test_no_clipping_leaves_the_gradient_as_it_is(task):
     # clip 0 and clip inf are the same run; a large clip that never bites too
     runs = [train(_model(task), task, NaCu(15), batch_size=8, lr=0.05, clip=c, seed=0, progress=False).loss

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import importlib
 import inspect
+import math
 import re
 from pathlib import Path
 
@@ -184,7 +185,7 @@ BAD_CALLS = [
     ("mem.train.History", lambda: _history().normalized, "normalized needs a run with validation"),
     ("mem.train.History", lambda: _history().to_dict(["seconds"]), "keys must be among"),
     ("mem.train.train", lambda: train.train(_gru(), _task(), protocols.NaCu(2), lr=0, progress=False),
-     "lr must be > 0"),
+     "lr must be a finite number > 0"),
     ("mem.train.pick_device", lambda: train.pick_device("gpu"), "device must be None, 'auto', 'cpu', 'cuda'"),
     ("mem.train.train", lambda: train.train(models.RNNClassifier("rnn_tanh", 2, 4, 1), _addition(), n_iters=0),
      "n_iters must be a positive integer"),
@@ -281,7 +282,7 @@ BAD_CALLS = [
     ("mem.slowpoints.starts.class_mean_states", lambda: sp.class_mean_states(_gru(), _task(), n_trials=0),
      "n_trials must be a positive integer"),
     ("mem.slowpoints.starts.trajectory_states", lambda: sp.trajectory_states(_gru(), _task(), noise_scale=-1),
-     "noise_scale must be >= 0"),
+     "noise_scale must be a finite number >= 0"),
     ("mem.slowpoints.starts.find_class_slow_points", lambda: sp.find_class_slow_points(_gru(), _task(), n_trials=0),
      "n_trials must be a positive integer"),
     ("mem.formation.formation", lambda: formation.formation([_gru()], _task()), "models must be a dict"),
@@ -562,6 +563,12 @@ BAD_CALLS += [
      TypeError),
     # mem._checks (the one integer check and the model checks behind the rows above)
     ("mem._checks.check_int", lambda: mem._checks.check_int("n", True), "n must be a positive integer", TypeError),
+    ("mem._checks.check_names", lambda: mem._checks.check_names("which", "abc"), "which must be a list of names",
+     TypeError),
+    ("mem._checks.check_names", lambda: mem._checks.check_names("which", ["a", 3]),
+     r"which must be a list of names \(str\)", TypeError),
+    ("mem._checks.seeded", lambda: mem._checks.seeded(2**64), "seed must be a non-negative integer below 2\\*\\*63"),
+    ("mem._checks.check_seed", lambda: mem._checks.check_seed("1"), "seed must be a non-negative integer", TypeError),
     ("mem._checks.check_int", lambda: mem._checks.check_int("n", 20.0), "n must be a positive integer", TypeError),
     ("mem._checks.check_int", lambda: mem._checks.check_int("n", 5, 0, 4), r"n must be an integer in 0\.\.4"),
     ("mem._checks.check_count", lambda: mem._checks.check_count("k", np.float64(3)), "k must be a positive integer",
@@ -755,6 +762,61 @@ BAD_CALLS += [   # issue 17: the stored comparison with FixedPointFinder
      "path must hold a bench_slowpoints.py result"),
     ("mem.report.finder_comparison", lambda: report.finder_comparison([1, 2]), "results must be the dict",
      TypeError),
+]
+
+BAD_CALLS += [   # issue 18: nothing non-finite gets in
+    ("mem.evaluate.memory_lifetime", lambda: evaluate.memory_lifetime(delays=[10, 20], accuracy=[math.nan, math.nan]),
+     r"accuracy must hold finite values in \[0, 1\]"),
+    ("mem.evaluate.memory_lifetime", lambda: evaluate.memory_lifetime(delays=[10, 20], accuracy=[5.0, 0.2]),
+     r"accuracy must hold finite values in \[0, 1\]"),
+    ("mem.evaluate.memory_lifetime", lambda: evaluate.memory_lifetime(delays=[10, math.inf], accuracy=[0.9, 0.2]),
+     "delays must be finite"),
+    ("mem.evaluate.memory_lifetime", lambda: evaluate.memory_lifetime(delays=[10, 20], accuracy=[0.9, 0.2], chance=1.5),
+     r"chance must lie in \[0, 1\)"),
+    ("mem.slowpoints.search.find_slow_points",
+     lambda: sp.find_slow_points(models.toy_rnn(), torch.tensor([[0.1, math.nan]]), torch.zeros(1)),
+     r"initial_states must be finite; rows \[0\]"),
+    ("mem.slowpoints.search.find_slow_points",
+     lambda: sp.find_slow_points(models.toy_rnn(), torch.zeros(1, 2), torch.tensor([math.inf])),
+     "inputs must be finite"),
+]
+
+BAD_CALLS += [   # issue 18: one seed check, no string iterated as a list, no bool taken from a string
+    ("mem.train.train", lambda: train.train(_gru(), _task(), n_iters=1, seed="0"), "seed must be", TypeError),
+    ("mem.train.train", lambda: train.train(_gru(), _task(), n_iters=1, seed=2**70), "seed must be"),
+    ("mem.train.train", lambda: train.train(_gru(), _task(), n_iters=1, seed=1.0), "seed must be", TypeError),
+    ("mem.models.RNNClassifier", lambda: models.RNNClassifier("gru", 65, 4, seed=0.5), "seed must be", TypeError),
+    ("mem.models.RNNClassifier", lambda: models.RNNClassifier("gru", 65, 4, seed=-1), "seed must be"),
+    ("mem.evaluate.report_accuracy", lambda: evaluate.report_accuracy(_gru(), _task(), 8, seed=None),
+     "seed must be", TypeError),
+    ("mem.tasks.delayed.DelayedClassification", lambda: _task().mean_input(trigger="false"),
+     "trigger must be True or False", TypeError),
+    ("mem.store.build", lambda: store.build("networks", "gru64-nacu-s0"), "which must be a list of names, got the str",
+     TypeError),
+    ("mem.plots.nonnormal.plot_success_counts",
+     lambda: plots.plot_success_counts(pd.DataFrame({"task": ["copy"], "scheme": ["chain"], "success": [True]}),
+                                       schemes="chain"), "schemes must be a list of names", TypeError),
+    ("mem.slowpoints.starts.trajectory_states",
+     lambda: sp.trajectory_states(_gru(), _task(), n_samples=2, noise_scale=math.nan), "noise_scale must be a finite"),
+]
+
+BAD_CALLS += [   # issue 18: a degenerate fit is reported, not returned as a number
+    ("mem.analysis.partial_correlation", lambda: an.partial_correlation([1.0, 2, 3, 4, 5], [2.0, 1, 4, 3, 5],
+                                                                        [1.0, 2, 3, 4, 5], n_boot=0),
+     "covariates must not explain x completely"),
+    ("mem.analysis.partial_correlation", lambda: an.partial_correlation([1.0, 1, 1, 1, 1], [2.0, 1, 4, 3, 5], n_boot=0),
+     "x must vary"),
+]
+
+BAD_CALLS += [   # issue 18: nothing is changed before the arguments are checked; no integer "matrices"
+    ("mem.init.orthogonal_", lambda: init.orthogonal_(torch.empty(3, 3, dtype=torch.long)),
+     "tensor must be a floating-point tensor", TypeError),
+    ("mem.init.chain_", lambda: init.chain_(torch.empty(3, 3, dtype=torch.int32)), "tensor must be a floating-point",
+     TypeError),
+]
+
+BAD_CALLS += [   # issue 18: the store's check of a whole collection
+    ("mem.store.verify", lambda: store.verify("no-such-collection"), "collection must be one of"),
 ]
 
 BAD_CALLS += [   # chapter 4's calls (issue 16, second round)

@@ -1,9 +1,12 @@
 import concurrent.futures as cf
+import hashlib
+import io
 import json
 import shutil
 
 import numpy as np
 import pytest
+import torch
 
 import mem
 from mem import store, zoo
@@ -171,3 +174,20 @@ def test_build_summary_counts_every_collection():
     assert s.loc["bridge", "entries"] == 9 and s.loc["benchmarks", "entries"] == 108
     expected = sum(e["train_seconds"] for e in zoo.manifest()["entries"].values()) / 3600
     assert s.loc["networks", "train_hours"] == pytest.approx(expected, abs=0.01) and expected > 0
+
+
+def test_load_refuses_non_finite_weights_even_with_a_matching_sha256(tmp_path):
+    """issue 18: a file of NaN weights whose manifest was written with it (as a diverged build would) is refused."""
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("networks", folder=tmp_path, executor=ex, configs=[_tiny(0)])
+    path = tmp_path / "gru4-nacu-s0.pt"
+    payload = torch.load(path, weights_only=True)
+    payload["state_dict"]["rnn.weight_hh_l0"][0, 0] = float("nan")
+    buf = io.BytesIO()
+    torch.save(payload, buf)
+    path.write_bytes(buf.getvalue())
+    man = zoo.manifest(tmp_path)
+    man["entries"]["gru4-nacu-s0"]["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()
+    (tmp_path / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(store.IntegrityError, match=r"not finite; rebuild .*build networks gru4-nacu-s0 --force"):
+        zoo.load("gru4-nacu-s0", tmp_path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_dict, check_int
+from .._checks import check_dict, check_int, check_names
 from .style import SCHEME_COLORS, pyplot, scheme_color
 
 __all__ = ["plot_amplification", "plot_benchmark_curves", "plot_benchmark_overview", "plot_bridge",
@@ -87,6 +87,7 @@ def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal
     missing = [c for c in ("task", "scheme", "success") if c not in getattr(table, "columns", ())]
     if missing:
         raise ValueError(f"table must be mem.benchmarks.table()'s DataFrame, got one without the columns {missing}")
+    schemes = check_names("schemes", schemes)
     if not schemes:
         raise ValueError("schemes must name at least one scheme")
     tasks = list(dict.fromkeys(table["task"]))

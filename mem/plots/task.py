@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_int, seeded
 from .style import pyplot
 
 __all__ = ["plot_digit_examples", "plot_noise_frames", "plot_probe_frames", "plot_timing", "plot_trial",
@@ -221,7 +221,6 @@ def trial_widget(task, t_read: int = 3, delay: int = 8, seed: int = 1, image_sha
     Returns an ``ipywidgets.VBox`` (it needs a running kernel to respond).
     """
     import ipywidgets as widgets
-    import torch
 
     from ..tasks import DelayedClassification
     if not isinstance(task, DelayedClassification):
@@ -233,7 +232,7 @@ def trial_widget(task, t_read: int = 3, delay: int = 8, seed: int = 1, image_sha
     delay_slider = widgets.IntSlider(value=delay, min=dm, max=T - 1 - t_read, description="delay")
     t_read_slider.observe(lambda change: setattr(delay_slider, "max", T - 1 - change.new), names="value")
     view = widgets.interactive_output(
-        lambda t_read, delay: plot_trial(task.sample(1, torch.Generator().manual_seed(seed), t_read=t_read,
+        lambda t_read, delay: plot_trial(task.sample(1, seeded(seed), t_read=t_read,
                                                      t_report=t_read + delay), image_shape=image_shape),
         {"t_read": t_read_slider, "delay": delay_slider})
     return widgets.VBox([widgets.HBox([t_read_slider, delay_slider]), view])

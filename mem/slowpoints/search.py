@@ -403,6 +403,10 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     v0 = flat_states(dyn, initial_states, "initial_states", dtype)
     N = v0.shape[0]
     x = flat_inputs(dyn, inputs, N, dtype)
+    for name, t in (("initial_states", v0), ("inputs", x)):
+        bad = ~torch.isfinite(t).all(-1)
+        if bool(bad.any()):
+            raise ValueError(f"{name} must be finite; rows {bad.nonzero().squeeze(-1).tolist()[:10]} are not")
     if labels is None:
         labels = torch.full((N,), -1, dtype=torch.long)
     elif not isinstance(labels, torch.Tensor) or labels.shape != (N,):

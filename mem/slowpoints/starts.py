@@ -8,9 +8,12 @@ the midpoints between known memories and follows each saddle's unstable directio
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import torch
 
-from .._checks import check_count, check_model, check_positive, positive_ints
+from .._checks import check_count, check_model, check_positive, positive_ints, seeded
 from ..models import RNNClassifier, State
 from .points import SlowPoints
 from .search import find_slow_points
@@ -64,7 +67,7 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     """
     check_model(model)
     positive_ints(n_trials=n_trials)
-    gen = torch.Generator().manual_seed(seed)
+    gen = seeded(seed)
     batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
     V = states_along(model, batch.x)                       # (B, T, n)
     rows = torch.arange(n_trials, device=V.device)
@@ -96,9 +99,11 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     """
     check_model(model)
     positive_ints(n_samples=n_samples)
-    if not isinstance(noise_scale, (int, float)) or noise_scale < 0:
-        raise ValueError(f"noise_scale must be >= 0, got {noise_scale!r}")
-    gen = torch.Generator().manual_seed(seed)
+    if isinstance(noise_scale, bool) or not isinstance(noise_scale, (int, float, np.integer, np.floating)):
+        raise TypeError(f"noise_scale must be a number >= 0, got {type(noise_scale).__name__}")
+    if not (math.isfinite(noise_scale) and noise_scale >= 0):
+        raise ValueError(f"noise_scale must be a finite number >= 0, got {noise_scale!r}")
+    gen = seeded(seed)
     probe = task.sample_probe(n_samples, max_delay, gen, split=split)
     V = states_along(model, probe.x.to(model.readout.weight.device))
     t = torch.randint(1, max_delay + 1, (n_samples,), generator=gen)

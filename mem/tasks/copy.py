@@ -19,7 +19,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_int
+from .._checks import check_int, seeded
 from .base import Batch, Task, TrainingSettings
 
 __all__ = ["CopyTask"]
@@ -93,4 +93,4 @@ class CopyTask(Task):
 
     def validation_batch(self, n: int, seed: int) -> Batch:
         """``n`` trials drawn with a generator seeded by ``seed``."""
-        return self.sample(n, torch.Generator().manual_seed(check_int("seed", seed, 0)), split="test")
+        return self.sample(n, seeded(seed), split="test")

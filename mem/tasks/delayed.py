@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from .._checks import check_int as _check_int
+from .._checks import seeded
 from ..data import Digits
 from .base import Batch, Task, TrainingSettings, load_images
 
@@ -160,6 +161,8 @@ class DelayedClassification(Task):
         With the trigger off this is the input between events, averaged: slow
         points are found for it. With ``trigger=True`` it asks for the report.
         """
+        if not isinstance(trigger, (bool, np.bool_)):
+            raise TypeError(f"trigger must be True or False, got {trigger!r} ({type(trigger).__name__})")
         x = torch.full((self.data.n_pixels + 1,), float(self.data.noise_mean))
         x[-1] = 1.0 if trigger else 0.0
         return x
@@ -251,7 +254,7 @@ class DelayedClassification(Task):
 
     def validation_batch(self, n: int, seed: int) -> DelayedBatch:
         """``n`` trials of the full task from the test images, drawn with a generator seeded by ``seed``."""
-        return self.sample(n, torch.Generator().manual_seed(_check_int("seed", seed, 0)), split="test")
+        return self.sample(n, seeded(seed), split="test")
 
     # -- scoring ----------------------------------------------------------------------------------
     def _check_logits(self, logits, batch) -> None:

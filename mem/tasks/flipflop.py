@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_int
+from .._checks import check_int, seeded
 from .base import Batch, Task, TrainingSettings
 
 __all__ = ["FlipFlop"]
@@ -79,4 +79,4 @@ class FlipFlop(Task):
 
     def validation_batch(self, n: int, seed: int) -> Batch:
         """``n`` trials drawn with a generator seeded by ``seed``."""
-        return self.sample(n, torch.Generator().manual_seed(check_int("seed", seed, 0)), split="test")
+        return self.sample(n, seeded(seed), split="test")

@@ -51,12 +51,14 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import torch
+from filelock import FileLock
 
 from ._checks import check_names, positive_ints
 from .fingerprint import fingerprint, level
@@ -249,8 +251,8 @@ def manifest(folder: Path | str, file: str = MANIFEST, param: str = "folder") ->
         man = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise IntegrityError(f"manifest {path} is not readable JSON ({err}); restore it with `git checkout -- "
-                             f"{path}` or rebuild with `python -m mem.store build {_collection_name(path.parent)} "
-                             f"--force`") from None
+                             f"{path}`, or remove it and rebuild every entry with `python -m mem.store build "
+                             f"{_collection_name(path.parent)}`") from None
     if not isinstance(man, dict) or not isinstance(man.get("entries"), dict):
         raise IntegrityError(f"manifest {path} has no 'entries' table; restore it with `git checkout -- {path}`")
     return man
@@ -370,11 +372,27 @@ def manifest_entry(cfg: dict, raw: bytes, metrics: dict, seconds: float, metrics
 # ------------------------------------------------------------------------------------------------
 # Builds
 # ------------------------------------------------------------------------------------------------
+def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """A pool worker's initializer: a daemon thread ends the worker once its parent process is gone.
+
+    A build killed outright (SIGKILL, a closed terminal) cannot shut its pool down, and its
+    workers would go on training, orphaned; this makes them stop within ``interval`` seconds.
+    """
+    import threading
+
+    def watch():
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:      # re-parented: the build that started us is gone
+                os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int = 2) -> dict:
     """Run ``{name: (fn, args)}`` on an Executor, calling ``done(name, result)`` as each finishes (chapter 2).
 
-    Default executor: a spawn process pool of ``workers`` processes. A job that raises is
-    recorded and the others go on.
+    Default executor: a spawn process pool of ``workers`` processes, each of which ends itself if
+    the build's process dies (no orphaned workers). A job that raises is recorded and the others go on.
 
     Returns
     -------
@@ -389,7 +407,8 @@ def run_jobs(jobs: dict, done, executor: cf.Executor | None = None, workers: int
     own = executor is None and bool(jobs)
     if own:
         executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                          mp_context=multiprocessing.get_context("spawn"))
+                                          mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
         futures = {executor.submit(fn, *args): n for n, (fn, args) in jobs.items()}
         for fut in cf.as_completed(futures):
@@ -427,14 +446,15 @@ def _status(name: str, cfg: dict, man: dict, folder: Path, col: Collection) -> t
 
 def build(collection: str, which: list[str] | None = None, folder: Path | str | None = None,
           executor: cf.Executor | None = None, workers: int = 2, configs: list[dict] | None = None,
-          force: bool = False) -> dict:
+          force: bool = False, replace: bool = False) -> dict:
     """Build a collection's entries (default: all of its recipe); write files and manifest (chapters 2, 4, 5, 6).
 
     Resumable: an entry whose config matches the manifest's (and whose file matches its sha256)
     is skipped, or re-measured without retraining if its metrics predate the collection's
     metrics version. Every file and the manifest are written atomically as each entry finishes,
     so an interrupted build keeps what it finished; an entry that raises does not stop the
-    others and is reported at the end.
+    others and is reported at the end. Builds into one folder may run at once: each adds its
+    entries to the manifest under a file lock, after re-reading it, so none is lost.
 
     Parameters
     ----------
@@ -447,6 +467,9 @@ def build(collection: str, which: list[str] | None = None, folder: Path | str | 
         ``threads``), so results do not depend on the executor.
     configs : list of config dicts, optional; a recipe other than the collection's
     force : rebuild even entries that are already built
+    replace : when a forced rebuild of an intact entry gives other bytes than those recorded (another
+        machine's numerics, :mod:`mem.fingerprint`), write them over the stored entry; by default the
+        stored entry is kept and the build says why
 
     Returns
     -------
@@ -468,9 +491,11 @@ def build(collection: str, which: list[str] | None = None, folder: Path | str | 
     folder.mkdir(parents=True, exist_ok=True)
     man = manifest(folder, col.manifest_file)
     man.update(col.header)
-    jobs = {}
+    jobs, intact = {}, {}
     for n in which:
         state, raw = _status(n, configs[n], man, folder, col)
+        if state != "train":           # a stored entry valid for this config: its sha256
+            intact[n] = man["entries"][n]["sha256"]
         if force or state == "train" or (state == "evaluate" and (col.evaluate is None or raw is None)):
             jobs[n] = (col.train, (configs[n],))
         elif state == "evaluate":
@@ -479,20 +504,37 @@ def build(collection: str, which: list[str] | None = None, folder: Path | str | 
     if skipped:
         print(f"{len(skipped)} entries already built, skipped", flush=True)
 
+    # one lock per manifest, in the temporary folder (the collection's folder stays clean)
+    key = sha256(str((folder / col.manifest_file).resolve()).encode())[:16]
+    lock = FileLock(str(Path(tempfile.gettempdir()) / f"mem-store-{key}.lock"))
+    state = {"man": man}
+
     def done(n, result):
         raw, entry = result
-        if raw is None:
-            man["entries"][n] = entry
-        else:
+        if n in intact and entry["sha256"] != intact[n] and not replace:
+            here, stored = entry.get("fingerprint"), man["entries"][n].get("fingerprint")
+            promise = level(stored, here) if here and stored else "unknown"
+            print(f"{n}: kept the stored entry: the rebuild gave other bytes (sha256 {entry['sha256'][:12]}, "
+                  f"stored {intact[n][:12]}; what a re-run here promises: {promise}). Pass --replace "
+                  f"(replace=True) to overwrite it.", flush=True)
+            return
+        if raw is not None:
             atomic_write(folder / f"{n}{col.suffix}", raw)
-            man["entries"][n] = {"file": f"{n}{col.suffix}", **entry}
-        write_manifest(folder, man, col.manifest_file)
-        print(f"{n}: {col.summary(man['entries'][n])}", flush=True)
+            entry = {"file": f"{n}{col.suffix}", **entry}
+        # another build may have written this folder's manifest since we read it: under the lock,
+        # re-read it, add this entry, write it back, so that concurrent builds never lose an entry
+        with lock:
+            current = manifest(folder, col.manifest_file)
+            current.update(col.header)
+            current["entries"][n] = entry
+            write_manifest(folder, current, col.manifest_file)
+        state["man"] = current
+        print(f"{n}: {col.summary(entry)}", flush=True)
 
     failures = run_jobs(jobs, done, executor, workers)
     if failures:
         raise BuildError(failures)
-    return man
+    return state["man"]
 
 
 def check(collection: str, name: str, folder: Path | str | None = None) -> dict:
@@ -557,6 +599,8 @@ def _main(argv=None) -> int:
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--out", default=None, help="folder (default: the collection's folder in the package)")
     b.add_argument("--force", action="store_true", help="rebuild entries that are already built")
+    b.add_argument("--replace", action="store_true",
+                   help="with --force: overwrite stored entries whose rebuild gives other bytes (another machine)")
     c = sub.add_parser("check", help="rebuild one entry in memory and compare it with the stored one")
     c.add_argument("collection", choices=names)
     c.add_argument("name")
@@ -570,7 +614,7 @@ def _main(argv=None) -> int:
     if a.cmd == "build":
         t0 = time.time()
         try:
-            st.build(a.collection, a.names, a.out, workers=a.workers, force=a.force)
+            st.build(a.collection, a.names, a.out, workers=a.workers, force=a.force, replace=a.replace)
         except st.BuildError as err:
             print(err, file=sys.stderr)
             return 1

@@ -348,7 +348,7 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     if bad:
         col = "bridge" if Path(zoo_dir).resolve() == Path(BRIDGE_DIR).resolve() else "networks"
         raise store.IntegrityError(f"{name}: the stored weights {bad} are not finite; rebuild the entry with "
-                                   f"`python -m mem.store build {col} {name} --force`")
+                                   f"`python -m mem.store build {col} {name} --force --replace`")
     e = manifest(zoo_dir)["entries"][name]
     cfg = e["config"]
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])

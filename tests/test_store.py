@@ -2,8 +2,12 @@
 builds, integrity, any Executor, entries without a file, the registry and the command line."""
 import concurrent.futures as cf
 import json
+import os
+import signal
 import subprocess
 import sys
+import textwrap
+import time
 
 import pytest
 
@@ -170,3 +174,101 @@ def test_verify_reports_every_problem_at_once_with_its_repair_command(toy, capsy
     n, problems = store.verify("toy")
     assert n == 0 and "is missing" in problems[0] and "`python -m mem.store build toy`" in problems[0]
     assert store._main(["verify", "toy"]) == 1
+
+
+def test_two_builds_into_one_folder_at_once_lose_no_entry(tmp_path):
+    """issue 18: build B reads the manifest, build A writes an entry, then B writes its own: both stay."""
+    import threading
+    release = threading.Event()
+
+    def job(cfg):
+        if cfg["id"] == 1:
+            assert release.wait(30)
+        raw = json.dumps({"square": cfg["id"] ** 2}).encode()
+        return raw, store.manifest_entry(cfg, raw, {"square": cfg["id"] ** 2}, 0.0, metrics_version=1)
+
+    col = store.register(store.Collection("toy-race", tmp_path, lambda: toy_configs(True, 2), lambda c: f"e{c['id']}",
+                                          job, lambda e: "", metrics_version=1, suffix=".json"))
+    try:
+        with cf.ThreadPoolExecutor(1) as ex_b, cf.ThreadPoolExecutor(1) as ex_a:
+            b = threading.Thread(target=store.build, args=("toy-race", ["e1"]), kwargs={"executor": ex_b})
+            b.start()                                   # B has read the (empty) manifest; its job waits
+            store.build("toy-race", ["e0"], executor=ex_a)
+            release.set()
+            b.join(30)
+        assert sorted(store.manifest(tmp_path)["entries"]) == ["e0", "e1"]
+        assert store.verify("toy-race") == (2, [])
+    finally:
+        store.unregister(col.name)
+
+
+def test_a_rebuild_with_other_bytes_keeps_the_stored_entry_unless_asked(tmp_path, capsys):
+    """issue 18: a forced rebuild whose bytes differ (another machine's numerics) does not overwrite silently."""
+    shift = {"value": 0}
+
+    def job(cfg):
+        metrics = {"square": cfg["id"] ** 2 + shift["value"]}
+        raw = json.dumps(metrics).encode()
+        return raw, store.manifest_entry(cfg, raw, metrics, 0.0, metrics_version=1)
+
+    col = store.register(store.Collection("toy-drift", tmp_path, lambda: toy_configs(True, 2), lambda c: f"e{c['id']}",
+                                          job, lambda e: "", metrics_version=1, suffix=".json"))
+    try:
+        with cf.ThreadPoolExecutor(1) as ex:
+            first = store.build("toy-drift", executor=ex)
+        shift["value"] = 1                                  # the same configs now give other bytes
+        with cf.ThreadPoolExecutor(1) as ex:
+            kept = store.build("toy-drift", ["e0"], executor=ex, force=True)
+        assert kept["entries"]["e0"]["sha256"] == first["entries"]["e0"]["sha256"]
+        assert json.loads((tmp_path / "e0.json").read_text()) == {"square": 0}
+        assert "e0: kept the stored entry" in capsys.readouterr().out and store.verify("toy-drift") == (2, [])
+        with cf.ThreadPoolExecutor(1) as ex:
+            replaced = store.build("toy-drift", ["e0"], executor=ex, force=True, replace=True)
+        assert replaced["entries"]["e0"]["sha256"] != first["entries"]["e0"]["sha256"]
+        assert json.loads((tmp_path / "e0.json").read_text()) == {"square": 1} and store.verify("toy-drift") == (2, [])
+    finally:
+        store.unregister(col.name)
+
+
+def test_a_killed_build_leaves_no_orphaned_worker(tmp_path):
+    """issue 18: SIGKILL the process that runs a build: its pool's workers end within seconds."""
+    script = tmp_path / "build.py"
+    pids = tmp_path / "pids"
+    script.write_text(textwrap.dedent(f"""
+        import os, time, concurrent.futures as cf
+        from mem import store
+        def slow(i):
+            open({str(pids)!r}, "a").write(f"{{os.getpid()}}\\n")
+            time.sleep(60)
+        if __name__ == "__main__":
+            store.run_jobs({{"a": (slow, (0,)), "b": (slow, (1,))}}, lambda n, r: None, workers=2)
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and (not pids.exists() or len(pids.read_text().split()) < 2):
+            time.sleep(0.2)
+        workers = [int(p) for p in pids.read_text().split()]
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.time() + 15
+        alive = workers
+        while time.time() < deadline and alive:
+            time.sleep(0.5)
+            alive = [p for p in workers if _alive(p)]
+        assert not alive, f"orphaned workers still running: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:   # a zombie (exited, not yet reaped) is not running
+        return open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+    except OSError:
+        return True

@@ -114,7 +114,7 @@ def _damped_solver(G32, G64, a, precise, mu, free):
     ``G32`` (N, n, n) float32 holds ``J^T J`` of candidates that step on float32 Jacobians,
     ``G64`` (N, n, n) float64 (or None) that of the ``precise`` ones. A float32 system is
     factored in float32 (half the cost; the float64 gain ratio judges the step) and again in
-    float64 where that fails. ``free`` (len(a), n) float or None zeroes the rows and columns of
+    float64 where that fails. ``free`` (len(a), n) bool or None zeroes the rows and columns of
     coordinates held at a bound. Returns ``solve(b)`` for right-hand sides b (len(a), n)
     float64 and ``ok`` (len(a),): the factorisation succeeded.
     """
@@ -177,10 +177,10 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
     """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen).
 
     A candidate stops when it is fixed (``S < tol``), when it is stationary (:func:`stationarity`
-    ``<= gtol``), or when no step can change its state any more in this precision (every step
-    down to the rounding of ``v`` was rejected): the only proof that it cannot move on. Else
-    it runs to ``n_iters``. Returns the states, the iterations of each candidate and the
-    number of candidates stopped for each reason.
+    ``<= gtol``), or when no step lowers S any more in this precision (every step down to the
+    rounding of ``v`` was rejected on an exact Jacobian): the only proof that it cannot move on.
+    Else it runs to ``n_iters``. Returns the states (N, n), the iterations of each candidate (N,)
+    and ``stuck`` (N,) bool: stopped because no step lowers S.
     """
     def res(v, x):
         return dyn.residual(v, x, components)
@@ -205,7 +205,7 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
     dyn32 = dyn.to(dtype=torch.float32) if fast_jacobians and v.dtype != torch.float32 else None
     precise = torch.full((N,), dyn32 is None, dtype=torch.bool, device=v.device)
     mu0 = None
-    stuck = torch.zeros(N, dtype=torch.bool, device=v.device)    # no step can change v any more
+    stuck = torch.zeros(N, dtype=torch.bool, device=v.device)    # no step lowers S any more
     eps = 4 * torch.finfo(v.dtype).eps
     for _ in range(n_iters):
         for exact in (False, True):

@@ -72,6 +72,7 @@ __all__ = [
     "atomic_write",
     "build",
     "check",
+    "collection_name",
     "collections",
     "lookup",
     "manifest",
@@ -202,8 +203,11 @@ def rebuild_command(name: str) -> str:
     return f"python -m mem.store build {name} [names]"
 
 
-def _collection_name(folder: Path) -> str:
-    """The name of a registered collection stored in ``folder`` (for messages), else a placeholder."""
+def collection_name(folder: Path | str) -> str:
+    """The name of the registered collection stored in ``folder``, else ``"COLLECTION"``: for the repair
+    commands in messages (chapter 2)."""
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path (str or pathlib.Path), got {type(folder).__name__}")
     for col in _REGISTRY.values():
         if Path(col.folder).resolve() == Path(folder).resolve():
             return col.name
@@ -252,7 +256,7 @@ def manifest(folder: Path | str, file: str = MANIFEST, param: str = "folder") ->
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise IntegrityError(f"manifest {path} is not readable JSON ({err}); restore it with `git checkout -- "
                              f"{path}`, or remove it and rebuild every entry with `python -m mem.store build "
-                             f"{_collection_name(path.parent)}`") from None
+                             f"{collection_name(path.parent)}`") from None
     if not isinstance(man, dict) or not isinstance(man.get("entries"), dict):
         raise IntegrityError(f"manifest {path} has no 'entries' table; restore it with `git checkout -- {path}`")
     return man
@@ -281,7 +285,7 @@ def read_verified(name: str, folder: Path | str, file: str = MANIFEST, param: st
     if "file" not in e:
         raise ValueError(f"name must be an entry with a file; {name!r} is stored in the manifest alone")
     path = Path(folder) / e["file"]
-    again = f"rebuild it with `python -m mem.store build {_collection_name(Path(folder))} {name}`"
+    again = f"rebuild it with `python -m mem.store build {collection_name(Path(folder))} {name}`"
     if not path.exists():
         raise IntegrityError(f"file {path} is missing; {again}")
     raw = path.read_bytes()

@@ -346,9 +346,9 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
     bad = [k for k, v in payload["state_dict"].items() if not bool(torch.isfinite(v).all())]
     if bad:
-        col = "bridge" if Path(zoo_dir).resolve() == Path(BRIDGE_DIR).resolve() else "networks"
         raise store.IntegrityError(f"{name}: the stored weights {bad} are not finite; rebuild the entry with "
-                                   f"`python -m mem.store build {col} {name} --force --replace`")
+                                   f"`python -m mem.store build {store.collection_name(zoo_dir)} {name} --force "
+                                   f"--replace`")
     e = manifest(zoo_dir)["entries"][name]
     cfg = e["config"]
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])

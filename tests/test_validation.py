@@ -817,6 +817,7 @@ BAD_CALLS += [   # issue 18: nothing is changed before the arguments are checked
 
 BAD_CALLS += [   # issue 18: the store's check of a whole collection
     ("mem.store.verify", lambda: store.verify("no-such-collection"), "collection must be one of"),
+    ("mem.store.collection_name", lambda: store.collection_name(3), "folder must be a path", TypeError),
 ]
 
 BAD_CALLS += [   # chapter 4's calls (issue 16, second round)

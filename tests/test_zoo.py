@@ -189,6 +189,6 @@ def test_load_refuses_non_finite_weights_even_with_a_matching_sha256(tmp_path):
     man = zoo.manifest(tmp_path)
     man["entries"]["gru4-nacu-s0"]["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()
     (tmp_path / "manifest.json").write_text(json.dumps(man))
-    repair = r"not finite; rebuild .*build networks gru4-nacu-s0 --force --replace`"
+    repair = r"not finite; rebuild .*build COLLECTION gru4-nacu-s0 --force --replace`"   # a folder of no collection
     with pytest.raises(store.IntegrityError, match=repair):
         zoo.load("gru4-nacu-s0", tmp_path)

@@ -8,21 +8,30 @@ methods of :class:`mem.models.RNNClassifier`), so that :mod:`mem.models` can use
 """
 from __future__ import annotations
 
+import math
+import os
+from pathlib import Path
+
 import numpy as np
 import torch
 
 __all__ = [
     "MAX_SEED",
     "MODEL_INTERFACE",
+    "check_bool",
     "check_choice",
     "check_count",
     "check_dict",
+    "check_float",
+    "check_generator",
     "check_int",
     "check_model",
     "check_model_task",
     "check_names",
+    "check_path",
     "check_positive",
     "check_seed",
+    "check_size",
     "positive_ints",
     "seeded",
 ]
@@ -182,3 +191,97 @@ def check_dict(name: str, value, shape: str) -> dict:
     if not value:
         raise ValueError(f"{name} must be a non-empty dict {shape}")
     return value
+
+
+def check_bool(name: str, value) -> bool:
+    """``value`` as a ``bool``: ``True``, ``False`` or a numpy bool; anything else (a str such as ``"false"``,
+    a number, None) is a ``TypeError`` naming ``name`` (issue 18)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def _bounds(gt, ge, lt, le) -> str:
+    lo = f"({gt}" if gt is not None else f"[{ge}" if ge is not None else None
+    hi = f"{lt})" if lt is not None else f"{le}]" if le is not None else None
+    if lo and hi:
+        return f" in {lo}, {hi}"
+    if lo:
+        return f" > {gt}" if gt is not None else f" >= {ge}"
+    if hi:
+        return f" < {lt}" if lt is not None else f" <= {le}"
+    return ""
+
+
+def check_float(name: str, value, *, gt=None, ge=None, lt=None, le=None, finite: bool = True,
+                none_ok: bool = False) -> float | None:
+    """``value`` as a ``float`` within the given bounds, the package's one real-number check (issue 18).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : int, float or numpy number
+        A ``bool`` is not a number here, nor is a str, a list or a tensor.
+    gt, ge, lt, le : float, optional
+        Bounds: ``value > gt``, ``>= ge``, ``< lt``, ``<= le``.
+    finite : bool, default True
+        Refuse ``inf`` and ``-inf`` (NaN is always refused).
+    none_ok : bool, default False
+        Let ``None`` through (returned as ``None``).
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a real number; the message names ``name`` and what is allowed.
+    ValueError
+        ``value`` is NaN, infinite (when ``finite``) or out of bounds.
+    """
+    if none_ok and value is None:
+        return None
+    allowed = ("a finite number" if finite else "a number") + _bounds(gt, ge, lt, le) + (" or None" if none_ok else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    x = float(value)
+    if math.isnan(x) or (finite and math.isinf(x)) or (gt is not None and not x > gt) or \
+            (ge is not None and not x >= ge) or (lt is not None and not x < lt) or (le is not None and not x <= le):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return x
+
+
+def check_generator(name: str, value, none_ok: bool = False) -> torch.Generator | None:
+    """``value`` must be a ``torch.Generator`` (or None when ``none_ok``); otherwise a ``TypeError`` naming ``name``
+    (issue 18). Build one from a seed with :func:`seeded`."""
+    if none_ok and value is None:
+        return None
+    if not isinstance(value, torch.Generator):
+        raise TypeError(f"{name} must be a torch.Generator{' or None' if none_ok else ''} (mem._checks.seeded(seed)), "
+                        f"got {type(value).__name__}")
+    return value
+
+
+def check_path(name: str, value, none_ok: bool = False) -> Path | None:
+    """``value`` as a ``Path`` from a ``str`` or ``os.PathLike`` (issue 18).
+
+    Anything else (None unless ``none_ok``, bytes, a number, a list) is a ``TypeError`` naming ``name``; the
+    empty string, which ``Path`` would read as the current folder, is a ``ValueError``. Whether the path
+    exists is the caller's check.
+    """
+    if none_ok and value is None:
+        return None
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or os.PathLike){' or None' if none_ok else ''}, "
+                        f"got {type(value).__name__}")
+    if isinstance(value, str) and not value:
+        raise ValueError(f"{name} must be a path, got the empty string")
+    try:
+        return Path(value)
+    except TypeError:  # an os.PathLike whose __fspath__ gives bytes
+        raise TypeError(f"{name} must be a path (str or os.PathLike), got {type(value).__name__}") from None
+
+
+def check_size(what: str, n: int, limit: int) -> None:
+    """Something of ``n`` numbers, described by ``what`` (which names the parameters that size it), must fit in
+    ``limit``: a ``ValueError`` rather than a call that exhausts memory or runs for hours (issue 18)."""
+    if n > limit:
+        raise ValueError(f"{what} = {n} numbers, more than the {limit} allowed: ask for less")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._checks import check_int
+from ._checks import check_dict, check_int, check_path, check_seed
 
 __all__ = ["Digits", "frame_detectability", "load_digits", "load_mnist", "pixel_table", "read_idx"]
 
@@ -56,11 +56,13 @@ class Digits:
 
     def split(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
         """Return ``(x, y)`` of the ``"train"`` or ``"test"`` split."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a split, 'train' or 'test', got {type(name).__name__}")
         if name == "train":
             return self.x_train, self.y_train
         if name == "test":
             return self.x_test, self.y_test
-        raise ValueError(f"split must be 'train' or 'test', got {name!r}")
+        raise ValueError(f"name must be a split, 'train' or 'test', got {name!r}")
 
 
 def _make_digits(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
@@ -77,8 +79,8 @@ def _make_digits(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.nd
 def load_digits(test_size: int = 450, seed: int = 0) -> Digits:
     """scikit-learn's 8x8 digits (1797 images), pixels scaled from 0..16 to [0, 1] (chapter 1).
 
-    The split is stratified by label and fixed by ``seed`` (default: 1347 train,
-    450 test). Noise statistics come from the training pixels only.
+    The split is stratified by label and fixed by ``seed``, an int in ``0..2**32 - 1`` (scikit-learn's
+    range; default: 1347 train, 450 test). Noise statistics come from the training pixels only.
 
     Returns
     -------
@@ -87,6 +89,7 @@ def load_digits(test_size: int = 450, seed: int = 0) -> Digits:
     from sklearn.datasets import load_digits as _sk_load
     from sklearn.model_selection import train_test_split
 
+    check_int("seed", check_seed(seed), 0, 2**32 - 1)
     bunch = _sk_load()
     n = len(bunch.target)
     check_int("test_size", test_size, 10, n - 10)
@@ -105,8 +108,14 @@ def read_idx(path: str | Path) -> np.ndarray:
 
     The IDX header is two zero bytes, a type code, the number of dimensions,
     then one big-endian uint32 per dimension.
+
+    Raises
+    ------
+    TypeError if ``path`` is not a str or ``os.PathLike``; ValueError if it is not an existing file or not IDX.
     """
-    path = Path(path)
+    path = check_path("path", path)
+    if not path.is_file():
+        raise ValueError(f"path must be an existing IDX file, got {str(path)!r}")
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as f:
         raw = f.read()
@@ -114,7 +123,9 @@ def read_idx(path: str | Path) -> np.ndarray:
         raise ValueError(f"path must be an IDX file, got {str(path)!r} (bad magic number)")
     code, ndim = raw[2], raw[3]
     if code not in _IDX_DTYPES:
-        raise ValueError(f"{path}: unknown IDX type code {code:#x}")
+        raise ValueError(f"path must be an IDX file, got {str(path)!r} (unknown type code {code:#x})")
+    if len(raw) < 4 + 4 * ndim:
+        raise ValueError(f"path must be an IDX file, got {str(path)!r} (a header of {ndim} sizes cut short)")
     shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
     dtype = np.dtype(_IDX_DTYPES[code])
     expected = int(np.prod(shape)) * dtype.itemsize
@@ -142,8 +153,13 @@ def load_mnist(root: str | Path) -> Digits:
     Returns
     -------
     Digits with ``x_*`` of shape (N, H*W) and ``image_shape == (H, W)``.
+
+    Raises
+    ------
+    TypeError if ``root`` is not a str or ``os.PathLike``; ValueError if it is not an existing folder;
+    FileNotFoundError if a file is missing.
     """
-    root = Path(root)
+    root = check_path("root", root)
     if not root.is_dir():
         raise ValueError(f"root must be an existing folder, got {str(root)!r}")
     parts = {}
@@ -168,8 +184,15 @@ def pixel_table(frames: dict) -> str:
     -------
     str, a header and one row per name.
     """
-    if not isinstance(frames, dict) or not frames or not all(isinstance(v, torch.Tensor) for v in frames.values()):
-        raise ValueError("frames must be a non-empty dict {name: tensor of pixel values}")
+    check_dict("frames", frames, "{name: tensor of pixel values}")
+    for name, v in frames.items():
+        if not isinstance(v, torch.Tensor) or not v.is_floating_point():
+            raise TypeError(f"frames must be a dict {{name: tensor of pixel values}}, got {type(v).__name__} "
+                            f"for {name!r}")
+        if v.numel() < 2:
+            raise ValueError(f"frames[{name!r}] must hold at least two pixel values, got {v.numel()}")
+        if not bool(torch.isfinite(v).all()):
+            raise ValueError(f"frames[{name!r}] must be finite (no NaN or inf)")
     lines = [f"{'':14}{'mean':>8}{'std':>8}{'min':>8}{'max':>8}{'< 0':>8}{'> 1':>8}"]
     for name, v in frames.items():
         lines.append(f"{name:14}{v.mean():8.3f}{v.std():8.3f}{v.min():8.2f}{v.max():8.2f}"
@@ -185,7 +208,7 @@ def frame_detectability(images, noise) -> dict:
 
     Parameters
     ----------
-    images, noise : (N, P) and (M, P) tensors of frames
+    images, noise : (N, P) and (M, P) tensors of frames, finite, at least two of each
 
     Returns
     -------
@@ -195,8 +218,16 @@ def frame_detectability(images, noise) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     for name, v in (("images", images), ("noise", noise)):
-        if not isinstance(v, torch.Tensor) or v.ndim != 2:
-            raise ValueError(f"{name} must be a 2-D tensor (frames, pixels), got {getattr(v, 'shape', type(v))}")
+        if not isinstance(v, torch.Tensor):
+            raise TypeError(f"{name} must be a 2-D tensor (frames, pixels), got {type(v).__name__}")
+        if v.ndim != 2 or len(v) < 2 or v.shape[1] < 1:
+            raise ValueError(f"{name} must be a 2-D tensor (frames, pixels) of at least two frames and a pixel, "
+                             f"got shape {tuple(v.shape)}")
+        if not bool(torch.isfinite(v).all()):
+            raise ValueError(f"{name} must be finite (no NaN or inf)")
+    if images.shape[1] != noise.shape[1]:
+        raise ValueError(f"images and noise must have the same number of pixels, got {images.shape[1]} "
+                         f"and {noise.shape[1]}")
     frames = torch.cat([images, noise])
     is_image = np.r_[np.ones(len(images)), np.zeros(len(noise))]
     fit_half = np.arange(len(frames)) % 2 == 0                  # fit on every other frame, score on the rest

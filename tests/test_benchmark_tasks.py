@@ -68,7 +68,7 @@ def test_make_task_and_validation():
         tasks.make_task("psdigits", pixels=784)
     with pytest.raises(ValueError, match="T must be an integer >= 21, got 20"):
         tasks.CopyTask(T=20, n_symbols=10)
-    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"batch_size must be an integer in 1\.\.1048576, got 0"):
         tasks.AdditionTask().sample(0)
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         tasks.AdditionTask().sample(2, split="val")

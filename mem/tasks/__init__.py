@@ -64,8 +64,10 @@ def make_task(name: str, **config) -> Task:
 
     Raises
     ------
-    ValueError if ``name`` is not in :data:`TASKS`.
+    TypeError if ``name`` is not a str; ValueError if it is not in :data:`TASKS`.
     """
-    if not isinstance(name, str) or name not in TASKS:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be one of {sorted(TASKS)}, got {type(name).__name__}")
+    if name not in TASKS:
         raise ValueError(f"name must be one of {sorted(TASKS)}, got {name!r}")
     return TASKS[name](**config)

@@ -13,8 +13,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_int, seeded
-from .base import Batch, Task, TrainingSettings
+from .._checks import check_generator, check_int, check_size, seeded
+from .base import MAX_BATCH, MAX_ELEMENTS, MAX_STEPS, Batch, Task, TrainingSettings
 
 __all__ = ["AdditionTask"]
 
@@ -24,7 +24,7 @@ class AdditionTask(Task):
 
     Parameters
     ----------
-    T : int, default 100; trial length (the paper uses 750), at least 2
+    T : int, default 100; trial length (the paper uses 750), in 2.. :data:`mem.tasks.base.MAX_STEPS`
     """
 
     name = "addition"
@@ -36,7 +36,7 @@ class AdditionTask(Task):
     baseline = 1.0 / 6.0
 
     def __init__(self, T: int = 100):
-        self.T = check_int("T", T, 2)
+        self.T = check_int("T", T, 2, MAX_STEPS)
 
     def config(self) -> dict:
         """``{"T"}``: ``make_task("addition", **config)`` rebuilds the task."""
@@ -46,7 +46,9 @@ class AdditionTask(Task):
                split: str = "train") -> Batch:
         """Draw trials: ``x`` (B, T, 2) as [mask, value], ``y`` (B,) float32 (``split`` is ignored)."""
         B = self.check_batch_size(batch_size)
+        check_generator("generator", generator, none_ok=True)
         self.check_split(split)
+        check_size(f"batch_size * T * 2 = {B} * {self.T} * 2", B * self.T * 2, MAX_ELEMENTS)
         T, half = self.T, self.T // 2
         values = torch.rand(B, T, generator=generator)
         first = torch.randint(0, half, (B,), generator=generator)
@@ -59,8 +61,9 @@ class AdditionTask(Task):
         return Batch(torch.stack([mask, values], -1), y)
 
     def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """Mean squared error of the last step's output. ``logits``: (B, T, 1)."""
-        self.check_logits(logits, batch)
+        """Mean squared error of the last step's output. ``logits``: (B, T, 1); NaN logits give a NaN loss
+        (:func:`mem.train.train` reads it as divergence)."""
+        self.check_logits(logits, batch, nan_ok=True)
         return F.mse_loss(logits[:, -1, 0], batch.y)
 
     def score(self, logits: torch.Tensor, batch: Batch) -> float:
@@ -70,4 +73,5 @@ class AdditionTask(Task):
 
     def validation_batch(self, n: int, seed: int) -> Batch:
         """``n`` trials drawn with a generator seeded by ``seed``."""
+        n = check_int("n", n, 1, MAX_BATCH)
         return self.sample(n, seeded(seed), split="test")

@@ -21,11 +21,14 @@ from dataclasses import dataclass, fields
 
 import torch
 
-from .._checks import check_int
+from .._checks import check_bool, check_int, check_path
 
-__all__ = ["SPLITS", "Batch", "Task", "TrainingSettings", "load_images"]
+__all__ = ["MAX_BATCH", "MAX_ELEMENTS", "MAX_STEPS", "SPLITS", "Batch", "Task", "TrainingSettings", "load_images"]
 
 SPLITS = ("train", "test")  #: the data splits a task samples from
+MAX_BATCH = 2**20      #: the most trials one call samples (``batch_size``, ``n``)
+MAX_STEPS = 2**16      #: the longest trial a task samples (``T``, ``T_max``, ``max_delay``)
+MAX_ELEMENTS = 2**30   #: the most numbers one sampled tensor may hold (4 GiB of float32): larger ones are refused
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,15 @@ class Batch:
     y: torch.Tensor
 
     def to(self, device) -> Batch:
-        """A copy of the batch (of the same class) with every tensor on ``device``."""
+        """A copy of the batch (of the same class) with every tensor on ``device`` (a str such as ``"cuda"``
+        or a ``torch.device``)."""
+        if not isinstance(device, (str, torch.device)):
+            raise TypeError(f"device must be a str such as 'cpu' or 'cuda' or a torch.device, "
+                            f"got {type(device).__name__}")
+        try:
+            device = torch.device(device)
+        except RuntimeError:
+            raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda:0', got {device!r}") from None
         return type(self)(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
 
 
@@ -130,25 +141,39 @@ class Task(abc.ABC):
 
     @staticmethod
     def check_split(split: str) -> str:
-        """``split`` if it is "train" or "test", else a ValueError."""
-        if not isinstance(split, str) or split not in SPLITS:
+        """``split`` if it is "train" or "test"; a TypeError for what is not a str, else a ValueError."""
+        if not isinstance(split, str):
+            raise TypeError(f"split must be 'train' or 'test', got {type(split).__name__}")
+        if split not in SPLITS:
             raise ValueError(f"split must be 'train' or 'test', got {split!r}")
         return split
 
     @staticmethod
     def check_batch_size(batch_size) -> int:
-        """``batch_size`` as an int >= 1, else a ValueError."""
-        return check_int("batch_size", batch_size, 1)
+        """``batch_size`` as an int in 1.. :data:`MAX_BATCH`: a TypeError for what is not an int, else a ValueError."""
+        return check_int("batch_size", batch_size, 1, MAX_BATCH)
 
-    def check_logits(self, logits: torch.Tensor, batch: Batch) -> None:
-        """``batch`` must be a :class:`Batch` and ``logits`` of shape (B, T, n_outputs) for its ``x`` (B, T, D)."""
+    def check_logits(self, logits: torch.Tensor, batch: Batch, *, nan_ok: bool = False) -> None:
+        """``batch`` must be a :class:`Batch` and ``logits`` a floating-point tensor of shape (B, T, n_outputs) for
+        its ``x`` (B, T, D), free of NaN unless ``nan_ok``.
+
+        :meth:`loss` passes ``nan_ok=True``: NaN logits give a NaN loss, which :func:`mem.train.train` reads as
+        divergence (``TrainingDiverged``). :meth:`score` refuses them: an accuracy of NaN logits means nothing.
+        """
+        nan_ok = check_bool("nan_ok", nan_ok)
         if not isinstance(batch, Batch):
             raise TypeError(f"batch must be a mem.tasks.Batch, got {type(batch).__name__}")
         B, T = batch.x.shape[:2]
-        if not isinstance(logits, torch.Tensor) or logits.dim() != 3 or \
-                tuple(logits.shape) != (B, T, self.n_outputs):
+        if not isinstance(logits, torch.Tensor):
+            raise TypeError(f"logits must be a tensor of shape (B, T, C) = ({B}, {T}, {self.n_outputs}), "
+                            f"got {type(logits).__name__}")
+        if logits.dim() != 3 or tuple(logits.shape) != (B, T, self.n_outputs):
             raise ValueError(f"logits must have shape (B, T, C) = ({B}, {T}, {self.n_outputs}), "
-                             f"got {tuple(getattr(logits, 'shape', ()))}")
+                             f"got {tuple(logits.shape)}")
+        if not logits.is_floating_point():
+            raise TypeError(f"logits must be a floating-point tensor, got {logits.dtype}")
+        if not nan_ok and bool(torch.isnan(logits).any()):
+            raise ValueError("logits must not hold NaN (a network with non-finite weights or inputs?)")
 
 
 def load_images(data=None, pixels: int | None = None, mnist_dir: str | None = None):
@@ -163,12 +188,16 @@ def load_images(data=None, pixels: int | None = None, mnist_dir: str | None = No
     """
     from ..data import Digits, load_digits, load_mnist
 
+    pixels = check_int("pixels", pixels, 1, none_ok=True)
+    folder = check_path("mnist_dir", mnist_dir, none_ok=True)
     if data is not None and mnist_dir is not None:
         raise ValueError(f"give data or mnist_dir, not both (got mnist_dir={mnist_dir!r})")
+    if data is not None and not isinstance(data, Digits):
+        raise TypeError(f"data must be a mem.data.Digits, got {type(data).__name__}")
+    if folder is not None and not folder.is_dir():
+        raise ValueError(f"mnist_dir must be an existing folder with MNIST's IDX files, got {str(folder)!r}")
     if data is None:
         data = load_digits() if mnist_dir is None else load_mnist(mnist_dir)
-    elif not isinstance(data, Digits):
-        raise TypeError(f"data must be a mem.data.Digits, got {type(data).__name__}")
     if pixels is not None and pixels != data.n_pixels:
         raise ValueError(f"pixels must match the data ({data.n_pixels} pixels"
                          f"{'' if mnist_dir else ': 8x8 digits; pass mnist_dir for MNIST'}), got {pixels!r}")

@@ -19,8 +19,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_int, seeded
-from .base import Batch, Task, TrainingSettings
+from .._checks import check_generator, check_int, check_size, seeded
+from .base import MAX_BATCH, MAX_ELEMENTS, MAX_STEPS, Batch, Task, TrainingSettings
 
 __all__ = ["CopyTask"]
 
@@ -30,7 +30,7 @@ class CopyTask(Task):
 
     Parameters
     ----------
-    T : int, default 100; trial length (the paper uses 500)
+    T : int, default 100; trial length (the paper uses 500), at most :data:`mem.tasks.base.MAX_STEPS`
     n_symbols : int, default 10; symbols to remember, ``2 * n_symbols + 1 <= T``
     n_letters : int, default 8; alphabet size (symbols ``1 .. n_letters``)
     """
@@ -41,9 +41,11 @@ class CopyTask(Task):
     training = TrainingSettings(optimizer="rmsprop", lr=3e-4, batch_size=16, clip=10.0, eval_every=100, n_val=500)
 
     def __init__(self, T: int = 100, n_symbols: int = 10, n_letters: int = 8):
-        self.n_symbols = check_int("n_symbols", n_symbols, 1)
+        self.n_symbols = check_int("n_symbols", n_symbols, 1, (MAX_STEPS - 1) // 2)
         self.n_letters = check_int("n_letters", n_letters, 2)
-        self.T = check_int("T", T, 2 * self.n_symbols + 1)
+        self.T = check_int("T", T, 3, MAX_STEPS)
+        if self.T < 2 * self.n_symbols + 1:
+            raise ValueError(f"T must be an integer >= {2 * self.n_symbols + 1}, got {T!r} (2 * n_symbols + 1)")
         self.baseline = self.n_symbols * math.log(self.n_letters) / self.T
 
     @property
@@ -70,7 +72,10 @@ class CopyTask(Task):
         """Draw trials: ``x`` (B, T, n_letters + 2) one-hot, ``y`` (B, T) int64 (``split`` is ignored:
         every trial is freshly random)."""
         B = self.check_batch_size(batch_size)
+        check_generator("generator", generator, none_ok=True)
         self.check_split(split)
+        check_size(f"batch_size * T * (n_letters + 2) = {B} * {self.T} * {self.input_size}",
+                   B * self.T * self.input_size, MAX_ELEMENTS)
         S, T = self.n_symbols, self.T
         symbols = torch.randint(1, self.n_letters + 1, (B, S), generator=generator)
         seq = torch.zeros(B, T, dtype=torch.long)
@@ -81,8 +86,9 @@ class CopyTask(Task):
         return Batch(F.one_hot(seq, self.input_size).float(), y)
 
     def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """Cross-entropy averaged over every step and trial (as in the paper). ``logits``: (B, T, n_letters + 1)."""
-        self.check_logits(logits, batch)
+        """Cross-entropy averaged over every step and trial (as in the paper). ``logits``: (B, T, n_letters + 1);
+        NaN logits give a NaN loss (:func:`mem.train.train` reads it as divergence)."""
+        self.check_logits(logits, batch, nan_ok=True)
         return F.cross_entropy(logits.reshape(-1, self.n_outputs), batch.y.reshape(-1))
 
     def score(self, logits: torch.Tensor, batch: Batch) -> float:
@@ -93,4 +99,5 @@ class CopyTask(Task):
 
     def validation_batch(self, n: int, seed: int) -> Batch:
         """``n`` trials drawn with a generator seeded by ``seed``."""
+        n = check_int("n", n, 1, MAX_BATCH)
         return self.sample(n, seeded(seed), split="test")

@@ -18,21 +18,23 @@ the trigger.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
+from .._checks import check_bool, check_float, check_generator, check_size, seeded
 from .._checks import check_int as _check_int
-from .._checks import seeded
 from ..data import Digits
-from .base import Batch, Task, TrainingSettings, load_images
+from .base import MAX_BATCH, MAX_ELEMENTS, MAX_STEPS, Batch, Task, TrainingSettings, load_images
 
 __all__ = ["NULL", "N_OUTPUTS", "DelayedBatch", "DelayedClassification", "Probe", "reference_predictors",
            "report_share", "report_weight_line", "weighting_schemes"]
 
 NULL = 0        #: class index of the null output
 N_OUTPUTS = 11  #: null + 10 digits
+_MAX_TIMING_T = 4096  # timing_distribution's joint table is T x T
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,14 @@ class DelayedClassification(Task):
     data : Digits, optional
         Images and noise statistics; default: the 8x8 digits (:func:`mem.data.load_digits`).
     T_max : int, default 20
-        Trial length T. Delays ``t_report - t_read`` range over
+        Trial length T, at most :data:`mem.tasks.base.MAX_STEPS`. Delays ``t_report - t_read`` range over
         ``delta_min .. T_max - 1``.
     delta_min : int, default 4
         Shortest delay; must be >= 1 and < ``T_max``.
     n_classes : int, default 11
         Active vocabulary including null, 2..11: digits ``0 .. n_classes - 2``.
     report_weight : float or None
-        Loss weight of the report step; ``None`` means the trial length T.
+        Loss weight of the report step, a finite number > 0; ``None`` means the trial length T.
     pixels : int, optional
         Checked against the images' pixel count (the stored :meth:`config` names it).
     mnist_dir : str, optional
@@ -108,13 +110,12 @@ class DelayedClassification(Task):
         self.delta_min = _check_int("delta_min", delta_min, 1)
         self.T_max = self._check_T(T_max)
         self.n_classes = _check_int("n_classes", n_classes, 2, N_OUTPUTS)
-        if report_weight is not None and not float(report_weight) > 0:
-            raise ValueError(f"report_weight must be > 0 or None, got {report_weight}")
+        check_float("report_weight", report_weight, gt=0, none_ok=True)
         self.report_weight = report_weight
         self._by_split = {s: self._index(s) for s in ("train", "test")}
 
     def _check_T(self, T_max) -> int:
-        T_max = _check_int("T_max", T_max, 2)
+        T_max = _check_int("T_max", T_max, 2, MAX_STEPS)
         if self.delta_min >= T_max:
             raise ValueError(f"delta_min must be < T_max (allowed: 1..{T_max - 1}), "
                              f"got delta_min={self.delta_min} with T_max={T_max}")
@@ -161,14 +162,22 @@ class DelayedClassification(Task):
         With the trigger off this is the input between events, averaged: slow
         points are found for it. With ``trigger=True`` it asks for the report.
         """
-        if not isinstance(trigger, (bool, np.bool_)):
-            raise TypeError(f"trigger must be True or False, got {trigger!r} ({type(trigger).__name__})")
+        trigger = check_bool("trigger", trigger)
         x = torch.full((self.data.n_pixels + 1,), float(self.data.noise_mean))
         x[-1] = 1.0 if trigger else 0.0
         return x
 
     def noise(self, shape, generator=None) -> torch.Tensor:
-        """Noise frames: i.i.d. Normal(noise_mean, noise_std), shape ``(*shape, P)``."""
+        """Noise frames: i.i.d. Normal(noise_mean, noise_std), shape ``(*shape, P)`` (chapter 1).
+
+        ``shape`` is a tuple or list of ints >= 0; ``generator`` a ``torch.Generator`` or None.
+        """
+        if not isinstance(shape, (tuple, list, torch.Size)):
+            raise TypeError(f"shape must be a tuple of ints, got {type(shape).__name__}")
+        shape = tuple(_check_int(f"shape[{i}]", n, 0) for i, n in enumerate(shape))
+        check_size(f"shape {shape} of frames of {self.data.n_pixels} pixels",
+                   math.prod(shape) * self.data.n_pixels, MAX_ELEMENTS)
+        check_generator("generator", generator, none_ok=True)
         z = torch.randn(*shape, self.data.n_pixels, generator=generator)
         return z.mul_(self.data.noise_std).add_(self.data.noise_mean)
 
@@ -195,27 +204,34 @@ class DelayedClassification(Task):
         -------
         DelayedBatch with ``x`` (B, T, P + 1), ``y`` and ``w`` (B, T).
         """
-        B = _check_int("batch_size", batch_size, 1)
+        B = self.check_batch_size(batch_size)
+        check_generator("generator", generator, none_ok=True)
         T = self.T_max if T_max is None else self._check_T(T_max)
         C = self.n_classes if n_classes is None else _check_int("n_classes", n_classes, 2, N_OUTPUTS)
-        if split not in self._by_split:
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        self.check_split(split)
+        check_size(f"batch_size * T_max * (P + 1) = {B} * {T} * {self.input_size}", B * T * self.input_size,
+                   MAX_ELEMENTS)
         dm = self.delta_min
+        if t_read is not None:
+            t_read = _check_int("t_read", t_read, 0, T - 1 - dm)
+        if t_report is not None:
+            t_report = _check_int("t_report", t_report, dm, T - 1)
+            if t_read is not None and t_report < t_read + dm:
+                raise ValueError(f"t_report must be >= t_read + delta_min = {t_read + dm}, got t_report={t_report} "
+                                 f"with t_read={t_read}")
 
         if t_read is None and t_report is not None:  # fixed report only: draw t_read to fit it
-            t_report = _check_int("t_report", t_report, dm, T - 1)
             tr = torch.randint(t_report - dm + 1, (B,), generator=generator)
         elif t_read is None:
             tr = torch.randint(T - dm, (B,), generator=generator)
         else:
-            tr = torch.full((B,), _check_int("t_read", t_read, 0, T - 1 - dm), dtype=torch.long)
+            tr = torch.full((B,), t_read, dtype=torch.long)
         if t_report is None:
             span = (T - dm - tr).double()  # number of allowed report steps per trial
             u = torch.rand(B, generator=generator, dtype=torch.float64)
             tp = tr + dm + (u * span).long().clamp_max(span.long() - 1)
         else:
-            lo = int(tr.max()) + dm
-            tp = torch.full((B,), _check_int("t_report", t_report, lo, T - 1), dtype=torch.long)
+            tp = torch.full((B,), t_report, dtype=torch.long)
 
         images, label = self._images(B, C, generator, split)
         P = self.data.n_pixels
@@ -240,11 +256,13 @@ class DelayedClassification(Task):
         -------
         Probe with ``x`` of shape (B, max_delay + 1, P + 1).
         """
-        B = _check_int("batch_size", batch_size, 1)
-        D = _check_int("max_delay", max_delay, 1)
+        B = self.check_batch_size(batch_size)
+        D = _check_int("max_delay", max_delay, 1, MAX_STEPS)
+        check_generator("generator", generator, none_ok=True)
         C = self.n_classes if n_classes is None else _check_int("n_classes", n_classes, 2, N_OUTPUTS)
-        if split not in self._by_split:
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        self.check_split(split)
+        check_size(f"batch_size * (max_delay + 1) * (P + 1) = {B} * {D + 1} * {self.input_size}",
+                   B * (D + 1) * self.input_size, MAX_ELEMENTS)
         images, label = self._images(B, C, generator, split)
         P = self.data.n_pixels
         x = torch.zeros(B, D + 1, P + 1)
@@ -254,14 +272,15 @@ class DelayedClassification(Task):
 
     def validation_batch(self, n: int, seed: int) -> DelayedBatch:
         """``n`` trials of the full task from the test images, drawn with a generator seeded by ``seed``."""
+        n = _check_int("n", n, 1, MAX_BATCH)
         return self.sample(n, seeded(seed), split="test")
 
     # -- scoring ----------------------------------------------------------------------------------
-    def _check_logits(self, logits, batch) -> None:
+    def _check_logits(self, logits, batch, nan_ok: bool = False) -> None:
         """``batch`` must be a :class:`DelayedBatch` and ``logits`` (B, T, 11) must match its ``y`` (B, T)."""
         if not isinstance(batch, DelayedBatch):
             raise TypeError(f"batch must be a mem.tasks.DelayedBatch, got {type(batch).__name__}")
-        self.check_logits(logits, batch)
+        self.check_logits(logits, batch, nan_ok=nan_ok)
 
     def loss(self, logits: torch.Tensor, batch: DelayedBatch) -> torch.Tensor:
         """Weighted cross-entropy summed over steps, divided by T, averaged over trials (chapter 1).
@@ -273,15 +292,18 @@ class DelayedClassification(Task):
 
         Returns
         -------
-        Scalar tensor ``mean_b sum_t w[b, t] * CE(logits[b, t], y[b, t]) / T``.
+        Scalar tensor ``mean_b sum_t w[b, t] * CE(logits[b, t], y[b, t]) / T``; NaN or inf where ``logits``
+        are not finite (not an error: :func:`mem.train.train` reads it as divergence).
         """
-        self._check_logits(logits, batch)
+        self._check_logits(logits, batch, nan_ok=True)
         B, T, C = logits.shape
         ce = torch.nn.functional.cross_entropy(logits.reshape(B * T, C), batch.y.reshape(-1), reduction="none")
         return (ce * batch.w.reshape(-1)).sum() / (B * T)
 
     def report_correct(self, logits: torch.Tensor, batch: DelayedBatch) -> torch.Tensor:
-        """Boolean (B,): is the arg-max class at each trial's report step its label? (chapters 1, 2)."""
+        """Boolean (B,): is the arg-max class at each trial's report step its label? (chapters 1, 2).
+
+        ``logits`` (B, T, 11) must not hold NaN (a ValueError)."""
         self._check_logits(logits, batch)
         rows = torch.arange(logits.shape[0], device=logits.device)
         return logits[rows, batch.t_report].argmax(-1) == batch.label
@@ -298,7 +320,7 @@ class DelayedClassification(Task):
 
         Parameters
         ----------
-        T_max : int, optional, the trial length T (default the task's)
+        T_max : int, optional, the trial length T (default the task's), at most 4096 (the joint table is T x T)
 
         Returns
         -------
@@ -307,6 +329,7 @@ class DelayedClassification(Task):
         ``joint[r, q] = P(t_read = r, t_report = q)``.
         """
         T = self.T_max if T_max is None else self._check_T(T_max)
+        _check_int("T_max", T, 2, _MAX_TIMING_T)
         dm, n_read = self.delta_min, T - self.delta_min
         joint = np.zeros((T, T))
         for r in range(n_read):
@@ -328,7 +351,7 @@ def reference_predictors(batch: DelayedBatch, confidence: float = 5.0) -> dict[s
     Parameters
     ----------
     batch : :class:`DelayedBatch`, targets ``y`` (B, T)
-    confidence : float > 0, the logit ``s`` a predictor gives its chosen class (the others get 0)
+    confidence : float in (0, float32's largest], the logit ``s`` a predictor gives its chosen class (the others 0)
 
     Returns
     -------
@@ -337,11 +360,9 @@ def reference_predictors(batch: DelayedBatch, confidence: float = 5.0) -> dict[s
     null only) and ``"perfect"`` (the target at every step).
     """
     batch = _check_batch(batch)
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not confidence > 0:
-        raise ValueError(f"confidence must be a positive number, got {confidence!r}")
+    s = check_float("confidence", confidence, gt=0, le=torch.finfo(torch.float32).max)  # logits are float32
     B, T = batch.y.shape
     rows, steps = torch.arange(B), torch.arange(T)
-    s = float(confidence)
     confident = s * torch.eye(N_OUTPUTS)              # confident[classes]: logit s on each class
     memoryless = confident[torch.zeros_like(batch.y)]
     memoryless[rows, batch.t_report] = torch.tensor([-s] + [0.0] * (N_OUTPUTS - 1))
@@ -378,13 +399,33 @@ def report_share(logits: torch.Tensor, batch: DelayedBatch) -> float:
     Returns
     -------
     float in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        ``logits`` are not finite, or the weighted loss is 0 (perfect logits: no share to report).
     """
     batch = _check_batch(batch)
-    if not isinstance(logits, torch.Tensor) or logits.shape[:2] != batch.y.shape:
-        raise ValueError(f"logits must be a tensor of shape (B, T, classes) matching batch.y {tuple(batch.y.shape)}")
+    shape = (*batch.y.shape, N_OUTPUTS)
+    if not isinstance(logits, torch.Tensor):
+        raise TypeError(f"logits must be a tensor of shape (B, T, classes) = {shape}, got {type(logits).__name__}")
+    if tuple(logits.shape) != shape:
+        raise ValueError(f"logits must be a tensor of shape (B, T, classes) = {shape} matching batch.y, "
+                         f"got {tuple(logits.shape)}")
+    _check_finite_logits(logits)
     ce = torch.nn.functional.cross_entropy(logits.transpose(1, 2), batch.y, reduction="none")
     rows = torch.arange(len(batch.y))
-    return float((ce * batch.w)[rows, batch.t_report].sum() / (ce * batch.w).sum())
+    total = (ce * batch.w).sum()
+    if not total > 0:
+        raise ValueError("logits give a weighted loss of 0 on every step: no share to report")
+    return float((ce * batch.w)[rows, batch.t_report].sum() / total)
+
+
+def _check_finite_logits(logits: torch.Tensor) -> None:
+    if not logits.is_floating_point():
+        raise TypeError(f"logits must be a floating-point tensor, got {logits.dtype}")
+    if not bool(torch.isfinite(logits).all()):
+        raise ValueError("logits must be finite (no NaN or inf)")
 
 
 def report_weight_line(task: DelayedClassification, logits: torch.Tensor, batch: DelayedBatch) -> tuple:
@@ -403,10 +444,17 @@ def report_weight_line(task: DelayedClassification, logits: torch.Tensor, batch:
     -------
     (intercept, slope, off_line): floats; ``loss(w) = intercept + slope * w``, and ``off_line`` is
     ``|loss(2T) - (intercept + slope * 2T)|`` (zero up to rounding).
+
+    Raises
+    ------
+    ValueError
+        ``logits`` do not match ``batch`` or are not finite (a loss of NaN or inf has no line).
     """
     if not isinstance(task, DelayedClassification):
         raise TypeError(f"task must be a mem.tasks.DelayedClassification, got {type(task).__name__}")
     batch = _check_batch(batch)
+    task.check_logits(logits, batch)
+    _check_finite_logits(logits)
     T = batch.y.shape[1]
     at = lambda w: float(task.loss(logits, replace(batch, w=torch.where(batch.y > 0, float(w), 1.0))))  # noqa: E731
     l1, lT = at(1), at(T)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_int, seeded
-from .base import Batch, Task, TrainingSettings
+from .._checks import check_float, check_generator, check_int, check_size, seeded
+from .base import MAX_BATCH, MAX_ELEMENTS, MAX_STEPS, Batch, Task, TrainingSettings
 
 __all__ = ["FlipFlop"]
 
@@ -23,7 +23,7 @@ class FlipFlop(Task):
     Parameters
     ----------
     n_bits : int, default 3; input and output channels
-    T : int, default 100; trial length
+    T : int, default 100; trial length, at most :data:`mem.tasks.base.MAX_STEPS`
     p_pulse : float in (0, 1), default 0.05; probability of a pulse per channel and step (after step 0)
     """
 
@@ -33,12 +33,8 @@ class FlipFlop(Task):
 
     def __init__(self, n_bits: int = 3, T: int = 100, p_pulse: float = 0.05):
         self.n_bits = check_int("n_bits", n_bits, 1)
-        self.T = check_int("T", T, 2)
-        if isinstance(p_pulse, bool) or not isinstance(p_pulse, (int, float)):
-            raise TypeError(f"p_pulse must be a number in (0, 1), got {type(p_pulse).__name__}")
-        if not 0.0 < p_pulse < 1.0:
-            raise ValueError(f"p_pulse must be in (0, 1), got {p_pulse!r}")
-        self.p_pulse = float(p_pulse)
+        self.T = check_int("T", T, 2, MAX_STEPS)
+        self.p_pulse = check_float("p_pulse", p_pulse, gt=0, lt=1)
 
     @property
     def input_size(self) -> int:
@@ -57,7 +53,10 @@ class FlipFlop(Task):
         """Draw trials: ``x`` (B, T, n_bits) in {-1, 0, +1}, ``y`` (B, T, n_bits) in {-1, +1}
         (``split`` is ignored: every trial is freshly random)."""
         B = self.check_batch_size(batch_size)
+        check_generator("generator", generator, none_ok=True)
         self.check_split(split)
+        check_size(f"batch_size * T * n_bits = {B} * {self.T} * {self.n_bits}", B * self.T * self.n_bits,
+                   MAX_ELEMENTS)
         pulse = torch.rand(B, self.T, self.n_bits, generator=generator) < self.p_pulse
         pulse[:, 0] = True
         sign = torch.randint(0, 2, (B, self.T, self.n_bits), generator=generator).float() * 2 - 1
@@ -68,8 +67,9 @@ class FlipFlop(Task):
         return Batch(x, y)
 
     def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """Mean squared error of the outputs at every step. ``logits``: (B, T, n_bits)."""
-        self.check_logits(logits, batch)
+        """Mean squared error of the outputs at every step. ``logits``: (B, T, n_bits); NaN logits give a NaN loss
+        (:func:`mem.train.train` reads it as divergence)."""
+        self.check_logits(logits, batch, nan_ok=True)
         return F.mse_loss(logits, batch.y)
 
     def score(self, logits: torch.Tensor, batch: Batch) -> float:
@@ -79,4 +79,5 @@ class FlipFlop(Task):
 
     def validation_batch(self, n: int, seed: int) -> Batch:
         """``n`` trials drawn with a generator seeded by ``seed``."""
+        n = check_int("n", n, 1, MAX_BATCH)
         return self.sample(n, seeded(seed), split="test")

@@ -13,9 +13,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_int
+from .._checks import check_generator, check_int, check_seed, seeded
 from ..data import Digits
-from .base import Batch, Task, TrainingSettings, load_images
+from .base import MAX_BATCH, Batch, Task, TrainingSettings, load_images
 
 __all__ = ["PermutedDigits"]
 
@@ -43,13 +43,12 @@ class PermutedDigits(Task):
                  pixels: int | None = None, mnist_dir: str | None = None):
         self.data = load_images(data, pixels, mnist_dir)
         self.mnist_dir = None if mnist_dir is None else str(mnist_dir)
-        self.permutation_seed = None if permutation_seed is None else check_int("permutation_seed",
-                                                                                permutation_seed, 0)
+        self.permutation_seed = check_seed(permutation_seed, "permutation_seed", none_ok=True)
         P = self.data.n_pixels
         if permutation_seed is None:
             self.permutation = torch.arange(P)
         else:
-            self.permutation = torch.randperm(P, generator=torch.Generator().manual_seed(self.permutation_seed))
+            self.permutation = torch.randperm(P, generator=seeded(self.permutation_seed, "permutation_seed"))
         self.baseline = math.log(10)
 
     @property
@@ -67,6 +66,7 @@ class PermutedDigits(Task):
                split: str = "train") -> Batch:
         """Draw images from ``split`` (with replacement): ``x`` (B, P, 1), ``y`` (B,) int64 in 0..9."""
         B = self.check_batch_size(batch_size)
+        check_generator("generator", generator, none_ok=True)
         images, labels = self.data.split(self.check_split(split))
         idx = torch.randint(len(labels), (B,), generator=generator)
         return Batch(images[idx][:, self.permutation, None], labels[idx])
@@ -77,12 +77,16 @@ class PermutedDigits(Task):
         return Batch(images[:, self.permutation, None], labels)
 
     def validation_batch(self, n: int | None = None, seed: int | None = None) -> Batch:
-        """Every test image once (:meth:`all`): the validation loss is exact, so ``n`` and ``seed`` are unused."""
+        """Every test image once (:meth:`all`): the validation loss is exact, so ``n`` and ``seed`` are unused
+        (but checked, so that a wrong call is not silent)."""
+        check_int("n", n, 1, MAX_BATCH, none_ok=True)
+        check_seed(seed, "seed", none_ok=True)
         return self.all("test")
 
     def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """Cross-entropy of the last step's read-out. ``logits``: (B, P, 10)."""
-        self.check_logits(logits, batch)
+        """Cross-entropy of the last step's read-out. ``logits``: (B, P, 10); NaN logits give a NaN loss
+        (:func:`mem.train.train` reads it as divergence)."""
+        self.check_logits(logits, batch, nan_ok=True)
         return F.cross_entropy(logits[:, -1], batch.y)
 
     def score(self, logits: torch.Tensor, batch: Batch) -> float:

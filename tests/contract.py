@@ -80,6 +80,7 @@ class Spec:
     aliases : {parameter: (other names a message may use for it)}
     finite : the result's numbers must be finite (False where NaN/inf is a documented result)
     nan_ok : parameters where a NaN inside a tensor/array/table is meaningful (e.g. "not measured")
+    none_ok : parameters where None is meaningful although the default is not None
     seconds : the time bound of one call
     examples : Hypothesis examples per parameter, beyond the fixed families
     kinds : {parameter: kind} to override the kind inferred from the valid value
@@ -91,6 +92,7 @@ class Spec:
     aliases: dict = dataclasses.field(default_factory=dict)
     finite: bool = True
     nan_ok: tuple = ()
+    none_ok: tuple = ()
     seconds: float = 10.0
     examples: int = 4
     kinds: dict = dataclasses.field(default_factory=dict)
@@ -394,7 +396,7 @@ def parameters(spec: Spec) -> dict[str, tuple[str, Any, bool]]:
         if name in spec.fixed:
             continue
         p = sig.parameters.get(name) if sig is not None else None
-        none_ok = value is None or (p is not None and p.default is None)
+        none_ok = value is None or (p is not None and p.default is None) or name in spec.none_ok
         kind = spec.kinds.get(name) or kind_of(value)
         out[name] = (kind, none_ok)
     return out

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from contract import Spec, check_param, check_spec
+from contract import Spec, check_spec
 
 from mem.data import Digits
 from mem.tasks import AdditionTask, CopyTask, DelayedClassification, FlipFlop, PermutedDigits
@@ -155,10 +155,9 @@ SPECS = [
     Spec("mem.tasks.flipflop.FlipFlop.validation_batch", lambda: dict(n=3, seed=0), of=_flipflop),
     Spec("mem.tasks.flipflop.FlipFlop.loss", _scoring(_flipflop), of=_flipflop, **LOSS),
     Spec("mem.tasks.flipflop.FlipFlop.score", _scoring(_flipflop), of=_flipflop),
-    # permutation_seed=None is meaningful (reading order) though its default is 0: the engine would count None
-    # a bad value, so it is varied by test_permutation_seed below, with None allowed
+    # permutation_seed=None is meaningful (reading order) though its default is 0
     Spec("mem.tasks.permuted.PermutedDigits", lambda: dict(data=_digits(), permutation_seed=0, pixels=4),
-         fixed={"permutation_seed": "None is meaningful (reading order); varied by test_permutation_seed"}),
+         none_ok=("permutation_seed",)),
     Spec("mem.tasks.permuted.PermutedDigits", lambda: dict(mnist_dir=_mnist_dir())),
     Spec("mem.tasks.permuted.PermutedDigits.config", of=_permuted),
     Spec("mem.tasks.permuted.PermutedDigits.sample", lambda: dict(batch_size=2, generator=_gen(), split="train"),
@@ -190,10 +189,5 @@ def test_contract(spec):
     check_spec(spec)
 
 
-def test_permutation_seed():
-    """PermutedDigits' permutation_seed, with None allowed (reading order)."""
-    spec = Spec("mem.tasks.permuted.PermutedDigits", lambda: dict(data=_digits(), permutation_seed=0, pixels=4))
-    problems = check_param(spec, "permutation_seed", "int", True)
-    assert not problems, "\n".join(problems)
+def test_permutation_seed_none_is_reading_order():
     assert torch.equal(PermutedDigits(_digits(), permutation_seed=None).permutation, torch.arange(4))
-

@@ -8,21 +8,31 @@ methods of :class:`mem.models.RNNClassifier`), so that :mod:`mem.models` can use
 """
 from __future__ import annotations
 
+import math
+import os
+from pathlib import Path
+
 import numpy as np
 import torch
 
 __all__ = [
     "MAX_SEED",
     "MODEL_INTERFACE",
+    "check_bool",
     "check_choice",
     "check_count",
     "check_dict",
+    "check_float",
+    "check_frame",
     "check_int",
     "check_model",
     "check_model_task",
     "check_names",
+    "check_path",
     "check_positive",
     "check_seed",
+    "check_str",
+    "check_tensor",
     "positive_ints",
     "seeded",
 ]
@@ -181,4 +191,129 @@ def check_dict(name: str, value, shape: str) -> dict:
         raise TypeError(f"{name} must be a dict {shape}, got {type(value).__name__}")
     if not value:
         raise ValueError(f"{name} must be a non-empty dict {shape}")
+    return value
+
+
+def check_bool(name: str, value) -> bool:
+    """``value`` as a ``bool``: ``True``, ``False`` or a numpy bool; anything else (a str such as ``"false"``,
+    a number, None) is a ``TypeError`` naming ``name`` (issue 18)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def _bounds(gt, ge, lt, le) -> str:
+    lo = f"({gt}" if gt is not None else f"[{ge}" if ge is not None else None
+    hi = f"{lt})" if lt is not None else f"{le}]" if le is not None else None
+    if lo and hi:
+        return f" in {lo}, {hi}"
+    if lo:
+        return f" > {gt}" if gt is not None else f" >= {ge}"
+    if hi:
+        return f" < {lt}" if lt is not None else f" <= {le}"
+    return ""
+
+
+def check_float(name: str, value, *, gt=None, ge=None, lt=None, le=None, finite: bool = True,
+                none_ok: bool = False) -> float | None:
+    """``value`` as a ``float`` within the given bounds, the package's one real-number check (issue 18).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : int, float or numpy number
+        A ``bool`` is not a number here, nor is a str, a list or a tensor.
+    gt, ge, lt, le : float, optional
+        Bounds: ``value > gt``, ``>= ge``, ``< lt``, ``<= le``.
+    finite : bool, default True
+        Refuse ``inf`` and ``-inf`` (NaN is always refused).
+    none_ok : bool, default False
+        Let ``None`` through (returned as ``None``).
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a real number; the message names ``name`` and what is allowed.
+    ValueError
+        ``value`` is NaN, infinite (when ``finite``) or out of bounds.
+    """
+    if none_ok and value is None:
+        return None
+    allowed = ("a finite number" if finite else "a number") + _bounds(gt, ge, lt, le) + (" or None" if none_ok else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    x = float(value)
+    if math.isnan(x) or (finite and math.isinf(x)) or (gt is not None and not x > gt) or \
+            (ge is not None and not x >= ge) or (lt is not None and not x < lt) or (le is not None and not x <= le):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return x
+
+
+def check_path(name: str, value, none_ok: bool = False) -> Path | None:
+    """``value`` as a ``Path`` from a ``str`` or ``os.PathLike`` (issue 18).
+
+    Anything else (None unless ``none_ok``, bytes, a number, a list) is a ``TypeError`` naming ``name``; the
+    empty string, which ``Path`` would read as the current folder, is a ``ValueError``. Whether the path
+    exists is the caller's check.
+    """
+    if none_ok and value is None:
+        return None
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or os.PathLike){' or None' if none_ok else ''}, "
+                        f"got {type(value).__name__}")
+    if isinstance(value, str) and not value:
+        raise ValueError(f"{name} must be a path, got the empty string")
+    try:
+        return Path(value)
+    except TypeError:  # an os.PathLike whose __fspath__ gives bytes
+        raise TypeError(f"{name} must be a path (str or os.PathLike), got {type(value).__name__}") from None
+
+
+def check_str(name: str, value, none_ok: bool = False) -> str | None:
+    """``value`` as a ``str`` (or None when ``none_ok``): anything else -- bytes, a number, a list of
+    strings -- is a ``TypeError`` naming ``name`` (issue 18)."""
+    if none_ok and value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str{' or None' if none_ok else ''}, got {value!r} "
+                        f"({type(value).__name__})")
+    return value
+
+
+def check_tensor(name: str, value, finite: bool = True) -> torch.Tensor:
+    """``value`` as a tensor: a torch tensor (returned as it is), a numpy array or a nested list of numbers
+    (``torch.as_tensor``), without NaN and, when ``finite``, without ``inf`` (issue 18).
+
+    None, a str, bytes or anything ``torch.as_tensor`` cannot read is a ``TypeError`` naming ``name``; a NaN
+    (or an infinity, when ``finite``) inside is a ``ValueError``. Shapes are the caller's check.
+    """
+    if isinstance(value, torch.Tensor):
+        t = value
+    elif value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a tensor (or an array of numbers), got {type(value).__name__}")
+    else:
+        try:
+            t = torch.as_tensor(value)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"{name} must be a tensor (or an array of numbers), got {type(value).__name__}") from None
+    if t.is_floating_point() or t.is_complex():
+        bad = torch.isnan(t).any() if not finite else ~torch.isfinite(t).all()
+        if bool(bad):
+            raise ValueError(f"{name} must be {'finite (no NaN or inf)' if finite else 'free of NaN'}, "
+                             f"got a tensor {tuple(t.shape)} with {'NaN' if torch.isnan(t).any() else 'inf'}")
+    return t
+
+
+def check_frame(name: str, value, columns=(), what: str = "a pandas DataFrame"):
+    """``value`` must be a pandas DataFrame with ``columns`` (issue 18): a ``TypeError`` for another kind of
+    thing, a ``ValueError`` naming the missing columns, each naming ``name`` and ``what`` is expected
+    (e.g. ``"mem.benchmarks.nonnormality()'s DataFrame"``). Returns ``value``."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(f"{name} must be {what}, got one without the columns {missing}")
     return value

@@ -23,6 +23,7 @@ __all__ = [
     "check_count",
     "check_dict",
     "check_float",
+    "check_frame",
     "check_generator",
     "check_int",
     "check_model",
@@ -32,6 +33,8 @@ __all__ = [
     "check_positive",
     "check_seed",
     "check_size",
+    "check_str",
+    "check_tensor",
     "positive_ints",
     "seeded",
 ]
@@ -285,3 +288,51 @@ def check_size(what: str, n: int, limit: int) -> None:
     ``limit``: a ``ValueError`` rather than a call that exhausts memory or runs for hours (issue 18)."""
     if n > limit:
         raise ValueError(f"{what} = {n} numbers, more than the {limit} allowed: ask for less")
+
+def check_str(name: str, value, none_ok: bool = False) -> str | None:
+    """``value`` as a ``str`` (or None when ``none_ok``): anything else -- bytes, a number, a list of
+    strings -- is a ``TypeError`` naming ``name`` (issue 18)."""
+    if none_ok and value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str{' or None' if none_ok else ''}, got {value!r} "
+                        f"({type(value).__name__})")
+    return value
+
+
+def check_tensor(name: str, value, finite: bool = True) -> torch.Tensor:
+    """``value`` as a tensor: a torch tensor (returned as it is), a numpy array or a nested list of numbers
+    (``torch.as_tensor``), without NaN and, when ``finite``, without ``inf`` (issue 18).
+
+    None, a str, bytes or anything ``torch.as_tensor`` cannot read is a ``TypeError`` naming ``name``; a NaN
+    (or an infinity, when ``finite``) inside is a ``ValueError``. Shapes are the caller's check.
+    """
+    if isinstance(value, torch.Tensor):
+        t = value
+    elif value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a tensor (or an array of numbers), got {type(value).__name__}")
+    else:
+        try:
+            t = torch.as_tensor(value)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"{name} must be a tensor (or an array of numbers), got {type(value).__name__}") from None
+    if t.is_floating_point() or t.is_complex():
+        bad = torch.isnan(t).any() if not finite else ~torch.isfinite(t).all()
+        if bool(bad):
+            raise ValueError(f"{name} must be {'finite (no NaN or inf)' if finite else 'free of NaN'}, "
+                             f"got a tensor {tuple(t.shape)} with {'NaN' if torch.isnan(t).any() else 'inf'}")
+    return t
+
+
+def check_frame(name: str, value, columns=(), what: str = "a pandas DataFrame"):
+    """``value`` must be a pandas DataFrame with ``columns`` (issue 18): a ``TypeError`` for another kind of
+    thing, a ``ValueError`` naming the missing columns, each naming ``name`` and ``what`` is expected
+    (e.g. ``"mem.benchmarks.nonnormality()'s DataFrame"``). Returns ``value``."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(f"{name} must be {what}, got one without the columns {missing}")
+    return value

@@ -26,7 +26,19 @@ import numpy as np
 import torch
 
 from . import store
-from ._checks import check_int, positive_ints, seeded
+from ._checks import (
+    check_bool,
+    check_float,
+    check_frame,
+    check_int,
+    check_names,
+    check_path,
+    check_seed,
+    check_str,
+    check_tensor,
+    seeded,
+)
+from .init import SCHEMES as INIT_SCHEMES
 from .init import initialize
 from .models import RNNClassifier
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
@@ -93,6 +105,19 @@ RECIPE = ("Vanilla RNNs, 100 units, from mem.init.initialize's chain (alpha 1.02
 #: What :func:`train_entry` reads from a config.
 _KEYS = ("task", "task_config", "arch", "hidden_size", "scheme", "lr", "seed", "n_updates", "batch_size", "clip",
          "eval_every", "n_val", "threads")
+#: The most trials :func:`activity`, :func:`chain_profiles` and :func:`chain_asymmetry` run at once.
+_MAX_TRIALS = 10_000
+#: The largest network :func:`decoding_at_init` builds, the largest noise and lag it takes (its decoding
+#: run is :func:`mem.evaluate.decoding_memory`'s default 4000 steps, after a burn-in of 100: 2 * lag + 121 <= 4000).
+_MAX_HIDDEN, _MAX_NOISE, _MAX_LAG = 1000, 1e6, 1939
+
+
+def _config(cfg, keys) -> dict:
+    """``cfg`` must be a dict (a ``TypeError`` otherwise) with every one of ``keys`` (``store.require_keys``)."""
+    if not isinstance(cfg, dict):
+        raise TypeError(f"cfg must be a config dict, got {type(cfg).__name__}")
+    require_keys(cfg, keys)
+    return cfg
 
 
 def configs() -> list[dict]:
@@ -105,26 +130,32 @@ def configs() -> list[dict]:
 
 def entry_name(cfg: dict) -> str:
     """An entry's name, ``<task>-<scheme>-lr<lr>-s<seed>``, e.g. ``copy-chain-lr0.0003-s0`` (chapter 6)."""
-    require_keys(cfg, ("task", "scheme", "lr", "seed"))
+    _config(cfg, ("task", "scheme", "lr", "seed"))
     return f"{cfg['task']}-{cfg['scheme']}-lr{cfg['lr']:g}-s{cfg['seed']}"
 
 
 def build_model(cfg: dict):
     """(task, untrained model) of a config, the model initialised by its scheme (chapter 6)."""
-    require_keys(cfg, ("task", "task_config", "arch", "hidden_size", "scheme", "seed"))
+    _config(cfg, ("task", "task_config", "arch", "hidden_size", "scheme", "seed"))
     task = make_task(cfg["task"], **cfg["task_config"])
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], task.n_outputs, seed=cfg["seed"])
     return task, initialize(model, cfg["scheme"], seed=cfg["seed"])
 
 
-@pinned_threads
 def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     """Train one run at its recorded thread count. Returns (file bytes, manifest entry without ``file``) (chapter 6).
 
     A run that diverges is kept, marked ``diverged`` (it counts as a failure), with the
-    weights and curves up to the last finite validation.
+    weights and curves up to the last finite validation; its metrics ``final``, ``best`` and ``score``
+    are None and its curves NaN. The addition task has no score: its ``score`` is NaN.
     """
-    require_keys(cfg, _KEYS)
+    _config(cfg, _KEYS)
+    return _train_entry(cfg, check_bool("progress", progress))
+
+
+@pinned_threads
+def _train_entry(cfg: dict, progress: bool) -> tuple[bytes, dict]:
+    """:func:`train_entry` after its checks, at the config's thread count."""
     task, model = build_model(cfg)
     try:
         # the stored config's "n_updates" is train's n_iters (stored keys stay as they are)
@@ -182,8 +213,28 @@ class BenchmarkRun:
     metrics: dict
 
 
+def _device(device) -> torch.device:
+    """``device`` (a str such as ``"cpu"`` or a torch.device) as a torch.device."""
+    if isinstance(device, torch.device):
+        return device
+    check_str("device", device)
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda', got {device!r}") from None
+
+
 def load(name: str, zoo_dir: Path | str = BENCH_DIR, device="cpu") -> BenchmarkRun:
-    """Load one run after checking its sha256 (chapter 6); the initial network is rebuilt from the config."""
+    """Load one run after checking its sha256 (chapter 6); the initial network is rebuilt from the config.
+
+    The run's ``history.seconds`` is NaN: the wall time is not stored (it varies from run to run).
+    """
+    check_str("name", name)
+    zoo_dir = check_path("zoo_dir", zoo_dir)
+    device = _device(device)
+    entries = store.manifest(zoo_dir, param="zoo_dir")["entries"]
+    if name not in entries:
+        raise ValueError(f"name must be one of the entries {sorted(entries)} in zoo_dir {str(zoo_dir)!r}, got {name!r}")
     raw = store.read_verified(name, zoo_dir, param="zoo_dir")
     payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
     entry = store.manifest(zoo_dir)["entries"][name]
@@ -198,8 +249,8 @@ def table(zoo_dir: Path | str = BENCH_DIR):
     """One row per stored run (chapter 6).
 
     Columns: ``name, task, scheme, lr, seed, final`` (validation loss / baseline at the end;
-    NaN if diverged), ``best`` (its minimum over the run), ``score`` (final recall/accuracy),
-    ``success`` (final < 0.5), ``diverged`` (bool).
+    NaN if diverged), ``best`` (its minimum over the run), ``score`` (final recall/accuracy; NaN if
+    diverged, and for the addition task, which has no score), ``success`` (final < 0.5), ``diverged`` (bool).
 
     Returns
     -------
@@ -207,6 +258,7 @@ def table(zoo_dir: Path | str = BENCH_DIR):
     """
     import pandas as pd
 
+    zoo_dir = check_path("zoo_dir", zoo_dir)
     rows = []
     for name, e in store.manifest(zoo_dir, param="zoo_dir")["entries"].items():
         cfg, m = e["config"], e["metrics"]
@@ -235,11 +287,12 @@ def summary(runs=None):
     """
     import pandas as pd
 
-    runs = table() if runs is None else runs
-    columns = getattr(runs, "columns", ())
-    missing = [c for c in ("task", "scheme", "lr", "final", "success", "diverged") if c not in columns]
-    if missing:
-        raise ValueError(f"runs must be a DataFrame like table()'s, got one without the columns {missing}")
+    runs = table() if runs is None else check_frame("runs", runs, ("task", "scheme", "lr", "final", "success",
+                                                                   "diverged"), "a DataFrame like table()'s")
+    if runs.empty:
+        raise ValueError("runs must be a DataFrame like table()'s, got one without rows")
+    if runs["lr"].isna().any():
+        raise ValueError("runs must have a learning rate in every row (column lr), got NaN")
     g = runs.groupby(["task", "scheme"])
     best_lr = runs.groupby(["task", "scheme", "lr"]).final.median().groupby(["task", "scheme"]).idxmin()
     best_lr = best_lr.map(lambda key: key[2])
@@ -256,8 +309,9 @@ def curves(task: str, lr: float | None = None, zoo_dir: Path | str = BENCH_DIR) 
     the lowest median final loss (the paper's "best hyperparameter" curves). Diverged runs
     are NaN from the point where they stopped.
     """
-    if task not in TASKS:
+    if check_str("task", task) not in TASKS:
         raise ValueError(f"task must be one of {sorted(TASKS)}, got {task!r}")
+    lr = check_float("lr", lr, gt=0, none_ok=True)
     df = table(zoo_dir)
     df = df[df.task == task]
     out = {}
@@ -294,7 +348,7 @@ def matched_perturbation(W0, W1, seed: int = 0) -> torch.Tensor:
     -------
     (N, N) tensor ``W0 + E`` with ``||E||_F = ||W1 - W0||_F``.
     """
-    W0, W1 = torch.as_tensor(W0).detach(), torch.as_tensor(W1).detach()
+    W0, W1 = check_tensor("W0", W0).detach(), check_tensor("W1", W1).detach()
     if W0.shape != W1.shape or W0.dim() != 2:
         raise ValueError(f"W0 and W1 must be 2-D matrices of the same shape, got {tuple(W0.shape)} and "
                          f"{tuple(W1.shape)}")
@@ -302,15 +356,22 @@ def matched_perturbation(W0, W1, seed: int = 0) -> torch.Tensor:
     return W0 + (E * (W1 - W0).double().norm() / E.norm()).to(W0.dtype)
 
 
-def _check_names(names) -> None:
+def _check_names(names, zoo_dir) -> tuple[list[str], Path]:
+    """(names, zoo_dir) checked: a list of runs stored in the folder ``zoo_dir``."""
     if isinstance(names, str):
-        raise ValueError(f"names must be a list of run names, got the string {names!r}; pass [{names!r}]")
+        raise TypeError(f"names must be a list of run names, got the string {names!r}; pass [{names!r}]")
+    names, zoo_dir = check_names("names", names), check_path("zoo_dir", zoo_dir)
+    unknown = [n for n in names if n not in store.manifest(zoo_dir, param="zoo_dir")["entries"]]
+    if unknown:
+        raise ValueError(f"names must be runs stored in zoo_dir {str(zoo_dir)!r}, got the unknown {unknown[:5]}")
+    return names, zoo_dir
 
 
-def _check_run(run, n_trials) -> None:
+def _check_run(run, n_trials, seed) -> None:
     if not isinstance(run, BenchmarkRun):
-        raise ValueError(f"run must be a BenchmarkRun (mem.benchmarks.load), got {type(run).__name__}")
-    positive_ints(n_trials=n_trials)
+        raise TypeError(f"run must be a BenchmarkRun (mem.benchmarks.load), got {type(run).__name__}")
+    check_int("n_trials", n_trials, hi=_MAX_TRIALS)
+    check_seed(seed)
 
 
 def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):
@@ -329,7 +390,8 @@ def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):
 
     from .theory import chain_energy, henrici
 
-    _check_names(names)
+    names, zoo_dir = _check_names(names, zoo_dir)
+    check_seed(seed)
     rows = []
     for name in names:
         run = load(name, zoo_dir)
@@ -346,9 +408,11 @@ def nonnormality(names, zoo_dir: Path | str = BENCH_DIR, seed: int = 0):
 def activity(run: BenchmarkRun, n_trials: int = 200, seed: int = 0, trained: bool = True) -> np.ndarray:
     """Hidden states of a run's network on fresh validation trials, (n_trials, T, N) (chapter 6).
 
-    What :func:`mem.theory.chain_profile` orders the units by (their peak-activity time).
+    What :func:`mem.theory.chain_profile` orders the units by (their peak-activity time);
+    ``n_trials`` in 1..10000.
     """
-    _check_run(run, n_trials)
+    _check_run(run, n_trials, seed)
+    check_bool("trained", trained)
     model = run.model if trained else run.initial
     batch = run.task.sample(n_trials, seeded(seed), split="test")
     return model(batch.x).h.cpu().numpy()
@@ -362,8 +426,12 @@ def excess(nn, value: str = "henrici"):
     -------
     pandas DataFrame with columns ``name, task, scheme, initial, trained, control, trained − control``.
     """
-    if value not in ("henrici", "henrici_rel", "chain_energy"):
+    if check_str("value", value) not in ("henrici", "henrici_rel", "chain_energy"):
         raise ValueError(f"value must be one of ('henrici', 'henrici_rel', 'chain_energy'), got {value!r}")
+    nn = _check_nn(nn, [value], ("name", "task", "scheme", "matrix"))
+    missing = [m for m in ("initial", "trained", "control") if m not in set(nn["matrix"])]
+    if missing:
+        raise ValueError(f"nn must be mem.benchmarks.nonnormality()'s DataFrame, got one without the {missing} rows")
     wide = nn.pivot_table(index=["name", "task", "scheme"], columns="matrix", values=value).reset_index()
     wide.columns.name = None
     wide = wide[["name", "task", "scheme", "initial", "trained", "control"]]
@@ -385,7 +453,7 @@ def chain_profiles(run: BenchmarkRun, n_trials: int = 200, seed: int = 0) -> dic
 
     from .theory import chain_profile
 
-    _check_run(run, n_trials)
+    _check_run(run, n_trials, seed)
     control = copy.deepcopy(run.model)
     with torch.no_grad():
         control.rnn.weight_hh_l0.copy_(matched_perturbation(run.initial.rnn.weight_hh_l0,
@@ -410,7 +478,9 @@ def chain_asymmetry(names, zoo_dir: Path | str = BENCH_DIR, n_trials: int = 200,
     """
     import pandas as pd
 
-    _check_names(names)
+    names, zoo_dir = _check_names(names, zoo_dir)
+    check_int("n_trials", n_trials, hi=_MAX_TRIALS)
+    check_seed(seed)
     rows = []
     for name in names:
         run = load(name, zoo_dir)
@@ -432,9 +502,10 @@ def decoding_at_init(lags, noises=(0.0, 0.1), schemes=SCHEMES, arch: str = "rnn_
 
     Parameters
     ----------
-    lags : sequence of ints >= 0 (L,)
-    noises : noise standard deviations added to every unit at every step
+    lags : sequence of ints in 0..1939 (L,) (the decoding run is 4000 steps long)
+    noises : noise standard deviations in [0, 1e6] added to every unit at every step
     schemes : initialisation schemes of :func:`mem.init.initialize`
+    hidden_size : int in 1..1000
 
     Returns
     -------
@@ -447,13 +518,47 @@ def decoding_at_init(lags, noises=(0.0, 0.1), schemes=SCHEMES, arch: str = "rnn_
 
     if isinstance(schemes, str) or isinstance(noises, (int, float)):
         raise TypeError("schemes and noises must be sequences (a list or tuple), not one value")
-    check_int("hidden_size", hidden_size)
+    lags = _sequence("lags", lags)
+    for k in lags:
+        check_int("lags", k, 0, _MAX_LAG)
+    noises = _sequence("noises", noises)
+    for x in noises:
+        check_float("noises", x, ge=0, le=_MAX_NOISE)
+    schemes = check_names("schemes", schemes)
+    unknown = [s for s in schemes if s not in INIT_SCHEMES]
+    if unknown:
+        raise ValueError(f"schemes must be among {INIT_SCHEMES}, got {unknown}")
+    check_str("arch", arch)
+    hidden_size = check_int("hidden_size", hidden_size, hi=_MAX_HIDDEN)
+    check_seed(seed)
     decoding = {}
     for noise in noises:
         for scheme in schemes:
             net = initialize(RNNClassifier(arch, 1, hidden_size, 1, seed=seed), scheme, seed=seed)
             decoding[noise, scheme] = decoding_memory(net, lags, noise=noise, seed=seed)
     return pd.DataFrame(decoding, index=pd.Index(list(lags), name="lag")).T
+
+
+def _sequence(name: str, value) -> list:
+    """``value`` as a list: a list, tuple, array or other iterable, not a str (a ``TypeError`` naming ``name``)."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence (a list or tuple), got the {type(value).__name__} {value!r}")
+    try:
+        return list(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence (a list or tuple), got {type(value).__name__}") from None
+
+
+_NN_VALUES = ("henrici", "henrici_rel", "chain_energy", "moved")
+
+
+def _check_nn(nn, values, keys=("task", "scheme", "matrix")):
+    """``nn`` checked: :func:`nonnormality`'s DataFrame with the columns ``keys`` and ``values``, never NaN in the
+    ``values``."""
+    check_frame("nn", nn, (*keys, *values), "mem.benchmarks.nonnormality()'s DataFrame")
+    if nn[list(values)].isna().any().any():
+        raise ValueError(f"nn must be mem.benchmarks.nonnormality()'s DataFrame, got NaN among {list(values)}")
+    return nn
 
 
 def nonnormality_summary(nn):
@@ -464,10 +569,8 @@ def nonnormality_summary(nn):
     -------
     pandas DataFrame, rows ``(task, scheme)``, columns ``(value, matrix)``.
     """
-    cols = ["henrici", "henrici_rel", "chain_energy", "moved"]
-    missing = [c for c in ("task", "scheme", "matrix", *cols) if c not in getattr(nn, "columns", ())]
-    if missing:
-        raise ValueError(f"nn must be mem.benchmarks.nonnormality()'s DataFrame, got one without the columns {missing}")
+    cols = list(_NN_VALUES)
+    _check_nn(nn, cols)
     summary = nn.groupby(["task", "scheme", "matrix"])[cols].median().unstack("matrix")
     return summary.reindex(columns=["initial", "trained", "control"], level=1)
 
@@ -480,7 +583,8 @@ def format_nonnormality(summary) -> str:
     decimal with the CPU's LAPACK kernels, so it is shown to the digits that do not (one decimal for the
     absolute index, two for the relative one).
     """
-    if getattr(getattr(summary, "columns", None), "nlevels", 0) != 2:
+    check_frame("summary", summary, (), "mem.benchmarks.nonnormality_summary()'s DataFrame")
+    if summary.columns.nlevels != 2:
         raise ValueError("summary must be mem.benchmarks.nonnormality_summary()'s DataFrame")
     shown = summary.map("{:.3f}".format)
     fb0 = (slice(None), "fbchain")
@@ -507,11 +611,13 @@ def gate_chain_energy(W0, W1, seed: int = 0):
     """
     from .theory import chain_energy
 
-    W0, W1 = torch.as_tensor(W0).detach().double(), torch.as_tensor(W1).detach().double()
+    W0, W1 = check_tensor("W0", W0).detach().double(), check_tensor("W1", W1).detach().double()
     if W0.shape != W1.shape or W0.dim() != 2 or W0.shape[0] % W0.shape[1]:
         raise ValueError(f"W0 and W1 must be (G * N, N) matrices of the same shape, got {tuple(W0.shape)} and "
                          f"{tuple(W1.shape)}")
     n = W1.shape[1]
+    if any(not b.any() for b in W1.split(n)):
+        raise ValueError("W1 must have no all-zero gate block (chain energy is a fraction of a block's squared norm)")
     names = "rzn" if len(W1) == 3 * n else range(len(W1) // n)
     return [{"gate": gate, "trained": chain_energy(b1),
              "control": chain_energy(matched_perturbation(b0, b1, seed=seed)),

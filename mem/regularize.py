@@ -28,14 +28,26 @@ import copy
 import hashlib
 import io
 import math
-import os
-from pathlib import Path
 
+import numpy as np
 import torch
 
 from . import slowpoints as _sp
 from . import store, zoo
-from ._checks import check_choice, check_int, check_model, positive_ints
+from ._checks import (
+    check_bool,
+    check_choice,
+    check_float,
+    check_frame,
+    check_int,
+    check_model,
+    check_model_task,
+    check_names,
+    check_path,
+    check_seed,
+    check_str,
+    check_tensor,
+)
 from .data import load_digits
 from .evaluate import accuracy_vs_delay, memory_lifetime, report_accuracy
 from .fingerprint import fingerprint
@@ -70,18 +82,57 @@ __all__ = [
 
 MODES = ("slowpoints", "centermass", "control")
 TRACKING = ("fixed", "retrack")
+#: The most updates (fine-tuning, re-tracking, slow-point search) and trials (batch, class means) one call takes.
+_MAX_STEPS, _MAX_TRIALS = 10**6, 10_000
+
+
+def _choice(name: str, value, allowed) -> str:
+    """``value`` a str (a ``TypeError`` otherwise) among ``allowed`` (a ``ValueError`` otherwise)."""
+    check_choice(name, check_str(name, value), allowed)
+    return value
+
+
+def _config(cfg, keys) -> dict:
+    """``cfg`` must be a dict (a ``TypeError`` otherwise) with every one of ``keys`` (``store.require_keys``)."""
+    if not isinstance(cfg, dict):
+        raise TypeError(f"cfg must be a config dict, got {type(cfg).__name__}")
+    require_keys(cfg, keys)
+    return cfg
+
+
+def _check_points(points):
+    """``points`` checked: SlowPoints, a State, or a tensor or numpy array (returned as a tensor), all finite."""
+    if isinstance(points, _sp.SlowPoints):
+        check_tensor("points", points.states)
+    elif isinstance(points, State):
+        for v in points:
+            if v is not None:
+                check_tensor("points", v)
+    elif isinstance(points, (torch.Tensor, np.ndarray)):
+        return check_tensor("points", points)
+    else:
+        raise TypeError(f"points must be SlowPoints, a State or a tensor (N, state_size), got {type(points).__name__}")
+    return points
+
+
+def _check_tracking(tracking, retrack_n_iters, retrack_lr, retrack_optimizer, components) -> None:
+    """The settings of :class:`SpeedPenalty` that :func:`fine_tune` passes on."""
+    _choice("tracking", tracking, TRACKING)
+    check_int("retrack_n_iters", retrack_n_iters, hi=_MAX_STEPS)
+    check_float("retrack_lr", retrack_lr, gt=0)
+    _choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
+    _choice("components", components, _sp.COMPONENTS)
 
 
 def _flat_points(model: RNNClassifier, points) -> torch.Tensor:
-    """(N, state_size) detached states from SlowPoints, a State, or a flat tensor."""
+    """(N, state_size) detached states from SlowPoints, a State, or a flat tensor (or numpy array)."""
+    points = _check_points(points)
     if isinstance(points, _sp.SlowPoints):
         v = points.states
     elif isinstance(points, State):
         v = model.flatten_state(model.check_state(points, points.h.shape[0]))
-    elif isinstance(points, torch.Tensor):
-        v = points
     else:
-        raise ValueError(f"points must be SlowPoints, a State or a tensor (N, state_size), got {type(points).__name__}")
+        v = points
     if v.dim() != 2 or v.shape[1] != model.state_size:
         raise ValueError(f"points must have shape (N, {model.state_size}) for this model, got {tuple(v.shape)}")
     return v.detach()
@@ -106,10 +157,10 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     scalar tensor: the sum of the N speeds, with gradients for the model's parameters.
     """
     check_model(model)
-    check_choice("components", components, _sp.COMPONENTS)
+    _choice("components", components, _sp.COMPONENTS)
     p = next(model.parameters())
     v = _flat_points(model, points).to(device=p.device, dtype=p.dtype)
-    x = torch.as_tensor(inputs, dtype=p.dtype, device=p.device)
+    x = torch.as_tensor(check_tensor("inputs", inputs), dtype=p.dtype, device=p.device)
     if x.dim() == 1:
         x = x.expand(v.shape[0], -1)
     if x.shape != (v.shape[0], model.input_size):
@@ -134,7 +185,7 @@ class SpeedPenalty:
     inputs : (D,) constant input, e.g. ``task.mean_input()``
     lam : float >= 0, the weight lambda
     tracking : "fixed" (default: the points never move) or "retrack" (before each training
-        step, ``retrack_n_iters`` steps of gradient descent on S at learning rate ``retrack_lr``
+        step, ``retrack_n_iters`` (at most 10**6) steps of gradient descent on S at learning rate ``retrack_lr``
         move the points under the current weights, clamped to the reachable box
         :meth:`mem.slowpoints.Dynamics.bounds <mem.slowpoints.state_map.Dynamics.bounds>`)
     retrack_optimizer : "sgd" (default) or "adam" (one persistent Adam optimiser: kicks the
@@ -152,14 +203,9 @@ class SpeedPenalty:
     def __init__(self, points, inputs: torch.Tensor, lam: float, *, tracking: str = "fixed",
                  retrack_n_iters: int = 1, retrack_lr: float = 0.1, retrack_optimizer: str = "sgd",
                  components: str = "full"):
-        if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
-            raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
-        check_choice("tracking", tracking, TRACKING)
-        positive_ints(retrack_n_iters=retrack_n_iters)
-        if not retrack_lr > 0:
-            raise ValueError(f"retrack_lr must be > 0, got {retrack_lr!r}")
-        check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
-        check_choice("components", components, _sp.COMPONENTS)
+        points, inputs = _check_points(points), check_tensor("inputs", inputs)
+        check_float("lam", lam, ge=0)
+        _check_tracking(tracking, retrack_n_iters, retrack_lr, retrack_optimizer, components)
         self.retrack_optimizer = retrack_optimizer
         self.raw_points, self.inputs, self.lam = points, inputs, float(lam)
         self.tracking, self.retrack_n_iters, self.retrack_lr, self.components = (tracking, retrack_n_iters,
@@ -213,18 +259,26 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, n_ite
 
     Parameters
     ----------
-    n_iters : int >= 0, the most Adam iterations of the ``"slowpoints"`` search (it may stop earlier
+    model, task : RNNClassifier and the DelayedClassification it was trained on
+    n_iters : int in 0..10**6, the most Adam iterations of the ``"slowpoints"`` search (it may stop earlier
         for points that are fixed: :func:`mem.slowpoints.find_slow_points
         <mem.slowpoints.search.find_slow_points>`)
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs in the ``"slowpoints"`` search;
         default ``"full"``, the whole state. The paper's choice (``"h_tanh_c"`` for LSTMs) is
         ``mem.slowpoints.paper_components(model)``, passed explicitly (as :func:`sweep_entry` does)
+    n_trials : int in 1..10000, the trials the class means are taken over
 
     Returns
     -------
     (points (K, state_size) float32, labels (K,) int64)
     """
-    check_choice("mode", mode, MODES)
+    check_model_task(model, task, DelayedClassification)
+    _choice("mode", mode, MODES)
+    check_int("n_iters", n_iters, 0, _MAX_STEPS)
+    check_float("adam_lr", adam_lr, gt=0)
+    _choice("components", components, _sp.COMPONENTS)
+    check_int("n_trials", n_trials, hi=_MAX_TRIALS)
+    check_seed(seed)
     start, labels = _sp.class_mean_states(model, task, n_trials=n_trials, seed=seed)
     if mode != "slowpoints":
         return model.flatten_state(start).detach().float(), labels
@@ -245,8 +299,11 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, n_ite
     model : a trained RNNClassifier; it is not modified
     task : DelayedClassification (full task: ``T_max`` and all digits)
     points : where to penalise; default :func:`anchor_points` for ``mode``
-    lam : weight of the penalty (forced to 0 for ``mode="control"``)
-    n_iters : int >= 1, the number of fine-tuning updates (Adam at ``lr``, gradient-norm clip ``clip``)
+    lam : weight of the penalty, >= 0 and at most the largest float of the model's dtype (forced to 0 for
+        ``mode="control"``)
+    n_iters : int in 1..10**6, the number of fine-tuning updates (Adam at ``lr``, gradient-norm clip ``clip``;
+        ``lr`` > 0 and at most the largest float of the model's dtype, ``clip`` >= 0, 0 or inf: no clipping)
+    batch_size : int in 1..10000
     mode : "slowpoints", "centermass" or "control" (module docstring)
     tracking : "fixed" or "retrack" (:class:`SpeedPenalty`)
     seed : seeds the batches (the same for every mode and lambda, so runs differ only by the penalty)
@@ -259,9 +316,19 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, n_ite
     (the fine-tuned copy in eval mode, History with ``loss`` (cross-entropy), ``accuracy``
     and ``penalty`` per step)
     """
-    check_model(model)
-    check_choice("mode", mode, MODES)
-    positive_ints(n_iters=n_iters)
+    check_model_task(model, task, DelayedClassification)
+    if points is not None:
+        points = _check_points(points)
+    biggest = torch.finfo(next(model.parameters()).dtype).max   # a larger lam or lr overflows the model's floats
+    check_float("lam", lam, ge=0, le=biggest)
+    check_int("n_iters", n_iters, hi=_MAX_STEPS)
+    _choice("mode", mode, MODES)
+    _check_tracking(tracking, retrack_n_iters, retrack_lr, retrack_optimizer, components)
+    check_float("lr", lr, gt=0, le=biggest)
+    check_float("clip", clip, ge=0, finite=False)
+    check_int("batch_size", batch_size, hi=_MAX_TRIALS)
+    check_seed(seed)
+    check_bool("progress", progress)
     if mode == "control":
         lam = 0.0
     if points is None:
@@ -315,7 +382,7 @@ def sweep_configs() -> list[dict]:
 
 def sweep_name(cfg: dict) -> str:
     """A sweep run's name, ``<network>-<mode>-<tracking>-lam<lam>`` (chapter 5)."""
-    require_keys(cfg, ("network", "mode", "tracking", "lam"))
+    _config(cfg, ("network", "mode", "tracking", "lam"))
     tracking = cfg["tracking"] + ("_adam" if cfg.get("retrack_optimizer") == "adam" else "")
     return f"{cfg['network']}-{cfg['mode']}-{tracking}-lam{cfg['lam']:g}"
 
@@ -326,9 +393,10 @@ def evaluate_fine_tune(model: RNNClassifier, task) -> dict:
     Returns
     -------
     ``{"report_accuracy": float, "delays": list, "accuracy": list (rounded to 6 decimals),
-    "lifetime": float or None}`` (None: the memory outlasts the longest probed delay).
+    "lifetime": float or None}`` (None: the memory outlasts the longest probed delay; NaN: nothing was
+    remembered at the shortest delay, :func:`mem.evaluate.memory_lifetime`).
     """
-    check_model(model)
+    check_model_task(model, task, DelayedClassification)
     curve = accuracy_vs_delay(model, task, SWEEP["delays"], SWEEP["n_trials_delay"], SWEEP["eval_seed"])
     life = memory_lifetime(curve)
     return {"report_accuracy": report_accuracy(model, task, SWEEP["n_trials_report"], SWEEP["eval_seed"]),
@@ -345,7 +413,6 @@ def weights_sha256(model: RNNClassifier) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-@pinned_threads
 def sweep_entry(cfg: dict) -> dict:
     """Run one fine-tune of the sweep and measure it (at the config's thread count) (chapter 5).
 
@@ -358,7 +425,12 @@ def sweep_entry(cfg: dict) -> dict:
     machine with the same numerics fingerprint can check it reproduces them) and that fingerprint
     (:mod:`mem.fingerprint`).
     """
-    require_keys(cfg, _SWEEP_KEYS)
+    return _sweep_entry(_config(cfg, _SWEEP_KEYS))
+
+
+@pinned_threads
+def _sweep_entry(cfg: dict) -> dict:
+    """:func:`sweep_entry` after its checks, at the config's thread count."""
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4)
     model = zoo.load(cfg["network"]).model
     comp = _sp.paper_components(model)   # the sweep measures and penalises what the paper's code does
@@ -394,9 +466,7 @@ def load_sweep(path=None) -> dict:
 
     ``path``: the sweep's JSON file (default: the ``sweep`` collection's manifest, :data:`SWEEP_FILE`
     in the zoo's folder)."""
-    if path is not None and not isinstance(path, (str, os.PathLike)):
-        raise ValueError(f"path must be a file path (str or Path) or None, got {path!r}")
-    path = Path(path) if path is not None else zoo.ZOO_DIR / SWEEP_FILE
+    path = check_path("path", path, none_ok=True) or zoo.ZOO_DIR / SWEEP_FILE
     if not path.exists():
         return {"settings": SWEEP, "entries": {}}
     if not path.is_file():
@@ -418,7 +488,9 @@ def sweep_table(data: dict | None = None):
     import pandas as pd
 
     data = load_sweep() if data is None else data
-    if not isinstance(data, dict) or "entries" not in data:
+    if not isinstance(data, dict):
+        raise TypeError(f"data must be a sweep dict with 'entries' (load_sweep()'s), got {type(data).__name__}")
+    if "entries" not in data:
         raise ValueError(f"data must be a sweep dict with 'entries' (load_sweep()'s), got {type(data).__name__}")
     rows = []
     for name, e in data["entries"].items():
@@ -452,11 +524,44 @@ SWEEP_COLLECTION = store.register(Collection(
 
 def _sweep_rows(table):
     """``row[network, mode, tracking, lam]``: one sweep run as a Series."""
-    missing = [c for c in ("network", "mode", "tracking", "lam") if c not in getattr(table, "columns", ())]
-    if missing:
-        raise ValueError(f"table must be mem.regularize.sweep_table()'s DataFrame, got one without the columns "
-                         f"{missing}")
-    return table.set_index(["network", "mode", "tracking", "lam"]).sort_index().loc
+    check_frame("table", table, ("network", "mode", "tracking", "lam"), "mem.regularize.sweep_table()'s DataFrame")
+    return _Rows(table.set_index(["network", "mode", "tracking", "lam"]).sort_index().loc)
+
+
+class _Rows:
+    """``row[network, mode, tracking, lam]`` of :func:`_sweep_rows`: a missing run is a ValueError naming ``table``."""
+
+    def __init__(self, loc):
+        self.loc = loc
+
+    def __getitem__(self, key):
+        try:
+            return self.loc[key]
+        except KeyError:
+            raise ValueError(f"table must hold the run (network, mode, tracking, lam) = {key}") from None
+
+
+def _networks(table, networks) -> list[str]:
+    """``networks`` (default :data:`SWEEP`'s) checked: names of networks in ``table``."""
+    networks = list(SWEEP["networks"]) if networks is None else check_names("networks", networks)
+    unknown = [n for n in networks if n not in set(table["network"])]
+    if unknown or not networks:
+        raise ValueError(f"networks must be networks of the table, got {'the unknown ' if unknown else ''}"
+                         f"{unknown[:5] if unknown else networks}")
+    return networks
+
+
+def _lams(table, name: str, lams) -> list[float]:
+    """``lams`` checked: penalty weights of the table's fixed slow-point fine-tunes (``name`` for the message)."""
+    if isinstance(lams, (str, bytes)) or not hasattr(lams, "__iter__"):
+        raise TypeError(f"{name} must be a list of penalty weights, got {type(lams).__name__}")
+    lams = [check_float(name, x) for x in lams]
+    known = sorted(set(table.loc[(table["mode"] == "slowpoints") & (table["tracking"] == "fixed"), "lam"]))
+    unknown = [x for x in lams if x not in known]
+    if not lams or unknown:
+        raise ValueError(f"{name} must be penalty weights of the table's slow-point fine-tunes {known}, got "
+                         f"{unknown if unknown else 'an empty list'}")
+    return lams
 
 
 def sweep_effects(table, networks=None, lam: float = 1000.0, lams=None):
@@ -480,8 +585,9 @@ def sweep_effects(table, networks=None, lam: float = 1000.0, lams=None):
     ``ctrl_change`` (lifetime, Control / before).
     """
     row = _sweep_rows(table)
-    networks = list(SWEEP["networks"] if networks is None else networks)
-    lams = SWEEP["lams"] if lams is None else lams
+    networks = _networks(table, networks)
+    lam = _lams(table, "lam", [lam])[0]
+    lams = SWEEP["lams"] if lams is None else _lams(table, "lams", lams)
     gain, cost, cm, rt, rt_adam, old_speed, own_speed, ctrl_change = {}, {}, {}, {}, {}, {}, {}, {}
     for n in networks:
         c, s = row[n, "control", "fixed", 0.0], row[n, "slowpoints", "fixed", lam]
@@ -510,7 +616,7 @@ def accuracy_table(table, delay: int = 500, networks=None):
     col = f"acc_{check_int('delay', delay)}"
     if col not in table.columns:
         raise ValueError(f"delay must be one of the sweep's probed delays {list(SWEEP['delays'])}, got {delay}")
-    networks = list(SWEEP["networks"] if networks is None else networks)
+    networks = _networks(table, networks)
     return _frame([{"network": n,
                       "before": row[n, "control", "fixed", 0.0][f"{col}_before"],
                       "Control": row[n, "control", "fixed", 0.0][col],
@@ -526,12 +632,15 @@ def best_runs(table, networks=None):
     Returns
     -------
     pandas DataFrame, one row per network: ``best run`` (mode, tracking, λ), ``lifetime before``,
-    ``lifetime`` (rounded to a step), ``acc 1000 before``, ``acc 1000``, ``acc 2000``, ``trained-delay acc``
+    ``lifetime`` (rounded to a step; ``inf`` if the memory outlasts the longest probed delay),
+    ``acc 1000 before``, ``acc 1000``, ``acc 2000``, ``trained-delay acc``
     and ``before`` (trained-delay accuracy before fine-tuning).
     """
     _sweep_rows(table)
-    networks = list(SWEEP["networks"] if networks is None else networks)
+    networks = _networks(table, networks)
     best = table[table["mode"] != "control"].sort_values("lifetime").groupby("network").tail(1).set_index("network")
+    if any(n not in best.index for n in networks):
+        raise ValueError("table must hold a fine-tune other than Control of each of the networks")
     return _frame({"best run": best["mode"] + ", " + best["tracking"] + ", λ = " + best["lam"].map("{:g}".format),
                      "lifetime before": best["lifetime_before"].round(0), "lifetime": best["lifetime"].round(0),
                      "acc 1000 before": best["acc_1000_before"], "acc 1000": best["acc_1000"],

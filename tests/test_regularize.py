@@ -32,8 +32,10 @@ def test_speed_penalty_validates(task):
     m = RNNClassifier("gru", task.input_size, 8, seed=0)
     with pytest.raises(ValueError, match=r"points must have shape \(N, 8\)"):
         rg.speed_penalty(m, torch.zeros(3, 5), task.mean_input())
-    with pytest.raises(ValueError, match="points must be SlowPoints"):
+    with pytest.raises(TypeError, match="points must be SlowPoints"):
         rg.speed_penalty(m, [[0.0] * 8], task.mean_input())
+    with pytest.raises(ValueError, match="points must be finite"):
+        rg.speed_penalty(m, torch.full((3, 8), float("nan")), task.mean_input())
     with pytest.raises(ValueError, match="inputs must have shape"):
         rg.speed_penalty(m, torch.zeros(3, 8), torch.zeros(7))
     with pytest.raises(ValueError, match="components must be one of"):

@@ -289,6 +289,7 @@ def check_size(what: str, n: int, limit: int) -> None:
     if n > limit:
         raise ValueError(f"{what} = {n} numbers, more than the {limit} allowed: ask for less")
 
+
 def check_str(name: str, value, none_ok: bool = False) -> str | None:
     """``value`` as a ``str`` (or None when ``none_ok``): anything else -- bytes, a number, a list of
     strings -- is a ``TypeError`` naming ``name`` (issue 18)."""

@@ -85,9 +85,10 @@ def _sweep_cfg():
     return dict(rg.sweep_configs()[0], steps=1, mode="centermass")
 
 
-#: Specs whose one valid call takes seconds: the sweep's fixed measurement (SWEEP: 1000 trials at delays up to
-#: 2000 steps) has no smaller setting. Marked slow (still run by `make test`).
-SLOW = ("mem.regularize.evaluate_fine_tune", "mem.regularize.sweep_entry", "mem.regularize.sweep_job")
+#: Why three valid calls are not made here: each is the sweep's fixed measurement (1000 trials at delays up to
+#: 2000 steps), which has no smaller setting; tests/test_regularize.py and `make reference-dispatch` run them.
+#: Their bad values are still all tried, and each must be refused.
+EXPENSIVE = "a full sweep measurement (1000 trials up to 2000 steps), run by tests/test_regularize.py"
 
 EXEMPT = {
     "mem.benchmarks.configs": "no parameters: returns the recipe's constant list of configs",
@@ -135,10 +136,11 @@ SPECS = [
          examples=0),  # generated n_iters and batch_size (up to 10**4) are real fine-tunes: 2041 updates take 12 s
     Spec("mem.regularize.sweep_name", lambda: dict(cfg=rg.sweep_configs()[0])),
     # finite=False: an untrained network remembers nothing, its lifetime is NaN (evaluate_fine_tune's docstring)
-    Spec("mem.regularize.evaluate_fine_tune", lambda: dict(model=_gru(), task=_task()), finite=False, seconds=60),
+    Spec("mem.regularize.evaluate_fine_tune", lambda: dict(model=_gru(), task=_task()), finite=False, seconds=60,
+         skip_valid=EXPENSIVE),
     Spec("mem.regularize.weights_sha256", lambda: dict(model=_gru())),
-    Spec("mem.regularize.sweep_entry", lambda: dict(cfg=_sweep_cfg()), seconds=120),
-    Spec("mem.regularize.sweep_job", lambda: dict(cfg=_sweep_cfg()), seconds=120),
+    Spec("mem.regularize.sweep_entry", lambda: dict(cfg=_sweep_cfg()), seconds=120, skip_valid=EXPENSIVE),
+    Spec("mem.regularize.sweep_job", lambda: dict(cfg=_sweep_cfg()), seconds=120, skip_valid=EXPENSIVE),
     Spec("mem.regularize.load_sweep", lambda: dict(path=str(rg.zoo.ZOO_DIR / rg.SWEEP_FILE))),
     # finite=False: lifetime is inf where the memory outlasts the longest probed delay (sweep_table's docstring)
     Spec("mem.regularize.sweep_table", lambda: dict(data=rg.load_sweep()), finite=False),
@@ -150,7 +152,7 @@ SPECS = [
 ]
 
 
-@pytest.mark.parametrize("spec", [pytest.param(s, marks=pytest.mark.slow) if s.name in SLOW else s for s in SPECS],
+@pytest.mark.parametrize("spec", SPECS,
                          ids=[s.name.removeprefix("mem.") for s in SPECS])
 def test_contract(spec):
     check_spec(spec)

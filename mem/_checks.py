@@ -21,16 +21,20 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_count",
+    "check_device",
     "check_dict",
     "check_float",
+    "check_float_dtype",
     "check_frame",
     "check_generator",
     "check_int",
     "check_model",
     "check_model_task",
     "check_names",
+    "check_option",
     "check_path",
     "check_positive",
+    "check_real",
     "check_seed",
     "check_size",
     "check_str",
@@ -245,7 +249,10 @@ def check_float(name: str, value, *, gt=None, ge=None, lt=None, le=None, finite:
     allowed = ("a finite number" if finite else "a number") + _bounds(gt, ge, lt, le) + (" or None" if none_ok else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an int too large for a float
+        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None
     if math.isnan(x) or (finite and math.isinf(x)) or (gt is not None and not x > gt) or \
             (ge is not None and not x >= ge) or (lt is not None and not x < lt) or (le is not None and not x <= le):
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
@@ -336,4 +343,93 @@ def check_frame(name: str, value, columns=(), what: str = "a pandas DataFrame"):
     missing = [c for c in columns if c not in value.columns]
     if missing:
         raise ValueError(f"{name} must be {what}, got one without the columns {missing}")
+    return value
+
+
+def _range_text(lo, hi, lo_open: bool, hi_open: bool) -> str:
+    if lo is not None and hi is not None:
+        return f" in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+    if lo is not None:
+        return f" {'>' if lo_open else '>='} {lo:g}"
+    if hi is not None:
+        return f" {'<' if hi_open else '<='} {hi:g}"
+    return ""
+
+
+def check_real(name: str, value, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False,
+               hi_open: bool = False, finite: bool = True, none_ok: bool = False) -> float | None:
+    """``value`` as a ``float``: a real number (int, float or numpy scalar; not a bool) in a range (issue 18).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : int, float, numpy integer or numpy floating
+    lo, hi : float or None
+        Smallest and largest allowed value (None: no bound); ``lo_open`` / ``hi_open`` exclude them.
+    finite : bool, default True
+        Refuse ``inf`` and ``-inf`` (NaN is always refused).
+    none_ok : bool, default False
+        Let ``None`` through (returned as ``None``).
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a real number (a str, a bool, None, a list, ...); the message names ``name``.
+    ValueError
+        ``value`` is NaN, infinite (with ``finite``) or out of the range.
+    """
+    if none_ok and value is None:
+        return None
+    allowed = ("a finite number" if finite else "a number") + _range_text(lo, hi, lo_open, hi_open) \
+        + (" or None" if none_ok else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None
+    if math.isnan(x) or (finite and math.isinf(x)) or (lo is not None and (x < lo or (lo_open and x == lo))) \
+            or (hi is not None and (x > hi or (hi_open and x == hi))):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return x
+
+
+def check_option(name: str, value, allowed) -> str:
+    """``value`` must be a ``str`` among ``allowed`` (issue 18): a ``TypeError`` for another kind of thing
+    (None, a number, bytes, a list), a ``ValueError`` for a str that is not allowed, each naming ``name``
+    and the allowed values. :func:`check_choice` with the kind checked first."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {allowed}, got {value!r} ({type(value).__name__})")
+    check_choice(name, value, allowed)
+    return value
+
+
+def check_device(name: str, value, none_ok: bool = False) -> torch.device | None:
+    """``value`` as a ``torch.device``: a ``torch.device`` or a device string such as ``"cpu"`` or
+    ``"cuda:0"`` (issue 18). Another kind of thing raises a ``TypeError``, a string torch does not read as
+    a device a ``ValueError``, each naming ``name``; ``None`` passes when ``none_ok``."""
+    if none_ok and value is None:
+        return None
+    allowed = "a torch.device or a device string such as 'cpu'" + (" or None" if none_ok else "")
+    if not isinstance(value, (str, torch.device)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    try:
+        return torch.device(value)
+    except (RuntimeError, ValueError):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None
+
+
+def check_float_dtype(name: str, value, none_ok: bool = False, allowed=None) -> torch.dtype | None:
+    """``value`` must be a floating-point ``torch.dtype`` (one of ``allowed`` when given) (issue 18):
+    a ``TypeError`` for another kind of thing (a str such as ``"float64"``, a number), a ``ValueError``
+    for an integer or excluded dtype, each naming ``name``; ``None`` passes when ``none_ok``."""
+    if none_ok and value is None:
+        return None
+    what = "a floating-point torch.dtype" if allowed is None else " or ".join(map(str, allowed))
+    what += " or None" if none_ok else ""
+    if not isinstance(value, torch.dtype):
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__})")
+    if not value.is_floating_point or (allowed is not None and value not in allowed):
+        raise ValueError(f"{name} must be {what}, got {value!r}")
     return value

@@ -16,8 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import check_count
-from .slowpoints import SlowPoints, find_slow_points, speed, states_along
+from ._checks import check_count, check_dict, check_model, check_option, check_real
+from .slowpoints import COMPONENTS, SlowPoints, dynamics, find_slow_points, flat_states, speed, states_along
+from .slowpoints.state_map import _check_labels, _check_tensor
+
+#: The most steps of a toy passage or a drift (:func:`ghost_passage`, :func:`drift`, :func:`drift_speed`,
+#: :func:`speed_along`, :func:`ghost_scaling`).
+MAX_STEPS = 10**6
 
 __all__ = [
     "Drift",
@@ -43,10 +48,11 @@ def ghost_passage(bias: float, h: float = -1.0, n_steps: int = 100) -> np.ndarra
 
     Returns
     -------
-    (n_steps,) float array, the state after each step.
+    (n_steps,) float array, the state after each step. ``bias`` and ``h`` are finite real numbers,
+    ``n_steps`` at most :data:`MAX_STEPS`.
     """
-    steps = check_count("n_steps", n_steps)
-    bias, h = float(bias), float(h)
+    bias, h = check_real("bias", bias), check_real("h", h)
+    steps = check_count("n_steps", n_steps, 1, MAX_STEPS)
     out = []
     for _ in range(steps):
         h = math.tanh(2 * h + bias)
@@ -102,7 +108,11 @@ def drift(model, inputs: torch.Tensor, trigger: torch.Tensor, starts, labels: to
     -------
     Drift
     """
-    steps, window = check_count("n_steps", n_steps, 2), check_count("window", window)
+    K = _check_drift_args(model, inputs, starts, components)
+    _check_tensor("trigger", trigger, last=model.input_size, dims=(1,))
+    _check_labels("labels", labels, K)
+    steps, window = check_count("n_steps", n_steps, 2, MAX_STEPS), check_count("window", window)
+    check_count("newton_n_iters", newton_n_iters, 0, 10**6)
     if window >= steps:
         raise ValueError(f"window must be shorter than n_steps ({steps}), got {window}")
     V = states_along(model, inputs.expand(len(labels), steps, -1), starts)
@@ -120,16 +130,29 @@ def drift(model, inputs: torch.Tensor, trigger: torch.Tensor, starts, labels: to
                  end_spread=torch.cdist(seen, seen).max().item())
 
 
+def _check_drift_args(model, inputs, starts, components) -> int:
+    """The checks shared by the drifts: an RNNClassifier, a finite input (D,), finite starts (a State with K
+    rows) and ``components``. Returns K."""
+    check_model(model)
+    check_option("components", components, COMPONENTS)
+    _check_tensor("inputs", inputs, last=model.input_size, dims=(1,))
+    return len(flat_states(dynamics(model), starts, "starts", torch.float64))
+
+
 def drift_speed(model, inputs: torch.Tensor, starts, n_steps: int = 100, components: str = "full") -> torch.Tensor:
     """Speed at the state reached after ``n_steps`` noiseless steps of ``inputs`` from each start (chapter 5).
+
+    ``model`` is an RNNClassifier, ``inputs`` a finite (D,) tensor, ``starts`` a State with K finite rows,
+    ``n_steps`` at most :data:`MAX_STEPS`.
 
     Returns
     -------
     (K,) tensor, one speed per start.
     """
-    steps = check_count("n_steps", n_steps)
+    _check_drift_args(model, inputs, starts, components)
+    steps = check_count("n_steps", n_steps, 1, MAX_STEPS)
     end = states_along(model, inputs.expand(len(starts.h), steps, -1), starts)[:, -1]
-    return speed(model, end, inputs, components=components)
+    return speed(model, model.unflatten_state(end), inputs, components=components)   # (h, c) for LSTMs
 
 
 def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int = 100):
@@ -142,23 +165,32 @@ def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int =
     Parameters
     ----------
     networks : ``{label: (model, DelayCurve with per-class accuracy)}``
-    task : the task whose class means start the drift
-    inputs : (1, 1, I) input held during the drift (the task's mean input)
-    n_steps : steps of drift
+    task : the DelayedClassification whose class means start the drift
+    inputs : (D,) input held during the drift (the task's mean input)
+    n_steps : steps of drift, at most :data:`MAX_STEPS`
 
     Returns
     -------
     pandas DataFrame, one row per (network, class): ``network``, ``digit`` (label - 1: the digit of the
-    book's task), ``log10 drift speed``, ``lifetime`` (NaN or inf where the class has none).
+    book's task), ``log10 drift speed`` (``-inf`` where the drift reached a fixed point exactly, S = 0),
+    ``lifetime`` (NaN or inf where the class has none).
     """
     import pandas as pd
 
+    from .evaluate import DelayCurve
     from .slowpoints import class_mean_states
+    from .slowpoints.starts import _delayed_task
 
-    if not isinstance(networks, dict) or not networks:
-        raise TypeError(f"networks must be a non-empty dict {{label: (model, DelayCurve)}}, got "
-                        f"{type(networks).__name__}")
-    n_steps = check_count("n_steps", n_steps)
+    check_dict("networks", networks, "{label: (model, DelayCurve)}")
+    n_steps = check_count("n_steps", n_steps, 1, MAX_STEPS)
+    for k, pair in networks.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], DelayCurve)):
+            raise TypeError(f"networks must be a non-empty dict {{label: (model, DelayCurve)}}; "
+                            f"{k!r} maps to {type(pair).__name__}")
+        _delayed_task(pair[0], task)
+        if pair[1].class_accuracy is None:
+            raise ValueError(f"networks must hold DelayCurves with per-class accuracy; {k!r}'s has none")
+        _check_tensor("inputs", inputs, last=pair[0].input_size, dims=(1,))
     rows = []
     for k, (m, c) in networks.items():
         start, lab = class_mean_states(m, task)
@@ -188,13 +220,23 @@ def ghost_point(bias: float) -> tuple[float, float]:
     Returns
     -------
     (h, S): where the distance ``tanh(2 h + bias) - h`` is smallest (``tanh(2 h + bias) = -1/sqrt(2)``),
-    and the speed ``S = (h' - h)^2`` there. Meaningful for ``bias > |b_sn|`` (:func:`saddle_node`).
+    and the speed ``S = (h' - h)^2`` there. Meaningful for ``bias > |b_sn|`` (:func:`saddle_node`);
+    ``bias`` must be a finite real number whose ``S`` is a float (``|bias|`` below about 1e154).
     """
+    return _ghost_point(bias, "bias")
+
+
+def _ghost_point(bias, name: str) -> tuple[float, float]:
+    """:func:`ghost_point`, its errors naming ``name``."""
     if isinstance(bias, bool) or not isinstance(bias, (int, float, np.floating, np.integer)):
-        raise TypeError(f"bias must be a real number, got {type(bias).__name__}")
+        raise TypeError(f"{name} must be a real number, got {type(bias).__name__}")
+    check_real(name, bias)
     h_touch, _ = saddle_node()
     h = (math.atanh(-h_touch) - float(bias)) / 2
-    return h, (-h_touch - h) ** 2
+    try:
+        return h, (-h_touch - h) ** 2
+    except OverflowError:
+        raise ValueError(f"{name} must be a real number whose ghost speed is a float, got {bias!r}") from None
 
 
 def ghost_dwell(biases, radius: float = 0.1, n_steps: int = 100) -> dict:
@@ -210,11 +252,14 @@ def ghost_dwell(biases, radius: float = 0.1, n_steps: int = 100) -> dict:
     -------
     dict ``{bias: int}``, in the order of ``biases``.
     """
-    if not np.ndim(biases) == 1 or isinstance(biases, str):
+    if isinstance(biases, (str, bytes)) or not np.ndim(biases) == 1:
         raise TypeError(f"biases must be a sequence of numbers, got {type(biases).__name__}")
-    if not radius > 0:
-        raise ValueError(f"radius must be > 0, got {radius!r}")
-    return {b: int((np.abs(ghost_passage(b, n_steps=n_steps) - ghost_point(b)[0]) < radius).sum()) for b in biases}
+    for b in biases:
+        check_real("biases", b)
+    check_real("radius", radius, 0, lo_open=True, finite=False)
+    check_count("n_steps", n_steps, 1, MAX_STEPS)
+    ghosts = [_ghost_point(b, "biases")[0] for b in biases]
+    return {b: int((np.abs(ghost_passage(b, n_steps=n_steps) - g) < radius).sum()) for b, g in zip(biases, ghosts)}
 
 
 def ghost_scaling(eps, n_steps: int = 2000) -> tuple[np.ndarray, np.ndarray]:
@@ -226,8 +271,8 @@ def ghost_scaling(eps, n_steps: int = 2000) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    eps : (E,) distances of the bias past the saddle-node bias ``|b_sn|``, each > 0
-    n_steps : longest passage followed
+    eps : (E,) distances of the bias past the saddle-node bias ``|b_sn|``, each in (0, 1]
+    n_steps : longest passage followed, at most :data:`MAX_STEPS`
 
     Returns
     -------
@@ -235,15 +280,20 @@ def ghost_scaling(eps, n_steps: int = 2000) -> tuple[np.ndarray, np.ndarray]:
 
     Raises
     ------
-    RuntimeError
-        The search does not end at a slow point, or the passage does not end within ``n_steps``.
+    ValueError
+        An ``eps`` whose search does not end at a slow point (too far past the saddle-node for a ghost),
+        or a passage that does not end within ``n_steps``.
     """
     from .models import toy_rnn
 
+    if isinstance(eps, (str, bytes)) or not np.ndim(eps) == 1 \
+            or not all(isinstance(e, (int, float, np.integer, np.floating)) and not isinstance(e, (bool, np.bool_))
+                       for e in np.asarray(eps, dtype=object)):
+        raise TypeError(f"eps must be a 1-D sequence of numbers in (0, 1], got {eps!r}")
     eps = np.asarray(eps, dtype=float)
-    if eps.ndim != 1 or not (eps > 0).all():
-        raise ValueError(f"eps must be a 1-D sequence of numbers > 0, got {eps!r}")
-    check_count("n_steps", n_steps)
+    if eps.ndim != 1 or not ((eps > 0) & (eps <= 1)).all():
+        raise ValueError(f"eps must be a 1-D sequence of numbers > 0 (at most 1), got {eps!r}")
+    check_count("n_steps", n_steps, 1, MAX_STEPS)
     _, b_sn = saddle_node()
     S, T = [], []
     for e in eps:
@@ -251,11 +301,12 @@ def ghost_scaling(eps, n_steps: int = 2000) -> tuple[np.ndarray, np.ndarray]:
         near = torch.tensor([[ghost_point(bias)[0] + 0.05, 0.0]])
         found = find_slow_points(toy_rnn(bias=(bias, 0.0)), near, torch.zeros(1))
         if found.outcome_names != ["slow"]:
-            raise RuntimeError(f"the search at eps = {e} ended {found.outcome_names}, not at a slow point")
+            raise ValueError(f"eps = {e} is too far past the saddle-node: the search ended {found.outcome_names}, "
+                             f"not at a slow point")
         S.append(found.speed.item())
         path = ghost_passage(bias, n_steps=n_steps)
         if not (path > 0).any():
-            raise RuntimeError(f"the passage at eps = {e} does not end within n_steps = {n_steps}")
+            raise ValueError(f"n_steps = {n_steps} is too short: the passage at eps = {e} does not end within it")
         T.append(int(np.argmax(path > 0)) + 1)
     return np.array(S), np.array(T)
 
@@ -277,7 +328,8 @@ def speed_along(model, inputs: torch.Tensor, starts, n_steps: int, components: s
     -------
     (K, T) float64 tensor (T = ``window`` when given).
     """
-    steps = check_count("n_steps", n_steps)
+    _check_drift_args(model, inputs, starts, components)
+    steps = check_count("n_steps", n_steps, 1, MAX_STEPS)
     window = check_count("window", steps if window is None else window)
     if window > steps:
         raise ValueError(f"window must be at most n_steps ({steps}), got {window}")
@@ -299,13 +351,32 @@ def decay_rate(log_speed, lo: float = -np.inf, hi: float = np.inf, per: int = 10
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        ``log_speed`` is not a (K, T) array with K >= 1, holds NaN (``-inf``, for ``S = 0``, is allowed), or
+        has a trajectory with fewer than two steps in the band.
     """
-    logS = np.asarray(log_speed, dtype=float)
-    if logS.ndim != 2:
-        raise ValueError(f"log_speed must be a (K, T) array, got shape {logS.shape}")
+    if log_speed is None or isinstance(log_speed, (str, bytes)):
+        raise TypeError(f"log_speed must be a (K, T) array of numbers, got {type(log_speed).__name__}")
+    try:
+        logS = np.asarray(log_speed, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"log_speed must be a (K, T) array of numbers, got {type(log_speed).__name__}") from None
+    if logS.ndim != 2 or len(logS) == 0:
+        raise ValueError(f"log_speed must be a (K, T) array with K >= 1, got shape {logS.shape}")
+    if np.isnan(logS).any():
+        raise ValueError("log_speed must not hold NaN")
+    check_real("lo", lo, finite=False)
+    check_real("hi", hi, finite=False)
     if not lo < hi:
         raise ValueError(f"lo must be below hi, got lo = {lo!r}, hi = {hi!r}")
     check_count("per", per)
+    short = [i for i, s in enumerate(logS) if int(((s > lo) & (s < hi)).sum()) < 2]
+    if short:
+        raise ValueError(f"log_speed must have at least two steps in the band lo < log10 S < hi on every "
+                         f"trajectory; trajectories {short[:10]} have fewer")
     t = np.arange(logS.shape[1])
     return per * np.median([np.polyfit(t[(s > lo) & (s < hi)], s[(s > lo) & (s < hi)], 1)[0] for s in logS])
 
@@ -332,6 +403,8 @@ def approach_rates(d: Drift, lo: float = -np.inf, hi: float = np.inf, n_modes: i
     if not isinstance(d, Drift):
         raise TypeError(f"d must be a Drift, got {type(d).__name__}")
     check_count("n_modes", n_modes)
+    if d.end.jacobians is None:
+        raise ValueError("d must be a Drift whose search kept its Jacobians")
     moduli = d.end.eigenvalues()[0].abs()[:n_modes]
     return dict(measured=decay_rate(d.S.log10().numpy(), lo, hi, per),
                 predicted=[2 * per * math.log10(x) for x in moduli.tolist()])

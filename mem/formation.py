@@ -12,8 +12,9 @@ import numpy as np
 from scipy import stats
 from tqdm.auto import tqdm
 
-from ._checks import check_count
+from ._checks import check_bool, check_count, check_int
 from .slowpoints import class_mean_states, find_slow_points
+from .slowpoints.starts import _delayed_task
 
 __all__ = ["first_seen", "formation", "formation_digits", "formation_displacement", "formation_pca", "points_lost",
            "stage_movement"]
@@ -32,7 +33,11 @@ def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress:
     A checkpoint without any class reported correctly (early in training) maps to None.
     """
     if not isinstance(models, dict):
-        raise ValueError(f"models must be a dict {{step: RNNClassifier}}, got {type(models).__name__}")
+        raise TypeError(f"models must be a dict {{step: RNNClassifier}}, got {type(models).__name__}")
+    for step, model in models.items():
+        check_int("models", step, 0)
+        _delayed_task(model, task)
+    check_bool("progress", progress)
     out = {}
     for step in tqdm(sorted(models), desc="checkpoints", disable=not progress):
         start, labels = class_mean_states(models[step], task, n_trials=n_trials, seed=seed)
@@ -48,7 +53,7 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
     ----------
     points : {step: SlowPoints with labels, or None}, e.g. the output of :func:`formation`
     max_step : only checkpoints up to this step (default: all)
-    n_classes : read-out size; classes are 0..n_classes-1 (the digits are 1..10)
+    n_classes : read-out size, at most 10**4; classes are 0..n_classes-1 (the digits are 1..10)
 
     Returns
     -------
@@ -56,10 +61,12 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
     the m-th interval whose two checkpoints both have points; ``D[m, k]`` is the Euclidean
     distance class k's point moved in it (NaN if class k lacks a point at either end).
     """
-    import numpy as np
-
-    if not isinstance(points, dict):
-        raise ValueError(f"points must be a dict {{step: SlowPoints or None}}, got {type(points).__name__}")
+    _check_points(points)
+    check_int("max_step", max_step, 0, none_ok=True)
+    check_int("n_classes", n_classes, 1, 10**4)
+    labels = {k for p in points.values() if p is not None for k in p.labels.tolist()}
+    if labels and not 0 <= min(labels) <= max(labels) < n_classes:
+        raise ValueError(f"n_classes must exceed every label of the points (up to {max(labels)}), got {n_classes}")
     steps = [s for s in sorted(points) if max_step is None or s <= max_step]
     ends, rows = [], []
     for s0, s1 in zip(steps, steps[1:]):
@@ -78,8 +85,13 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
 
 
 def _check_points(points):
+    """``points`` must be a dict {step (int): SlowPoints with labels, or None} (anything with ``labels`` and ``h``)."""
     if not isinstance(points, dict):
         raise TypeError(f"points must be a dict {{step: SlowPoints or None}}, got {type(points).__name__}")
+    for s, p in points.items():
+        check_int("points", s, 0)
+        if p is not None and not (hasattr(p, "labels") and hasattr(p, "h")):
+            raise TypeError(f"points must be a dict {{step: SlowPoints or None}}; step {s} holds {type(p).__name__}")
 
 
 def first_seen(points: dict, n_digits: int = 10) -> dict:
@@ -92,12 +104,10 @@ def first_seen(points: dict, n_digits: int = 10) -> dict:
 
     Returns
     -------
-    dict ``{digit: step or None}`` (None: never).
+    dict ``{digit: step or None}`` (None: never). ``n_digits`` is at most 10**4.
     """
     _check_points(points)
-    from ._checks import check_count
-
-    check_count("n_digits", n_digits)
+    check_count("n_digits", n_digits, 1, 10**4)
     return {d: next((s for s, p in sorted(points.items()) if p is not None and d + 1 in p.labels.tolist()), None)
             for d in range(n_digits)}
 
@@ -129,12 +139,20 @@ def formation_pca(points: dict) -> dict:
     Returns
     -------
     dict ``{step: ((K, 2) array, (K,) labels) or None}``.
+
+    Raises
+    ------
+    ValueError
+        fewer than two points in all, or states with fewer than two units (no plane to project on).
     """
-    import numpy as np
     from sklearn.decomposition import PCA
 
     _check_points(points)
-    pca = PCA(2).fit(np.concatenate([p.h.numpy() for p in points.values() if p is not None]))
+    found = [p.h.numpy() for p in points.values() if p is not None]
+    if sum(len(h) for h in found) < 2 or found[0].shape[-1] < 2:
+        raise ValueError(f"points must hold at least two slow points of at least two units in all, got "
+                         f"{sum(len(h) for h in found)}")
+    pca = PCA(2).fit(np.concatenate(found))
     return {s: None if p is None else (pca.transform(p.h.numpy()), p.labels) for s, p in points.items()}
 
 
@@ -153,6 +171,20 @@ def formation_digits(points: dict) -> str:
     _check_points(points)
     return "; ".join(f"{s}: {'-' if p is None else ''.join(str(int(k) - 1) for k in p.labels)}"
                      for s, p in points.items())
+
+
+def _numbers(name: str, value, ndim: int) -> np.ndarray:
+    """``value`` as a float array of ``ndim`` axes: TypeError for something that is not numbers,
+    ValueError for the wrong number of axes, each naming ``name``."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a {ndim}-D array of numbers, got {type(value).__name__}")
+    try:
+        out = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a {ndim}-D array of numbers, got {type(value).__name__}") from None
+    if out.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array of numbers, got shape {out.shape}")
+    return out
 
 
 def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
@@ -176,13 +208,31 @@ def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
     dict with ``all`` (M,) median movement, ``change`` / ``quiet`` its values in intervals with /
     without a stage start, ``p`` their Mann-Whitney p; ``ex_change`` / ``ex_quiet`` the same relative
     to the trend, ``p_local`` their p, and ``jump`` the ratio of their medians.
+
+    Raises
+    ------
+    ValueError
+        an interval without any measured class, a median movement that is not positive, or ``events``
+        that leave no interval with (or none without) a stage start: nothing to compare.
     """
-    ends, D = np.asarray(ends), np.asarray(displacement)
-    if D.ndim != 2 or len(D) != len(ends):
-        raise ValueError(f"displacement must have one row per interval ({len(ends)}), got shape {D.shape}")
+    ends, D = _numbers("ends", ends, 1), _numbers("displacement", displacement, 2)
+    if len(D) != len(ends):
+        raise ValueError(f"displacement must have one row per interval of ends ({len(ends)}), got shape {D.shape}")
+    if np.isinf(D).any() or np.isnan(ends).any() or np.isinf(ends).any():
+        raise ValueError("displacement and ends must be finite (NaN in displacement: a class without a point)")
+    if isinstance(events, (str, bytes)) or not hasattr(events, "__iter__"):
+        raise TypeError(f"events must be a sequence of steps (ints), got {type(events).__name__}")
+    events = [check_int("events", c, lo=-2**62) for c in events]
     check_count("interval", interval)
-    change = np.array([any(s - interval <= c < s for c in events) for s in ends])
+    if np.isnan(D).all(axis=1).any():
+        raise ValueError("displacement must measure at least one class in every interval")
+    change = np.array([any(s - interval <= c < s for c in events) for s in ends], dtype=bool)
+    if change.all() or not change.any():
+        raise ValueError(f"ends and events must leave intervals both with and without a stage start, got events "
+                         f"{events!r}")
     med = np.nanmedian(D, axis=1)
+    if not (med > 0).all():
+        raise ValueError("displacement must have a positive median in every interval (its log is fitted)")
     raw = stats.mannwhitneyu(med[change], med[~change], alternative="two-sided", method="exact")
     trend = np.polyval(np.polyfit(ends, np.log(med), 1), ends)
     excess = np.exp(np.log(med) - trend)

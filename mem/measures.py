@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_model, positive_ints
+from ._checks import check_int, check_option, check_real, check_seed
 from .models import RNNClassifier
-from .slowpoints import class_mean_states, find_slow_points, paper_components, speed, states_along
+from .slowpoints import COMPONENTS, class_mean_states, find_slow_points, paper_components, speed, states_along
+from .slowpoints.starts import MAX_TRIALS
 
 __all__ = ["MEASURES", "MEASURE_LABELS", "speed_measures"]
 
@@ -46,6 +47,8 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
 
     Parameters
     ----------
+    model, task : an RNNClassifier and a DelayedClassification of its sizes
+    adam_n_iters, newton_n_iters, drift_n_steps : ints in 1..10**6;  adam_lr : a finite number > 0
     components : what enters S (see :func:`~mem.slowpoints.state_map.speed`), default ``"full"``; the
         paper's choice (``"h_tanh_c"`` for LSTMs, ``"full"`` otherwise) is ``paper_components(model)``,
         which the zoo passes (:func:`mem.zoo.measure_speed`)
@@ -58,8 +61,16 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
     its class) and ``"settings"`` (the arguments, under the keys the zoo stores: ``adam_iters``,
     ``newton_iters``, ``drift_steps`` for ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``).
     """
-    check_model(model)
-    positive_ints(adam_n_iters=adam_n_iters, newton_n_iters=newton_n_iters, drift_n_steps=drift_n_steps)
+    from .slowpoints.starts import _delayed_task
+
+    _delayed_task(model, task)
+    for name, value in (("adam_n_iters", adam_n_iters), ("newton_n_iters", newton_n_iters),
+                        ("drift_n_steps", drift_n_steps)):
+        check_int(name, value, 1, 10**6)
+    check_real("adam_lr", adam_lr, 0, lo_open=True)
+    check_int("n_trials", n_trials, 1, MAX_TRIALS)
+    check_seed(seed)
+    check_option("components", components, COMPONENTS)
     components = paper_components(model, components)  # checks the value; "full" stays "full"
     x = task.mean_input().to(model.readout.weight.device)
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)

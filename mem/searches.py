@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import check_count
-from .slowpoints import SlowPoints, class_mean_states, find_slow_points
+from ._checks import check_count, check_int, check_model, check_option
+from .slowpoints import COMPONENTS, SlowPoints, class_mean_states, dynamics, find_slow_points, flat_states
+from .slowpoints.starts import _delayed_task
+from .slowpoints.state_map import _check_labels, _check_tensor
 
 __all__ = ["class_point_summary", "nearest_cloud", "search_budgets", "search_summary"]
 
@@ -37,9 +39,12 @@ def class_point_summary(model, task, points=None, components: str = "full", n_it
     ``|lambda|max`` at the Adam points), ``own`` (Adam points that report their own class when the trigger
     ``task.mean_input(trigger=True)`` arrives) and ``n_points``.
     """
-
+    _delayed_task(model, task)
     if points is not None and not isinstance(points, SlowPoints):
         raise TypeError(f"points must be SlowPoints or None, got {type(points).__name__}")
+    check_option("components", components, COMPONENTS)
+    check_count("n_iters", n_iters, 0, 10**6)
+    check_count("newton_n_iters", newton_n_iters, 0, 10**6)
     inputs = task.mean_input()
     if points is None:
         start, labels = class_mean_states(model, task)
@@ -73,11 +78,23 @@ def search_budgets(model, starts, inputs: torch.Tensor, labels, budgets, trigger
     dict with ``budgets`` (B,) sorted, ``log_speed`` (B, K) ``log10 S`` per point, ``median_log_speed`` (B,),
     ``moved`` (B,) median distance from the start, ``own`` (B,) points reporting their own class.
     """
-
+    check_model(model)
+    K = len(flat_states(dynamics(model), starts, "starts", torch.float64))
+    _check_labels("labels", labels, K)
+    _check_tensor("trigger", trigger, last=model.input_size, dims=(1,))
+    if isinstance(budgets, (str, bytes)) or not hasattr(budgets, "__iter__"):
+        raise TypeError(f"budgets must be a sequence of iteration counts, got {type(budgets).__name__}")
+    budgets = [check_count("budgets", B, 1, 10**6) for B in budgets]
     if done is not None and not isinstance(done, dict):
         raise TypeError(f"done must be a dict {{budget: SlowPoints}} or None, got {type(done).__name__}")
-    runs = {check_count("budgets", B): find_slow_points(model, starts, inputs, n_iters=B, labels=labels, **kwargs)
-            for B in budgets}
+    for B, p in (done or {}).items():
+        check_count("done", B, 1, 10**6)
+        if not isinstance(p, SlowPoints) or len(p) != K:
+            raise TypeError(f"done must be a dict {{budget: SlowPoints of the {K} starts}}, got {type(p).__name__} "
+                            f"for {B}")
+    if not budgets and not done:
+        raise ValueError("budgets must hold at least one iteration count (or done at least one search)")
+    runs = {B: find_slow_points(model, starts, inputs, n_iters=B, labels=labels, **kwargs) for B in budgets}
     runs.update(done or {})
     B = np.array(sorted(runs))
     return dict(budgets=B, log_speed=np.stack([runs[b].speed.log10().numpy() for b in B]),
@@ -104,8 +121,24 @@ def nearest_cloud(model, x: torch.Tensor, x_labels: torch.Tensor, points, steps:
     -------
     (K,) int64 tensor, the class of the nearest cloud.
     """
-    if len(steps) != 2 or not 0 <= steps[0] < steps[1]:
-        raise ValueError(f"steps must be (first, stop) with 0 <= first < stop, got {steps!r}")
+    check_model(model)
+    _check_tensor("x", x)
+    if x.dim() != 3 or x.shape[-1] != model.input_size:
+        raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(x.shape)}")
+    _check_labels("x_labels", x_labels, x.shape[0])
+    if not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    if points.h.shape[-1] != model.hidden_size:
+        raise ValueError(f"points must be points of the model (hidden size {model.hidden_size}), "
+                         f"got {points.h.shape[-1]}")
+    missing = sorted(set(points.labels.tolist()) - set(x_labels.tolist()))
+    if missing:
+        raise ValueError(f"x_labels must hold every class of the points; {missing} are missing")
+    if not isinstance(steps, (tuple, list)) or len(steps) != 2:
+        raise TypeError(f"steps must be a pair (first, stop) of ints, got {steps!r}")
+    first, stop = (check_int("steps", s, 0) for s in steps)
+    if not first < stop <= x.shape[1]:
+        raise ValueError(f"steps must be (first, stop) with 0 <= first < stop <= T ({x.shape[1]}), got {steps!r}")
     with torch.no_grad():
         h = model(x).h
     clouds = torch.stack([h[x_labels == k, steps[0]:steps[1]].reshape(-1, h.shape[-1]).mean(0) for k in points.labels])
@@ -126,8 +159,9 @@ def search_summary(points, model, trigger: torch.Tensor) -> dict:
     dict with ``moved`` (K,) distance of each point from its start and ``own`` (int), the points that report
     their own class when the trigger arrives.
     """
-
     if not isinstance(points, SlowPoints):
         raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    check_model(model)
+    _check_tensor("trigger", trigger, last=model.input_size, dims=(1,))
     return dict(moved=(points.states - points.initial_states).norm(dim=1),
                 own=int((points.readout(model, trigger) == points.labels).sum()))

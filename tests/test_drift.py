@@ -95,7 +95,7 @@ def test_ghost_scaling_follows_the_normal_form():
     assert np.allclose(S / (eps ** 2 / 4), 1, rtol=0.02)                          # S = (eps/2)^2
     b = abs(dr.saddle_node()[1]) + eps[1]
     assert T[1] == int(np.argmax(dr.ghost_passage(b, n_steps=2000) > 0)) + 1 and T[0] > 2 * T[1]
-    with pytest.raises(RuntimeError, match="does not end within"):
+    with pytest.raises(ValueError, match="does not end within"):
         dr.ghost_scaling([1e-4], n_steps=10)
 
 

@@ -157,11 +157,11 @@ def test_bad_inputs_raise_value_errors():
         sp.find_slow_points(gru, torch.zeros(3, 8), x, method="sgd")
     with pytest.raises(ValueError, match="components must be one of"):
         sp.speed(lstm, State(torch.zeros(3, 8), torch.zeros(3, 8)), x, components="c")
-    with pytest.raises(ValueError, match="n_iters must be a non-negative integer"):
+    with pytest.raises(ValueError, match=r"n_iters must be an integer in 0\.\.1000000"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, n_iters=-1)
-    with pytest.raises(ValueError, match="gtol must be a relative gradient below 1"):
+    with pytest.raises(ValueError, match=r"gtol must be a finite number in \(0, 1\)"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, gtol=1.0)
-    with pytest.raises(ValueError, match="tol must be a positive number"):
+    with pytest.raises(ValueError, match="tol must be a finite number > 0"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, tol=0)
     with pytest.raises(TypeError, match="model must be"):
         sp.speed(nn.Linear(3, 3), torch.zeros(3, 3), torch.zeros(3))
@@ -169,6 +169,43 @@ def test_bad_inputs_raise_value_errors():
         sp.dynamics(nn.GRU(3, 4, bidirectional=True))
     with pytest.raises(ValueError, match="outcome must be one of"):
         sp.find_slow_points(gru, torch.zeros(3, 8), x, n_iters=1).select("done")
+
+
+def test_a_candidate_that_becomes_non_finite_is_marked_and_the_others_are_not_changed():
+    """Issue 18: a callable map that overflows (exp(800) is inf in float64) is reported as such."""
+    def step(h, u):
+        return torch.exp(h) - 2 + u                              # fixed point exp(h) - 2 = h at h = -1.8414...
+
+    rmap = sp.RecurrentMap(step)
+    start = torch.tensor([[-1.0], [800.0]], dtype=torch.float64)
+    with pytest.warns(RuntimeWarning, match="1 of 2 candidates became non-finite"):
+        pts = sp.find_slow_points(rmap, start, torch.zeros(1), n_iters=20)
+    alone = sp.find_slow_points(sp.RecurrentMap(step), start[:1], torch.zeros(1), n_iters=20)
+    assert torch.equal(pts.states[:1], alone.states) and torch.equal(pts.speed[:1], alone.speed)
+    assert pts.outcome_names == ["fixed", "moving"] and pts.nonfinite.tolist() == [False, True]
+    assert pts.states[1].item() == 800.0 and math.isinf(pts.speed[1].item())      # it stays where it started
+    assert pts.info["stopped"] == {"fixed": 1, "stationary": 0, "no descent in this precision": 0, "budget": 0,
+                                   "non-finite": 1}
+    assert pts.n_nonfinite == 1 and "non-finite=1" in repr(pts)
+    table = pts.summary()
+    assert table["nonfinite"].tolist() == [False, True] and math.isnan(table["tau"][1]) and table["tau"][0] > 0
+    assert torch.isnan(pts.eigenvalues()[1]).all() and torch.isnan(pts.uncertainty()[1])
+    assert pts[1].n_nonfinite == 1 and pts[0].n_nonfinite == 0                        # indexing keeps the mark
+    # a finite search says nothing of it: no key, no column, nothing marked
+    assert "non-finite" not in alone.info["stopped"] and "nonfinite" not in alone.summary()
+    assert alone.n_nonfinite == 0 and not alone.nonfinite.any()
+    # Adam's steps of lr = 1000 overshoot into the overflow: back to the last state with a finite speed
+    fixed = torch.tensor([[-1.0], [-1.8414056604369606]], dtype=torch.float64)
+    with pytest.warns(RuntimeWarning, match="1 of 2 candidates became non-finite"):
+        adam = sp.find_slow_points(rmap, fixed, torch.zeros(1), method="adam", lr=1000.0, n_iters=5)
+    assert adam.outcome_names == ["moving", "fixed"] and adam.nonfinite.tolist() == [True, False]
+    assert torch.isfinite(adam.states).all() and torch.isfinite(adam.speed).all() and int(adam.n_iter[0]) < 5
+    assert torch.isfinite(step(adam.states[:1], torch.zeros(1, 1))).all()
+    # a continuous-time f that blows up: (1e103)^3 overflows
+    f = sp.RecurrentMap(lambda h, u: h ** 3 - h + u, continuous=True)
+    with pytest.warns(RuntimeWarning, match="became non-finite"):
+        flow = sp.find_slow_points(f, torch.tensor([[0.2], [1e103]], dtype=torch.float64), torch.zeros(1))
+    assert flow.outcome_names == ["fixed", "moving"] and flow.nonfinite.tolist() == [False, True]
 
 
 # ---------------------------------------------------------------------------------------------

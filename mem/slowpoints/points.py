@@ -7,12 +7,13 @@ Jacobians, with indexing, selection, the linearisation (eigenvalues, time consta
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import torch
 
-from .._checks import check_choice, check_positive
+from .._checks import check_choice, check_device, check_int, check_model, check_positive, check_real
 from ..models import State
 from .state_map import dynamics, flat_inputs
 
@@ -21,7 +22,35 @@ __all__ = ["OUTCOMES", "SlowPoints"]
 OUTCOMES = ("fixed", "slow", "moving")  #: per-candidate outcomes, in the order of their codes 0, 1, 2
 
 _PER_POINT = ("states", "speed", "grad_norm", "outcome", "n_iter", "inputs", "initial_states", "labels",
-              "jacobians", "stationarity")
+              "jacobians", "stationarity", "nonfinite")
+
+
+def _check_path(path, must_exist: bool) -> Path:
+    """``path`` as a Path: a str or os.PathLike (TypeError otherwise) naming a file (ValueError otherwise)."""
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike naming a file, got {type(path).__name__}")
+    p = Path(path)
+    if str(path) == "" or p.is_dir():
+        raise ValueError(f"path must name a file, got {str(path)!r}")
+    if must_exist and not p.is_file():
+        raise ValueError(f"path must be an existing file written by SlowPoints.save, got {str(path)!r}: no such file")
+    return p
+
+
+def _by_finite_rows(fn, J: torch.Tensor, fill: float = math.nan):
+    """``fn`` of the matrices ``J`` (N, n, n) whose entries are all finite; NaN for the rows of the others
+    (non-finite candidates, :attr:`SlowPoints.nonfinite`). With every row finite, ``fn(J)`` itself."""
+    ok = torch.isfinite(J).flatten(1).all(-1)
+    if bool(ok.all()):
+        return fn(J)
+    got = fn(J[ok])
+    outs = got if isinstance(got, tuple) else (got,)
+    full = []
+    for o in outs:
+        t = torch.full((len(J), *o.shape[1:]), fill, dtype=o.dtype, device=o.device)
+        t[ok] = o
+        full.append(t)
+    return tuple(full) if isinstance(got, tuple) else full[0]
 
 
 @dataclass
@@ -45,11 +74,19 @@ class SlowPoints:
     jacobians : (N, n, n) ``dF/dv`` at ``states`` (``df/dv`` for a continuous-time map), or None
     arch, hidden_size, components, method : the setting (``hidden_size``: length of the ``h`` part)
     info : dict of the search's parameters (tol, gtol, n_iters, lr, ...), the number of candidates
-        stopped for each reason (``"stopped"``) and its wall time
+        stopped for each reason (``"stopped"``: ``"fixed"``, ``"stationary"``, ``"no descent in this
+        precision"``, ``"budget"``, and ``"non-finite"`` when a candidate became non-finite) and its
+        wall time
     continuous : bool, the map is a continuous-time ``dh/dt = f(h, u)``: eigenvalues are those of
         ``df/dv``, stability is ``Re(lambda) < 0`` and time constants are ``-1 / Re(lambda)``
     stationarity : (N,) the first-order measure in [0, 1] that decides "slow"
         (:func:`~mem.slowpoints.search.stationarity`), or None
+    nonfinite : (N,) bool, or None (read as all False): the candidate's speed, state, gradient or
+        Jacobian became non-finite (NaN or inf) during the search, e.g. a map that overflows. Such a
+        candidate is stopped at its last state with a finite speed (at its start, if the speed is not
+        finite there), reported ``"moving"`` (it is neither fixed nor stationary), counted under
+        ``info["stopped"]["non-finite"]`` and shown in :meth:`summary`; its eigenvalues are NaN where
+        its Jacobian is not finite.
     """
 
     states: torch.Tensor
@@ -68,6 +105,7 @@ class SlowPoints:
     info: dict = field(default_factory=dict)
     continuous: bool = False
     stationarity: torch.Tensor | None = None
+    nonfinite: torch.Tensor | None = None
 
     # -- views --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -75,6 +113,8 @@ class SlowPoints:
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{o}={int((self.outcome == i).sum())}" for i, o in enumerate(OUTCOMES))
+        if self.n_nonfinite:
+            counts += f" (non-finite={self.n_nonfinite})"
         return f"SlowPoints(n={len(self)}, {counts}, arch={self.arch!r}, method={self.method!r})"
 
     def __getitem__(self, idx) -> SlowPoints:
@@ -87,6 +127,11 @@ class SlowPoints:
             t = getattr(self, f)
             kw[f] = None if t is None else t[idx].clone()  # a copy, never a view into self
         return replace(self, **kw)
+
+    @property
+    def n_nonfinite(self) -> int:
+        """How many candidates became non-finite during the search (:attr:`nonfinite`)."""
+        return 0 if self.nonfinite is None else int(self.nonfinite.sum())
 
     @property
     def is_lstm(self) -> bool:
@@ -133,12 +178,23 @@ class SlowPoints:
 
     def select(self, outcome: str | tuple | None = None, max_speed: float | None = None,
                label: int | None = None) -> SlowPoints:
-        """Keep candidates with the given outcome(s), ``speed <= max_speed`` and/or ``label``."""
-        keep = torch.ones(len(self), dtype=torch.bool, device=self.states.device)
+        """Keep candidates with the given outcome(s), ``speed <= max_speed`` and/or ``label``.
+
+        ``outcome`` is one of :data:`OUTCOMES` or a tuple of them; ``max_speed`` a number (not NaN);
+        ``label`` an int >= -1.
+        """
         if outcome is not None:
+            if not isinstance(outcome, (str, tuple)):
+                raise TypeError(f"outcome must be one of {OUTCOMES} or a tuple of them, got {type(outcome).__name__}")
             wanted = (outcome,) if isinstance(outcome, str) else tuple(outcome)
             for o in wanted:
+                if not isinstance(o, str):
+                    raise TypeError(f"outcome must be one of {OUTCOMES} or a tuple of them, got {o!r}")
                 check_choice("outcome", o, OUTCOMES)
+        check_real("max_speed", max_speed, finite=False, none_ok=True)
+        check_int("label", label, -1, none_ok=True)
+        keep = torch.ones(len(self), dtype=torch.bool, device=self.states.device)
+        if outcome is not None:
             keep &= torch.isin(self.outcome, torch.tensor([OUTCOMES.index(o) for o in wanted],
                                                           device=self.outcome.device))
         if max_speed is not None:
@@ -169,7 +225,7 @@ class SlowPoints:
         (values (N, n) complex, vectors (N, n, n) complex; column k goes with values[:, k])
         """
         self._need_jacobians()
-        vals, vecs = torch.linalg.eig(self.jacobians.cpu().double())
+        vals, vecs = _by_finite_rows(torch.linalg.eig, self.jacobians.cpu().double())
         order = torch.argsort(self._slowness(vals), dim=-1, descending=True)
         vals = torch.gather(vals, -1, order)
         vecs = torch.gather(vecs, -1, order.unsqueeze(-2).expand_as(vecs))
@@ -179,7 +235,7 @@ class SlowPoints:
         """(N, n) complex eigenvalues of ``dF/dv`` (``df/dv`` in continuous time) at each point, the
         slowest first: by decreasing modulus (by decreasing real part in continuous time)."""
         self._need_jacobians()
-        vals = torch.linalg.eigvals(self.jacobians.cpu().double())
+        vals = _by_finite_rows(torch.linalg.eigvals, self.jacobians.cpu().double())
         return torch.gather(vals, -1, torch.argsort(self._slowness(vals), dim=-1, descending=True))
 
     def max_abs_eigenvalue(self) -> torch.Tensor:
@@ -221,11 +277,16 @@ class SlowPoints:
         the trigger arrived while the state sits at the point. Without, the
         read-out of the point itself (the null class 0 for a well-trained network).
         """
+        check_model(model)
         dyn = dynamics(model)
+        if self.states.shape[-1] != dyn.state_size:
+            raise ValueError(f"model must be the network searched: its state size is {dyn.state_size}, "
+                             f"the points' {self.states.shape[-1]}")
+        x = None if inputs is None else flat_inputs(dyn, inputs, len(self), dyn.dtype)
         with torch.no_grad():
             v = self.states.to(device=dyn.device, dtype=dyn.dtype)
-            if inputs is not None:
-                v = dyn.step(v, flat_inputs(dyn, inputs, len(self), dyn.dtype))
+            if x is not None:
+                v = dyn._step(v, x)
             return dyn.logits(v).argmax(-1).to(self.states.device)
 
     def uncertainty(self) -> torch.Tensor:
@@ -237,7 +298,7 @@ class SlowPoints:
         """
         self._need_jacobians()
         J = self.jacobians.double()
-        smin = torch.linalg.svdvals(J - torch.eye(J.shape[-1], dtype=J.dtype, device=J.device))[:, -1]
+        smin = _by_finite_rows(torch.linalg.svdvals, J - torch.eye(J.shape[-1], dtype=J.dtype, device=J.device))[:, -1]
         return (self.speed.double().sqrt() / smin).to(self.speed.dtype)
 
     # -- cleaning -----------------------------------------------------------------------------
@@ -273,23 +334,34 @@ class SlowPoints:
 
     # -- bookkeeping --------------------------------------------------------------------------
     def to(self, device) -> SlowPoints:
+        """A copy with every per-point tensor on ``device`` (a torch.device or a string such as ``"cpu"``)."""
+        check_device("device", device)
         kw = {f: (None if getattr(self, f) is None else getattr(self, f).to(device)) for f in _PER_POINT}
         return replace(self, **kw)
 
     def save(self, path) -> None:
-        """Save to ``path`` with ``torch.save`` (tensors and plain values only)."""
-        torch.save({f.name: getattr(self, f.name) for f in fields(self)}, Path(path))
+        """Save to ``path`` (a str or os.PathLike naming a file) with ``torch.save`` (tensors and plain values only)."""
+        path = _check_path(path, must_exist=False)
+        torch.save({f.name: getattr(self, f.name) for f in fields(self)}, path)
 
     @classmethod
     def load(cls, path, map_location="cpu") -> SlowPoints:
-        """Load what :meth:`save` wrote (``weights_only=True``: no code is unpickled)."""
-        return cls(**torch.load(Path(path), map_location=map_location, weights_only=True))
+        """Load what :meth:`save` wrote (``weights_only=True``: no code is unpickled) onto ``map_location``
+        (a torch.device or a device string)."""
+        path = _check_path(path, must_exist=True)
+        map_location = check_device("map_location", map_location)
+        return cls(**torch.load(path, map_location=map_location, weights_only=True))
 
     def summary(self, model=None):
         """A pandas DataFrame, one row per point: label, outcome, speed, ``|grad S|``, iterations,
         ``|lambda|_max``, tau, unstable and slow modes (if Jacobians were kept) and, given an
-        RNNClassifier ``model``, the class its read-out reports."""
+        RNNClassifier ``model``, the class its read-out reports. Where a candidate became non-finite
+        (:attr:`nonfinite`), a column ``nonfinite`` says which (its eigenvalue columns are NaN where its
+        Jacobian is not finite)."""
         import pandas as pd
+
+        if model is not None:
+            check_model(model)
 
         df = pd.DataFrame({"label": self.labels.cpu().numpy(), "outcome": self.outcome_names,
                            "speed": self.speed.cpu().double().numpy(),
@@ -297,6 +369,8 @@ class SlowPoints:
                            "stationarity": (self.stationarity.cpu().double().numpy() if self.stationarity is not None
                                             else float("nan")),
                            "n_iter": self.n_iter.cpu().numpy(), "in_bounds": self.in_bounds.cpu().numpy()})
+        if self.n_nonfinite:
+            df["nonfinite"] = self.nonfinite.cpu().numpy()
         if self.jacobians is not None:
             if self.continuous:
                 df["re_lambda_max"] = self.eigenvalues().real[:, 0].numpy()

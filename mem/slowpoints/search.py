@@ -19,6 +19,10 @@ fixed point and says, for every candidate, which of three things happened
   box is "slow" too;
 * ``"moving"``: neither after ``n_iters`` iterations -- still descending.
 
+A candidate whose speed (or state, gradient, Jacobian) becomes non-finite -- a map that overflows --
+is reported ``"moving"`` too, and marked: ``points.nonfinite``, ``info["stopped"]["non-finite"]``
+and a ``RuntimeWarning`` (:func:`find_slow_points`).
+
 No candidate is given up early on a rule of thumb: a search runs until one of these three
 holds (chapter 3 shows how long the flat valleys of trained networks take).
 
@@ -40,14 +44,15 @@ FixedPointFinder's.
 from __future__ import annotations
 
 import time
+import warnings
 
 import torch
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
-from .._checks import check_choice, check_count, check_positive
+from .._checks import check_bool, check_count, check_float_dtype, check_option, check_real
 from .points import SlowPoints
-from .state_map import COMPONENTS, dynamics, flat_inputs, flat_states
+from .state_map import COMPONENTS, MAX_CANDIDATES, _check_tensor, dynamics, flat_inputs, flat_states
 
 __all__ = ["METHODS", "find_slow_points", "stationarity"]
 
@@ -66,10 +71,10 @@ def _residual_jacobian(dyn, components, v, x):
     """(N, m, n) Jacobians of the residual r(v): ``dF/dv - I`` in closed form for one-layer built-in
     networks (:meth:`~mem.slowpoints.state_map.Dynamics.jacobian`), else by forward-mode autograd."""
     if getattr(dyn, "analytic", False) and not dyn.continuous and (components == "full" or not dyn.is_lstm):
-        J = dyn.jacobian(v, x)
+        J = dyn._jacobian(v, x)
         J.diagonal(dim1=1, dim2=2).sub_(1)
         return J
-    return vmap(jacfwd(lambda v, x: dyn.residual(v, x, components), argnums=0))(v, x)
+    return vmap(jacfwd(lambda v, x: dyn._residual(v, x, components), argnums=0))(v, x)
 
 
 def stationarity(J: torch.Tensor, r: torch.Tensor, v: torch.Tensor, lo=None, hi=None) -> torch.Tensor:
@@ -84,14 +89,28 @@ def stationarity(J: torch.Tensor, r: torch.Tensor, v: torch.Tensor, lo=None, hi=
     (the first-order condition of the constrained problem), so a minimum on a face of the box
     is stationary by the same test.
 
-    J (N, m, n), r (N, m), v (N, n); lo, hi (n,) or None. Returns (N,) float.
+    J (N, m, n), r (N, m), v (N, n): finite floating-point tensors of one dtype; lo, hi (n,) or None,
+    both or neither (no NaN; inf is no bound). Returns (N,) float.
     """
     for name, t in (("J", J), ("r", r), ("v", v)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+        _check_tensor(name, t)
     if J.dim() != 3 or r.shape != J.shape[:2] or v.shape != (J.shape[0], J.shape[2]):
         raise ValueError(f"J, r and v must have shapes (N, m, n), (N, m) and (N, n), got {tuple(J.shape)}, "
                          f"{tuple(r.shape)} and {tuple(v.shape)}")
+    if not J.dtype == r.dtype == v.dtype:
+        raise ValueError(f"J, r and v must have one dtype, got {J.dtype}, {r.dtype} and {v.dtype}")
+    if (lo is None) != (hi is None):
+        raise ValueError("lo and hi must be given together (a box) or both be None")
+    for name, b in (("lo", lo), ("hi", hi)):
+        if b is not None:
+            _check_tensor(name, b, finite=False)
+            if b.shape != (J.shape[2],) or bool(torch.isnan(b).any()):
+                raise ValueError(f"{name} must be a tensor ({J.shape[2]},) without NaN, got shape {tuple(b.shape)}")
+    return _stationarity(J, r, v, lo, hi)
+
+
+def _stationarity(J, r, v, lo=None, hi=None):
+    """:func:`stationarity` without the checks (NaN where a candidate is not finite)."""
     g = torch.einsum("nmi,nm->ni", J, r)
     if lo is not None:
         g = _projected(g, v, lo, hi)
@@ -183,7 +202,7 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
     and ``stuck`` (N,) bool: stopped because no step lowers S.
     """
     def res(v, x):
-        return dyn.residual(v, x, components)
+        return dyn._residual(v, x, components)
 
     N, n = v.shape
     r = res(v, x)
@@ -292,37 +311,55 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
 
 
 def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
-    """Adam on sum_i S(v_i): the paper's procedure. A candidate is frozen once its S < tol."""
+    """Adam on sum_i S(v_i): the paper's procedure. A candidate is frozen once its S < tol.
+
+    A candidate whose S becomes non-finite (a step into a region where the map overflows) is put back
+    to its previous state, the last with a finite S, and frozen there. Returns the states (N, n), the
+    iterations of each candidate (N,) and ``bad`` (N,) bool: the candidates so frozen (or whose S was
+    not finite at the start).
+    """
     v = v.clone().requires_grad_(True)
     opt = torch.optim.Adam([v], lr=lr)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=lr_decay) if lr_decay != 1.0 else None
     N = v.shape[0]
     n_iter = torch.zeros(N, dtype=torch.long, device=v.device)
     done = torch.zeros(N, dtype=torch.bool, device=v.device)
+    bad = torch.zeros(N, dtype=torch.bool, device=v.device)    # S became non-finite: frozen (done | bad)
+    prev = None                                                 # the states before the last step
     for it in range(n_iters):
-        r = dyn.residual(v, x, components)
+        r = dyn._residual(v, x, components)
         S = (r * r).sum(-1)
+        new_bad = ~torch.isfinite(S.detach()) & ~bad
+        if bool(new_bad.any()):  # back to the last state with a finite S, and frozen there
+            bad |= new_bad
+            if prev is not None:
+                with torch.no_grad():
+                    v[new_bad] = prev[new_bad]
+                r = dyn._residual(v, x, components)
+                S = (r * r).sum(-1)
         done |= S.detach() < tol
+        stop = done | bad
         if bar is not None:
             bar.update(1)
             if it % 50 == 0:
-                bar.set_postfix(active=int((~done).sum()), max_S=f"{float(S.max()):.1e}", refresh=False)
-        if done.all():
+                bar.set_postfix(active=int((~stop).sum()), max_S=f"{float(S.max()):.1e}", refresh=False)
+        if stop.all():
             break
-        any_done = bool(done.any())
-        keep = v.detach()[done].clone() if any_done else None
+        any_stop = bool(stop.any())
+        keep = v.detach()[stop].clone() if any_stop else None
+        prev = v.detach().clone()
         opt.zero_grad(set_to_none=True)
-        (S[~done].sum() if any_done else S.sum()).backward()
+        (S[~stop].sum() if any_stop else S.sum()).backward()
         opt.step()
         if sched is not None:
             sched.step()
         with torch.no_grad():
-            if any_done:
-                v[done] = keep
+            if any_stop:
+                v[stop] = keep
             if box[0] is not None:
                 v.clamp_(min=box[0], max=box[1])
-        n_iter[~done] += 1
-    return v.detach(), n_iter
+        n_iter[~stop] += 1
+    return v.detach(), n_iter, bad
 
 
 def find_slow_points(model, initial_states, inputs, method: str = "newton", tol: float = 1e-10,
@@ -354,7 +391,7 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
           iterations (the paper's procedure; FixedPointFinder's too).
     tol : float, default 1e-10
         A candidate is a fixed point when ``S < tol``; the search stops for it there.
-    n_iters : int >= 0, default 200 for "newton", 2000 for "adam"; the most iterations the search
+    n_iters : int in 0..10**6, default 200 for "newton", 2000 for "adam"; the most iterations the search
         runs. A candidate stops earlier only for a reason that holds up: it is fixed, it is
         stationary, or (for "newton") no step lowers S any more in this precision;
         a candidate that is still creeping runs to ``n_iters`` and is reported "moving".
@@ -366,10 +403,11 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         step lowers ``S`` any more in this precision. Being a ratio in [0, 1], it means the
         same for every network and scale.
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs (:mod:`mem.slowpoints.state_map`)
-    lr, lr_decay : Adam's learning rate and per-iteration decay factor (method "adam" only)
-    dtype : torch dtype of the search, default float64 (S < 1e-10 is below float32 resolution
-        for states of norm ~5)
-    labels : (N,) int64, optional, carried along (e.g. the class of each candidate)
+    lr, lr_decay : Adam's learning rate (finite, > 0) and per-iteration decay factor in (0, 1]
+        (method "adam" only)
+    dtype : torch.float64 (default) or torch.float32, the dtype of the search (S < 1e-10 is below
+        float32 resolution for states of norm ~5)
+    labels : (N,) integer tensor, optional, carried along (e.g. the class of each candidate)
     jacobians : bool, keep ``dF/dv`` at every point (``df/dv`` in continuous time; needed for
         eigenvalues)
     bounded : bool, default True
@@ -387,30 +425,42 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     -------
     SlowPoints with outcome "fixed", "slow" or "moving" for every candidate.
     The model's parameters, their ``requires_grad`` and ``.grad`` are untouched.
+
+    Non-finite candidates: the starts and inputs must be finite, but the map may overflow on the
+    way (or already at a start). Newton never accepts a step to a non-finite speed; Adam's steps
+    can overshoot into one, and such a candidate is put back to its last state with a finite speed
+    and stopped there. A candidate whose speed, state, gradient or Jacobian is not finite (at the
+    start, or where Adam stopped it) is reported ``"moving"``, marked in ``points.nonfinite``,
+    counted under ``info["stopped"]["non-finite"]`` (a key present only then) and announced by a
+    ``RuntimeWarning``. Finite searches are not affected.
     """
-    check_choice("method", method, METHODS)
-    check_choice("components", components, COMPONENTS)
-    for name, value in (("tol", tol), ("gtol", gtol), ("lr", lr), ("lr_decay", lr_decay)):
-        check_positive(name, value)
-    if not gtol < 1:
-        raise ValueError(f"gtol must be a relative gradient below 1, got {gtol!r}")
+    check_option("method", method, METHODS)
+    check_option("components", components, COMPONENTS)
+    check_real("tol", tol, 0, lo_open=True)
+    check_real("gtol", gtol, 0, 1, lo_open=True, hi_open=True)
+    check_real("lr", lr, 0, lo_open=True)
+    check_real("lr_decay", lr_decay, 0, 1, lo_open=True)
     if n_iters is None:
         n_iters = 200 if method == "newton" else 2000
-    check_count("n_iters", n_iters, 0)
-    if dtype not in (torch.float32, torch.float64):
-        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
+    check_count("n_iters", n_iters, 0, 10**6)
+    check_float_dtype("dtype", dtype, allowed=(torch.float32, torch.float64))
+    for name, value in (("jacobians", jacobians), ("bounded", bounded), ("progress", progress)):
+        check_bool(name, value)
+    if labels is not None and not isinstance(labels, torch.Tensor):
+        raise TypeError(f"labels must be an integer tensor (N,) or None, got {type(labels).__name__}")
+    if labels is not None and (labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool):
+        raise TypeError(f"labels must be an integer tensor (N,) or None, got {labels.dtype}")
     dyn = dynamics(model).to(dtype=dtype)
-    v0 = flat_states(dyn, initial_states, "initial_states", dtype)
+    v0 = flat_states(dyn, initial_states, "initial_states", dtype)     # refuses rows that are not finite
     N = v0.shape[0]
-    x = flat_inputs(dyn, inputs, N, dtype)
-    for name, t in (("initial_states", v0), ("inputs", x)):
-        bad = ~torch.isfinite(t).all(-1)
-        if bool(bad.any()):
-            raise ValueError(f"{name} must be finite; rows {bad.nonzero().squeeze(-1).tolist()[:10]} are not")
+    if N > MAX_CANDIDATES:
+        raise ValueError(f"initial_states must hold at most {MAX_CANDIDATES} candidates, got {N}")
+    x = flat_inputs(dyn, inputs, N, dtype)                              # the same
     if labels is None:
         labels = torch.full((N,), -1, dtype=torch.long)
-    elif not isinstance(labels, torch.Tensor) or labels.shape != (N,):
-        raise ValueError(f"labels must be a tensor of shape ({N},), got {getattr(labels, 'shape', labels)}")
+    elif labels.shape != (N,):
+        raise ValueError(f"labels must have one entry per candidate of initial_states ({N},), "
+                         f"got shape {tuple(labels.shape)}")
     labels = labels.to(device=dyn.device, dtype=torch.long)
 
     box = (None, None)
@@ -426,43 +476,56 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
             with torch.no_grad():
                 v, n_iter, stuck = _lm(dyn, v0.clone(), x, components, tol, gtol, n_iters, bar, box,
                                        fast_jacobians=getattr(dyn, "castable", True))
+            bad = torch.zeros(N, dtype=torch.bool, device=v.device)
         else:
             with torch.enable_grad():
-                v, n_iter = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box)
+                v, n_iter, bad = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box)
             stuck = torch.zeros(N, dtype=torch.bool, device=v.device)
     finally:
         if bar is not None:
             bar.close()
 
     def res(v, x):
-        return dyn.residual(v, x, components)
+        return dyn._residual(v, x, components)
 
     with torch.no_grad():
         r = res(v, x)
         S = (r * r).sum(-1)
         Jr = _residual_jacobian(dyn, components, v, x)
         grad_norm = 2 * _projected(torch.einsum("nmi,nm->ni", Jr, r), v, *box).norm(dim=-1)
-        cos = stationarity(Jr, r, v, *box)
+        cos = _stationarity(Jr, r, v, *box)
         JF = None
         if jacobians and dyn.continuous:
             JF = Jr                                  # df/dv: the residual is f itself
         elif jacobians:
             JF = Jr + torch.eye(v.shape[1], dtype=dtype, device=v.device) if (
                 components == "full" or not dyn.is_lstm) else (
-                dyn.jacobian(v, x) if getattr(dyn, "analytic", False) else _batched_jacobian(dyn.step, v, x))
+                dyn._jacobian(v, x) if getattr(dyn, "analytic", False) else _batched_jacobian(dyn._step, v, x))
+        finite = torch.isfinite(v).all(-1) & torch.isfinite(S) & torch.isfinite(grad_norm) \
+            & torch.isfinite(Jr).flatten(1).all(-1)
+        if JF is not None:
+            finite &= torch.isfinite(JF).flatten(1).all(-1)
+        nonfinite = bad | ~finite
     outcome = torch.full((N,), 2, dtype=torch.long, device=v.device)
     outcome[(cos <= gtol) | stuck] = 1
     outcome[S < tol] = 0
+    outcome[nonfinite] = 2                   # neither fixed nor stationary: marked in points.nonfinite
+    n_bad = int(nonfinite.sum())
     info = {"tol": tol, "gtol": gtol, "n_iters": n_iters, "bounded": bounded,
             "dtype": str(dtype).replace("torch.", ""),
             "stopped": {"fixed": int((outcome == 0).sum()), "stationary": int(((outcome == 1) & ~stuck).sum()),
                         "no descent in this precision": int(((outcome == 1) & stuck).sum()),
-                        "budget": int((outcome == 2).sum())},
+                        "budget": int(((outcome == 2) & ~nonfinite).sum())},
             "seconds": time.perf_counter() - t0}
+    if n_bad:
+        info["stopped"]["non-finite"] = n_bad
+        warnings.warn(f"find_slow_points: {n_bad} of {N} candidates became non-finite (NaN or inf speed, state, "
+                      f"gradient or Jacobian; e.g. the map overflows): reported 'moving' and marked in "
+                      f"points.nonfinite", RuntimeWarning, stacklevel=2)
     if method == "adam":
         info.update(lr=lr, lr_decay=lr_decay)
     return SlowPoints(states=v, speed=S, grad_norm=grad_norm, outcome=outcome, n_iter=n_iter, inputs=x,
                       initial_states=v0, labels=labels, jacobians=JF, arch=dyn.arch,
                       hidden_size=dyn.h_size, components=components, method=method, info=info,
-                      continuous=dyn.continuous, stationarity=cos)
+                      continuous=dyn.continuous, stationarity=cos, nonfinite=nonfinite)
 

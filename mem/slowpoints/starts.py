@@ -8,16 +8,24 @@ the midpoints between known memories and follows each saddle's unstable directio
 """
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import torch
 
-from .._checks import check_count, check_model, check_positive, positive_ints, seeded
+from .._checks import check_count, check_int, check_model, check_model_task, check_option, check_real, seeded
 from ..models import RNNClassifier, State
 from .points import SlowPoints
 from .search import find_slow_points
-from .state_map import dynamics, flat_inputs
+from .state_map import _check_tensor, dynamics, flat_inputs
+
+#: The most trials (or probe samples) the start functions sample at once, and the most steps in all of
+#: :func:`trajectory_states`'s probe trials together.
+MAX_TRIALS, MAX_PROBE_STEPS = 10**6, 10**7
+
+
+def _delayed_task(model, task) -> None:
+    """``model`` an RNNClassifier and ``task`` a DelayedClassification of the same sizes."""
+    from ..tasks import DelayedClassification
+
+    check_model_task(model, task, DelayedClassification)
 
 __all__ = ["class_mean_states", "find_class_slow_points", "saddles_between", "states_along", "trajectory_states"]
 
@@ -34,11 +42,26 @@ def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = No
     Returns
     -------
     (B, T, state_size): ``h`` (or ``[h, c]`` for LSTMs) after steps 1..T. No gradients.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not an RNNClassifier, ``x`` not a floating-point tensor, ``state`` not a State.
+    ValueError
+        ``x`` has the wrong shape or is not finite; ``state`` has the wrong shape or is not finite.
     """
     check_model(model)
-    if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != model.input_size:
-        raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(getattr(x, 'shape', ()))}")
-    state = model.init_state(x.shape[0], x.device) if state is None else model.check_state(state, x.shape[0])
+    _check_tensor("x", x)
+    if x.dim() != 3 or x.shape[-1] != model.input_size:
+        raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(x.shape)}")
+    if state is not None:
+        state = model.check_state(state)
+        if state.h.shape[0] != x.shape[0]:
+            raise ValueError(f"state and x must hold the same number of trials, got {state.h.shape[0]} "
+                             f"and {x.shape[0]}")
+        if not all(bool(torch.isfinite(t).all()) for t in state if t is not None):
+            raise ValueError("state must be finite (no NaN or inf)")
+    state = model.init_state(x.shape[0], x.device) if state is None else state
     out = []
     with torch.no_grad():
         for t in range(x.shape[1]):
@@ -64,9 +87,17 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     are reported correctly, and at least ``min_precision`` of the reports of that
     class are right (an untrained network that always says the same digit knows
     none). K = 0 happens early in training.
+
+    ``model`` is an RNNClassifier and ``task`` a DelayedClassification of its sizes; ``n_trials`` is at most
+    :data:`MAX_TRIALS`; ``min_correct >= 1`` (a class needs a trial to have a mean); ``min_recall`` and
+    ``min_precision`` lie in [0, 1].
     """
-    check_model(model)
-    positive_ints(n_trials=n_trials)
+    _delayed_task(model, task)
+    check_int("n_trials", n_trials, 1, MAX_TRIALS)
+    check_option("split", split, ("train", "test"))
+    check_int("min_correct", min_correct, 1)
+    check_real("min_recall", min_recall, 0, 1)
+    check_real("min_precision", min_precision, 0, 1)
     gen = seeded(seed)
     batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
     V = states_along(model, batch.x)                       # (B, T, n)
@@ -96,13 +127,18 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     Returns
     -------
     (State with h (n_samples, H) (and c), labels (n_samples,)): the class of each trial.
+
+    ``n_samples`` and ``max_delay`` are at most :data:`MAX_TRIALS`, their product at most
+    :data:`MAX_PROBE_STEPS`; ``noise_scale`` must leave the states finite.
     """
-    check_model(model)
-    positive_ints(n_samples=n_samples)
-    if isinstance(noise_scale, bool) or not isinstance(noise_scale, (int, float, np.integer, np.floating)):
-        raise TypeError(f"noise_scale must be a number >= 0, got {type(noise_scale).__name__}")
-    if not (math.isfinite(noise_scale) and noise_scale >= 0):
-        raise ValueError(f"noise_scale must be a finite number >= 0, got {noise_scale!r}")
+    _delayed_task(model, task)
+    check_int("n_samples", n_samples, 1, MAX_TRIALS)
+    check_int("max_delay", max_delay, 1, MAX_TRIALS)
+    if n_samples * (max_delay + 1) > MAX_PROBE_STEPS:
+        raise ValueError(f"n_samples * (max_delay + 1) must be at most {MAX_PROBE_STEPS} steps, "
+                         f"got n_samples={n_samples}, max_delay={max_delay}")
+    check_real("noise_scale", noise_scale, 0)
+    check_option("split", split, ("train", "test"))
     gen = seeded(seed)
     probe = task.sample_probe(n_samples, max_delay, gen, split=split)
     V = states_along(model, probe.x.to(model.readout.weight.device))
@@ -110,6 +146,8 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     v = V[torch.arange(n_samples), t.to(V.device)]
     if noise_scale:
         v = v + noise_scale * torch.randn(v.shape, generator=gen).to(v.device)
+        if not bool(torch.isfinite(v).all()):
+            raise ValueError(f"noise_scale must leave the states finite in {v.dtype}, got {noise_scale!r}")
     return model.unflatten_state(v), probe.label.to(v.device)
 
 
@@ -156,12 +194,15 @@ def saddles_between(model, memories: SlowPoints, inputs, n_iters: int = 400, tol
         raise TypeError(f"memories must be SlowPoints, got {type(memories).__name__}")
     if len(memories) < 2:
         raise ValueError(f"memories must hold at least 2 points, got {len(memories)}")
-    n_iters, n_steps = check_count("n_iters", n_iters), check_count("n_steps", n_steps)
-    check_positive("tol", tol)
-    check_positive("eps", eps)
+    n_iters, n_steps = check_count("n_iters", n_iters, 1, 10**6), check_count("n_steps", n_steps, 1, 10**6)
+    check_real("tol", tol, 0, lo_open=True)
+    check_real("eps", eps, 0, lo_open=True)
     dyn = dynamics(model)
     if getattr(dyn, "continuous", False):
         raise ValueError("model must be a discrete-time map (saddles_between iterates it), got a continuous-time one")
+    if dyn.state_size is not None and memories.states.shape[-1] != dyn.state_size:
+        raise ValueError(f"memories must be points of the model (state size {dyn.state_size}), "
+                         f"got state size {memories.states.shape[-1]}")
     M = memories.states.detach().double()
     if getattr(dyn, "spec", False) is None:      # a callable's RecurrentMap learns its state's structure here
         dyn.flatten(M, "memories")
@@ -178,6 +219,6 @@ def saddles_between(model, memories: SlowPoints, inputs, n_iters: int = 400, tol
     x = flat_inputs(dyn, inputs, len(v), dyn.dtype)
     with torch.no_grad():
         for _ in range(n_steps):
-            v = dyn.step(v, x)
+            v = dyn._step(v, x)
     nearest = torch.cdist(v.double(), M).argmin(1)
     return saddles, nearest.reshape(2, len(saddles)).T.contiguous()

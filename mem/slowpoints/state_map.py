@@ -29,11 +29,12 @@ import inspect
 import math
 from dataclasses import dataclass, replace
 
+import numpy as np
 import torch
 from torch import nn
 from torch.func import jacfwd, vmap
 
-from .._checks import check_choice
+from .._checks import check_bool, check_device, check_float_dtype, check_int, check_model, check_option
 from ..models import ARCHS, RNNClassifier, cell_jacobian, cell_step
 
 __all__ = [
@@ -50,6 +51,51 @@ __all__ = [
 
 COMPONENTS = ("full", "h_tanh_c", "h")  #: what enters S for LSTMs (see the module docstring)
 
+#: The most candidates (rows) one search or one call of :func:`flat_inputs` takes: 10**7.
+MAX_CANDIDATES = 10**7
+
+_GATES = {"gru": 3, "lstm": 4}   # gates per unit in PyTorch's weight layout; 1 for vanilla RNNs
+
+
+def _check_tensor(name: str, t, last: int | None = None, dims: tuple | None = None, finite: bool = True):
+    """``t`` must be a floating-point tensor (TypeError otherwise), with ``last`` entries along its last
+    axis and ``dims`` axes when given, and finite (ValueError otherwise), each naming ``name``."""
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if not t.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}")
+    if dims is not None and t.dim() not in dims:
+        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} axes, got shape {tuple(t.shape)}")
+    if last is not None and (t.dim() == 0 or t.shape[-1] != last):
+        raise ValueError(f"{name} must have {last} entries along its last axis, got shape {tuple(t.shape)}")
+    if finite and not bool(torch.isfinite(t).all()):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return t
+
+
+def _check_rows_finite(name: str, t: torch.Tensor) -> None:
+    """Every row of ``t`` (N, n) must be finite: a ValueError naming ``name`` and the first bad rows."""
+    bad = ~torch.isfinite(t).all(-1)
+    if bool(bad.any()):
+        raise ValueError(f"{name} must be finite; rows {bad.nonzero().squeeze(-1).tolist()[:10]} are not")
+
+
+def _check_labels(name: str, labels, N: int) -> torch.Tensor:
+    """``labels`` must be an integer tensor of shape (N,): a TypeError or ValueError naming ``name``."""
+    if not isinstance(labels, torch.Tensor) or labels.is_floating_point() or labels.is_complex() \
+            or labels.dtype == torch.bool:
+        raise TypeError(f"{name} must be an integer tensor ({N},), got "
+                        f"{labels.dtype if isinstance(labels, torch.Tensor) else type(labels).__name__}")
+    if labels.shape != (N,):
+        raise ValueError(f"{name} must have shape ({N},), got {tuple(labels.shape)}")
+    return labels
+
+
+def _check_dyn(dyn) -> None:
+    if not isinstance(dyn, (Dynamics, RecurrentMap)):
+        raise TypeError(f"dyn must be a Dynamics or RecurrentMap (mem.slowpoints.dynamics(model)), "
+                        f"got {type(dyn).__name__}")
+
 
 # ---------------------------------------------------------------------------------------------
 # The map F on flattened states, for RNNClassifier and bare torch modules and cells
@@ -61,10 +107,30 @@ def residual_of(f: torch.Tensor, v: torch.Tensor, lstm_hidden: int | None = None
     ``f`` and ``v`` are flattened states (..., n). For an LSTM pass ``lstm_hidden = H``
     (the state is ``[h, c]``); ``components`` then picks ``[h, c]`` ("full"), ``h``
     ("h") or ``[h, tanh c]`` ("h_tanh_c"). Differentiable in ``f`` and ``v``.
+
+    Raises
+    ------
+    TypeError
+        ``f`` or ``v`` is not a floating-point tensor, ``lstm_hidden`` not an int, ``components`` not a str.
+    ValueError
+        ``f`` or ``v`` holds NaN or inf, their shapes differ, ``2 * lstm_hidden`` is not their length, or
+        ``components`` is not one of :data:`COMPONENTS`.
     """
-    check_choice("components", components, COMPONENTS)
+    check_option("components", components, COMPONENTS)
+    _check_tensor("f", f)
+    _check_tensor("v", v)
     if f.shape != v.shape:
         raise ValueError(f"f and v must have the same shape, got {tuple(f.shape)} and {tuple(v.shape)}")
+    if lstm_hidden is not None:
+        check_int("lstm_hidden", lstm_hidden)
+        if f.dim() == 0 or 2 * lstm_hidden != f.shape[-1]:
+            raise ValueError(f"lstm_hidden must be half the length of the state [h, c] "
+                             f"({f.shape[-1] if f.dim() else 0}), got {lstm_hidden}")
+    return _residual_of(f, v, lstm_hidden, components)
+
+
+def _residual_of(f, v, lstm_hidden, components):
+    """:func:`residual_of` without the checks (the searches call it under ``torch.func`` transforms)."""
     if lstm_hidden is None or components == "full":
         return f - v
     H = lstm_hidden
@@ -80,7 +146,8 @@ class Dynamics:
     ``v`` is a flattened state of length ``state_size``: the ``h`` of every layer
     (``num_layers * hidden_size``), then, for LSTMs, the ``c`` of every layer. Layer ``k``
     takes the new ``h`` of layer ``k - 1`` as its input, as ``nn.GRU``/``nn.LSTM``/``nn.RNN``
-    do. Build one with :func:`dynamics`.
+    do. Build one with :func:`dynamics`. The constructor checks ``arch``, the sizes and that the weights
+    are finite floating-point tensors of PyTorch's shapes for them (``TypeError`` / ``ValueError``).
     """
 
     arch: str
@@ -91,10 +158,42 @@ class Dynamics:
     num_layers: int = 1
 
     def __post_init__(self):
-        check_choice("arch", self.arch, ARCHS)
-        if len(self.weights) != 4 * self.num_layers:
-            raise ValueError(f"weights must hold (w_ih, w_hh, b_ih, b_hh) for each of the {self.num_layers} "
+        check_option("arch", self.arch, ARCHS)
+        H, D = check_int("hidden_size", self.hidden_size), check_int("input_size", self.input_size)
+        L = check_int("num_layers", self.num_layers)
+        if not isinstance(self.weights, (tuple, list)):
+            raise TypeError(f"weights must be a tuple (w_ih, w_hh, b_ih, b_hh) for each layer, "
+                            f"got {type(self.weights).__name__}")
+        if len(self.weights) != 4 * L:
+            raise ValueError(f"weights must hold (w_ih, w_hh, b_ih, b_hh) for each of the num_layers={L} "
                              f"layer(s), got {len(self.weights)} tensors")
+        GH = _GATES.get(self.arch, 1) * H
+        setting = f"arch={self.arch!r}, hidden_size={H}, input_size={D} and num_layers={L}"
+        for i, w in enumerate(self.weights):
+            k, part = divmod(i, 4)
+            what = ("w_ih", "w_hh", "b_ih", "b_hh")[part]
+            if w is None and part >= 2:
+                continue
+            want = ((GH, D if k == 0 else H), (GH, H), (GH,), (GH,))[part]
+            if not isinstance(w, torch.Tensor) or not w.is_floating_point():
+                raise TypeError(f"weights must be floating-point tensors (biases may be None); layer {k}'s "
+                                f"{what} is {type(w).__name__}")
+            if tuple(w.shape) != want:
+                raise ValueError(f"weights must fit {setting}: layer {k}'s {what} has shape {tuple(w.shape)}, "
+                                 f"expected {want}")
+            if not bool(torch.isfinite(w).all()):
+                raise ValueError(f"weights must be finite: layer {k}'s {what} holds NaN or inf")
+        if self.readout is not None:
+            ro = self.readout
+            if not (isinstance(ro, (tuple, list)) and len(ro) == 2 and all(isinstance(t, torch.Tensor) for t in ro)):
+                raise TypeError(f"readout must be None or a pair of tensors (W (C, hidden_size), b (C,)), "
+                                f"got {type(ro).__name__}")
+            W, b = ro
+            if W.dim() != 2 or W.shape[1] != H or tuple(b.shape) != (W.shape[0],):
+                raise ValueError(f"readout must be (W (C, hidden_size={H}), b (C,)), got shapes {tuple(W.shape)} "
+                                 f"and {tuple(b.shape)}")
+            object.__setattr__(self, "readout", tuple(ro))
+        object.__setattr__(self, "weights", tuple(self.weights))
 
     continuous = False  #: a discrete-time map (see :class:`RecurrentMap` for continuous time)
 
@@ -120,13 +219,33 @@ class Dynamics:
         return self.weights[0].dtype
 
     def to(self, device=None, dtype=None) -> Dynamics:
+        """A copy on ``device`` (a torch.device or string; None: the same) in the floating-point ``dtype``
+        (None: the same)."""
+        check_device("device", device, none_ok=True)
+        check_float_dtype("dtype", dtype, none_ok=True)
+
         def mv(t):
             return None if t is None else t.to(device=device, dtype=dtype)
         ro = None if self.readout is None else tuple(mv(t) for t in self.readout)
         return replace(self, weights=tuple(mv(t) for t in self.weights), readout=ro)
 
+    def _check_vx(self, v, x) -> None:
+        """v (..., state_size) and x (..., input_size): finite tensors of the map's dtype, the same leading shape."""
+        _check_tensor("v", v, last=self.state_size)
+        _check_tensor("x", x, last=self.input_size)
+        if v.shape[:-1] != x.shape[:-1]:
+            raise ValueError(f"x must have the leading shape of v, got {tuple(x.shape)} for v {tuple(v.shape)}")
+        if v.dtype != self.dtype or x.dtype != self.dtype:
+            raise ValueError(f"v and x must have the map's dtype {self.dtype} (see to(dtype=...)), "
+                             f"got {v.dtype} and {x.dtype}")
+
     def step(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """``F(v, x)``: v (..., state_size), x (..., D) -> (..., state_size). Pure (jacrev/vmap apply)."""
+        """``F(v, x)``: v (..., state_size), x (..., D) -> (..., state_size), finite tensors of the map's dtype."""
+        self._check_vx(v, x)
+        return self._step(v, x)
+
+    def _step(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`step` without the checks: pure (``jacrev``/``vmap`` apply); the searches call it."""
         H, L = self.hidden_size, self.num_layers
         if L == 1:
             if self.is_lstm:
@@ -145,7 +264,13 @@ class Dynamics:
 
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v)`` with ``S = ||r||^2``: ``F(v) - v``, or its ``h`` / ``[h, tanh c]`` version for LSTMs."""
-        return residual_of(self.step(v, x), v, self.h_size if self.is_lstm else None, components)
+        check_option("components", components, COMPONENTS)
+        self._check_vx(v, x)
+        return self._residual(v, x, components)
+
+    def _residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
+        """:meth:`residual` without the checks (pure; the searches call it)."""
+        return _residual_of(self._step(v, x), v, self.h_size if self.is_lstm else None, components)
 
     @property
     def analytic(self) -> bool:
@@ -155,8 +280,15 @@ class Dynamics:
     def jacobian(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """``dF/dv`` (N, n, n) at states v (N, n) with inputs x (N, D): exact, in closed form for one
         layer (:func:`mem.models.cell_jacobian`), else by ``torch.func.jacfwd`` through :meth:`step`."""
+        self._check_vx(v, x)
+        if v.dim() != 2:
+            raise ValueError(f"v must have shape (N, {self.state_size}), got {tuple(v.shape)}")
+        return self._jacobian(v, x)
+
+    def _jacobian(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`jacobian` without the checks (the searches call it)."""
         if not self.analytic:
-            return vmap(jacfwd(self.step, argnums=0))(v, x)
+            return vmap(jacfwd(self._step, argnums=0))(v, x)
         H = self.hidden_size
         c = v[..., H:] if self.is_lstm else None
         return cell_jacobian(self.arch, x, v[..., :H], c, *self.weights)
@@ -179,6 +311,7 @@ class Dynamics:
         """Read-out at states v (N, state_size) -> (N, C); needs an RNNClassifier's read-out."""
         if self.readout is None:
             raise ValueError("logits need a read-out: build the dynamics from an RNNClassifier")
+        _check_tensor("v", v, last=self.state_size)
         W, b = self.readout
         return torch.nn.functional.linear(v[..., :self.hidden_size].to(W.dtype), W, b)
 
@@ -224,10 +357,8 @@ class RecurrentMap:
     def __init__(self, step, *, continuous: bool = False, bounds=None):
         if not callable(step) or not _takes_two(step):
             raise TypeError(f"step must be a callable step(h, u) -> h_next, got {type(step).__name__}")
-        if not isinstance(continuous, bool):
-            raise TypeError(f"continuous must be True or False, got {continuous!r}")
-        if bounds is not None and not (isinstance(bounds, tuple) and len(bounds) == 2):
-            raise TypeError(f"bounds must be None or a pair (lower, upper), got {bounds!r}")
+        continuous = check_bool("continuous", continuous)
+        bounds = _check_bounds(bounds)
         self.fn, self.continuous, self.limits = step, continuous, bounds
         self.castable = isinstance(step, nn.Module)   # can run in float32 for cheaper Jacobians
         self.spec = None           # [(key, shape per candidate)], learnt by flatten
@@ -270,18 +401,28 @@ class RecurrentMap:
             raise ValueError(f"{name} must have one row per candidate in every tensor (N, ...), "
                              f"got shapes {[tuple(t.shape) for _, t in items]}")
         spec = [(k, tuple(t.shape[1:])) for k, t in items]
-        if self.spec is None:
-            self.spec = spec
-            self._kind = type(state)
-        elif spec != self.spec:
+        if self.spec is not None and spec != self.spec:
             raise ValueError(f"{name} must have the structure of the map's states {self.spec}, got {spec}")
         N = items[0][1].shape[0]
-        return torch.cat([t.reshape(N, -1) for _, t in items], -1)
+        flat = torch.cat([t.reshape(N, math.prod(t.shape[1:])) for _, t in items], -1)
+        _check_rows_finite(name, flat)
+        if self.spec is None:       # learnt once the state has passed the checks
+            self.spec = spec
+            self._kind = type(state)
+        return flat
+
+    def _need_spec(self, what: str) -> None:
+        if self.spec is None:
+            raise ValueError(f"{what} needs the state's structure: flatten (or search from) a state first")
 
     def unflatten(self, v: torch.Tensor):
         """(..., state_size) -> the state's structure, each tensor of shape (..., per-candidate shape)."""
-        if self.spec is None:
-            raise ValueError("unflatten needs the state's structure: flatten (or search from) a state first")
+        self._need_spec("unflatten")
+        _check_tensor("v", v, last=self.state_size)
+        return self._unflatten(v)
+
+    def _unflatten(self, v: torch.Tensor):
+        """:meth:`unflatten` without the checks (called under ``torch.func`` transforms)."""
         parts, i = [], 0
         for _, shape in self.spec:
             n = math.prod(shape)
@@ -307,6 +448,8 @@ class RecurrentMap:
 
     def to(self, device=None, dtype=None) -> RecurrentMap:
         """A copy computing in ``dtype`` (an ``nn.Module`` step is deep-copied, cast and frozen)."""
+        check_device("device", device, none_ok=True)
+        check_float_dtype("dtype", dtype, none_ok=True)
         fn = self.fn
         if isinstance(fn, nn.Module):
             fn = copy.deepcopy(fn).to(device=device, dtype=dtype).requires_grad_(False)
@@ -319,7 +462,7 @@ class RecurrentMap:
         """``step`` on flattened states, its output flattened: v (..., state_size), x (..., D)."""
         single = v.dim() == 1          # one candidate, as torch.func.vmap passes it
         vb, xb = (v.unsqueeze(0), x.unsqueeze(0)) if single else (v, x)
-        out = self.fn(self.unflatten(vb), xb)
+        out = self.fn(self._unflatten(vb), xb)
         items = [out] if isinstance(out, torch.Tensor) else (
             [out[k] for k, _ in self.spec] if isinstance(out, dict) else list(out))
         flat = torch.cat([t.reshape(vb.shape[0], -1) for t in items], -1)
@@ -328,16 +471,35 @@ class RecurrentMap:
                              f"{flat.shape[-1]} instead of {vb.shape[-1]}")
         return flat.squeeze(0) if single else flat
 
+    def _check_vx(self, v, x) -> None:
+        """v (..., state_size) and x (..., D): finite floating-point tensors with the same leading shape."""
+        self._need_spec("the map")
+        _check_tensor("v", v, last=self.state_size)
+        _check_tensor("x", x, last=self.input_size)
+        if v.shape[:-1] != x.shape[:-1]:
+            raise ValueError(f"x must have the leading shape of v, got {tuple(x.shape)} for v {tuple(v.shape)}")
+
     def step(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """``F(v, x)`` on flattened states: v (..., state_size), x (..., D) -> (..., state_size).
 
         In continuous time ``F(v) = v + f(v)`` (one Euler step of unit length), so that the
         residual ``F(v) - v`` is ``f`` itself.
         """
+        self._check_vx(v, x)
+        return self._step(v, x)
+
+    def _step(self, v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`step` without the checks (the searches call it)."""
         return v + self._call(v, x) if self.continuous else self._call(v, x)
 
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v) = F(v) - v`` (``f(v)`` in continuous time); only ``components="full"`` applies."""
+        check_option("components", components, COMPONENTS)
+        self._check_vx(v, x)
+        return self._residual(v, x, components)
+
+    def _residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
+        """:meth:`residual` without the checks of ``v`` and ``x`` (the searches call it)."""
         if components != "full":
             raise ValueError(f"components must be 'full' for a RecurrentMap (it has no h/c split), "
                              f"got {components!r}")
@@ -345,14 +507,44 @@ class RecurrentMap:
 
     def bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(lower, upper), each (state_size,): the box given at construction, else unbounded."""
+        self._need_spec("bounds")
         n = self.state_size
         lo, hi = (-math.inf, math.inf) if self.limits is None else self.limits
-        lo = torch.as_tensor(lo, dtype=self.dtype, device=self.device).expand(n).clone()
-        hi = torch.as_tensor(hi, dtype=self.dtype, device=self.device).expand(n).clone()
-        return lo, hi
+        lo, hi = (torch.as_tensor(b, dtype=self.dtype, device=self.device) for b in (lo, hi))
+        if any(b.dim() > 1 or (b.dim() == 1 and len(b) not in (1, n)) for b in (lo, hi)):
+            raise ValueError(f"bounds must be numbers or tensors of the state's length ({n}), got shapes "
+                             f"{tuple(lo.shape)} and {tuple(hi.shape)}")
+        return lo.expand(n).clone(), hi.expand(n).clone()
 
     def logits(self, v: torch.Tensor) -> torch.Tensor:
         raise ValueError("a RecurrentMap has no read-out; apply your own to unflatten(points.states)")
+
+
+def _check_bounds(bounds) -> tuple | None:
+    """A RecurrentMap's ``bounds``: None or a pair (lower, upper) of numbers or floating-point tensors,
+    no NaN (inf is no bound), lower <= upper. Returns a tuple (or None)."""
+    if bounds is None:
+        return None
+    allowed = "None or a pair (lower, upper) of numbers or tensors"
+    if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+        raise TypeError(f"bounds must be {allowed}, got {bounds!r}")
+    for b in bounds:
+        if isinstance(b, torch.Tensor):
+            if not b.is_floating_point():
+                raise TypeError(f"bounds must be {allowed}; a tensor must be floating-point, got {b.dtype}")
+        elif isinstance(b, (bool, np.bool_)) or not isinstance(b, (int, float, np.integer, np.floating)):
+            raise TypeError(f"bounds must be {allowed}, got {bounds!r}")
+    lo, hi = (torch.as_tensor(b, dtype=torch.float64) for b in bounds)
+    if bool(torch.isnan(lo).any() | torch.isnan(hi).any()):
+        raise ValueError(f"bounds must not hold NaN (inf: no bound), got {bounds!r}")
+    try:
+        crossed = bool((lo > hi).any())
+    except RuntimeError:
+        raise ValueError(f"bounds must have the same length, got shapes {tuple(lo.shape)} and {tuple(hi.shape)}") \
+            from None
+    if crossed:
+        raise ValueError(f"bounds must have lower <= upper, got {bounds!r}")
+    return tuple(bounds)
 
 
 def _module_arch(m: nn.Module) -> str:
@@ -417,7 +609,16 @@ def flat_states(dyn: Dynamics, state, name: str, dtype) -> torch.Tensor:
     state is given in torch's layout (num_layers, N, H) or flattened (N, num_layers * H); a
     :class:`RecurrentMap`'s in its own structure (:meth:`RecurrentMap.flatten`). ``name`` is the
     parameter named in the errors. The result is a detached copy: ``state`` is not modified.
+
+    Raises
+    ------
+    TypeError
+        ``dyn`` is not a map, ``state`` not a State or tensor, ``dtype`` not a floating-point dtype.
+    ValueError
+        ``state`` has the wrong shape or a row that is not finite.
     """
+    _check_dyn(dyn)
+    check_float_dtype("dtype", dtype)
     if isinstance(dyn, RecurrentMap):
         return dyn.flatten(state, name).detach().to(device=dyn.device, dtype=dtype).clone()
     H, L = dyn.hidden_size, dyn.num_layers
@@ -429,8 +630,11 @@ def flat_states(dyn: Dynamics, state, name: str, dtype) -> torch.Tensor:
     elif isinstance(state, tuple) and len(state) in (1, 2):
         h, c = (state[0], None) if len(state) == 1 else state
     else:
-        raise ValueError(f"{name} must be a mem.models.State(h, c) or a tensor of shape (N, {H}), "
-                         f"got {type(state).__name__}")
+        raise TypeError(f"{name} must be a mem.models.State(h, c) or a tensor of shape (N, {H}), "
+                        f"got {type(state).__name__}")
+    if not isinstance(h, torch.Tensor) or not (c is None or isinstance(c, torch.Tensor)):
+        raise TypeError(f"{name} must be a mem.models.State(h, c) of tensors (c None but for LSTMs), "
+                        f"got h {type(h).__name__} and c {type(c).__name__}")
     if h.dim() == 1:
         h = h.unsqueeze(0)
         c = None if c is None else c.unsqueeze(0)
@@ -451,24 +655,39 @@ def flat_states(dyn: Dynamics, state, name: str, dtype) -> torch.Tensor:
         if c is not None:
             raise ValueError(f"{name}: a {dyn.arch} state has no cell state; pass c=None")
         v = h
+    _check_rows_finite(name, v)
     return v.detach().to(device=dyn.device, dtype=dtype).clone()
 
 
 def flat_inputs(dyn: Dynamics, inputs, N: int, dtype) -> torch.Tensor:
     """A constant input (D,) or one per state (1 or N, D) -> a new (N, D) tensor of ``dtype`` (chapter 3).
 
-    On the dynamics' device, detached; ``inputs`` is not modified.
+    On the dynamics' device, detached; ``inputs`` is not modified. ``N`` is at most
+    :data:`MAX_CANDIDATES`. A :class:`RecurrentMap` learns its input size ``D`` here, once ``inputs``
+    has passed the checks.
+
+    Raises
+    ------
+    TypeError
+        ``dyn`` is not a map, ``inputs`` not a tensor, ``N`` not an int, ``dtype`` not a floating-point dtype.
+    ValueError
+        ``inputs`` has the wrong shape or a row that is not finite; ``N`` is out of range.
     """
-    if isinstance(dyn, RecurrentMap) and dyn.input_size is None and isinstance(inputs, torch.Tensor) \
-            and inputs.dim() in (1, 2):
-        dyn.input_size = inputs.shape[-1]
-    D = dyn.input_size
+    _check_dyn(dyn)
+    N = check_int("N", N, 0, MAX_CANDIDATES)
+    check_float_dtype("dtype", dtype)
+    learn = isinstance(dyn, RecurrentMap) and dyn.input_size is None and isinstance(inputs, torch.Tensor) \
+        and inputs.dim() in (1, 2)
+    D = inputs.shape[-1] if learn else dyn.input_size
     if not isinstance(inputs, torch.Tensor):
-        raise ValueError(f"inputs must be a tensor of shape ({D},) or (N, {D}), got {type(inputs).__name__}")
+        raise TypeError(f"inputs must be a tensor of shape ({D},) or (N, {D}), got {type(inputs).__name__}")
     if inputs.dim() == 1:
         inputs = inputs.unsqueeze(0).expand(N, -1)
     if inputs.dim() != 2 or inputs.shape[1] != D or inputs.shape[0] not in (1, N):
         raise ValueError(f"inputs must have shape ({D},) or ({N}, {D}), got {tuple(inputs.shape)}")
+    _check_rows_finite("inputs", inputs)
+    if learn:
+        dyn.input_size = D
     return inputs.detach().to(device=dyn.device, dtype=dtype).expand(N, -1).clone()
 
 
@@ -477,12 +696,12 @@ def flat_inputs(dyn: Dynamics, inputs, N: int, dtype) -> torch.Tensor:
 def paper_components(model, components: str | None = None) -> str:
     """What enters the speed S: ``components`` if given, else the paper's choice (chapter 4).
 
-    The paper's choice is ``"h_tanh_c"`` for LSTMs and ``"full"`` otherwise.
+    The paper's choice is ``"h_tanh_c"`` for LSTMs and ``"full"`` otherwise. ``model`` is an RNNClassifier.
     """
+    check_model(model)
     if components is None:
         return "h_tanh_c" if model.is_lstm else "full"
-    check_choice("components", components, COMPONENTS)
-    return components
+    return check_option("components", components, COMPONENTS)
 
 
 
@@ -502,7 +721,7 @@ def speed(model, state, inputs, components: str = "full") -> torch.Tensor:
     -------
     (N,) tensor in the state's floating dtype. ``state`` is not modified.
     """
-    check_choice("components", components, COMPONENTS)
+    check_option("components", components, COMPONENTS)
     dyn = dynamics(model)
     h = state if isinstance(state, torch.Tensor) else (
         state[0] if isinstance(state, tuple) and state else
@@ -511,6 +730,6 @@ def speed(model, state, inputs, components: str = "full") -> torch.Tensor:
     v = flat_states(dyn, state, "state", dtype)
     x = flat_inputs(dyn, inputs, v.shape[0], dtype)
     with torch.no_grad():
-        r = dyn.to(dtype=dtype).residual(v, x, components)
+        r = dyn.to(dtype=dtype)._residual(v, x, components)
     return (r * r).sum(-1)
 

@@ -24,14 +24,18 @@ one protocol against another with an exact rank test pooled over architectures.
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy import stats
 
-from ._checks import check_count
+from ._checks import check_count, check_int, check_names, check_real, check_seed
 
 __all__ = [
+    "MAX_BOOT",
+    "MAX_DRAWS",
     "METHODS",
     "ConditionComparison",
     "Correlation",
@@ -55,6 +59,10 @@ __all__ = [
 
 #: Correlation methods: rank (Spearman) or linear (Pearson).
 METHODS = ("spearman", "pearson")
+#: Most bootstrap resamples :func:`partial_correlation` draws (the book uses 1000-2000).
+MAX_BOOT = 100_000
+#: Most random subsets :func:`subsample_correlations` draws (the book uses 500).
+MAX_DRAWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -86,15 +94,80 @@ class Correlation:
         return f"{self.method} r = {self.r:+.2f}{ci}, p = {self.p:.2g}, n = {self.n}{part}"
 
 
-def _check_method(method: str) -> None:
+def _check_method(method: str, name: str = "method") -> None:
+    if not isinstance(method, str):
+        raise TypeError(f"{name} must be one of {METHODS}, got {method!r} ({type(method).__name__})")
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise ValueError(f"{name} must be one of {METHODS}, got {method!r}")
+
+
+def _reals(name: str, value) -> np.ndarray:
+    """``value`` (an array, tensor, list, pandas Series) as a float array, or a TypeError naming ``name``."""
+    wrong = TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
+    if value is None or isinstance(value, (str, bytes, Mapping)):
+        raise wrong
+    if hasattr(value, "detach"):                        # a torch tensor
+        value = value.detach().cpu().numpy()
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError):                     # e.g. a ragged list
+        raise wrong from None
+    if a.dtype.kind == "O" and not any(isinstance(e, (str, bytes)) for e in a.ravel()):
+        try:                                            # numbers held as objects (a pandas object column)
+            return np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong from None
+    if a.dtype.kind not in "biuf":                      # strings, other objects, complex numbers
+        raise wrong
+    return np.asarray(value, dtype=float)
+
+
+def _frame(df, name: str = "df"):
+    """``df`` must be a pandas DataFrame with at least one row."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    if df.empty:
+        raise ValueError(f"{name} must have at least one row")
+    return df
+
+
+def _column(df, col, what: str, frame: str = "df") -> str:
+    """``col`` must be a column name (str) of ``df``."""
+    if not isinstance(col, str):
+        raise TypeError(f"{what} must be a column name (str) of {frame}, got {col!r} ({type(col).__name__})")
+    if col not in df.columns:
+        raise ValueError(f"{what} must be a column of {frame}, got {col!r} (columns: {list(df.columns)})")
+    return col
+
+
+def _no_nan(df, cols, frame: str = "df") -> None:
+    """The columns ``cols`` of ``df`` must hold no NaN (a correlation of them would be undefined)."""
+    bad = [c for c in dict.fromkeys(cols) if df[c].isna().any()]
+    if bad:
+        raise ValueError(f"{frame} must not hold NaN in the columns used, got NaN in {bad} (drop those rows first)")
+
+
+def _labels(labels, name: str = "labels") -> dict:
+    """``labels`` must be None or a mapping ``{key: display name}``."""
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise TypeError(f"{name} must be a dict {{key: display name}} or None, got {type(labels).__name__}")
+    return labels
+
+
+def _text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {value!r} ({type(value).__name__})")
+    return value
 
 
 def _pairs(x, y, method: str) -> tuple[np.ndarray, np.ndarray]:
     try:
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
+        x, y = _reals("x", x), _reals("y", y)
+    except TypeError:
         raise TypeError(f"x and y must be 1-D arrays of real numbers, got {type(x).__name__} and "
                         f"{type(y).__name__}") from None
     if x.ndim != 1 or x.shape != y.shape:
@@ -135,21 +208,41 @@ def _covariates(covariates, n: int) -> tuple[np.ndarray | None, str]:
     if covariates is None:
         return None, ""
     if isinstance(covariates, dict):
+        if not covariates:
+            raise ValueError("covariates must be None or a non-empty dict {name: array}, got an empty dict")
         cols, names = [], []
         for name, c in covariates.items():
             Z, _ = _covariates(c, n)
             cols.append(Z)
             names.append(name)
         return np.column_stack(cols), ", ".join(names)
-    c = np.asarray(covariates)
+    if isinstance(covariates, (str, bytes)):
+        raise TypeError(f"covariates must be None, an array (categories or numbers) or a dict of arrays, "
+                        f"got the str {covariates!r}")
+    if hasattr(covariates, "detach"):                   # a torch tensor
+        covariates = covariates.detach().cpu().numpy()
+    try:
+        c = np.asarray(covariates)
+    except (TypeError, ValueError):                     # e.g. a ragged list
+        raise TypeError(f"covariates must be None, an array (categories or numbers) or a dict of arrays, "
+                        f"got {type(covariates).__name__}") from None
+    if c.ndim not in (1, 2):
+        raise ValueError(f"covariates must be an (n,) or (n, k) array, got shape {c.shape}")
     if c.shape[0] != n:
         raise ValueError(f"covariates must have {n} rows (one per pair), got {c.shape[0]}")
     if c.dtype.kind in "OUSb":   # categorical: indicator columns, first level dropped
-        levels = sorted(set(c.tolist()))
+        try:
+            levels = sorted(set(c.tolist()))
+        except TypeError:
+            raise TypeError("covariates must hold categories of one kind (e.g. all str) or numbers") from None
         if len(levels) < 2:
-            raise ValueError(f"a categorical covariate needs at least 2 levels, got {levels}")
+            raise ValueError(f"covariates: a categorical covariate needs at least 2 levels, got {levels}")
         return np.column_stack([(c == lv).astype(float) for lv in levels[1:]]), "category"
+    if c.dtype.kind not in "iuf":
+        raise TypeError(f"covariates must hold categories or real numbers, got dtype {c.dtype}")
     c = c.astype(float)
+    if not np.isfinite(c).all():
+        raise ValueError("covariates must be finite (no NaN or inf) where they are numbers")
     return (c[:, None] if c.ndim == 1 else c), "covariate"
 
 
@@ -166,9 +259,16 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
     covariates : None, an (n,) category array (e.g. the architecture names: indicator
         columns are used), an (n,) or (n, k) numeric array, or a dict of several of these
     method : "spearman" (default) or "pearson"
-    n_boot : bootstrap resamples for the confidence interval (0: no interval, NaN)
+    n_boot : bootstrap resamples for the confidence interval (0: no interval, NaN), at most :data:`MAX_BOOT`
     confidence : level of the interval
-    seed : seeds the bootstrap
+    seed : seeds the bootstrap (a non-negative integer)
+
+    Raises
+    ------
+    ValueError
+        for a degenerate fit: ``x`` or ``y`` constant (after ranking), the covariates explaining one of
+        them completely, no degree of freedom left, or (``n_boot > 0``) resamples without spread, which
+        leave the bootstrap interval undefined.
 
     Returns
     -------
@@ -180,7 +280,8 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
     x, y = _pairs(x, y, method)
     n = len(x)
     Z, label = _covariates(covariates, n)
-    check_count("n_boot", n_boot, 0)
+    check_count("n_boot", n_boot, 0, MAX_BOOT)
+    check_seed(seed)
     if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (float, np.floating)):
         raise TypeError(f"confidence must be a float in (0, 1), got {confidence!r}")
     if not 0 < confidence < 1:
@@ -201,7 +302,8 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
     else:
         dof = n - 2 - k
         if dof < 1:
-            raise ValueError(f"too few pairs ({n}) for {k} covariate columns")
+            raise ValueError(f"covariates must leave at least one degree of freedom: too few pairs ({n}) for "
+                             f"{k} covariate columns")
         t = r * np.sqrt(dof / max(1 - r * r, 1e-300))
         p = float(2 * stats.t.sf(abs(t), dof))
     lo = hi = float("nan")
@@ -214,6 +316,10 @@ def partial_correlation(x, y, covariates=None, method: str = "spearman", *, n_bo
         res = stats.bootstrap((np.arange(n),), stat, n_resamples=n_boot, confidence_level=confidence,
                               method="percentile", vectorized=True, random_state=np.random.default_rng(seed))
         lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+        if not (math.isfinite(lo) and math.isfinite(hi)):   # a resample without spread has no correlation
+            raise ValueError(f"x and y have too few distinct pairs for a bootstrap interval: some of the n_boot = "
+                             f"{n_boot} resamples of the {n} pairs have no spread, so no correlation is defined "
+                             "there; pass n_boot=0 for no interval")
     return Correlation(r, p, lo, hi, n, method, confidence, label if Z is not None else "")
 
 
@@ -247,12 +353,17 @@ def correlation_table(df, measures, target: str, group: str = "arch", methods=ME
     """
     import pandas as pd
 
-    controls = list(controls)
-    for col in [*measures, target, group, *controls]:
-        if col not in df.columns:
-            raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
+    _frame(df)
+    measures = _columns(df, measures, "measures")
+    _column(df, target, "target")
+    _column(df, group, "group")
+    controls = _columns(df, controls, "controls")
+    methods = check_names("methods", methods)
+    if not methods:
+        raise ValueError(f"methods must name at least one of {METHODS}, got none")
     for m in methods:
-        _check_method(m)
+        _check_method(m, "methods")
+    _no_nan(df, [*measures, target, group, *controls])
     rows = []
     levels = sorted(df[group].unique())
     for m in measures:
@@ -277,13 +388,19 @@ def wide_table(table, method: str = "spearman", labels: dict | None = None, star
     the measures. Returns a pandas DataFrame of strings, rows and columns in the table's order.
     """
     _check_method(method)
+    _frame(table, "table")
+    missing = [c for c in ("measure", "subset", "method", "r", "ci_low", "ci_high", "p") if c not in table.columns]
+    if missing:
+        raise ValueError(f"table must be a correlation_table, got one without the columns {missing}")
+    labels = _labels(labels)
+    star = check_real("star", star, 0, 1)
     t = table[table["method"] == method]
     if t.empty:
         raise ValueError(f"method {method!r} has no rows in this table")
     cell = t.apply(lambda r: f"{r.r:+.2f} [{r.ci_low:+.2f}, {r.ci_high:+.2f}]" + ("*" if r.p < star else ""), axis=1)
     wide = t.assign(cell=cell).pivot(index="measure", columns="subset", values="cell")
     wide = wide.loc[list(dict.fromkeys(t["measure"])), list(dict.fromkeys(t["subset"]))]
-    wide.index = [(labels or {}).get(m, m) for m in wide.index]
+    wide.index = [labels.get(m, m) for m in wide.index]
     wide.columns.name = "subset"
     return wide
 
@@ -298,22 +415,24 @@ def within_network(df, x: str, y: str, network: str = "network", method: str = "
     x, y : column names (e.g. a per-class speed measure and the per-class accuracy at a delay)
     network : column naming the network
     method : "spearman" (default) or "pearson"
-    min_classes : networks with fewer usable classes are skipped
+    min_classes : networks with fewer usable classes are skipped (a positive integer; at least one network must
+        be left)
 
     Returns
     -------
     (per_network, summary): a DataFrame with one row per network (network, r, n), and a
     dict with ``mean_r``, ``median_r``, ``n_networks``, ``n_negative``, the Wilcoxon
-    signed-rank test of the per-network r against 0 (``wilcoxon_p``), and the pooled
-    correlation after removing each network's mean (``pooled``: a Correlation, partial on
-    the network as a category).
+    signed-rank test of the per-network r against 0 (``wilcoxon_p``, NaN with fewer than 6
+    networks), and the pooled correlation after removing each network's mean (``pooled``: a
+    Correlation without bootstrap, partial on the network as a category; None with one network).
     """
     import pandas as pd
 
     _check_method(method)
-    for col in (x, y, network):
-        if col not in df.columns:
-            raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
+    _frame(df)
+    for name, col in (("x", x), ("y", y), ("network", network)):
+        _column(df, col, name)
+    min_classes = check_int("min_classes", min_classes)
     d = df[[network, x, y]].replace([np.inf, -np.inf], np.nan) if method == "pearson" else df[[network, x, y]]
     d = d.dropna()
     rows = []
@@ -323,6 +442,9 @@ def within_network(df, x: str, y: str, network: str = "network", method: str = "
         t = stats.spearmanr(g[x], g[y]) if method == "spearman" else stats.pearsonr(g[x], g[y])
         rows.append({network: name, "r": float(t.statistic), "n": len(g)})
     per = pd.DataFrame(rows, columns=[network, "r", "n"])
+    if per.empty:
+        raise ValueError(f"min_classes: no network has {min_classes} or more classes with varying {x!r} and {y!r}, "
+                         "so there is nothing to summarise")
     kept = d[d[network].isin(per[network])]
     r = per["r"].to_numpy()
     summary = {"mean_r": float(np.mean(r)) if len(r) else float("nan"),
@@ -340,7 +462,35 @@ def _check_keyed(values) -> dict:
         raise TypeError(f"values must be a dict {{(group, condition, seed): float}}, got {type(values).__name__}")
     if not values or not all(isinstance(k, tuple) and len(k) == 3 for k in values):
         raise ValueError("values must be a non-empty dict {(group, condition, seed): float}")
-    return {k: float(v) for k, v in values.items()}
+    out = {}
+    for k, v in values.items():
+        if v is None or isinstance(v, (str, bytes, bool, np.bool_)):
+            raise TypeError(f"values must map (group, condition, seed) to a number, got {v!r} at {k}")
+        try:
+            out[k] = float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"values must map (group, condition, seed) to a number, got {v!r} at {k}") from None
+        if math.isnan(out[k]):
+            raise ValueError(f"values must not hold NaN, got NaN at {k}")
+    return out
+
+
+def _kind(v) -> str:
+    """What sort of key ``v`` is: "str", "number" or its type's name (a condition must match the others' sort)."""
+    if isinstance(v, str):
+        return "str"
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+        return "number"
+    return type(v).__name__
+
+
+def _condition(name: str, c, present, where: str = "a condition of values") -> None:
+    """``c`` must be one of ``present`` (a TypeError for another sort of thing than they are)."""
+    if _kind(c) not in {_kind(p) for p in present}:
+        raise TypeError(f"{name} must be {where}, one of {sorted(map(str, present))}, got {c!r} "
+                        f"({type(c).__name__})")
+    if c not in present:
+        raise ValueError(f"{name} must be {where}, one of {sorted(map(str, present))}, got {c!r}")
 
 
 @dataclass(frozen=True)
@@ -374,7 +524,8 @@ class SeedSpread:
         ``labels`` maps conditions to display names (default their own); groups are upper-cased
         (architectures: GRU, LSTM); ``condition`` names what the conditions are.
         """
-        name = (labels or {}).get
+        name = _labels(labels).get
+        condition = _text("condition", condition)
         lines = [f"{'':6}{condition:10}" + "".join(f"{'seed ' + str(s):>10}" for s in self.seeds)
                  + f"{'geo. mean':>11}{'max/min':>9}"]
         for g in self.groups:
@@ -392,7 +543,8 @@ class SeedSpread:
 
     def ordering(self, labels: dict | None = None, condition: str = "protocol") -> str:
         """One line per group: its conditions by decreasing geometric mean, and whether the seeds separate them."""
-        name = (labels or {}).get
+        name = _labels(labels).get
+        condition = _text("condition", condition)
         return "\n".join(f"{str(g).upper()}: " + " > ".join(name(c, str(c)) for c in self.order[g])
                          + (f"   (every seed above every seed of the next {condition})" if self.separated[g]
                             else "   (seeds overlap)") for g in self.groups)
@@ -418,7 +570,17 @@ def seed_spread(values, conditions=None) -> SeedSpread:
     values = _check_keyed(values)
     groups = sorted({g for g, _, _ in values})
     seeds = sorted({s for _, _, s in values})
-    conditions = list(dict.fromkeys(c for _, c, _ in values)) if conditions is None else list(conditions)
+    present = list(dict.fromkeys(c for _, c, _ in values))
+    if conditions is None:
+        conditions = present
+    else:
+        if isinstance(conditions, (str, bytes)) or not hasattr(conditions, "__iter__"):
+            raise TypeError(f"conditions must be a sequence of conditions of values, got {conditions!r}")
+        conditions = list(conditions)
+        if not conditions:
+            raise ValueError("conditions must name at least one condition of values, got none")
+        for c in conditions:
+            _condition("conditions", c, present)
     missing = [(g, c, s) for g in groups for c in conditions for s in seeds if (g, c, s) not in values]
     if missing:
         raise ValueError(f"values must hold every (group, condition, seed); missing {missing[:3]}")
@@ -470,7 +632,8 @@ class ConditionComparison:
 
     def report(self, labels: dict | None = None, group: str = "architecture") -> str:
         """Per group the values and the pair count, then the test's floors and the pooled test, as text."""
-        name = (labels or {}).get
+        name = _labels(labels).get
+        group = _text("group", group)
         a, b = name(self.a, str(self.a)), name(self.b, str(self.b))
         n_seeds = len(next(iter(self.values_a.values())))
         lines = [f"{str(g).upper()}: {b} {[round(v) for v in self.values_b[g]]}, {a} "
@@ -504,8 +667,7 @@ def compare_conditions(values, a, b) -> ConditionComparison:
     values = _check_keyed(values)
     present = {c for _, c, _ in values}
     for arg, c in (("a", a), ("b", b)):
-        if c not in present:
-            raise ValueError(f"{arg} must be a condition of values, one of {sorted(map(str, present))}, got {c!r}")
+        _condition(arg, c, present)
     if a == b:
         raise ValueError(f"a and b must be two different conditions, got {a!r} twice")
     groups = sorted({g for g, _, _ in values})
@@ -542,9 +704,11 @@ def group_contrast(table, by: str, group, value: str):
     one-sided Mann-Whitney U test that the group's values are larger (scipy's result, exact for small
     samples); and the group's median over each other group's median (Series indexed by group, sorted).
     """
+    _frame(table, "table")
     for name, col in (("by", by), ("value", value)):
-        if col not in getattr(table, "columns", ()):
-            raise ValueError(f"{name} must be a column of table, got {col!r}")
+        _column(table, col, name, "table")
+    _no_nan(table, [by, value], "table")
+    _condition("group", group, set(table[by]), f"a value of table[{by!r}]")
     inside = table[table[by] == group][value]
     if inside.empty:
         raise ValueError(f"group must be a value of table[{by!r}], got {group!r}")
@@ -571,6 +735,8 @@ def correlate_groups(x: dict, y: dict, method: str = "spearman") -> dict:
                         f"{type(y).__name__}")
     if set(x) != set(y) or not x:
         raise ValueError("x and y must have the same non-empty set of keys")
+    if not all(isinstance(k, tuple) and k for k in x):
+        raise ValueError("x and y must be keyed by (arch, protocol, seed) tuples")
     _check_method(method)
     keys = sorted(x)
     subsets = {"all": keys, **{a: [k for k in keys if k[0] == a] for a in sorted({k[0] for k in keys})}}
@@ -589,16 +755,21 @@ def movement_ratio(a, b) -> tuple:
     -------
     (float ratio of medians, scipy's MannwhitneyuResult)
     """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = _reals("a", a), _reals("b", b)
     if a.ndim != 1 or b.ndim != 1 or not len(a) or not len(b):
         raise ValueError(f"a and b must be non-empty 1-D arrays, got shapes {a.shape} and {b.shape}")
+    for name, v in (("a", a), ("b", b)):
+        if not np.isfinite(v).all():
+            raise ValueError(f"{name} must be finite (no NaN or inf)")
+    if not np.median(b) > 0:
+        raise ValueError(f"b must have a median > 0 (it divides), got {np.median(b)!r}")
     return np.median(a) / np.median(b), stats.mannwhitneyu(a, b, alternative="two-sided", method="exact")
 
 
 def _columns(df, names, what: str) -> list:
     if isinstance(names, str):
         raise TypeError(f"{what} must be a sequence of column names, got a str")
-    names = list(names)
+    names = check_names(what, names)
     for c in names:
         if c not in df.columns:
             raise ValueError(f"{what} must be columns of df; {c!r} is not (columns: {list(df.columns)})")
@@ -624,12 +795,14 @@ def partial_correlations(df, measures, target: str, controls=("arch", "size"), m
     dict ``{measure: Correlation}``.
     """
     _check_method(method)
+    _frame(df)
     measures = _columns(df, measures, "measures")
     controls = _columns(df, controls, "controls")
-    _columns(df, [target], "target")
+    _column(df, target, "target")
     for c in _columns(df, ranked, "ranked"):
         if c not in controls:
             raise ValueError(f"ranked must name controls, got {c!r} (controls: {controls})")
+    _no_nan(df, [*measures, target, *controls])
     covariates = {c: stats.rankdata(df[c]) if c in ranked else df[c].to_numpy() for c in controls} or None
     return {m: partial_correlation(df[m], df[target], covariates, method, n_boot=n_boot) for m in measures}
 
@@ -651,7 +824,17 @@ def delay_correlations(df, measures, delays, controls=("arch", "size"), labels: 
     """
     import pandas as pd
 
-    return pd.DataFrame({d: {(labels or {}).get(m, m): c.r for m, c in
+    _frame(df)
+    labels = _labels(labels)
+    if isinstance(delays, (str, bytes)) or not hasattr(delays, "__iter__"):
+        raise TypeError(f"delays must be a sequence of delays (integers), got {delays!r}")
+    delays = list(delays)
+    for i, d in enumerate(delays):
+        check_int(f"delays[{i}]", d, 0)
+        if f"acc_{d}" not in df.columns:
+            raise ValueError(f"delays must be probed delays, each with its acc_<delay> column in df; {f'acc_{d}'!r} "
+                             f"is not one (columns: {list(df.columns)})")
+    return pd.DataFrame({d: {labels.get(m, m): c.r for m, c in
                              partial_correlations(df, measures, f"acc_{d}", controls, n_boot=0).items()}
                          for d in delays})
 
@@ -670,7 +853,7 @@ def subsample_correlations(df, measures, target: str, size: int = 12, n_draws: i
     measures : column names of the measures
     target : column to correlate with
     size : networks per subset (at most ``len(df)``)
-    n_draws : number of subsets
+    n_draws : number of subsets, at most :data:`MAX_DRAWS`
     seed : seed of numpy's generator
     method : ``"spearman"`` or ``"pearson"``
 
@@ -679,12 +862,15 @@ def subsample_correlations(df, measures, target: str, size: int = 12, n_draws: i
     dict ``{measure: list of n_draws Correlation}`` (no bootstrap).
     """
     _check_method(method)
+    _frame(df)
     measures = _columns(df, measures, "measures")
-    _columns(df, [target], "target")
+    _column(df, target, "target")
     size = check_count("size", size)
     if size > len(df):
         raise ValueError(f"size must be at most the number of rows ({len(df)}), got {size}")
-    check_count("n_draws", n_draws)
+    check_count("n_draws", n_draws, 1, MAX_DRAWS)
+    check_seed(seed)
+    _no_nan(df, [*measures, target])
     rng = np.random.default_rng(seed)
     draws = [rng.choice(len(df), size=size, replace=False) for _ in range(n_draws)]
     return {m: [correlate(df[m].iloc[i], df[target].iloc[i], method, n_boot=0) for i in draws] for m in measures}
@@ -704,7 +890,9 @@ def within_networks(df, measures, y: str, **kwargs) -> tuple[dict, dict]:
     -------
     (per_network, summary): dicts ``{measure: DataFrame}`` and ``{measure: dict}``, as :func:`within_network`.
     """
+    _frame(df)
     measures = _columns(df, measures, "measures")
+    _column(df, y, "y")
     out = {m: within_network(df, m, y, **kwargs) for m in measures}
     return {m: o[0] for m, o in out.items()}, {m: o[1] for m, o in out.items()}
 
@@ -725,8 +913,15 @@ def significance_rate(correlations: dict, alpha: float = 0.05) -> tuple[dict, di
     if not isinstance(correlations, dict):
         raise TypeError(f"correlations must be a dict {{measure: list of Correlation}}, "
                         f"got {type(correlations).__name__}")
+    check_real("alpha", alpha)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    for m, cs in correlations.items():
+        if isinstance(cs, (str, bytes)) or not hasattr(cs, "__len__") \
+                or not all(hasattr(c, "p") and hasattr(c, "r") for c in cs):
+            raise TypeError(f"correlations must map each measure to a list of Correlation, got {cs!r} for {m!r}")
+        if not len(cs):
+            raise ValueError(f"correlations must hold at least one Correlation per measure, got none for {m!r}")
     rate = {m: np.mean([c.p < alpha for c in cs]) for m, cs in correlations.items()}
     with np.errstate(all="ignore"):
         r_sig = {m: np.median([c.r for c in cs if c.p < alpha]) if any(c.p < alpha for c in cs) else float("nan")

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import builtins
 import math
+import os
 from collections.abc import Mapping
 
 import numpy as np
 import torch
 
-from ._checks import check_int
+from ._checks import check_bool, check_int, check_names, check_real
 from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
 __all__ = [
     "FINDER_BENCHMARK",
     "HELPERS",
+    "MAX_THREADS",
     "POINT_COLUMNS",
     "book_task",
     "drift_summary",
@@ -43,16 +45,21 @@ __all__ = [
 ]
 
 
+#: Most threads :func:`setup` pins (far more than any machine's cores; the chapters use 1).
+MAX_THREADS = 1024
+
+
 def setup(seed: int = 0, threads: int = 1) -> None:
     """Pin torch, numpy and the BLAS libraries to ``threads`` threads and seed torch's and numpy's
     global generators with ``seed``: the first call of every chapter (chapters 1-6).
 
     Searches, fine-tunes and training are bit-identical only at a fixed thread count, which is
-    the one the zoo was built with.
+    the one the zoo was built with. ``seed`` is in ``0..2**32 - 1`` (numpy's legacy generator),
+    ``threads`` in ``1..``:data:`MAX_THREADS`.
     """
     import torch
     from threadpoolctl import threadpool_limits
-    seed, threads = check_int("seed", seed, 0), check_int("threads", threads, 1)
+    seed, threads = check_int("seed", seed, 0, 2**32 - 1), check_int("threads", threads, 1, MAX_THREADS)
     torch.set_num_threads(threads)
     threadpool_limits(threads)
     torch.manual_seed(seed)
@@ -62,8 +69,10 @@ def setup(seed: int = 0, threads: int = 1) -> None:
 def book_task(data=None):
     """The delayed-classification task that chapters 2-5 train and probe on: ``T_max = 20``,
     ``delta_min = 4``, on the 8x8 digits (or ``data``, a :class:`mem.data.Digits`) (chapter 2)."""
-    from .data import load_digits
+    from .data import Digits, load_digits
     from .tasks import DelayedClassification
+    if data is not None and not isinstance(data, Digits):
+        raise TypeError(f"data must be a mem.data.Digits or None, got {type(data).__name__}")
     return DelayedClassification(load_digits() if data is None else data, T_max=20, delta_min=4)
 
 
@@ -73,7 +82,8 @@ def format_range(values, spec: str = "", sep: str = "–", collapse: bool = True
 
     Parameters
     ----------
-    values : iterable of numbers (a list, an array, a pandas Series or ``dict.values()``)
+    values : iterable of numbers (a list, an array, a pandas Series or ``dict.values()``); infinite
+        values are allowed, NaN is not
     spec : format spec of each end, e.g. ``".2f"``; floating-point specs print round-off as an
         unsigned zero (:func:`mem.reproduce.fixed`), so ``-0.00`` never appears
     sep : what stands between the two ends (``" to "`` in chapters 5 and 6)
@@ -84,21 +94,53 @@ def format_range(values, spec: str = "", sep: str = "–", collapse: bool = True
     str, e.g. ``format_range([3, 1, 2]) == "1–3"`` and
     ``format_range([0.5, 0.25], ".2f", " to ") == "0.25 to 0.50"``.
     """
-    values = list(values)
+    values = _numbers("values", values)
     if not values:
         raise ValueError("values must hold at least one number")
     if not isinstance(spec, str) or not isinstance(sep, str):
         raise TypeError("spec and sep must be str")
+    collapse = check_bool("collapse", collapse)
     lo, hi = min(values), max(values)
 
     def text(x):
-        t = format(x, spec)
+        t = _format(x, spec)
         try:
             zero = float(t) == 0
         except ValueError:  # not a plain number (e.g. a percentage)
             zero = False
         return t.replace("-", "", 1) if zero else t  # "-0.00" is round-off, not a sign (as mem.reproduce.fixed)
     return text(lo) if collapse and lo == hi else f"{text(lo)}{sep}{text(hi)}"
+
+
+def _numbers(name: str, values) -> list:
+    """``values`` (any iterable but a str) as a list of numbers (NaN refused), or a clear error."""
+    if values is None or isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be an iterable of numbers, got {type(values).__name__}")
+    values = list(values)
+    for v in values:
+        a = np.asarray(v.detach().cpu() if isinstance(v, torch.Tensor) else v) \
+            if not isinstance(v, (str, bytes)) and v is not None else None
+        if a is None or a.ndim != 0 or a.dtype.kind not in "biuf":   # a number (python, numpy, 0-d tensor)
+            raise TypeError(f"{name} must be an iterable of numbers, got {v!r} ({type(v).__name__}) among them")
+        if a.dtype.kind == "f" and np.isnan(a):
+            raise ValueError(f"{name} must not hold NaN")
+    return values
+
+
+def _format(x, spec: str) -> str:
+    """``format(x, spec)``, or a clear error naming ``spec``."""
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a format spec (str) such as '.2f', got {type(spec).__name__}")
+    try:
+        return format(x, spec)
+    except ValueError as e:
+        raise ValueError(f"spec must be a format spec for these numbers such as '.2f', got {spec!r} ({e})") from None
+
+
+def _text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {value!r} ({type(value).__name__})")
+    return value
 
 
 def format_values(values: Mapping, spec: str = ".2f") -> dict:
@@ -108,7 +150,9 @@ def format_values(values: Mapping, spec: str = ".2f") -> dict:
     """
     if not isinstance(values, Mapping):
         raise TypeError(f"values must be a mapping, got {type(values).__name__}")
-    return {k: tuple(format(x, spec) for x in v) if isinstance(v, tuple) else format(v, spec)
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a format spec (str) such as '.2f', got {type(spec).__name__}")
+    return {k: tuple(_format(x, spec) for x in v) if isinstance(v, tuple) else _format(v, spec)
             for k, v in values.items()}
 
 
@@ -119,7 +163,7 @@ def format_ci(c, spec: str = "+.2f") -> str:
     """
     if not all(hasattr(c, a) for a in ("r", "ci_low", "ci_high")):
         raise TypeError(f"c must be a mem.analysis.Correlation, got {type(c).__name__}")
-    return f"{c.r:{spec}} [{c.ci_low:{spec}}, {c.ci_high:{spec}}]"
+    return f"{_format(c.r, spec)} [{_format(c.ci_low, spec)}, {_format(c.ci_high, spec)}]"
 
 
 def success_counts(runs, task: str) -> dict:
@@ -127,9 +171,16 @@ def success_counts(runs, task: str) -> dict:
 
     ``runs`` is :func:`mem.benchmarks.table`'s DataFrame (columns task, scheme, success).
     """
-    missing = [c for c in ("task", "scheme", "success") if c not in getattr(runs, "columns", ())]
+    import pandas as pd
+
+    if not isinstance(runs, pd.DataFrame):
+        raise TypeError(f"runs must be mem.benchmarks.table()'s DataFrame, got {type(runs).__name__}")
+    missing = [c for c in ("task", "scheme", "success") if c not in runs.columns]
     if missing:
         raise ValueError(f"runs must be mem.benchmarks.table()'s DataFrame, got one without the columns {missing}")
+    if runs.empty:
+        raise ValueError("runs must have at least one row")
+    _text("task", task)
     if task not in set(runs["task"]):
         raise ValueError(f"task must be one of {sorted(set(runs['task']))}, got {task!r}")
     wins = runs[runs["task"] == task].groupby("scheme")["success"].agg(["sum", "size"])
@@ -154,6 +205,9 @@ def reproduction_box(rows, title: str = "What reproduces"):
     def cell(s):
         return str(s).replace("|", "\\|").replace("\n", " ")
 
+    if rows is None or isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a list of (claim, measured, verdict) triples, got {type(rows).__name__}")
+    title = _text("title", title)
     rows = list(rows)
     if not all(isinstance(r, (tuple, list)) and len(r) == 3 for r in rows):
         raise ValueError("rows must be (claim, measured, verdict) triples")
@@ -183,6 +237,8 @@ def fill_claims(claims, values: Mapping) -> list[tuple[str, str, str]]:
     """
     if not isinstance(values, Mapping):
         raise TypeError(f"values must be a mapping of names to values, got {type(values).__name__}")
+    if claims is None or isinstance(claims, (str, bytes)) or not hasattr(claims, "__iter__"):
+        raise TypeError(f"claims must be a sequence of mem.claims.Claim, got {type(claims).__name__}")
     scope = {**values, **HELPERS, "__builtins__": builtins}
     rows = []
     for claim in claims:
@@ -195,6 +251,9 @@ def fill_claims(claims, values: Mapping) -> list[tuple[str, str, str]]:
             except NameError as err:
                 raise ValueError(f"values must define {err.name!r}, which the claim {claim.paper[:60]!r}... "
                                  f"uses") from err
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError) as err:
+                raise ValueError(f"values do not fit the claim {claim.paper[:60]!r}...: {type(err).__name__}: "
+                                 f"{err}") from err
         rows.append(tuple(row))
     return rows
 
@@ -206,6 +265,8 @@ def what_reproduces(chapter: int, values: Mapping, title: str = "What reproduces
     A chapter's last code cell before its exercises is ``mem.report.what_reproduces(3, globals())``.
     Returns an ``IPython.display.Markdown`` (:func:`reproduction_box`).
     """
+    if isinstance(chapter, (bool, np.bool_)) or not isinstance(chapter, (int, np.integer)):
+        raise TypeError(f"chapter must be one of {sorted(CLAIMS)}, got {chapter!r} ({type(chapter).__name__})")
     if chapter not in CLAIMS:
         raise ValueError(f"chapter must be one of {sorted(CLAIMS)}, got {chapter!r}")
     return reproduction_box(fill_claims(CLAIMS[chapter], values), title)
@@ -253,9 +314,14 @@ def point_table(points, columns=("max_abs_eigenvalue", "kind"), note: str = "") 
 
     if isinstance(columns, str):
         raise TypeError("columns must be a sequence of column names, got a str")
+    columns = check_names("columns", columns)
     for c in columns:
         if c not in POINT_COLUMNS:
             raise ValueError(f"columns must be among {sorted(POINT_COLUMNS)}, got {c!r}")
+    note = _text("note", note)
+    _points(points)
+    if points.jacobians is None and {"max_abs_eigenvalue", "kind", "eigenvalue_near_1"} & set(columns):
+        raise ValueError(f"points must have Jacobians for the columns {columns}")
     dim = points.states.shape[1]
     header = " ".join(f"{'h' + str(i + 1):>8}" for i in range(dim)) + f" {'S':>9}"
     header += "".join(f"  {POINT_COLUMNS[c][0]:>{POINT_COLUMNS[c][1]}}" if POINT_COLUMNS[c][1]
@@ -269,6 +335,15 @@ def point_table(points, columns=("max_abs_eigenvalue", "kind"), note: str = "") 
         lines.append(" ".join(fixed(x) for x in h) + f" {fixed(S, '9.1e', zero=1e-12)}"
                      + "".join(f"  {x}" for x in cells))
     return "\n".join(lines)
+
+
+def _points(points) -> None:
+    from .slowpoints import SlowPoints
+
+    if not isinstance(points, SlowPoints):
+        raise TypeError(f"points must be mem.slowpoints.SlowPoints, got {type(points).__name__}")
+    if not len(points):
+        raise ValueError("points must hold at least one point")
 
 
 def drift_summary(d, window: int = 1000) -> str:
@@ -348,6 +423,7 @@ def format_groups(r: Mapping, signs_only: bool = False) -> str:
     """
     if not isinstance(r, Mapping) or "all" not in r:
         raise TypeError("r must be a dict {'all': Correlation, group: Correlation, ...}")
+    signs_only = check_bool("signs_only", signs_only)
     a, groups = r["all"], {g: c for g, c in r.items() if g != "all"}
     sizes = sorted({c.n for c in groups.values()})
     n_each = f"n = {sizes[0]} each" if len(sizes) == 1 else "n = " + ", ".join(str(c.n) for c in groups.values())
@@ -377,8 +453,10 @@ def stability_summary(points, tol: float = 1e-3) -> str:
     """
     from .reproduce import significant
 
-    if not tol > 0:
-        raise ValueError(f"tol must be > 0, got {tol!r}")
+    check_real("tol", tol, 0, lo_open=True)
+    _points(points)
+    if points.jacobians is None:
+        raise ValueError("points must have Jacobians (find them with jacobians=True)")
     lam, t, K = points.max_abs_eigenvalue(), points.time_constant().abs(), len(points)
     marginal = (points.eigenvalues().abs() - 1).abs().lt(tol).sum(1)
     return (f"|lambda|max {lam.min():.4f} .. {lam.max():.4f}; {int((lam > 1).sum())}/{K} above 1; "
@@ -424,8 +502,17 @@ def finder_benchmark(path=None) -> dict:
     import json
     from pathlib import Path
 
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path) or None, got {type(path).__name__}")
     path = Path(__file__).parent / "zoo_data" / FINDER_BENCHMARK if path is None else Path(path)
-    out = json.loads(path.read_text())
+    if not path.is_file():
+        raise ValueError(f"path must be a file written by bench_slowpoints.py --out; {str(path)!r} is not a file")
+    try:
+        out = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"path must hold a bench_slowpoints.py result (JSON); {str(path)!r} does not: {e}") from None
+    if not isinstance(out, dict):
+        raise ValueError(f"path must hold a bench_slowpoints.py result (a JSON object), got {type(out).__name__}")
     missing = {"config", "gru", "flipflop"} - set(out)
     if missing:
         raise ValueError(f"path must hold a bench_slowpoints.py result, {sorted(missing)} missing in {path}")

@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 from . import store, zoo
-from ._checks import check_int
+from ._checks import check_int, check_model, check_names
 from .fingerprint import LEVELS, fingerprint, level
 
 __all__ = [
@@ -132,20 +132,41 @@ def _table(rows):
 # ------------------------------------------------------------------------------------------------
 # Printing only the digits a number carries
 # ------------------------------------------------------------------------------------------------
-def _real(name: str, x) -> float:
+def _real(name: str, x, nan_ok: bool = False) -> float:
     if isinstance(x, bool) or (not isinstance(x, (int, float, np.integer, np.floating)) and \
             not (isinstance(x, torch.Tensor) and x.numel() == 1)):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
-    return float(x)
+    value = float(x)
+    if math.isnan(value) and not nan_ok:
+        raise ValueError(f"{name} must be a number, not NaN")
+    return value
+
+
+def _text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def _format(x: float, spec: str) -> str:
+    """``format(x, spec)``, or a ValueError naming ``spec`` where it is not a format spec for a number."""
+    try:
+        return format(x, spec)
+    except ValueError as e:
+        raise ValueError(f"spec must be a format spec for a number such as '8.4f', got {spec!r} ({e})") from None
 
 
 def nearest(x, step: float):
     """``x`` rounded to the nearest multiple of ``step`` (chapter 2: a live run's numbers, to the
-    precision another CPU keeps). Returns an int where ``step`` is an int."""
-    x, s = _real("x", x), _real("step", step)
+    precision another CPU keeps). Returns an int where ``step`` is an int. ``x`` must be finite."""
+    x, s = _real("x", x), _real("step", step, nan_ok=True)
     if not math.isfinite(s) or s <= 0:
         raise ValueError(f"step must be a finite number > 0, got {step!r}")
+    if not math.isfinite(x) or not math.isfinite(x / s):
+        raise ValueError(f"x must be a finite number, and x / step too, got x = {x!r}, step = {step!r}")
     value = round(x / s) * s
+    if not math.isfinite(value):
+        raise ValueError(f"x rounded to a multiple of step overflows, got x = {x!r}, step = {step!r}")
     return int(value) if isinstance(step, int) else value
 
 
@@ -153,27 +174,33 @@ def fixed(x, spec: str = "8.4f", zero: float = 0.0) -> str:
     """``x`` formatted with ``spec``, printing round-off as an unsigned zero (chapter 3).
 
     ``|x| <= zero`` counts as zero, and so does anything that rounds to zero: ``-0.0000`` (or
-    ``-0.0e+00``) never appears, because its sign is the CPU's rounding, not a result.
+    ``-0.0e+00``) never appears, because its sign is the CPU's rounding, not a result. ``x`` may be
+    infinite, not NaN.
     """
-    x, z = _real("x", x), _real("zero", zero)
-    if z < 0:
+    x, z = _real("x", x), _real("zero", zero, nan_ok=True)
+    if not z >= 0:
         raise ValueError(f"zero must be >= 0, got {zero!r}")
     if not isinstance(spec, str):
         raise TypeError(f"spec must be a format spec string such as '8.4f', got {type(spec).__name__}")
-    text = format(0.0 if abs(x) <= z else x, spec)
-    return text.replace("-", " ") if float(text) == 0 else text
+    text = _format(0.0 if abs(x) <= z else x, spec)
+    try:
+        zero_text = float(text) == 0
+    except ValueError:              # not a plain number (e.g. a percentage)
+        zero_text = False
+    return text.replace("-", " ") if zero_text else text
 
 
 def significant(x, n: int = 2) -> str:
-    """``x`` rounded to ``n`` significant digits, e.g. ``significant(1843.6) == "1800"`` (chapter 3)."""
+    """``x`` rounded to ``n`` significant digits (1..17, the most a float64 holds), e.g.
+    ``significant(1843.6) == "1800"`` (chapter 3). ``x`` may be infinite, not NaN."""
     x = _real("x", x)
-    check_int("n", n)
+    check_int("n", n, 1, 17)
     return f"{float(f'{x:.{n}g}'):g}"
 
 
 def decade(x) -> str:
     """The power of ten nearest to ``x > 0`` (in log scale), e.g. ``decade(222.8) == "1e+02"`` (chapter 3)."""
-    x = _real("x", x)
+    x = _real("x", x, nan_ok=True)
     if not x > 0 or not math.isfinite(x):
         raise ValueError(f"x must be a finite number > 0, got {x!r}")
     return f"1e{round(math.log10(x)):+03d}"
@@ -184,6 +211,9 @@ def decade(x) -> str:
 # ------------------------------------------------------------------------------------------------
 #: Per collection: the table of its entries, the columns that define a cell, the compared quantities.
 def _seed_setup(collection: str):
+    if not isinstance(collection, str):
+        raise TypeError(f"collection must be one of {zoo.COLLECTIONS}, got {collection!r} "
+                        f"({type(collection).__name__})")
     if collection in ("networks", "bridge"):
         t = zoo.table(zoo.collection(collection).folder)
         return t, ["arch", "hidden_size", "protocol", "init"], {"report_accuracy": "report_accuracy",
@@ -224,6 +254,7 @@ def seed_tolerance(collection: str = "networks", quantity: str = "report_accurac
     if not 0 < level < 1:
         raise ValueError(f"level must be a float in (0, 1), got {level!r}")
     t, cells, quantities = _seed_setup(collection)
+    _text("quantity", quantity)
     if quantity not in quantities.values():
         raise ValueError(f"quantity must be one of {sorted(quantities.values())} for {collection}, got {quantity!r}")
     t = t[np.isfinite(t[quantity])]
@@ -245,6 +276,7 @@ def recheck(name: str, collection: str = "networks") -> Recheck:
     :func:`seed_tolerance` of its cell's mean.
     """
     t, cells, quantities = _seed_setup(collection)
+    _text("name", name)
     r = store.check(collection, name)
     row = t.set_index("name").loc[name]
     key = tuple(row[c] for c in cells)
@@ -271,11 +303,42 @@ def load_variability(path=None) -> dict:
 
     Written by :func:`measure`.
     """
-    path = Path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
-    if not path.exists():
+    path = _path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
+    if not path.is_file():
         raise ValueError(f"path must be a variability file written by `python -m mem.reproduce measure`; "
                          f"{str(path)!r} does not exist")
-    return json.loads(path.read_text())
+    try:
+        return _check_variability(json.loads(path.read_text()), "path")
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"path must be a variability file (JSON) written by `python -m mem.reproduce measure`; "
+                         f"{str(path)!r} is not: {e}") from None
+
+
+def _path(path, name: str = "path") -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {type(path).__name__}")
+    return Path(path)
+
+
+def _check_variability(variability, name: str = "variability"):
+    """``variability`` must be None or :func:`load_variability`'s dict (its changes lists of finite numbers)."""
+    if variability is None:
+        return None
+    if not isinstance(variability, dict):
+        raise TypeError(f"{name} must be the dict load_variability() returns, got {type(variability).__name__}")
+    wrong = ValueError(f"{name} must be the dict load_variability() returns: {{'dispatches': {{dispatch: "
+                       f"{{'speed': {{quantity: [change, ...]}}, 'fine_tune': {{...}}}}}}}}")
+    dispatches = variability.get("dispatches")
+    if not isinstance(dispatches, dict):
+        raise wrong
+    for d in dispatches.values():
+        if not isinstance(d, dict) or not all(isinstance(d.get(k), dict) for k in ("speed", "fine_tune")):
+            raise wrong
+        for changes in (*d["speed"].values(), *d["fine_tune"].values()):
+            if not isinstance(changes, list) or not all(
+                    isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in changes):
+                raise wrong
+    return variability
 
 
 #: Floors of the kernel tolerances: accuracies are measured on a finite probe, so two networks
@@ -299,9 +362,11 @@ def kernel_tolerance(kind: str, quantity: str, variability: dict | None = None) 
     variability : dict or None
         :func:`load_variability`'s result (default: the package's file).
     """
+    _text("kind", kind)
     if kind not in ("speed", "fine_tune"):
         raise ValueError(f"kind must be 'speed' or 'fine_tune', got {kind!r}")
-    variability = load_variability() if variability is None else variability
+    _text("quantity", quantity)
+    variability = load_variability() if variability is None else _check_variability(variability)
     changes = [abs(c) for d in variability["dispatches"].values() for c in d[kind].get(quantity, [])]
     if not changes:
         raise ValueError(f"quantity must be measured in the variability file for {kind}, got {quantity!r}")
@@ -322,11 +387,19 @@ def recheck_speed(name: str, task=None, variability: dict | None = None) -> Rech
     from .tasks import DelayedClassification
 
     entries = zoo.manifest()["entries"]
+    _text("name", name)
     if name not in entries:
         raise ValueError(f"name must be one of the zoo's networks {sorted(entries)}, got {name!r}")
+    if task is not None and not isinstance(task, DelayedClassification):
+        raise TypeError(f"task must be a mem.tasks.DelayedClassification or None, got {type(task).__name__}")
+    _check_variability(variability)
     task = DelayedClassification(load_digits(), T_max=20, delta_min=4) if task is None else task
     entry = entries[name]
-    again = zoo.measure_speed(zoo.load(name).model, task)
+    model = zoo.load(name).model
+    if (model.input_size, model.n_outputs) != (task.input_size, task.n_outputs):
+        raise ValueError(f"task must have the network's input and output sizes ({model.input_size}, "
+                         f"{model.n_outputs}), got ({task.input_size}, {task.n_outputs})")
+    again = zoo.measure_speed(model, task)
     stored = entry["metrics"]["speed"]
     same = all(np.array_equal(stored[m], again[m]) for m in SPEED_MEDIANS)
     a, s = _speed_medians(again), _speed_medians(stored)
@@ -355,10 +428,17 @@ def recheck_fine_tune(name: str, rerun: dict | None = None, model=None, task=Non
     from .tasks import DelayedClassification
 
     entries = regularize.load_sweep()["entries"]
+    _text("name", name)
     if name not in entries:
         raise ValueError(f"name must be one of the sweep's entries {sorted(entries)}, got {name!r}")
     if rerun is not None and model is not None:
         raise ValueError("pass rerun or model, not both")
+    _check_rerun(rerun)
+    if model is not None:
+        check_model(model)
+    if task is not None and not isinstance(task, DelayedClassification):
+        raise TypeError(f"task must be a mem.tasks.DelayedClassification or None, got {type(task).__name__}")
+    _check_variability(variability)
     stored = entries[name]
     if model is not None:
         task = DelayedClassification(load_digits(), T_max=20, delta_min=4) if task is None else task
@@ -367,6 +447,29 @@ def recheck_fine_tune(name: str, rerun: dict | None = None, model=None, task=Non
     s, a = _fine_tune_values(stored), _fine_tune_values(rerun)
     rows = [(q, s[q], a[q], s[q], kernel_tolerance("fine_tune", q, variability)) for q in s]
     return Recheck(name, level(stored["fingerprint"]), rerun["sha256"] == stored["sha256"], _table(rows))
+
+
+def _check_rerun(rerun) -> None:
+    """``rerun`` must be None or a :func:`mem.regularize.sweep_entry` result (its ``sha256`` and ``after``)."""
+    if rerun is None:
+        return
+    if not isinstance(rerun, dict):
+        raise TypeError(f"rerun must be a mem.regularize.sweep_entry result (a dict) or None, "
+                        f"got {type(rerun).__name__}")
+    after = rerun.get("after")
+    if not isinstance(rerun.get("sha256"), str) or not isinstance(after, dict) \
+            or not {"report_accuracy", "lifetime"} <= set(after):
+        raise ValueError("rerun must be a mem.regularize.sweep_entry result: a dict with 'sha256' and 'after' "
+                         "({'report_accuracy': ..., 'lifetime': ...})")
+    accuracy, lifetime = after["report_accuracy"], after["lifetime"]
+    for key, v, none_ok in (("report_accuracy", accuracy, False), ("lifetime", lifetime, True)):
+        if v is None and none_ok:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+            raise ValueError(f"rerun['after'][{key!r}] must be a finite number{' or None' if none_ok else ''}, "
+                             f"got {v!r}")
+    if lifetime is not None and not lifetime > 0:
+        raise ValueError(f"rerun['after']['lifetime'] must be > 0 or None, got {lifetime!r}")
 
 
 def _measure_here() -> dict:
@@ -401,11 +504,11 @@ def measure(dispatches=None, path=None) -> dict:
     entries of :data:`MEASURED`, recording each quantity's change from the stored value. Rebuild
     with ``python -m mem.reproduce measure`` (about half an hour on one core).
     """
-    dispatches = list(DISPATCHES) if dispatches is None else list(dispatches)
+    dispatches = list(DISPATCHES) if dispatches is None else check_names("dispatches", dispatches)
     unknown = [d for d in dispatches if d not in DISPATCHES]
     if unknown:
         raise ValueError(f"dispatches must be names of DISPATCHES {list(DISPATCHES)}, got unknown {unknown}")
-    path = Path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
+    path = _path(path) if path is not None else zoo.ZOO_DIR / VARIABILITY_FILE
     data = {"measured": {"speed_networks": zoo.names(), **MEASURED}, "factor": KERNEL_FACTOR, "dispatches": {}}
     for d in dispatches:
         env = {**os.environ, **DISPATCHES[d]}
@@ -436,7 +539,7 @@ def tolerances(variability: dict | None = None):
         rows.append({"check": f"retrained {col} entry (zoo.check)", "quantity": label, "tolerance": half,
                      "derived from": f"99% prediction interval of a new seed around its cell's mean; within-cell "
                                      f"SD pooled over the {len(means)} cells of the collection"})
-    variability = load_variability() if variability is None else variability
+    variability = load_variability() if variability is None else _check_variability(variability)
     names = ", ".join(variability["dispatches"])
     for kind, check, quantities in (("speed", "speed measures re-computed on stored weights", SPEED_MEDIANS),
                                     ("fine_tune", "sweep fine-tune re-run", ("report_accuracy", "log10 lifetime"))):

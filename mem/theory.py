@@ -32,9 +32,10 @@ import warnings
 import numpy as np
 from scipy import linalg
 
-from ._checks import check_count
+from ._checks import check_bool, check_count, check_dict, check_real
 
 __all__ = [
+    "MAX_HARMONIC",
     "MAX_HORIZON",
     "METHODS",
     "RADIUS_TOL",
@@ -54,7 +55,10 @@ __all__ = [
 ]
 
 #: Longest default horizon of :func:`fisher_memory` (steps); reached only for spectral radii very close to 1.
+#: Also the largest ``horizon`` and ``n_steps`` the functions here take (longer runs would exhaust memory or hang).
 MAX_HORIZON = 100_000
+#: Largest ``n`` of :func:`harmonic_number` (summed term by term; H_n = ln n + 0.5772... + 1/(2n) beyond).
+MAX_HARMONIC = 10_000_000
 #: Spectral radii within this of 1 count as 1 in :func:`fisher_memory` (sqrt of float64's epsilon): the
 #: computed eigenvalues of a unit-radius matrix carry round-off of either sign, which depends on the CPU's
 #: kernels, and a stationary covariance this close to the edge cannot be summed anyway.
@@ -67,12 +71,23 @@ METHODS = ("schur", "eigvals")
 # ---------------------------------------------------------------------------------------------- validation
 
 def _array(x, name: str) -> np.ndarray:
+    wrong = TypeError(f"{name} must be an array of real numbers (numpy or torch), got {type(x).__name__}")
+    if x is None or isinstance(x, (str, bytes)):
+        raise wrong
     if hasattr(x, "detach"):                        # a torch tensor (torch itself is not needed here)
         x = x.detach().cpu().numpy()
     try:
-        return np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers (numpy or torch), got {type(x).__name__}") from None
+        a = np.asarray(x)
+    except (TypeError, ValueError):                 # e.g. a ragged list
+        raise wrong from None
+    if a.dtype.kind == "O" and not any(isinstance(e, (str, bytes)) for e in a.ravel()):
+        try:                                        # numbers held as objects
+            return np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise wrong from None
+    if a.dtype.kind not in "biuf":                  # strings, other objects, complex numbers
+        raise wrong
+    return np.asarray(x, dtype=np.float64)
 
 
 def _matrix(A, name: str = "A") -> np.ndarray:
@@ -94,11 +109,12 @@ def _vector(v, n: int) -> np.ndarray:
 
 
 def _positive(value, name: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number > 0, got {value!r}") from None
-    if not (math.isfinite(value) and value > 0):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number > 0, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite and > 0, got {value:g}")
+    if not value > 0:
         raise ValueError(f"{name} must be > 0, got {value:g}")
     return value
 
@@ -156,7 +172,7 @@ def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.nd
     ----------
     A : (N, N) array or tensor, recurrent matrix (torch convention, ``x_{t+1} = A x_t``)
     v : (N,) array or tensor, input vector
-    horizon : None (stationary network) or a positive integer T
+    horizon : None (stationary network) or a positive integer T, at most :data:`MAX_HORIZON`
     noise : variance of the state noise per unit, > 0
 
     Returns
@@ -167,7 +183,7 @@ def fisher_memory(A, v, horizon: int | None = None, noise: float = 1.0) -> np.nd
     v = _vector(v, len(A))
     noise = _positive(noise, "noise")
     if horizon is not None:
-        T = check_count("horizon", horizon)
+        T = check_count("horizon", horizon, 1, MAX_HORIZON)
         U = np.empty((len(A), T))                    # column k: A^k v
         U[:, 0] = v
         for k in range(1, T):
@@ -221,7 +237,7 @@ def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndar
 
     Parameters
     ----------
-    n : number of units, a positive integer
+    n : number of units, a positive integer (at most :data:`MAX_HORIZON`)
     alpha : chain gain, a finite real (only ``|alpha|`` matters)
     noise : state noise variance, > 0
 
@@ -229,14 +245,9 @@ def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndar
     -------
     J : ndarray (n,)
     """
-    n = check_count("n", n)
+    n = check_count("n", n, 1, MAX_HORIZON)
     noise = _positive(noise, "noise")
-    try:
-        a = abs(float(alpha))
-    except (TypeError, ValueError):
-        raise TypeError(f"alpha must be a finite real number, got {alpha!r}") from None
-    if not math.isfinite(a):
-        raise ValueError(f"alpha must be a finite real number, got {alpha!r}")
+    a = abs(check_real("alpha", alpha))
     k = np.arange(n, dtype=float)
     if a == 0:
         return np.where(k == 0, 1.0, 0.0) / noise
@@ -253,11 +264,11 @@ def transient_amplification(A, v, n_steps: int) -> np.ndarray:
 
     Orhan & Pitkow's "transient amplification": for a normal contraction the norm never
     grows; for a chain with alpha > 1 fed at its head it grows as alpha^k up to k = N - 1
-    and is exactly 0 from k = N on. A : (N, N); v : (N,).
+    and is exactly 0 from k = N on. A : (N, N); v : (N,); n_steps : at most :data:`MAX_HORIZON`.
     """
     A = _matrix(A)
     v = _vector(v, len(A))
-    out = np.empty(check_count("n_steps", n_steps))
+    out = np.empty(check_count("n_steps", n_steps, 1, MAX_HORIZON))
     for k in range(len(out)):
         out[k], v = np.linalg.norm(v), A @ v
     return out
@@ -303,8 +314,11 @@ def henrici(W, relative: bool = False, method: str = "schur") -> float:
     -------
     float
     """
+    if not isinstance(method, str):
+        raise TypeError(f"method must be one of {METHODS}, got {method!r} ({type(method).__name__})")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    relative = check_bool("relative", relative)
     W = _matrix(W, "W")
     if method == "schur":
         d = float(np.linalg.norm(schur_departure(W)))
@@ -355,6 +369,8 @@ def chain_profile(W, activity) -> tuple[np.ndarray, np.ndarray]:
     h = _array(activity, "activity")
     if h.ndim not in (2, 3) or h.shape[-1] != n or h.shape[-2] == 0 or h.size == 0:
         raise ValueError(f"activity must have shape (T, N) or (B, T, N) with N = {n}, got {h.shape}")
+    if not np.isfinite(h).all():
+        raise ValueError("activity must be finite (no NaN or inf)")
     mean = h.mean(axis=0) if h.ndim == 3 else h
     order = np.argsort(np.argmax(mean, axis=0), kind="stable")
     Wp = W[np.ix_(order, order)]
@@ -366,8 +382,9 @@ def chain_profile(W, activity) -> tuple[np.ndarray, np.ndarray]:
 
 def harmonic_number(n: int) -> float:
     """H_n = 1 + 1/2 + ... + 1/n, the total Fisher memory of a delay line of n units fed at its head
-    (:func:`delay_line_memory` with alpha = 1) (chapter 6). ``n`` : a non-negative integer (H_0 = 0)."""
-    n = check_count("n", n, 0)
+    (:func:`delay_line_memory` with alpha = 1) (chapter 6). ``n`` : a non-negative integer (H_0 = 0), at most
+    :data:`MAX_HARMONIC`."""
+    n = check_count("n", n, 0, MAX_HARMONIC)
     return sum(1 / k for k in range(1, n + 1))
 
 
@@ -377,7 +394,7 @@ def impulse_path(W, n_steps: int, unit: int = 0) -> list:
     Parameters
     ----------
     W : (N, N) matrix (numpy or torch); ``W[i, j]`` is the weight from unit j to unit i
-    n_steps : number of steps t = 0..n_steps-1
+    n_steps : number of steps t = 0..n_steps-1, at most :data:`MAX_HORIZON`
     unit : the unit the impulse starts in, 0..N-1
 
     Returns
@@ -386,7 +403,7 @@ def impulse_path(W, n_steps: int, unit: int = 0) -> list:
     A subdiagonal chain gives ``[0, 1, 2, ...]``; a superdiagonal one loses an impulse at its head at once.
     """
     W = _matrix(W, "W")
-    n_steps = check_count("n_steps", n_steps)
+    n_steps = check_count("n_steps", n_steps, 1, MAX_HORIZON)
     unit = check_count("unit", unit, 0, len(W) - 1)
     path = []
     for t in range(n_steps):
@@ -411,8 +428,7 @@ def memory_table(matrices, v):
     """
     import pandas as pd
 
-    if not isinstance(matrices, dict) or not matrices:
-        raise TypeError(f"matrices must be a non-empty dict {{label: (N, N) matrix}}, got {type(matrices).__name__}")
+    check_dict("matrices", matrices, "{label: (N, N) matrix}")
     J = {k: fisher_memory(A, v) for k, A in matrices.items()}
     return pd.DataFrame({"J_tot": {k: j.sum() for k, j in J.items()},
                          "lags with J > 0": {k: int((j > 1e-12).sum()) for k, j in J.items()},
@@ -425,7 +441,7 @@ def delay_line_totals(alphas, sizes, noise: float = 1.0):
     Parameters
     ----------
     alphas : sequence of chain gains (A,)
-    sizes : sequence of chain lengths N (S,), positive integers
+    sizes : sequence of chain lengths N (S,), positive integers (at most :data:`MAX_HORIZON`)
     noise : state noise variance, > 0
 
     Returns
@@ -434,9 +450,22 @@ def delay_line_totals(alphas, sizes, noise: float = 1.0):
     """
     import pandas as pd
 
-    if isinstance(sizes, (int, np.integer)) or not len(sizes):
-        raise TypeError(f"sizes must be a non-empty sequence of positive integers, got {sizes!r}")
+    for i, n in enumerate(_sequence("sizes", sizes, "positive integers")):
+        check_count(f"sizes[{i}]", n, 1, MAX_HORIZON)
+    for i, a in enumerate(_sequence("alphas", alphas, "real numbers")):
+        check_real(f"alphas[{i}]", a)
+    noise = _positive(noise, "noise")
     return pd.DataFrame({n: [delay_line_memory(n, a, noise).sum() for a in alphas] for n in sizes}, index=alphas)
+
+
+def _sequence(name: str, values, what: str) -> list:
+    """``values`` (a list, tuple, array or other sized iterable, not a str or a dict) as a non-empty list."""
+    if isinstance(values, (str, bytes, dict)) or not (hasattr(values, "__len__") and hasattr(values, "__iter__")):
+        raise TypeError(f"{name} must be a non-empty sequence of {what}, got {values!r}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must be a non-empty sequence of {what}, got an empty one")
+    return values
 
 
 def memory_summary(A, v, n_steps: int) -> dict:

@@ -85,7 +85,7 @@ def test_bad_arguments_raise_value_errors():
         an.correlate(x, y, n_boot=-1)
     with pytest.raises(ValueError, match="confidence"):
         an.correlate(x, y, confidence=1.5)
-    with pytest.raises(ValueError, match="'speed' must be a column"):
+    with pytest.raises(ValueError, match="measures must be columns of df; 'speed' is not"):
         an.correlation_table(pd.DataFrame({"a": x, "arch": ["g"] * 10}), ["speed"], "a")
 
 

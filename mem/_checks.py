@@ -34,7 +34,6 @@ __all__ = [
     "check_option",
     "check_path",
     "check_positive",
-    "check_real",
     "check_seed",
     "check_size",
     "check_str",
@@ -344,55 +343,6 @@ def check_frame(name: str, value, columns=(), what: str = "a pandas DataFrame"):
     if missing:
         raise ValueError(f"{name} must be {what}, got one without the columns {missing}")
     return value
-
-
-def _range_text(lo, hi, lo_open: bool, hi_open: bool) -> str:
-    if lo is not None and hi is not None:
-        return f" in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
-    if lo is not None:
-        return f" {'>' if lo_open else '>='} {lo:g}"
-    if hi is not None:
-        return f" {'<' if hi_open else '<='} {hi:g}"
-    return ""
-
-
-def check_real(name: str, value, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False,
-               hi_open: bool = False, finite: bool = True, none_ok: bool = False) -> float | None:
-    """``value`` as a ``float``: a real number (int, float or numpy scalar; not a bool) in a range (issue 18).
-
-    Parameters
-    ----------
-    name : str
-        The parameter's name, for the message.
-    value : int, float, numpy integer or numpy floating
-    lo, hi : float or None
-        Smallest and largest allowed value (None: no bound); ``lo_open`` / ``hi_open`` exclude them.
-    finite : bool, default True
-        Refuse ``inf`` and ``-inf`` (NaN is always refused).
-    none_ok : bool, default False
-        Let ``None`` through (returned as ``None``).
-
-    Raises
-    ------
-    TypeError
-        ``value`` is not a real number (a str, a bool, None, a list, ...); the message names ``name``.
-    ValueError
-        ``value`` is NaN, infinite (with ``finite``) or out of the range.
-    """
-    if none_ok and value is None:
-        return None
-    allowed = ("a finite number" if finite else "a number") + _range_text(lo, hi, lo_open, hi_open) \
-        + (" or None" if none_ok else "")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
-    try:
-        x = float(value)
-    except OverflowError:
-        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None
-    if math.isnan(x) or (finite and math.isinf(x)) or (lo is not None and (x < lo or (lo_open and x == lo))) \
-            or (hi is not None and (x > hi or (hi_open and x == hi))):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return x
 
 
 def check_option(name: str, value, allowed) -> str:

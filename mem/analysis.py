@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
-from ._checks import check_count, check_int, check_names, check_real, check_seed
+from ._checks import check_count, check_float, check_int, check_names, check_seed
 
 __all__ = [
     "MAX_BOOT",
@@ -393,7 +393,7 @@ def wide_table(table, method: str = "spearman", labels: dict | None = None, star
     if missing:
         raise ValueError(f"table must be a correlation_table, got one without the columns {missing}")
     labels = _labels(labels)
-    star = check_real("star", star, 0, 1)
+    star = check_float("star", star, ge=0, le=1)
     t = table[table["method"] == method]
     if t.empty:
         raise ValueError(f"method {method!r} has no rows in this table")
@@ -913,7 +913,7 @@ def significance_rate(correlations: dict, alpha: float = 0.05) -> tuple[dict, di
     if not isinstance(correlations, dict):
         raise TypeError(f"correlations must be a dict {{measure: list of Correlation}}, "
                         f"got {type(correlations).__name__}")
-    check_real("alpha", alpha)
+    check_float("alpha", alpha)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     for m, cs in correlations.items():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import check_count, check_dict, check_model, check_option, check_real
+from ._checks import check_count, check_dict, check_float, check_model, check_option
 from .slowpoints import COMPONENTS, SlowPoints, dynamics, find_slow_points, flat_states, speed, states_along
 from .slowpoints.state_map import _check_labels, _check_tensor
 
@@ -51,7 +51,7 @@ def ghost_passage(bias: float, h: float = -1.0, n_steps: int = 100) -> np.ndarra
     (n_steps,) float array, the state after each step. ``bias`` and ``h`` are finite real numbers,
     ``n_steps`` at most :data:`MAX_STEPS`.
     """
-    bias, h = check_real("bias", bias), check_real("h", h)
+    bias, h = check_float("bias", bias), check_float("h", h)
     steps = check_count("n_steps", n_steps, 1, MAX_STEPS)
     out = []
     for _ in range(steps):
@@ -230,7 +230,7 @@ def _ghost_point(bias, name: str) -> tuple[float, float]:
     """:func:`ghost_point`, its errors naming ``name``."""
     if isinstance(bias, bool) or not isinstance(bias, (int, float, np.floating, np.integer)):
         raise TypeError(f"{name} must be a real number, got {type(bias).__name__}")
-    check_real(name, bias)
+    check_float(name, bias)
     h_touch, _ = saddle_node()
     h = (math.atanh(-h_touch) - float(bias)) / 2
     try:
@@ -255,8 +255,8 @@ def ghost_dwell(biases, radius: float = 0.1, n_steps: int = 100) -> dict:
     if isinstance(biases, (str, bytes)) or not np.ndim(biases) == 1:
         raise TypeError(f"biases must be a sequence of numbers, got {type(biases).__name__}")
     for b in biases:
-        check_real("biases", b)
-    check_real("radius", radius, 0, lo_open=True, finite=False)
+        check_float("biases", b)
+    check_float("radius", radius, gt=0, finite=False)
     check_count("n_steps", n_steps, 1, MAX_STEPS)
     ghosts = [_ghost_point(b, "biases")[0] for b in biases]
     return {b: int((np.abs(ghost_passage(b, n_steps=n_steps) - g) < radius).sum()) for b, g in zip(biases, ghosts)}
@@ -368,8 +368,8 @@ def decay_rate(log_speed, lo: float = -np.inf, hi: float = np.inf, per: int = 10
         raise ValueError(f"log_speed must be a (K, T) array with K >= 1, got shape {logS.shape}")
     if np.isnan(logS).any():
         raise ValueError("log_speed must not hold NaN")
-    check_real("lo", lo, finite=False)
-    check_real("hi", hi, finite=False)
+    check_float("lo", lo, finite=False)
+    check_float("hi", hi, finite=False)
     if not lo < hi:
         raise ValueError(f"lo must be below hi, got lo = {lo!r}, hi = {hi!r}")
     check_count("per", per)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_int, check_option, check_real, check_seed
+from ._checks import check_float, check_int, check_option, check_seed
 from .models import RNNClassifier
 from .slowpoints import COMPONENTS, class_mean_states, find_slow_points, paper_components, speed, states_along
 from .slowpoints.starts import MAX_TRIALS
@@ -67,7 +67,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
     for name, value in (("adam_n_iters", adam_n_iters), ("newton_n_iters", newton_n_iters),
                         ("drift_n_steps", drift_n_steps)):
         check_int(name, value, 1, 10**6)
-    check_real("adam_lr", adam_lr, 0, lo_open=True)
+    check_float("adam_lr", adam_lr, gt=0)
     check_int("n_trials", n_trials, 1, MAX_TRIALS)
     check_seed(seed)
     check_option("components", components, COMPONENTS)

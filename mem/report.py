@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
-from ._checks import check_bool, check_int, check_names, check_real
+from ._checks import check_bool, check_float, check_int, check_names
 from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
@@ -453,7 +453,7 @@ def stability_summary(points, tol: float = 1e-3) -> str:
     """
     from .reproduce import significant
 
-    check_real("tol", tol, 0, lo_open=True)
+    check_float("tol", tol, gt=0)
     _points(points)
     if points.jacobians is None:
         raise ValueError("points must have Jacobians (find them with jacobians=True)")

@@ -32,7 +32,7 @@ import warnings
 import numpy as np
 from scipy import linalg
 
-from ._checks import check_bool, check_count, check_dict, check_real
+from ._checks import check_bool, check_count, check_dict, check_float
 
 __all__ = [
     "MAX_HARMONIC",
@@ -247,7 +247,7 @@ def delay_line_memory(n: int, alpha: float = 1.0, noise: float = 1.0) -> np.ndar
     """
     n = check_count("n", n, 1, MAX_HORIZON)
     noise = _positive(noise, "noise")
-    a = abs(check_real("alpha", alpha))
+    a = abs(check_float("alpha", alpha))
     k = np.arange(n, dtype=float)
     if a == 0:
         return np.where(k == 0, 1.0, 0.0) / noise
@@ -453,7 +453,7 @@ def delay_line_totals(alphas, sizes, noise: float = 1.0):
     for i, n in enumerate(_sequence("sizes", sizes, "positive integers")):
         check_count(f"sizes[{i}]", n, 1, MAX_HORIZON)
     for i, a in enumerate(_sequence("alphas", alphas, "real numbers")):
-        check_real(f"alphas[{i}]", a)
+        check_float(f"alphas[{i}]", a)
     noise = _positive(noise, "noise")
     return pd.DataFrame({n: [delay_line_memory(n, a, noise).sum() for a in alphas] for n in sizes}, index=alphas)
 

@@ -582,11 +582,11 @@ BAD_CALLS += [
      TypeError),
     ("mem._checks.check_bool", lambda: mem._checks.check_bool("relative", "false"), "relative must be True or False",
      TypeError),
-    ("mem._checks.check_real", lambda: mem._checks.check_real("alpha", "0.5"), "alpha must be a finite number",
+    ("mem._checks.check_float", lambda: mem._checks.check_float("alpha", "0.5"), "alpha must be a finite number",
      TypeError),
-    ("mem._checks.check_real", lambda: mem._checks.check_real("alpha", math.nan, 0, 1, hi_open=True),
+    ("mem._checks.check_float", lambda: mem._checks.check_float("alpha", math.nan, ge=0, lt=1),
      re.escape("alpha must be a finite number in [0, 1), got nan")),
-    ("mem._checks.check_real", lambda: mem._checks.check_real("tau", math.inf, 0, lo_open=True),
+    ("mem._checks.check_float", lambda: mem._checks.check_float("tau", math.inf, gt=0),
      "tau must be a finite number > 0, got inf"),
 ]
 

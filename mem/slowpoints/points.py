@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from .._checks import check_choice, check_device, check_int, check_model, check_positive, check_real
+from .._checks import check_choice, check_device, check_float, check_int, check_model, check_positive
 from ..models import State
 from .state_map import dynamics, flat_inputs
 
@@ -191,7 +191,7 @@ class SlowPoints:
                 if not isinstance(o, str):
                     raise TypeError(f"outcome must be one of {OUTCOMES} or a tuple of them, got {o!r}")
                 check_choice("outcome", o, OUTCOMES)
-        check_real("max_speed", max_speed, finite=False, none_ok=True)
+        check_float("max_speed", max_speed, finite=False, none_ok=True)
         check_int("label", label, -1, none_ok=True)
         keep = torch.ones(len(self), dtype=torch.bool, device=self.states.device)
         if outcome is not None:

@@ -50,7 +50,7 @@ import torch
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
-from .._checks import check_bool, check_count, check_float_dtype, check_option, check_real
+from .._checks import check_bool, check_count, check_float, check_float_dtype, check_option
 from .points import SlowPoints
 from .state_map import COMPONENTS, MAX_CANDIDATES, _check_tensor, dynamics, flat_inputs, flat_states
 
@@ -436,10 +436,10 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     """
     check_option("method", method, METHODS)
     check_option("components", components, COMPONENTS)
-    check_real("tol", tol, 0, lo_open=True)
-    check_real("gtol", gtol, 0, 1, lo_open=True, hi_open=True)
-    check_real("lr", lr, 0, lo_open=True)
-    check_real("lr_decay", lr_decay, 0, 1, lo_open=True)
+    check_float("tol", tol, gt=0)
+    check_float("gtol", gtol, gt=0, lt=1)
+    check_float("lr", lr, gt=0)
+    check_float("lr_decay", lr_decay, gt=0, le=1)
     if n_iters is None:
         n_iters = 200 if method == "newton" else 2000
     check_count("n_iters", n_iters, 0, 10**6)

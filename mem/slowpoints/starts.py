@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from .._checks import check_count, check_int, check_model, check_model_task, check_option, check_real, seeded
+from .._checks import check_count, check_float, check_int, check_model, check_model_task, check_option, seeded
 from ..models import RNNClassifier, State
 from .points import SlowPoints
 from .search import find_slow_points
@@ -96,8 +96,8 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     check_int("n_trials", n_trials, 1, MAX_TRIALS)
     check_option("split", split, ("train", "test"))
     check_int("min_correct", min_correct, 1)
-    check_real("min_recall", min_recall, 0, 1)
-    check_real("min_precision", min_precision, 0, 1)
+    check_float("min_recall", min_recall, ge=0, le=1)
+    check_float("min_precision", min_precision, ge=0, le=1)
     gen = seeded(seed)
     batch = task.sample(n_trials, gen, split=split).to(model.readout.weight.device)
     V = states_along(model, batch.x)                       # (B, T, n)
@@ -137,7 +137,7 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     if n_samples * (max_delay + 1) > MAX_PROBE_STEPS:
         raise ValueError(f"n_samples * (max_delay + 1) must be at most {MAX_PROBE_STEPS} steps, "
                          f"got n_samples={n_samples}, max_delay={max_delay}")
-    check_real("noise_scale", noise_scale, 0)
+    check_float("noise_scale", noise_scale, ge=0)
     check_option("split", split, ("train", "test"))
     gen = seeded(seed)
     probe = task.sample_probe(n_samples, max_delay, gen, split=split)
@@ -195,8 +195,8 @@ def saddles_between(model, memories: SlowPoints, inputs, n_iters: int = 400, tol
     if len(memories) < 2:
         raise ValueError(f"memories must hold at least 2 points, got {len(memories)}")
     n_iters, n_steps = check_count("n_iters", n_iters, 1, 10**6), check_count("n_steps", n_steps, 1, 10**6)
-    check_real("tol", tol, 0, lo_open=True)
-    check_real("eps", eps, 0, lo_open=True)
+    check_float("tol", tol, gt=0)
+    check_float("eps", eps, gt=0)
     dyn = dynamics(model)
     if getattr(dyn, "continuous", False):
         raise ValueError("model must be a discrete-time map (saddles_between iterates it), got a continuous-time one")

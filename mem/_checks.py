@@ -14,9 +14,11 @@ import torch
 __all__ = [
     "MAX_SEED",
     "MODEL_INTERFACE",
+    "check_bool",
     "check_choice",
     "check_count",
     "check_dict",
+    "check_finite",
     "check_int",
     "check_model",
     "check_model_task",
@@ -182,3 +184,26 @@ def check_dict(name: str, value, shape: str) -> dict:
     if not value:
         raise ValueError(f"{name} must be a non-empty dict {shape}")
     return value
+
+
+def check_bool(name: str, value) -> bool:
+    """``value`` as a ``bool``: ``True``, ``False`` or a numpy bool; anything else (a str such as ``"false"``,
+    an int, None) raises a TypeError naming ``name`` (issue 18)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def check_finite(name: str, value, lo: float | None = None) -> float:
+    """``value`` as a finite ``float`` (``>= lo`` when ``lo`` is given): an int, float or numpy number. Another
+    kind of thing (a str, a bool, None, a list) raises a TypeError, NaN, inf or a value below ``lo`` a ValueError,
+    each naming ``name`` (issue 18)."""
+    allowed = "a finite number" + (f" >= {lo}" if lo is not None else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r} ({type(value).__name__})")
+    if (isinstance(value, (float, np.floating)) and not np.isfinite(value)) or (lo is not None and value < lo):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    try:
+        return float(value)
+    except OverflowError:   # an int too large for a float
+        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None

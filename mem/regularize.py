@@ -519,7 +519,8 @@ def _sweep_summary(entry: dict) -> str:
 #: measurements in the manifest alone (the fine-tuned weights are not stored, only their sha256).
 SWEEP_COLLECTION = store.register(Collection(
     "sweep", zoo.ZOO_DIR, sweep_configs, sweep_name, sweep_job, _sweep_summary, header={"settings": SWEEP},
-    manifest_file=SWEEP_FILE))
+    manifest_file=SWEEP_FILE,
+    nan_ok=("before.lifetime", "after.lifetime")))   # NaN: a network that remembers nothing (memory_lifetime)
 
 
 def _sweep_rows(table):

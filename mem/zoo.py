@@ -3,8 +3,10 @@
 Each entry is one training run of :func:`mem.train.train`, described by a
 config (architecture, size, protocol, optimiser, seed). ``zoo_data/manifest.json``
 records per entry: the config, seed, torch thread count, torch version, the
-metrics measured after training and the sha256 of the weights file.
-:func:`load` refuses a file whose sha256 does not match.
+metrics measured after training, the sha256 of the weights file and a checksum of
+the entry itself (:func:`mem.store.entry_checksum`). :func:`load` refuses a file whose
+sha256 does not match, and every read of a manifest (:func:`manifest`, :func:`load`,
+:func:`table`, ...) refuses an entry whose metrics were edited after it was built.
 
 The networks are collections of the storage engine (:mod:`mem.store`), which builds,
 resumes, checks and sha256-verifies them::
@@ -42,7 +44,7 @@ import torch
 
 from . import data as _data
 from . import store
-from ._checks import check_count, check_model
+from ._checks import check_bool, check_choice, check_float, check_int, check_model_task, check_seed
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
 from .measures import speed_measures
@@ -61,6 +63,7 @@ __all__ = [
     "EVAL",
     "FORMATION_CHECKPOINTS",
     "METRICS_VERSION",
+    "NAN_OK",
     "NETWORKS",
     "RECIPE",
     "ZOO_DIR",
@@ -108,6 +111,7 @@ class ZooEntry:
 
     def model_at(self, step: int) -> RNNClassifier:
         """The network as it was after ``step`` training steps (entries built with ``checkpoints``; chapter 3)."""
+        step = check_int("step", step, lo=0)
         if not self.checkpoints:
             raise ValueError(f"entry {self.name!r} has no checkpoints; entries with checkpoints: "
                              f"{names(checkpoints=True)}")
@@ -259,7 +263,7 @@ def table(zoo_dir: Path | str = ZOO_DIR, probe_seed: int | None = None):
 
     from .measures import MEASURES
 
-    check_count("probe_seed", probe_seed, lo=0, none_ok=True)
+    check_seed(probe_seed, "probe_seed", none_ok=True)
     entries = list(_measured(zoo_dir))
     if probe_seed is not None:
         from tqdm.auto import tqdm
@@ -340,8 +344,9 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     Raises
     ------
     ValueError for an unknown name; :class:`mem.store.IntegrityError` if the file is missing or altered, or
-    holds non-finite weights.
+    holds non-finite weights, or if the manifest's entry is altered or has no checksum (:func:`mem.store.manifest`).
     """
+    device = _device(device)
     raw = store.read_verified(name, zoo_dir, param="zoo_dir")
     payload = torch.load(io.BytesIO(raw), map_location=device, weights_only=True)
     bad = [k for k, v in payload["state_dict"].items() if not bool(torch.isfinite(v).all())]
@@ -356,6 +361,18 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     model.to(device).eval()
     return ZooEntry(name, model, History.from_dict(payload["history"]), cfg, e["metrics"],
                     payload.get("checkpoints"))
+
+
+def _device(device) -> torch.device:
+    """``device`` (a ``torch.device`` or its name, such as ``"cpu"``) as a ``torch.device``."""
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a torch.device or a device name such as 'cpu', got {type(device).__name__}")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"device must be a device name such as 'cpu' or 'cuda:0', got {device!r}") from None
 
 
 def _task(cfg: dict) -> DelayedClassification:
@@ -386,7 +403,7 @@ def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
     -------
     dict, as :func:`mem.measures.speed_measures` returns it.
     """
-    check_model(model)
+    check_model_task(model, task, DelayedClassification)
     kwargs = {_SPEED_PARAMETERS.get(k, k): v for k, v in EVAL["speed"].items()}
     return speed_measures(model, task, components=paper_components(model), **kwargs)
 
@@ -414,6 +431,7 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
     (file bytes, manifest entry without ``file``).
     """
     require_keys(cfg, _CONFIG_KEYS)
+    check_bool("progress", progress)
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], task.input_size, cfg["hidden_size"], seed=cfg["seed"])
     if cfg.get("init"):
@@ -440,7 +458,8 @@ def train_entry(cfg: dict, progress: bool = False) -> tuple[bytes, dict]:
 def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, dict]:
     """Re-measure a trained entry from its file bytes, without training (chapter 2).
 
-    Used when :data:`METRICS_VERSION` has changed.
+    Used when :data:`METRICS_VERSION` has changed, or when a stored entry fails its checks (an edited
+    metric, no checksum). ``seconds``: the entry's recorded training time, kept (a finite number >= 0).
 
     Returns
     -------
@@ -448,7 +467,8 @@ def evaluate_entry(cfg: dict, raw: bytes, seconds: float = 0.0) -> tuple[bytes, 
     """
     require_keys(cfg, _CONFIG_KEYS)
     if not isinstance(raw, bytes):
-        raise ValueError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
+        raise TypeError(f"raw must be the bytes of the entry's file, got {type(raw).__name__}")
+    check_float("seconds", seconds, ge=0)
     payload = torch.load(io.BytesIO(raw), weights_only=True)
     task = _task(cfg)
     model = RNNClassifier(cfg["arch"], payload["input_size"], cfg["hidden_size"])
@@ -475,19 +495,24 @@ def _network_summary(entry: dict) -> str:
     return f"report acc {m['report_accuracy']:.3f}, lifetime {m['lifetime']}, {entry['train_seconds']} s training"
 
 
+#: Where the networks' entries may hold NaN (:class:`mem.store.Collection`'s ``nan_ok``): the lifetime of a
+#: network that remembered nothing (its first probed accuracy at chance; :func:`mem.evaluate.memory_lifetime`).
+#: Every other stored number is finite (a lifetime that outlasts the probe is stored as null).
+NAN_OK = ("metrics.lifetime",)
+
 #: The ``networks`` collection (chapters 2-5), registered with :mod:`mem.store`.
 NETWORKS = store.register(Collection(
     "networks", ZOO_DIR, default_configs, entry_name, train_entry, _network_summary,
     header={"format": 1, "description": "Networks trained by mem.zoo.build; see mem/zoo.py and chapters 2 and 4.",
             "rebuild": rebuild_command("networks"), "recipe": RECIPE},
-    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference))
+    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference, nan_ok=NAN_OK))
 
 #: The ``bridge`` collection (chapter 6), registered with :mod:`mem.store`.
 BRIDGE = store.register(Collection(
     "bridge", BRIDGE_DIR, bridge_configs, entry_name, train_entry, _network_summary,
     header={"format": 1, "description": "Delayed-task GRUs with chapter 6's initialisations (mem.zoo).",
             "rebuild": rebuild_command("bridge"), "recipe": BRIDGE_RECIPE},
-    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference))
+    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference, nan_ok=NAN_OK))
 
 #: The collections of trained networks: this module's two and :mod:`mem.benchmarks`' runs
 #: (the chapter-5 sweep, :mod:`mem.regularize`, stores measurements only).
@@ -496,8 +521,9 @@ COLLECTIONS = ("networks", "bridge", "benchmarks")
 
 def collection(name: str = "networks") -> Collection:
     """The registered :class:`mem.store.Collection` called ``name``, one of :data:`COLLECTIONS` (chapter 2)."""
-    if name not in COLLECTIONS:
-        raise ValueError(f"collection must be one of {COLLECTIONS}, got {name!r}")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be one of {COLLECTIONS}, got {type(name).__name__}")
+    check_choice("name", name, COLLECTIONS)
     return store.lookup(name)
 
 

@@ -96,7 +96,7 @@ def test_bridge_collection():
 def test_collections_and_validation():
     assert zoo.collection("bridge").folder == zoo.BRIDGE_DIR
     assert zoo.collection("benchmarks") is bm.COLLECTION
-    with pytest.raises(ValueError, match="collection must be one of"):
+    with pytest.raises(ValueError, match="name must be one of"):
         zoo.collection("extra")
     with pytest.raises(ValueError, match="task must be one of"):
         bm.curves("mnist")

@@ -2,6 +2,7 @@
 builds, integrity, any Executor, entries without a file, the registry and the command line."""
 import concurrent.futures as cf
 import json
+import math
 import os
 import signal
 import subprocess
@@ -122,6 +123,10 @@ def test_an_entry_without_a_file(toy):
     assert r["bit_identical"] and r["level"] == "bit-identical" and r["rebuilt"]["metrics"] == {"square": 4}
     man = store.manifest(folder)
     man["entries"]["e2"]["sha256"] = "0" * 64
+    store.write_manifest(folder, man)
+    with pytest.raises(store.IntegrityError, match="changed after it was written"):   # an edit by hand is refused
+        store.check("toy-nofile", "e2")
+    man["entries"]["e2"]["checksum"] = store.entry_checksum(man["entries"]["e2"])     # as if built so
     store.write_manifest(folder, man)
     assert not store.check("toy-nofile", "e2")["bit_identical"]
 
@@ -272,3 +277,135 @@ def _alive(pid: int) -> bool:
         return open(f"/proc/{pid}/stat").read().split()[2] != "Z"
     except OSError:
         return True
+
+
+def _edit(path, old: str, new: str) -> None:
+    """Edit a manifest as text, as a person would by hand (one occurrence)."""
+    text = path.read_text()
+    assert text.count(old) == 1, (old, text.count(old))
+    path.write_text(text.replace(old, new))
+
+
+def test_an_edited_metric_is_refused_by_every_read_and_reported_with_its_repair(toy, capsys):
+    """issue 18: each entry carries a checksum of itself; a number edited by hand in a manifest is caught."""
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)
+    folder = toy[0].folder
+    man = store.manifest(folder)
+    assert man["collection"] == "toy" and all(e["checksum"] == store.entry_checksum(e) for e in man["entries"].values())
+    _edit(folder / "manifest.json", '"square": 4', '"square": 5')                # e2's metric
+    repair = r"git checkout -- .*manifest\.json`, or rebuild the entry with `python -m mem\.store build toy e2`"
+    for read in (lambda: store.manifest(folder), lambda: store.read_verified("e0", folder),
+                 lambda: store.summary(["toy"]), lambda: store.check("toy", "e0")):
+        with pytest.raises(store.IntegrityError, match="'e2' .* was changed after it was written.*" + repair):
+            read()
+    n, problems = store.verify("toy")
+    assert n == 3 and len(problems) == 1 and problems[0].startswith("toy/e2: ") and "changed after" in problems[0]
+    assert store._main(["verify", "toy"]) == 1 and "python -m mem.store build toy e2" in capsys.readouterr().err
+    assert store._main(["list", "toy"]) == 1 and "IntegrityError" in capsys.readouterr().err   # no traceback
+    # the repair command rebuilds the edited entry, and only it
+    CALLS.clear()
+    with cf.ThreadPoolExecutor(1) as ex:
+        man = store.build("toy", ["e2"], executor=ex)
+    assert CALLS == [2] and man["entries"]["e2"]["metrics"] == {"square": 4} and store.verify("toy") == (3, [])
+    # an altered config is caught the same way
+    _edit(folder / "manifest.json", '"id": 1', '"id": 7')
+    with pytest.raises(store.IntegrityError, match=r"'e1' .* changed after it was written"):
+        store.manifest(folder)
+
+
+def test_an_entry_without_a_checksum_is_a_problem_until_sealed(toy, capsys):
+    """issue 18: manifests from before the checksums: verify says so; seal adds them from the stored metrics."""
+    with cf.ThreadPoolExecutor(1) as ex:
+        store.build("toy", executor=ex)
+    folder = toy[0].folder
+    man = json.loads((folder / "manifest.json").read_text())
+    for e in man["entries"].values():
+        del e["checksum"]
+    man["entries"]["e1"]["metrics"]["square"] = 9                          # edited, then its checksum removed
+    del man["collection"]
+    (folder / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(store.IntegrityError, match=r"carries no checksum.*`python -m mem\.store seal toy`.*"
+                                                   r"\(2 more entries with problems"):
+        store.manifest(folder)
+    n, problems = store.verify("toy")
+    assert n == 3 and len(problems) == 3 and all("python -m mem.store seal toy" in p for p in problems)
+    assert store._main(["seal", "toy"]) == 0 and "toy: 3 entries sealed, 0 problem(s)" in capsys.readouterr().out
+    assert store.verify("toy") == (3, []) and store.manifest(folder)["collection"] == "toy"
+    assert store.manifest(folder)["entries"]["e1"]["metrics"] == {"square": 9}   # sealed as stored: nothing re-measured
+    assert store.seal("toy") == (0, []) and not list(folder.glob(".*tmp"))       # nothing left to seal
+    # seal never overwrites a checksum that does not match
+    _edit(folder / "manifest.json", '"square": 4', '"square": 5')
+    n, problems = store.seal("toy")
+    assert n == 0 and len(problems) == 1 and "changed after it was written" in problems[0]
+    with pytest.raises(store.IntegrityError, match="changed after it was written"):
+        store.manifest(folder)
+
+
+def test_nan_and_inf_are_refused_unless_the_collection_documents_nan_there(tmp_path):
+    """issue 18: Collection.nan_ok: NaN only in the fields named (a benchmark's score); inf never."""
+    values = {"value": math.nan}
+
+    def job(cfg):
+        metrics = {"score": values["value"], "curve": [1.0, values["value"]], "loss": 0.5}
+        raw = json.dumps(metrics).encode()
+        return raw, store.manifest_entry(cfg, raw, metrics, 0.0, metrics_version=1)
+
+    strict = store.register(store.Collection("toy-strict", tmp_path / "strict", lambda: toy_configs(True, 1),
+                                             lambda c: f"e{c['id']}", job, lambda e: "", suffix=".json"))
+    lenient = store.register(store.Collection("toy-nan", tmp_path / "nan", lambda: toy_configs(True, 1),
+                                              lambda c: f"e{c['id']}", job, lambda e: "", suffix=".json",
+                                              nan_ok=("metrics.score", "metrics.curve")))
+    try:
+        with cf.ThreadPoolExecutor(1) as ex, pytest.raises(store.BuildError, match=r"non-finite number at "
+                                                                                    r"metrics\.score \(nan\)"):
+            store.build("toy-strict", executor=ex)
+        assert not list(strict.folder.iterdir())                                # nothing written
+        with cf.ThreadPoolExecutor(1) as ex:
+            store.build("toy-nan", executor=ex)
+        assert math.isnan(store.manifest(lenient.folder)["entries"]["e0"]["metrics"]["curve"][1])
+        assert store.verify("toy-nan") == (1, [])
+        # a copy elsewhere keeps its collection's rule (the manifest names its collection) ...
+        (tmp_path / "copy").mkdir()
+        (tmp_path / "copy" / "manifest.json").write_text((lenient.folder / "manifest.json").read_text())
+        assert store.manifest(tmp_path / "copy")["collection"] == "toy-nan"
+        # ... and a manifest of no collection allows no NaN at all
+        man = json.loads((tmp_path / "copy" / "manifest.json").read_text())
+        del man["collection"]
+        (tmp_path / "copy" / "manifest.json").write_text(json.dumps(man))
+        with pytest.raises(store.IntegrityError, match=r"non-finite number at metrics\.score \(nan\)"):
+            store.manifest(tmp_path / "copy")
+        # NaN in a field not named, sealed as if built so, is refused by reads and verify
+        e = man["entries"]["e0"]
+        e["metrics"]["loss"] = math.nan
+        e["checksum"] = store.entry_checksum(e)
+        man["collection"] = "toy-nan"
+        (lenient.folder / "manifest.json").write_text(json.dumps(man))
+        with pytest.raises(store.IntegrityError, match=r"metrics\.loss \(nan\).*build toy-nan e0"):
+            store.manifest(lenient.folder)
+        assert "metrics.loss" in store.verify("toy-nan")[1][0]
+        # inf is allowed nowhere, not even where NaN is
+        values["value"] = math.inf
+        with cf.ThreadPoolExecutor(1) as ex, pytest.raises(store.BuildError, match=r"metrics\.score \(inf\)"):
+            store.build("toy-nan", executor=ex, force=True)
+    finally:
+        store.unregister("toy-strict")
+        store.unregister("toy-nan")
+
+
+def test_the_stored_manifests_are_sealed_and_an_edit_of_a_copy_is_refused(tmp_path):
+    """issue 18: every stored collection verifies clean; one number edited in a copy of its manifest is caught."""
+    for name in ("networks", "bridge", "benchmarks", "sweep"):
+        col = store.lookup(name)
+        assert store.verify(name)[1] == [], name
+        copy = tmp_path / name
+        copy.mkdir()
+        text = (col.folder / col.manifest_file).read_text()
+        (copy / col.manifest_file).write_text(text)
+        man = store.manifest(copy, col.manifest_file)                # a copy reads (benchmarks: its NaN scores too)
+        assert man["collection"] == name and len(man["entries"]) == len(col.configs())
+        end = text.index(",", text.index('"train_seconds": ' if name != "sweep" else '"final_train_loss": '))
+        digit = str((int(text[end - 1]) + 1) % 10)                   # the number's last digit, changed
+        (copy / col.manifest_file).write_text(text[:end - 1] + digit + text[end:])
+        with pytest.raises(store.IntegrityError, match=r"was changed after it was written.*git checkout"):
+            store.manifest(copy, col.manifest_file)

@@ -1,4 +1,5 @@
 import concurrent.futures as cf
+import dataclasses
 import hashlib
 import io
 import json
@@ -187,8 +188,57 @@ def test_load_refuses_non_finite_weights_even_with_a_matching_sha256(tmp_path):
     torch.save(payload, buf)
     path.write_bytes(buf.getvalue())
     man = zoo.manifest(tmp_path)
-    man["entries"]["gru4-nacu-s0"]["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()
+    e = man["entries"]["gru4-nacu-s0"]
+    e["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()
+    e["checksum"] = store.entry_checksum(e)          # the entry as a build that stored the NaN weights writes it
     (tmp_path / "manifest.json").write_text(json.dumps(man))
     repair = r"not finite; rebuild .*build COLLECTION gru4-nacu-s0 --force --replace`"   # a folder of no collection
     with pytest.raises(store.IntegrityError, match=repair):
         zoo.load("gru4-nacu-s0", tmp_path)
+
+
+def test_an_edited_metric_in_a_copy_is_refused_by_load_and_reported_by_verify(tmp_path):
+    """issue 18: the manifest's metrics carry a checksum: a number edited by hand is caught, with its repair."""
+    name = "gru64-nacu-s0"
+    copy = tmp_path / "z"
+    copy.mkdir()
+    shutil.copy(zoo.ZOO_DIR / f"{name}.pt", copy)
+    man = zoo.manifest()
+    entry = man["entries"][name]
+    assert entry["checksum"] == store.entry_checksum(entry) and man["collection"] == "networks"
+    text = json.dumps({**man, "entries": {name: entry}}, indent=1)
+    acc = f'"report_accuracy": {entry["metrics"]["report_accuracy"]}'
+    assert text.count(acc) == 1
+    (copy / "manifest.json").write_text(text)
+    assert zoo.load(name, copy).metrics == entry["metrics"]                       # the copy as stored reads
+    (copy / "manifest.json").write_text(text.replace(acc, '"report_accuracy": 0.99'))   # a better number, by hand
+    repair = r"changed after it was written.*git checkout -- .*manifest\.json`, or rebuild the entry with `python -m"
+    for read in (lambda: zoo.load(name, copy), lambda: zoo.table(copy), lambda: zoo.names(copy)):
+        with pytest.raises(store.IntegrityError, match=repair):
+            read()
+    col = store.register(dataclasses.replace(zoo.NETWORKS, name="networks-copy", folder=copy))
+    try:
+        n, problems = store.verify(col.name)
+        assert n == 1 and len(problems) == 1
+        assert "changed after it was written" in problems[0] and "python -m mem.store build networks-copy " \
+            f"{name}`" in problems[0]
+    finally:
+        store.unregister(col.name)
+
+
+def test_table_checks_probe_seed():
+    """The refusals of table's probe_seed (each valid seed re-measures every network: not in the contract spec)."""
+    for bad, error in (("0", TypeError), (0.5, TypeError), (float("nan"), TypeError), (True, TypeError),
+                       (-1, ValueError), (2**64, ValueError)):
+        with pytest.raises(error, match="probe_seed"):
+            zoo.table(zoo.BRIDGE_DIR, probe_seed=bad)
+
+
+def test_evaluate_entry_checks_seconds():
+    """The refusals of evaluate_entry's seconds, before any measuring (not in the contract spec: each valid
+    value re-measures the network)."""
+    cfg = dict(zoo.default_configs()[0], hidden_size=4)
+    for bad, error in (("0.5", TypeError), (None, TypeError), ([0.5], TypeError), (float("nan"), ValueError),
+                       (float("inf"), ValueError), (-1.0, ValueError)):
+        with pytest.raises(error, match="seconds"):
+            zoo.evaluate_entry(cfg, b"not read", bad)

@@ -31,7 +31,6 @@ __all__ = [
     "check_model",
     "check_model_task",
     "check_names",
-    "check_option",
     "check_path",
     "check_positive",
     "check_seed",
@@ -174,10 +173,15 @@ def check_model_task(model, task, kind: type, hint: str = "") -> None:
                          f"the task's (input {task.input_size}, outputs {task.n_outputs})")
 
 
-def check_choice(name: str, value, allowed) -> None:
-    """``value`` must be one of ``allowed``; otherwise a ValueError naming ``name`` and the allowed values."""
+def check_choice(name: str, value, allowed):
+    """``value`` must be one of ``allowed``, returned as it is: a ValueError naming ``name`` and the allowed values
+    otherwise -- a ``TypeError`` when the allowed values are all ``str`` and ``value`` is not one (None, a number,
+    bytes, a list; issue 18)."""
+    if all(isinstance(a, str) for a in allowed) and not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {allowed}, got {value!r} ({type(value).__name__})")
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
 
 
 def check_positive(name: str, value) -> None:
@@ -342,16 +346,6 @@ def check_frame(name: str, value, columns=(), what: str = "a pandas DataFrame"):
     missing = [c for c in columns if c not in value.columns]
     if missing:
         raise ValueError(f"{name} must be {what}, got one without the columns {missing}")
-    return value
-
-
-def check_option(name: str, value, allowed) -> str:
-    """``value`` must be a ``str`` among ``allowed`` (issue 18): a ``TypeError`` for another kind of thing
-    (None, a number, bytes, a list), a ``ValueError`` for a str that is not allowed, each naming ``name``
-    and the allowed values. :func:`check_choice` with the kind checked first."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {allowed}, got {value!r} ({type(value).__name__})")
-    check_choice(name, value, allowed)
     return value
 
 

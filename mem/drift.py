@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import check_count, check_dict, check_float, check_model, check_option
+from ._checks import check_choice, check_count, check_dict, check_float, check_model
 from .slowpoints import COMPONENTS, SlowPoints, dynamics, find_slow_points, flat_states, speed, states_along
 from .slowpoints.state_map import _check_labels, _check_tensor
 
@@ -134,7 +134,7 @@ def _check_drift_args(model, inputs, starts, components) -> int:
     """The checks shared by the drifts: an RNNClassifier, a finite input (D,), finite starts (a State with K
     rows) and ``components``. Returns K."""
     check_model(model)
-    check_option("components", components, COMPONENTS)
+    check_choice("components", components, COMPONENTS)
     _check_tensor("inputs", inputs, last=model.input_size, dims=(1,))
     return len(flat_states(dynamics(model), starts, "starts", torch.float64))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_float, check_int, check_option, check_seed
+from ._checks import check_choice, check_float, check_int, check_seed
 from .models import RNNClassifier
 from .slowpoints import COMPONENTS, class_mean_states, find_slow_points, paper_components, speed, states_along
 from .slowpoints.starts import MAX_TRIALS
@@ -70,7 +70,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
     check_float("adam_lr", adam_lr, gt=0)
     check_int("n_trials", n_trials, 1, MAX_TRIALS)
     check_seed(seed)
-    check_option("components", components, COMPONENTS)
+    check_choice("components", components, COMPONENTS)
     components = paper_components(model, components)  # checks the value; "full" stays "full"
     x = task.mean_input().to(model.readout.weight.device)
     start, labels = class_mean_states(model, task, n_trials=n_trials, seed=seed)

@@ -45,7 +45,6 @@ from ._checks import (
     check_names,
     check_path,
     check_seed,
-    check_str,
     check_tensor,
 )
 from .data import load_digits
@@ -86,12 +85,6 @@ TRACKING = ("fixed", "retrack")
 _MAX_STEPS, _MAX_TRIALS = 10**6, 10_000
 
 
-def _choice(name: str, value, allowed) -> str:
-    """``value`` a str (a ``TypeError`` otherwise) among ``allowed`` (a ``ValueError`` otherwise)."""
-    check_choice(name, check_str(name, value), allowed)
-    return value
-
-
 def _config(cfg, keys) -> dict:
     """``cfg`` must be a dict (a ``TypeError`` otherwise) with every one of ``keys`` (``store.require_keys``)."""
     if not isinstance(cfg, dict):
@@ -117,11 +110,11 @@ def _check_points(points):
 
 def _check_tracking(tracking, retrack_n_iters, retrack_lr, retrack_optimizer, components) -> None:
     """The settings of :class:`SpeedPenalty` that :func:`fine_tune` passes on."""
-    _choice("tracking", tracking, TRACKING)
+    check_choice("tracking", tracking, TRACKING)
     check_int("retrack_n_iters", retrack_n_iters, hi=_MAX_STEPS)
     check_float("retrack_lr", retrack_lr, gt=0)
-    _choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
-    _choice("components", components, _sp.COMPONENTS)
+    check_choice("retrack_optimizer", retrack_optimizer, ("sgd", "adam"))
+    check_choice("components", components, _sp.COMPONENTS)
 
 
 def _flat_points(model: RNNClassifier, points) -> torch.Tensor:
@@ -157,7 +150,7 @@ def speed_penalty(model: RNNClassifier, points, inputs: torch.Tensor, components
     scalar tensor: the sum of the N speeds, with gradients for the model's parameters.
     """
     check_model(model)
-    _choice("components", components, _sp.COMPONENTS)
+    check_choice("components", components, _sp.COMPONENTS)
     p = next(model.parameters())
     v = _flat_points(model, points).to(device=p.device, dtype=p.dtype)
     x = torch.as_tensor(check_tensor("inputs", inputs), dtype=p.dtype, device=p.device)
@@ -273,10 +266,10 @@ def anchor_points(model: RNNClassifier, task, mode: str = "slowpoints", *, n_ite
     (points (K, state_size) float32, labels (K,) int64)
     """
     check_model_task(model, task, DelayedClassification)
-    _choice("mode", mode, MODES)
+    check_choice("mode", mode, MODES)
     check_int("n_iters", n_iters, 0, _MAX_STEPS)
     check_float("adam_lr", adam_lr, gt=0)
-    _choice("components", components, _sp.COMPONENTS)
+    check_choice("components", components, _sp.COMPONENTS)
     check_int("n_trials", n_trials, hi=_MAX_TRIALS)
     check_seed(seed)
     start, labels = _sp.class_mean_states(model, task, n_trials=n_trials, seed=seed)
@@ -322,7 +315,7 @@ def fine_tune(model: RNNClassifier, task, points=None, lam: float = 100.0, n_ite
     biggest = torch.finfo(next(model.parameters()).dtype).max   # a larger lam or lr overflows the model's floats
     check_float("lam", lam, ge=0, le=biggest)
     check_int("n_iters", n_iters, hi=_MAX_STEPS)
-    _choice("mode", mode, MODES)
+    check_choice("mode", mode, MODES)
     _check_tracking(tracking, retrack_n_iters, retrack_lr, retrack_optimizer, components)
     check_float("lr", lr, gt=0, le=biggest)
     check_float("clip", clip, ge=0, finite=False)

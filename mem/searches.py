@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import check_count, check_int, check_model, check_option
+from ._checks import check_choice, check_count, check_int, check_model
 from .slowpoints import COMPONENTS, SlowPoints, class_mean_states, dynamics, find_slow_points, flat_states
 from .slowpoints.starts import _delayed_task
 from .slowpoints.state_map import _check_labels, _check_tensor
@@ -42,7 +42,7 @@ def class_point_summary(model, task, points=None, components: str = "full", n_it
     _delayed_task(model, task)
     if points is not None and not isinstance(points, SlowPoints):
         raise TypeError(f"points must be SlowPoints or None, got {type(points).__name__}")
-    check_option("components", components, COMPONENTS)
+    check_choice("components", components, COMPONENTS)
     check_count("n_iters", n_iters, 0, 10**6)
     check_count("newton_n_iters", newton_n_iters, 0, 10**6)
     inputs = task.mean_input()

@@ -50,7 +50,7 @@ import torch
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
-from .._checks import check_bool, check_count, check_float, check_float_dtype, check_option
+from .._checks import check_bool, check_choice, check_count, check_float, check_float_dtype
 from .points import SlowPoints
 from .state_map import COMPONENTS, MAX_CANDIDATES, _check_tensor, dynamics, flat_inputs, flat_states
 
@@ -434,8 +434,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     counted under ``info["stopped"]["non-finite"]`` (a key present only then) and announced by a
     ``RuntimeWarning``. Finite searches are not affected.
     """
-    check_option("method", method, METHODS)
-    check_option("components", components, COMPONENTS)
+    check_choice("method", method, METHODS)
+    check_choice("components", components, COMPONENTS)
     check_float("tol", tol, gt=0)
     check_float("gtol", gtol, gt=0, lt=1)
     check_float("lr", lr, gt=0)

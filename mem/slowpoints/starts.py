@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from .._checks import check_count, check_float, check_int, check_model, check_model_task, check_option, seeded
+from .._checks import check_choice, check_count, check_float, check_int, check_model, check_model_task, seeded
 from ..models import RNNClassifier, State
 from .points import SlowPoints
 from .search import find_slow_points
@@ -94,7 +94,7 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     """
     _delayed_task(model, task)
     check_int("n_trials", n_trials, 1, MAX_TRIALS)
-    check_option("split", split, ("train", "test"))
+    check_choice("split", split, ("train", "test"))
     check_int("min_correct", min_correct, 1)
     check_float("min_recall", min_recall, ge=0, le=1)
     check_float("min_precision", min_precision, ge=0, le=1)
@@ -138,7 +138,7 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
         raise ValueError(f"n_samples * (max_delay + 1) must be at most {MAX_PROBE_STEPS} steps, "
                          f"got n_samples={n_samples}, max_delay={max_delay}")
     check_float("noise_scale", noise_scale, ge=0)
-    check_option("split", split, ("train", "test"))
+    check_choice("split", split, ("train", "test"))
     gen = seeded(seed)
     probe = task.sample_probe(n_samples, max_delay, gen, split=split)
     V = states_along(model, probe.x.to(model.readout.weight.device))

@@ -34,7 +34,7 @@ import torch
 from torch import nn
 from torch.func import jacfwd, vmap
 
-from .._checks import check_bool, check_device, check_float_dtype, check_int, check_model, check_option
+from .._checks import check_bool, check_choice, check_device, check_float_dtype, check_int, check_model
 from ..models import ARCHS, RNNClassifier, cell_jacobian, cell_step
 
 __all__ = [
@@ -116,7 +116,7 @@ def residual_of(f: torch.Tensor, v: torch.Tensor, lstm_hidden: int | None = None
         ``f`` or ``v`` holds NaN or inf, their shapes differ, ``2 * lstm_hidden`` is not their length, or
         ``components`` is not one of :data:`COMPONENTS`.
     """
-    check_option("components", components, COMPONENTS)
+    check_choice("components", components, COMPONENTS)
     _check_tensor("f", f)
     _check_tensor("v", v)
     if f.shape != v.shape:
@@ -158,7 +158,7 @@ class Dynamics:
     num_layers: int = 1
 
     def __post_init__(self):
-        check_option("arch", self.arch, ARCHS)
+        check_choice("arch", self.arch, ARCHS)
         H, D = check_int("hidden_size", self.hidden_size), check_int("input_size", self.input_size)
         L = check_int("num_layers", self.num_layers)
         if not isinstance(self.weights, (tuple, list)):
@@ -264,7 +264,7 @@ class Dynamics:
 
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v)`` with ``S = ||r||^2``: ``F(v) - v``, or its ``h`` / ``[h, tanh c]`` version for LSTMs."""
-        check_option("components", components, COMPONENTS)
+        check_choice("components", components, COMPONENTS)
         self._check_vx(v, x)
         return self._residual(v, x, components)
 
@@ -494,7 +494,7 @@ class RecurrentMap:
 
     def residual(self, v: torch.Tensor, x: torch.Tensor, components: str = "full") -> torch.Tensor:
         """``r(v) = F(v) - v`` (``f(v)`` in continuous time); only ``components="full"`` applies."""
-        check_option("components", components, COMPONENTS)
+        check_choice("components", components, COMPONENTS)
         self._check_vx(v, x)
         return self._residual(v, x, components)
 
@@ -701,7 +701,7 @@ def paper_components(model, components: str | None = None) -> str:
     check_model(model)
     if components is None:
         return "h_tanh_c" if model.is_lstm else "full"
-    return check_option("components", components, COMPONENTS)
+    return check_choice("components", components, COMPONENTS)
 
 
 
@@ -721,7 +721,7 @@ def speed(model, state, inputs, components: str = "full") -> torch.Tensor:
     -------
     (N,) tensor in the state's floating dtype. ``state`` is not modified.
     """
-    check_option("components", components, COMPONENTS)
+    check_choice("components", components, COMPONENTS)
     dyn = dynamics(model)
     h = state if isinstance(state, torch.Tensor) else (
         state[0] if isinstance(state, tuple) and state else

@@ -24,12 +24,28 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_int, check_model, check_model_task, positive_ints, seeded
+from ._checks import (
+    check_bool,
+    check_dict,
+    check_float,
+    check_int,
+    check_model,
+    check_model_task,
+    check_option,
+    check_seed,
+    positive_ints,
+    seeded,
+)
 from .models import RNNClassifier
+from .protocols import MAX_T
 from .tasks import N_OUTPUTS, DelayedClassification
 
 __all__ = [
     "DEFAULT_DELAYS",
+    "MAX_BOOT",
+    "MAX_DELAY",
+    "MAX_STEPS",
+    "MAX_TRIALS",
     "DelayCurve",
     "accuracy_on_classes",
     "accuracy_vs_delay",
@@ -42,6 +58,48 @@ __all__ = [
 
 #: Delays probed by default (steps from the image to the trigger).
 DEFAULT_DELAYS = (20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000)
+
+#: The longest delay :func:`accuracy_vs_delay` probes (a batch of trials holds that many noise frames each).
+MAX_DELAY = 10**6
+
+#: The most trials :func:`accuracy_vs_delay` and :func:`report_accuracy` run.
+MAX_TRIALS = 10**7
+
+#: The longest run of :func:`decoding_memory` (one step at a time) and its longest burn-in.
+MAX_STEPS = 10**7
+
+#: The most redrawn curves of :func:`lifetime_interval` (one lifetime each).
+MAX_BOOT = 10**6
+
+_SPLITS = ("train", "test")
+
+
+def _real_array(name: str, values) -> np.ndarray:
+    """``values`` (a list, numpy array or tensor of numbers) as a float64 array; a TypeError naming ``name`` for
+    anything else (None, a str, strings)."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
+    try:
+        a = np.asarray(values)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of numbers, got dtype {a.dtype}")
+    return a.astype(float)
+
+
+def _int_array(name: str, values) -> np.ndarray:
+    """``values`` (a list, numpy array or tensor of integers) as an int64 array; a TypeError naming ``name`` for
+    anything else (None, a str, floats, strings)."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be an array of integers, got {type(values).__name__}")
+    try:
+        a = np.asarray(values)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{name} must be an array of integers, got {type(values).__name__}") from None
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be an array of integers, got dtype {a.dtype}")
+    return a.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -66,8 +124,41 @@ class DelayCurve:
     class_accuracy: np.ndarray | None = None
     class_trials: np.ndarray | None = None
 
+    def __post_init__(self):
+        """Check the fields (issue 18): a list or tensor is kept as a numpy array; arrays are not copied."""
+        def keep(name, value):
+            if not isinstance(getattr(self, name), np.ndarray):
+                object.__setattr__(self, name, value)
+
+        d = _int_array("delays", self.delays)
+        if d.ndim != 1 or d.size == 0 or d[0] < 1 or np.any(np.diff(d) <= 0):
+            raise ValueError(f"delays must be a non-empty 1-D array of increasing integers >= 1, got {d.tolist()}")
+        keep("delays", d)
+        a = _real_array("accuracy", self.accuracy)
+        if a.shape != d.shape:
+            raise ValueError(f"accuracy must have one value per delay, shape {d.shape}, got {a.shape}")
+        if not np.isfinite(a).all() or np.any(a < 0) or np.any(a > 1):
+            raise ValueError(f"accuracy must hold finite values in [0, 1], got {a.tolist()}")
+        keep("accuracy", a)
+        check_int("n_trials", self.n_trials)
+        check_float("chance", self.chance, gt=0, lt=1)
+        if (self.class_accuracy is None) != (self.class_trials is None):
+            raise ValueError("class_accuracy and class_trials must be given together (or both be None)")
+        if self.class_accuracy is not None:
+            ca = _real_array("class_accuracy", self.class_accuracy)
+            if ca.ndim != 2 or ca.shape[0] != len(d) or ca.shape[1] < 1:
+                raise ValueError(f"class_accuracy must have shape (len(delays), C) = ({len(d)}, C), got {ca.shape}")
+            if np.isinf(ca).any() or np.any(ca < 0) or np.any(ca > 1):   # NaN: a digit without trials
+                raise ValueError("class_accuracy must hold values in [0, 1] (or NaN for a digit with no trials)")
+            keep("class_accuracy", ca)
+            ct = _int_array("class_trials", self.class_trials)
+            if ct.shape != (ca.shape[1],) or np.any(ct < 0):
+                raise ValueError(f"class_trials must hold C = {ca.shape[1]} counts >= 0, got {ct.tolist()}")
+            keep("class_trials", ct)
+
     def at(self, delay: int) -> float:
         """Accuracy at one of the probed delays."""
+        delay = check_int("delay", delay)
         hit = np.flatnonzero(self.delays == delay)
         if not len(hit):
             raise ValueError(f"delay must be one of {self.delays.tolist()}, got {delay}")
@@ -98,6 +189,11 @@ class DelayCurve:
     @classmethod
     def from_dict(cls, d: dict) -> DelayCurve:
         """Inverse of :meth:`to_dict`."""
+        if not isinstance(d, dict):
+            raise TypeError(f"d must be a dict from DelayCurve.to_dict, got {type(d).__name__}")
+        missing = [k for k in ("delays", "accuracy", "n_trials", "chance") if k not in d]
+        if missing:
+            raise ValueError(f"d must be a dict from DelayCurve.to_dict, missing the keys {missing}")
         per_class = "class_accuracy" in d
         return cls(delays=np.asarray(d["delays"], dtype=np.int64), accuracy=np.asarray(d["accuracy"], dtype=float),
                    n_trials=int(d["n_trials"]), chance=float(d["chance"]),
@@ -106,12 +202,19 @@ class DelayCurve:
 
 
 def _check_delays(delays) -> np.ndarray:
+    if delays is None or isinstance(delays, (str, bytes)):
+        raise TypeError(f"delays must be a non-empty list of integers, got {type(delays).__name__}")
     d = np.asarray(delays)
-    if d.ndim != 1 or d.size == 0 or (not np.issubdtype(d.dtype, np.integer) and not np.all(d == np.round(d))):
+    if d.dtype.kind not in "iuf":
+        raise TypeError(f"delays must be a non-empty list of integers, got {delays!r}")
+    if d.ndim != 1 or d.size == 0 or (not np.issubdtype(d.dtype, np.integer)
+                                      and not (np.isfinite(d).all() and np.all(d == np.round(d)))):
         raise ValueError(f"delays must be a non-empty list of integers, got {delays!r}")
     d = np.unique(d.astype(np.int64))
     if d[0] < 1:
         raise ValueError(f"delays must be >= 1 (the trigger comes after the image), got {d[0]}")
+    if d[-1] > MAX_DELAY:
+        raise ValueError(f"delays must be at most MAX_DELAY = {MAX_DELAY}, got {d[-1]}")
     return d
 
 
@@ -136,8 +239,8 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     ----------
     model : RNNClassifier
     task : DelayedClassification (gives images and noise statistics)
-    delays : iterable of int >= 1
-    n_trials : int, trials per delay (shared across delays)
+    delays : iterable of int in 1.. :data:`MAX_DELAY`
+    n_trials : int in 1.. :data:`MAX_TRIALS`, trials per delay (shared across delays)
     seed : int, seeds the probe trials (the same trials for every network)
     batch_size : int, trials run at once (memory: batch_size * (max delay + 1) * D floats)
     split : "test" (default) or "train" images
@@ -146,11 +249,14 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     Returns
     -------
     DelayCurve with ``accuracy`` of shape (len(delays),) and ``class_accuracy`` of
-    shape (len(delays), 10), one column per digit.
+    shape (len(delays), 10), one column per digit (NaN for a digit none of the trials showed).
     """
     check_model_task(model, task, DelayedClassification)
     d = _check_delays(delays)
-    positive_ints(n_trials=n_trials, batch_size=batch_size)
+    n_trials = check_int("n_trials", n_trials, 1, MAX_TRIALS)
+    positive_ints(batch_size=batch_size)
+    check_option("split", split, _SPLITS)
+    noise, progress = check_bool("noise", noise), check_bool("progress", progress)
     gen = seeded(seed)
     C = N_OUTPUTS - 1
     correct = np.zeros(len(d), dtype=np.int64)
@@ -187,12 +293,17 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
                     *, T_max: int = 20, split: str = "test", batch_size: int = 1000) -> float:
     """Report accuracy on the trained task: all ten digits, delays ``delta_min .. T_max - 1`` (chapter 2).
 
+    ``n_trials`` is at most :data:`MAX_TRIALS`, ``T_max`` at most :data:`mem.protocols.MAX_T`.
+
     Returns
     -------
     float, fraction of ``n_trials`` held-out trials whose report is correct.
     """
     check_model_task(model, task, DelayedClassification)
-    positive_ints(n_trials=n_trials, batch_size=batch_size)
+    n_trials = check_int("n_trials", n_trials, 1, MAX_TRIALS)
+    positive_ints(batch_size=batch_size)
+    T_max = check_int("T_max", T_max, 2, MAX_T)
+    check_option("split", split, _SPLITS)
     gen = seeded(seed)
     correct = 0
     with _eval_mode(model) as device:
@@ -213,7 +324,8 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
     delays that bracket it.
 
     Pass a :class:`DelayCurve`, or ``delays`` and ``accuracy`` arrays (and ``chance``,
-    default 0.1).
+    default 0.1). Accuracies must be finite and in [0, 1], delays finite, positive and increasing,
+    ``chance`` in (0, 1).
 
     Returns
     -------
@@ -226,18 +338,16 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
     if curve is not None:
         delays, accuracy, chance = curve.delays, curve.accuracy, curve.chance if chance is None else chance
     if delays is None or accuracy is None:
-        raise ValueError("pass a DelayCurve or both delays and accuracy")
-    d = np.asarray(delays, dtype=float)
-    a = np.asarray(accuracy, dtype=float)
+        raise ValueError("pass curve (a DelayCurve) or both delays and accuracy")
+    d = _real_array("delays", delays)
+    a = _real_array("accuracy", accuracy)
     if d.shape != a.shape or d.ndim != 1 or len(d) < 1:
         raise ValueError(f"delays and accuracy must be 1-D arrays of the same length, got {d.shape} and {a.shape}")
     if not np.isfinite(d).all() or np.any(d <= 0) or np.any(np.diff(d) <= 0):
         raise ValueError("delays must be finite, positive and increasing")
     if not np.isfinite(a).all() or np.any(a < 0) or np.any(a > 1):
         raise ValueError(f"accuracy must hold finite values in [0, 1], got {a.tolist()}")
-    c = 1.0 / (N_OUTPUTS - 1) if chance is None else float(chance)
-    if not 0 <= c < 1:
-        raise ValueError(f"chance must lie in [0, 1), got {chance!r}")
+    c = 1.0 / (N_OUTPUTS - 1) if chance is None else check_float("chance", chance, gt=0, lt=1)
     if a[0] <= c:
         return math.nan
     half = c + (a[0] - c) / 2
@@ -269,8 +379,9 @@ def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int =
     ----------
     model : RNNClassifier with ``input_size == 1``
     lags : sequence of ints >= 0
-    n_steps : int, length of the run (> burn_in + 2 * max(lags) + 20)
+    n_steps : int, length of the run (> burn_in + 2 * max(lags) + 20, at most :data:`MAX_STEPS`)
     seed : int, seeds the signal and the noise
+    noise : float >= 0, finite;  burn_in : int >= 0;  ridge : float >= 0, finite
 
     Returns
     -------
@@ -281,23 +392,31 @@ def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int =
     check_model(model)
     if model.input_size != 1:
         raise ValueError(f"model must have input_size 1 (one signal channel), got {model.input_size}")
-    lags = np.asarray(lags)
-    if lags.ndim != 1 or lags.size == 0 or not np.issubdtype(lags.dtype, np.integer) or lags.min() < 0:
+    lags = _int_array("lags", lags)
+    if lags.ndim != 1 or lags.size == 0 or lags.min() < 0:
         raise ValueError(f"lags must be a non-empty list of integers >= 0, got {lags!r}")
-    check_int("n_steps", n_steps, burn_in + 2 * int(lags.max()) + 21)  # > burn_in + 2 * max(lags) + 20
-    if not float(noise) >= 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    burn_in = check_int("burn_in", burn_in, 0, MAX_STEPS)
+    n_steps = check_int("n_steps", n_steps, 1, MAX_STEPS)
+    need = burn_in + 2 * int(lags.max()) + 21
+    if n_steps < need:
+        raise ValueError(f"n_steps must be > burn_in + 2 * max(lags) + 20 = {need - 1}, got {n_steps}")
+    check_float("noise", noise, ge=0)
+    check_float("ridge", ridge, ge=0)
     gen = seeded(seed)
     s = torch.randn(n_steps, generator=gen)
     with _eval_mode(model) as device:
         state = model.init_state(1, device)
         hs = []
         for t in range(n_steps):
-            state = model.step(s[t].view(1, 1).to(device), state)
+            state = model.step(s[t].view(1, 1).to(device), state, check=False)   # finite input, checked at the end
             if noise:
                 state = state._replace(h=state.h + noise * torch.randn(state.h.shape, generator=gen).to(device))
             hs.append(state.h[0])
-        h = torch.stack(hs).cpu().double().numpy()
+        h = torch.stack(hs)
+        if not bool(torch.isfinite(h).all()):
+            raise ValueError(f"the model's hidden state stopped being finite during the run (noise = {noise!r}, "
+                             f"{h.dtype}): use a smaller noise or a network that does not diverge")
+        h = h.cpu().double().numpy()
     s = s.double().numpy()
     out = []
     for k in lags:
@@ -317,7 +436,7 @@ def lifetime_interval(curve: DelayCurve, n_boot: int = 1000, seed=0, level: floa
     Parameters
     ----------
     curve : :class:`DelayCurve`
-    n_boot : int >= 1, redrawn curves
+    n_boot : int in 1.. :data:`MAX_BOOT`, redrawn curves
     seed : int or numpy.random.Generator (a Generator is drawn from, so successive calls differ)
     level : float in (0, 1), the central share of the redrawn lifetimes the interval holds
 
@@ -327,11 +446,12 @@ def lifetime_interval(curve: DelayCurve, n_boot: int = 1000, seed=0, level: floa
     """
     if not isinstance(curve, DelayCurve):
         raise TypeError(f"curve must be a DelayCurve, got {type(curve).__name__}")
-    n_boot = check_int("n_boot", n_boot)
-    if not isinstance(seed, (int, np.integer, np.random.Generator)) or isinstance(seed, bool):
+    n_boot = check_int("n_boot", n_boot, 1, MAX_BOOT)
+    if not isinstance(seed, (int, np.integer, np.random.Generator)) or isinstance(seed, (bool, np.bool_)):
         raise TypeError(f"seed must be an int or a numpy.random.Generator, got {type(seed).__name__}")
-    if isinstance(level, bool) or not isinstance(level, (float, int)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
+    if not isinstance(seed, np.random.Generator):
+        check_seed(seed)
+    check_float("level", level, gt=0, lt=1)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     redrawn = rng.binomial(curve.n_trials, curve.accuracy, size=(n_boot, len(curve.delays))) / curve.n_trials
     tail = round(50 * (1 - level), 10)   # 2.5 for level 0.95, exactly
@@ -377,8 +497,10 @@ def class_table(curves: dict, delay: int | None = None):
     """
     import pandas as pd
 
-    if not isinstance(curves, dict) or not curves or not all(isinstance(c, DelayCurve) for c in curves.values()):
+    check_dict("curves", curves, "{label: DelayCurve}")
+    if not all(isinstance(c, DelayCurve) for c in curves.values()):
         raise TypeError("curves must be a non-empty dict {label: DelayCurve}")
+    delay = check_int("delay", delay, none_ok=True)
     if any(c.class_accuracy is None for c in curves.values()):
         raise ValueError("curves must carry per-class accuracy (class_accuracy is None)")
     if delay is not None and not all(delay in list(c.delays) for c in curves.values()):

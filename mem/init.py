@@ -25,10 +25,11 @@ import math
 import numpy as np
 import torch
 
-from ._checks import check_int, check_model, positive_ints, seeded
+from ._checks import check_int, check_model, check_option, seeded
 from .models import RNNClassifier
 
 __all__ = [
+    "MAX_N",
     "SCHEMES",
     "chain_",
     "comparison_matrices",
@@ -46,6 +47,10 @@ __all__ = [
 #: candidate, ramp on the gates; section 3.3 of the paper).
 SCHEMES = ("chain", "fbchain", "orthogonal", "identity", "mixed", "default")
 
+#: The largest ``n`` of :func:`matrix` and :func:`comparison_matrices`: an (n, n) float64 matrix of this size
+#: takes 512 MiB, and its orthogonal draw or eigenvalues minutes.
+MAX_N = 2**13
+
 
 def _square(tensor: torch.Tensor, name: str = "tensor") -> int:
     if not isinstance(tensor, torch.Tensor):
@@ -58,7 +63,9 @@ def _square(tensor: torch.Tensor, name: str = "tensor") -> int:
     return tensor.shape[0]
 
 
-def _finite(name: str, value) -> float:
+def _finite(name: str, value, dtype: torch.dtype | None = None) -> float:
+    """``value`` as a finite float; with ``dtype``, also within that floating-point type's range (a weight of
+    1e300 would be ``inf`` in float32)."""
     if isinstance(value, (bool, np.bool_, str, bytes)):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     try:
@@ -67,6 +74,9 @@ def _finite(name: str, value) -> float:
         raise TypeError(f"{name} must be a real number, got {value!r}") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
+    if dtype is not None and abs(value) > torch.finfo(dtype).max:
+        raise ValueError(f"{name} must be finite in the tensor's {dtype} (|{name}| <= {torch.finfo(dtype).max:.4g}), "
+                         f"got {value}")
     return value
 
 
@@ -80,7 +90,7 @@ def chain_(tensor: torch.Tensor, alpha: float = 1.02) -> torch.Tensor:
     ``alpha**k``. Feed the input at unit 0 (:func:`source_`).
     """
     n = _square(tensor)
-    alpha = _finite("alpha", alpha)
+    alpha = _finite("alpha", alpha, tensor.dtype)
     tensor.zero_()
     idx = torch.arange(n - 1)
     tensor[idx + 1, idx] = alpha
@@ -96,7 +106,7 @@ def fbchain_(tensor: torch.Tensor, forward: float = 0.99, backward: float = 0.04
     nilpotent.
     """
     n = _square(tensor)
-    forward, backward = _finite("forward", forward), _finite("backward", backward)
+    forward, backward = _finite("forward", forward, tensor.dtype), _finite("backward", backward, tensor.dtype)
     tensor.zero_()
     idx = torch.arange(n - 1)
     tensor[idx + 1, idx] = forward
@@ -109,10 +119,12 @@ def orthogonal_(tensor: torch.Tensor, gain: float = 1.0, generator: torch.Genera
     """Fill ``tensor`` (N, N) with ``gain`` times a Haar-random orthogonal matrix (chapter 6).
 
     A normal matrix: all its eigenvalues have modulus ``gain``. Draws from
-    ``generator`` (or the global RNG), so a seeded generator gives the same matrix.
+    ``generator`` (a ``torch.Generator``, or None for the global RNG), so a seeded generator gives the same matrix.
     """
     n = _square(tensor)
-    gain = _finite("gain", gain)
+    gain = _finite("gain", gain, tensor.dtype)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     a = torch.randn(n, n, generator=generator, dtype=torch.float64)
     q, r = torch.linalg.qr(a)
     q = q * torch.sign(torch.diagonal(r))  # sign fix: Haar measure (Mezzadri 2007)
@@ -124,7 +136,7 @@ def orthogonal_(tensor: torch.Tensor, gain: float = 1.0, generator: torch.Genera
 def identity_(tensor: torch.Tensor, gain: float = 1.0) -> torch.Tensor:
     """Fill ``tensor`` (N, N) with ``gain`` times the identity (the IRNN initialisation; chapter 6)."""
     _square(tensor)
-    gain = _finite("gain", gain)
+    gain = _finite("gain", gain, tensor.dtype)
     tensor.copy_(gain * torch.eye(tensor.shape[0], dtype=tensor.dtype))
     return tensor
 
@@ -138,12 +150,15 @@ def source_(tensor: torch.Tensor, scale: float = 0.9) -> torch.Tensor:
     """
     if not isinstance(tensor, torch.Tensor):
         raise TypeError(f"tensor must be a 2-D torch tensor (N, D), got {type(tensor).__name__}")
+    if not tensor.is_floating_point():
+        raise TypeError(f"tensor must be a floating-point tensor (an integer one cannot hold the matrix), "
+                        f"got {tensor.dtype}")
     if tensor.dim() != 2:
         raise ValueError(f"tensor must be a 2-D torch tensor (N, D), got {tuple(tensor.shape)}")
     n, d = tensor.shape
     if d > n:
         raise ValueError(f"tensor must have at most as many columns (inputs, D={d}) as rows (units, N={n})")
-    tensor.copy_(_finite("scale", scale) * torch.eye(n, d, dtype=tensor.dtype))
+    tensor.copy_(_finite("scale", scale, tensor.dtype) * torch.eye(n, d, dtype=tensor.dtype))
     return tensor
 
 
@@ -156,7 +171,7 @@ def ramp_(tensor: torch.Tensor, end_gain: float = 0.01) -> torch.Tensor:
     ramp, for torch's ``W h``. Used on the LSTM gates by the "mixed" scheme.
     """
     n = _square(tensor)
-    end_gain = _finite("end_gain", end_gain)
+    end_gain = _finite("end_gain", end_gain, tensor.dtype)
     i = torch.arange(n, dtype=torch.float64)
     tensor.copy_(end_gain * (i[:, None] - i[None, :]) / max(n - 1, 1))
     return tensor
@@ -169,20 +184,31 @@ def gated_(weight_hh: torch.Tensor, fills) -> torch.Tensor:
     Parameters
     ----------
     weight_hh : (G*N, N) tensor in PyTorch's gate order (LSTM: i, f, g, o; GRU: r, z, n)
-    fills : list of G callables ``fill(block) -> block`` (in place), e.g.
+    fills : non-empty list of G callables ``fill(block) -> block`` (in place), e.g.
         ``[chain_] * 4`` (the paper's LSTM chain) or ``[ramp_, ramp_, chain_, ramp_]`` ("mixed").
+
+    Every block is filled before ``weight_hh`` is written, so a fill that raises leaves it as it was.
     """
     if not isinstance(weight_hh, torch.Tensor):
         raise TypeError(f"weight_hh must be a 2-D torch tensor (G*N, N), got {type(weight_hh).__name__}")
+    if not weight_hh.is_floating_point():
+        raise TypeError(f"weight_hh must be a floating-point tensor, got {weight_hh.dtype}")
     if weight_hh.dim() != 2:
         raise ValueError(f"weight_hh must be a 2-D torch tensor (G*N, N), got {tuple(weight_hh.shape)}")
+    if not isinstance(fills, (list, tuple)) or not all(callable(f) for f in fills):
+        raise TypeError(f"fills must be a list of callables fill(block), got {fills!r}")
+    if not fills:
+        raise ValueError("fills must be a non-empty list of callables fill(block), got an empty one")
     n = weight_hh.shape[1]
     g = len(fills)
     if weight_hh.shape[0] != g * n:
         raise ValueError(f"weight_hh must have shape ({g}*N, N) for {g} fills, got {tuple(weight_hh.shape)}")
-    for k, fill in enumerate(fills):
+    blocks = []
+    for fill in fills:
         block = torch.empty(n, n, dtype=weight_hh.dtype)
         fill(block)
+        blocks.append(block)
+    for k, block in enumerate(blocks):
         weight_hh[k * n:(k + 1) * n] = block
     return weight_hh
 
@@ -197,7 +223,7 @@ def matrix(fill, n: int, *args, **kwargs) -> np.ndarray:
     Parameters
     ----------
     fill : :func:`chain_`, :func:`fbchain_`, :func:`orthogonal_`, :func:`identity_` or :func:`ramp_`
-    n : int >= 1, the number of units
+    n : int in 1.. :data:`MAX_N`, the number of units
 
     Returns
     -------
@@ -206,7 +232,7 @@ def matrix(fill, n: int, *args, **kwargs) -> np.ndarray:
     if fill not in (chain_, fbchain_, orthogonal_, identity_, ramp_):
         raise TypeError(f"fill must be one of mem.init's square initialisers (chain_, fbchain_, orthogonal_, "
                          f"identity_, ramp_), got {fill!r}")
-    positive_ints(n=n)
+    n = check_int("n", n, 1, MAX_N)
     return fill(torch.empty(n, n, dtype=torch.float64), *args, **kwargs).numpy()
 
 
@@ -234,15 +260,14 @@ def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, 
     The same model.
     """
     check_model(model)
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    check_option("scheme", scheme, SCHEMES)
+    gen = seeded(seed)
     if scheme == "mixed" and not model.is_lstm:
         raise ValueError(f"scheme 'mixed' is for LSTMs only, got a {model.arch} model")
+    if gain is not None:
+        gain = _finite("gain", gain, model.rnn.weight_hh_l0.dtype)
     if scheme == "default":
         return model
-    if gain is not None:
-        gain = _finite("gain", gain)
-    gen = seeded(seed)
     n, d = model.hidden_size, model.input_size
     if scheme in ("chain", "fbchain") and d > n:   # checked before any weight is touched
         raise ValueError(f"scheme {scheme!r} feeds input d to unit d: input_size ({d}) must be "
@@ -286,9 +311,9 @@ def comparison_matrices(n: int = 100, seed: int = 0) -> dict:
     Returns
     -------
     ``{label: ndarray (n, n)}`` with labels ``"chain α=1.02"``, ``"chain α=1 (delay line)"``, ``"fbchain"``,
-    ``"orthogonal ×0.99"``, ``"identity ×0.99"``, ``"random ×0.99"``.
+    ``"orthogonal ×0.99"``, ``"identity ×0.99"``, ``"random ×0.99"``. ``n`` is an integer in 1.. :data:`MAX_N`.
     """
-    n, seed = check_int("n", n), check_int("seed", seed, 0)
+    n, seed = check_int("n", n, 1, MAX_N), check_int("seed", seed, 0)
     R = np.random.default_rng(seed).normal(0, 1 / np.sqrt(n), (n, n))
     return {"chain α=1.02": matrix(chain_, n, 1.02), "chain α=1 (delay line)": matrix(chain_, n, 1.0),
             "fbchain": matrix(fbchain_, n),

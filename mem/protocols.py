@@ -23,10 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_count
+from ._checks import check_count, check_int
 from .tasks import N_OUTPUTS
 
 __all__ = [
+    "MAX_ITERS",
+    "MAX_T",
     "PROTOCOLS",
     "AccuracyCurriculum",
     "DeCu",
@@ -41,6 +43,37 @@ __all__ = [
     "schedule_shares",
     "stage_starts",
 ]
+
+
+#: The longest training a protocol (and :func:`mem.train.train`) runs: ``n_iters`` is at most this many updates
+#: (its schedule holds three int64 arrays of that length).
+MAX_ITERS = 10**7
+
+#: The longest trial a protocol asks for: every ``T_max`` (and ``T_start``, ``T_end``) is at most this.
+MAX_T = 100_000
+
+
+def _T(name: str, value, lo: int = 2) -> int:
+    """A trial length ``name`` as an int in ``lo..MAX_T``."""
+    return check_int(name, value, lo, MAX_T)
+
+
+def _classes(name: str, value, lo: int = 2) -> int:
+    """A vocabulary size ``name`` (null included) as an int in ``lo..N_OUTPUTS``."""
+    return check_int(name, value, lo, N_OUTPUTS)
+
+
+def _T_range(T_start, T_end, T_step) -> tuple[int, int, int]:
+    """``T_start .. T_end`` in steps of ``T_step`` (the delay curricula): each checked, the end a whole number of
+    steps after the start."""
+    T_start = _T("T_start", T_start)
+    T_end = check_int("T_end", T_end, 2, MAX_T)
+    if T_end < T_start:
+        raise ValueError(f"T_end must be >= T_start, got T_start={T_start} and T_end={T_end}")
+    T_step = check_count("T_step", T_step)
+    if (T_end - T_start) % T_step:
+        raise ValueError(f"T_end - T_start must be a multiple of T_step, got {T_start}..{T_end} step {T_step}")
+    return T_start, T_end, T_step
 
 
 @dataclass(frozen=True)
@@ -65,7 +98,7 @@ class Protocol:
     name = "protocol"
 
     def __init__(self, n_iters: int):
-        self.n_iters = check_count("n_iters", n_iters)
+        self.n_iters = check_count("n_iters", n_iters, 1, MAX_ITERS)
 
     def __call__(self, step: int, accuracy: float | None = None) -> TaskParams:
         raise NotImplementedError
@@ -104,6 +137,14 @@ class _Staged(Protocol):
         i = int(np.searchsorted(self.starts, step, side="right")) - 1
         return self.stages[max(i, 0)]
 
+    def schedule(self) -> dict[str, np.ndarray]:
+        """Task parameters at every step: ``{"step", "T_max", "n_classes"}``, arrays of length n_iters (the stage
+        of every step at once; the same arrays as :meth:`Protocol.schedule`'s step-by-step calls)."""
+        steps = np.arange(self.n_iters)
+        idx = np.maximum(np.searchsorted(self.starts, steps, side="right") - 1, 0)
+        return {"step": steps, "T_max": np.array([p.T_max for p in self.stages])[idx],
+                "n_classes": np.array([p.n_classes for p in self.stages])[idx]}
+
 
 class NaCu(_Staged):
     """No curriculum: ``T_max`` and ``n_classes`` fixed from the first step (chapter 2)."""
@@ -111,11 +152,12 @@ class NaCu(_Staged):
     name = "nacu"
 
     def __init__(self, n_iters: int = 3000, T_max: int = 20, n_classes: int = N_OUTPUTS):
-        self.T_max = check_count("T_max", T_max, 2)
-        self.n_classes = check_count("n_classes", n_classes, 2, N_OUTPUTS)
+        self.T_max = _T("T_max", T_max)
+        self.n_classes = _classes("n_classes", n_classes)
         super().__init__(n_iters, [TaskParams(self.T_max, self.n_classes)], 0.0)
 
     def config(self) -> dict:
+        """``{"name": "nacu", "n_iters", "T_max", "n_classes"}``: ``make_protocol`` rebuilds the protocol."""
         return {"name": self.name, "n_iters": self.n_iters, "T_max": self.T_max, "n_classes": self.n_classes}
 
 
@@ -130,16 +172,13 @@ class DeCu(_Staged):
 
     def __init__(self, n_iters: int = 3000, T_start: int = 6, T_end: int = 20, T_step: int = 2,
                  fraction: float = 0.5, n_classes: int = N_OUTPUTS):
-        self.T_start = check_count("T_start", T_start, 2)
-        self.T_end = check_count("T_end", T_end, self.T_start)
-        self.T_step = check_count("T_step", T_step)
-        if (self.T_end - self.T_start) % self.T_step:
-            raise ValueError(f"T_end - T_start must be a multiple of T_step, got {T_start}..{T_end} step {T_step}")
-        self.n_classes = check_count("n_classes", n_classes, 2, N_OUTPUTS)
+        self.T_start, self.T_end, self.T_step = _T_range(T_start, T_end, T_step)
+        self.n_classes = _classes("n_classes", n_classes)
         stages = [TaskParams(T, self.n_classes) for T in range(self.T_start, self.T_end + 1, self.T_step)]
         super().__init__(n_iters, stages, fraction)
 
     def config(self) -> dict:
+        """``{"name": "decu", "n_iters", "T_start", "T_end", "T_step", "fraction", "n_classes"}``."""
         return {"name": self.name, "n_iters": self.n_iters, "T_start": self.T_start, "T_end": self.T_end,
                 "T_step": self.T_step, "fraction": self.fraction, "n_classes": self.n_classes}
 
@@ -156,13 +195,17 @@ class VoCu(_Staged):
 
     def __init__(self, n_iters: int = 3000, classes_start: int = 3, classes_end: int = N_OUTPUTS,
                  fraction: float = 0.5, T_max: int = 20):
-        self.classes_start = check_count("classes_start", classes_start, 2, N_OUTPUTS)
-        self.classes_end = check_count("classes_end", classes_end, self.classes_start, N_OUTPUTS)
-        self.T_max = check_count("T_max", T_max, 2)
+        self.classes_start = _classes("classes_start", classes_start)
+        try:
+            self.classes_end = _classes("classes_end", classes_end, self.classes_start)
+        except ValueError as err:          # say which start it must follow
+            raise ValueError(f"{err} (classes_end >= classes_start={self.classes_start})") from None
+        self.T_max = _T("T_max", T_max)
         stages = [TaskParams(self.T_max, c) for c in range(self.classes_start, self.classes_end + 1)]
         super().__init__(n_iters, stages, fraction)
 
     def config(self) -> dict:
+        """``{"name": "vocu", "n_iters", "classes_start", "classes_end", "fraction", "T_max"}``."""
         return {"name": self.name, "n_iters": self.n_iters, "classes_start": self.classes_start,
                 "classes_end": self.classes_end, "fraction": self.fraction, "T_max": self.T_max}
 
@@ -178,7 +221,7 @@ class AccuracyCurriculum(Protocol):
 
     Parameters
     ----------
-    stages : list of TaskParams (or ``(T_max, n_classes)`` pairs)
+    stages : non-empty list of TaskParams (or ``(T_max, n_classes)`` pairs)
     n_iters : int
     threshold : float in (0, 1]
     window : int >= 1
@@ -190,10 +233,20 @@ class AccuracyCurriculum(Protocol):
     def __init__(self, stages, n_iters: int = 3000, threshold: float = 0.9, window: int = 50,
                  min_steps: int | None = None):
         super().__init__(n_iters)
+        if not isinstance(stages, (list, tuple)):
+            raise TypeError(f"stages must be a non-empty list of (T_max, n_classes) pairs or TaskParams, "
+                            f"got {type(stages).__name__}")
         if not stages:
             raise ValueError("stages must be a non-empty list of (T_max, n_classes)")
-        self.stages = [TaskParams(check_count("T_max", T_max, 2), check_count("n_classes", n_classes, 2, N_OUTPUTS))
-                       for T_max, n_classes in stages]
+        pairs = []
+        for st in stages:
+            if isinstance(st, TaskParams):
+                st = (st.T_max, st.n_classes)
+            if not isinstance(st, (list, tuple, np.ndarray)) or len(st) != 2:
+                raise TypeError(f"stages must be a non-empty list of (T_max, n_classes) pairs or TaskParams, "
+                                f"got the stage {st!r}")
+            pairs.append(st)
+        self.stages = [TaskParams(_T("T_max", T_max), _classes("n_classes", n_classes)) for T_max, n_classes in pairs]
         if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, (int, float, np.integer, np.floating)):
             raise TypeError(f"threshold must be a real number in (0, 1], got {threshold!r}")
         if not 0.0 < float(threshold) <= 1.0:
@@ -205,15 +258,18 @@ class AccuracyCurriculum(Protocol):
 
     @classmethod
     def delay(cls, n_iters: int = 3000, T_start: int = 6, T_end: int = 20, T_step: int = 2, **kw):
-        """Accuracy-triggered version of :class:`DeCu`."""
+        """Accuracy-triggered version of :class:`DeCu` (``T_start .. T_end`` checked as there)."""
+        T_start, T_end, T_step = _T_range(T_start, T_end, T_step)
         return cls([(T, N_OUTPUTS) for T in range(T_start, T_end + 1, T_step)], n_iters, **kw)
 
     @classmethod
     def vocabulary(cls, n_iters: int = 3000, classes_start: int = 3, T_max: int = 20, **kw):
         """Accuracy-triggered version of :class:`VoCu`."""
+        classes_start = _classes("classes_start", classes_start)
         return cls([(T_max, c) for c in range(classes_start, N_OUTPUTS + 1)], n_iters, **kw)
 
     def reset(self) -> None:
+        """Back to the first stage, forgetting the accuracies seen and the transitions."""
         self.stage = 0
         self.transitions = [(0, 0)]
         self._recent = deque(maxlen=self.window)
@@ -240,6 +296,7 @@ class AccuracyCurriculum(Protocol):
                 "n_classes": np.array([self.stages[i].n_classes for i in idx])}
 
     def config(self) -> dict:
+        """JSON-serialisable description; ``make_protocol(p.config())`` rebuilds ``p`` (before training)."""
         return {"name": self.name, "stages": [[s.T_max, s.n_classes] for s in self.stages],
                 "n_iters": self.n_iters, "threshold": self.threshold, "window": self.window,
                 "min_steps": self.min_steps}
@@ -251,14 +308,33 @@ PROTOCOLS = {c.name: c for c in (NaCu, DeCu, VoCu, AccuracyCurriculum)}
 def make_protocol(config: dict | str, **overrides) -> Protocol:
     """Build a protocol from its name or its config dict (chapter 2).
 
-    Names: ``"nacu"``, ``"decu"``, ``"vocu"``, ``"accuracy"``.
+    Names: ``"nacu"``, ``"decu"``, ``"vocu"``, ``"accuracy"``; a config dict holds ``"name"`` and the
+    constructor's arguments, and ``overrides`` replace some of them.
     """
+    if not isinstance(config, (str, dict)):
+        raise TypeError(f"config must be a protocol's name or its config dict, got {type(config).__name__}")
     cfg = {"name": config} if isinstance(config, str) else dict(config)
     cfg.update(overrides)
     name = cfg.pop("name", None)
     if name not in PROTOCOLS:
         raise ValueError(f"config must name a protocol, one of {sorted(PROTOCOLS)}, got {name!r}")
     return PROTOCOLS[name](**cfg)
+
+
+def _numbers(name: str, values) -> np.ndarray:
+    """``values`` (a list, numpy array or tensor of numbers) as a numpy array: a TypeError for anything else
+    (a str, None, strings), a ValueError for NaN or inf."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
+    try:
+        a = np.asarray(values)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of numbers, got dtype {a.dtype}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
+    return a
 
 
 def stage_starts(T_max, n_classes) -> np.ndarray:
@@ -273,7 +349,7 @@ def stage_starts(T_max, n_classes) -> np.ndarray:
     -------
     (n_changes,) int array of steps, increasing.
     """
-    T_max, n_classes = np.asarray(T_max), np.asarray(n_classes)
+    T_max, n_classes = _numbers("T_max", T_max), _numbers("n_classes", n_classes)
     if T_max.ndim != 1 or T_max.shape != n_classes.shape:
         raise ValueError(f"T_max and n_classes must be 1-D arrays of the same length, got shapes {T_max.shape} "
                          f"and {n_classes.shape}")
@@ -310,13 +386,17 @@ def loss_jumps(loss, T_max, n_classes, width: int = 20) -> list:
     Returns
     -------
     list of floats, ``mean(loss[t:t + width]) / mean(loss[t - width:t])`` for every stage start ``t``
-    (:func:`stage_starts`).
+    (:func:`stage_starts`); ``width`` must be at most the first stage start (a full window before it).
     """
     width = check_count("width", width)
-    loss = np.asarray(loss)
+    loss = _numbers("loss", loss)
+    starts = stage_starts(T_max, n_classes)
     if loss.shape != np.shape(T_max):
         raise ValueError(f"loss must have the shape of T_max, got {loss.shape} and {np.shape(T_max)}")
-    return [loss[t:t + width].mean() / loss[t - width:t].mean() for t in stage_starts(T_max, n_classes)]
+    if len(starts) and starts[0] < width:
+        raise ValueError(f"width must be at most the first stage start ({starts[0]}): the window before it needs "
+                         f"width steps, got width={width}")
+    return [loss[t:t + width].mean() / loss[t - width:t].mean() for t in starts]
 
 
 def schedule_shares(protocol: Protocol, T_max: int, n_classes: int) -> dict:
@@ -334,7 +414,7 @@ def schedule_shares(protocol: Protocol, T_max: int, n_classes: int) -> dict:
     """
     if not isinstance(protocol, Protocol):
         raise TypeError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
-    T_max, n_classes = check_count("T_max", T_max, 2), check_count("n_classes", n_classes, 2)
+    T_max, n_classes = check_count("T_max", T_max, 2), check_count("n_classes", n_classes, 2, N_OUTPUTS)
     s = protocol.schedule()
     return {"stages": len({(T, c) for T, c in zip(s["T_max"], s["n_classes"])}),
             "T_max": float(np.mean(s["T_max"] == T_max)),

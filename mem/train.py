@@ -30,9 +30,20 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_count, check_model_task, positive_ints, seeded
-from .models import RNNClassifier
-from .protocols import Protocol
+from ._checks import (
+    MAX_SEED,
+    check_bool,
+    check_count,
+    check_float,
+    check_int,
+    check_model_task,
+    check_names,
+    check_option,
+    check_seed,
+    seeded,
+)
+from .models import MAX_BATCH, RNNClassifier
+from .protocols import MAX_ITERS, Protocol
 from .tasks import Batch, Task
 
 __all__ = ["DEVICE_ENV", "OPTIMIZERS", "History", "TrainingDiverged", "pick_device", "train"]
@@ -57,8 +68,8 @@ def pick_device(device=None) -> torch.device:
 
     Raises
     ------
-    ValueError if ``device`` (or ``MEM_DEVICE``) is not one of the values above, or
-    asks for CUDA on a machine without it.
+    TypeError if ``device`` is another kind of thing (an int, bytes, a list); ValueError if ``device``
+    (or ``MEM_DEVICE``) is not one of the values above, or asks for CUDA on a machine without it.
 
     Notes
     -----
@@ -67,6 +78,8 @@ def pick_device(device=None) -> torch.device:
     ``MEM_DEVICE=cpu`` reproduces those exactly on any machine.
     """
     name, allowed = "device", "None, 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device of type cpu or cuda"
+    if device is not None and not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} must be {allowed}, got {device!r} ({type(device).__name__})")
     if device is None or (isinstance(device, str) and device == "auto"):
         if not os.environ.get(DEVICE_ENV):
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -109,7 +122,8 @@ class History:
         (:meth:`mem.tasks.Task.score <mem.tasks.base.Task.score>`; report accuracy for delayed classification)
     T_max, n_classes : ndarray (n_iters,) int or None, the protocol's task parameters at each step
     checkpoints : dict[int, dict], ``{step: state_dict}`` after ``step`` updates (0 = initial weights)
-    seconds : float, wall time of the loop (not stored in the zoo: it varies from run to run)
+    seconds : float, wall time of the loop (not stored in the zoo: it varies from run to run; NaN, not measured,
+        in a history rebuilt by :meth:`from_dict`)
     penalty : ndarray (n_iters,) float32 or None, the penalty added to the loss at each step (chapter 5)
     val_steps : ndarray (K,) int or None, updates after which the validation set was scored (0 = untrained)
     val_loss, val_score : ndarray (K,) float or None, validation loss and score (NaN for tasks without one)
@@ -135,9 +149,11 @@ class History:
 
     def smoothed(self, key: str = "accuracy", window: int = 50) -> np.ndarray:
         """Running mean of ``loss`` or ``accuracy`` over ``window`` steps (same length, causal)."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be 'loss' or 'accuracy', got {key!r} ({type(key).__name__})")
         if key not in ("loss", "accuracy"):
             raise ValueError(f"key must be 'loss' or 'accuracy', got {key!r}")
-        positive_ints(window=window)
+        check_int("window", window)
         x = np.asarray(getattr(self, key), dtype=np.float64)
         c = np.cumsum(np.insert(x, 0, 0.0))
         n = np.minimum(np.arange(1, len(x) + 1), window)
@@ -168,6 +184,7 @@ class History:
             The fields to give, in this order; default: every recorded one (not None).
         """
         names = (*_ARRAYS, "baseline")
+        keys = check_names("keys", keys, none_ok=True)
         if keys is None:
             keys = [k for k in names if getattr(self, k) is not None]
         out = {}
@@ -192,11 +209,16 @@ class History:
         return cls(**kw)
 
 
-def _check_settings(lr, clip, **counts) -> None:
-    """Validation of the settings: ``lr > 0``, ``clip >= 0``, positive integer counts."""
-    positive_ints(**counts)
-    if not (float(lr) > 0 and math.isfinite(float(lr))):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+def _check_settings(lr, clip, dtype: torch.dtype, **counts) -> None:
+    """Validation of the settings: ``0 < lr <=`` the largest number of the weights' ``dtype``, ``clip >= 0``
+    (``inf``: no clipping) and integer counts in ``1..MAX_BATCH`` (``n_iters``: ``1..MAX_ITERS``)."""
+    for name, value in counts.items():
+        check_int(name, value, 1, MAX_ITERS if name == "n_iters" else MAX_BATCH)
+    check_float("lr", lr, gt=0)
+    big = torch.finfo(dtype).max
+    if lr > big:   # the optimiser's arithmetic is in the weights' dtype: lr itself would be inf there
+        raise ValueError(f"lr must be a finite number > 0 within the weights' {dtype} (<= {big:.4g}), got {lr!r}")
+    check_float("clip", clip, finite=False)
     if not float(clip) >= 0:
         raise ValueError(f"clip must be >= 0 (0 or math.inf: no clipping), got {clip!r}")
 
@@ -238,25 +260,28 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
         A curriculum: gives the task parameters ``TaskParams(T_max, n_classes)`` of each step
         (from the step and the previous batch's score); it is ``reset()`` first and sets
         ``n_iters``. Delayed classification only (chapter 2).
-    n_iters : int >= 1, the number of updates; required without a protocol
+    n_iters : int in 1.. :data:`mem.protocols.MAX_ITERS`, the number of updates; required without a protocol
     optimizer : "adam" or "rmsprop" (:data:`OPTIMIZERS`)
-    lr : float > 0, the learning rate
-    batch_size : int >= 1
+    lr : float > 0, the learning rate (finite, within the weights' dtype)
+    batch_size : int in 1.. :data:`mem.models.MAX_BATCH`
     clip : float >= 0, maximal global gradient norm; 0 or ``math.inf``: no clipping
-    seed : int, seeds the batches (the initial weights are seeded where the model is built)
+    seed : int, seeds the batches (the initial weights are seeded where the model is built); with validation,
+        at most ``2**63 - 1 - 10**6``
     penalty : callable ``penalty(model, step) -> scalar tensor``, optional
         Added to the task loss at every step, e.g. :class:`mem.regularize.SpeedPenalty`
         (chapter 5); it must be differentiable with respect to the model's parameters.
     eval_every : int >= 0, optional
         Score the validation set before training and every ``eval_every`` updates (and after
         the last); default ``task.training.eval_every``; 0 (or a task default of None): no validation.
-    n_val : int >= 1, the validation set's size
+    n_val : int in 1.. :data:`mem.models.MAX_BATCH`, the validation set's size
         (:meth:`mem.tasks.Task.validation_batch <mem.tasks.base.Task.validation_batch>`, drawn with seed
         ``seed + 10**6``)
     checkpoints : iterable of int, steps ``0..n_iters`` after which to keep a copy of the weights
     device : torch device, optional; default: the model's device
         The model is moved there (:func:`pick_device` picks the GPU when there is one).
-    progress : bool, show a tqdm progress bar;  desc : its label
+    progress : bool, show a tqdm progress bar;  desc : str or None, its label
+
+    Every argument is checked before the model, the protocol or anything else is touched.
 
     Returns
     -------
@@ -265,7 +290,9 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
 
     Raises
     ------
-    TrainingDiverged if the loss or the gradient norm becomes NaN or infinite.
+    TrainingDiverged if the loss or the gradient norm becomes NaN or infinite, or an update makes a weight
+    non-finite (checked at every step, the last one too, with clipping on or off); the model keeps the
+    weights it had then.
     """
     check_model_task(model, task, Task, hint=" (DelayedClassification, CopyTask, AdditionTask, PermutedDigits)")
     rec = task.training
@@ -278,20 +305,28 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
     if protocol is not None:
         if not isinstance(protocol, Protocol):
             raise TypeError(f"protocol must be a mem.protocols.Protocol or None, got {type(protocol).__name__}")
-        if n_iters is not None and n_iters != protocol.n_iters:
+        if check_int("n_iters", n_iters, none_ok=True) is not None and n_iters != protocol.n_iters:
             raise ValueError(f"n_iters must be None or the protocol's {protocol.n_iters}, got {n_iters!r}")
         n_iters = protocol.n_iters
     elif n_iters is None:
         raise ValueError("n_iters must be given when there is no protocol")
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
-    _check_settings(lr, clip, n_iters=n_iters, batch_size=batch_size, n_val=n_val)
+    check_option("optimizer", optimizer, sorted(OPTIMIZERS))
+    _check_settings(lr, clip, next(model.parameters()).dtype, n_iters=n_iters, batch_size=batch_size, n_val=n_val)
+    seed = check_seed(seed)
     if eval_every is not None:
         eval_every = check_count("eval_every", eval_every, 0) or None
+    if eval_every is not None and seed > MAX_SEED - 10**6:
+        raise ValueError(f"seed must be at most 2**63 - 1 - 10**6 with validation (the validation set is drawn with "
+                         f"seed + 10**6), got {seed}")
     if penalty is not None and not callable(penalty):
         raise TypeError(f"penalty must be a callable penalty(model, step) -> tensor, got {type(penalty).__name__}")
+    progress = check_bool("progress", progress)
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(f"desc must be a str or None, got {type(desc).__name__}")
     n = n_iters
-    checkpoints = sorted({int(c) for c in checkpoints})
+    if isinstance(checkpoints, (str, bytes)) or not hasattr(checkpoints, "__iter__"):
+        raise TypeError(f"checkpoints must be an iterable of int steps in 0..n_iters={n}, got {checkpoints!r}")
+    checkpoints = sorted({check_int("checkpoints", c, 0) for c in checkpoints})
     if checkpoints and (checkpoints[0] < 0 or checkpoints[-1] > n):
         raise ValueError(f"checkpoints must lie in 0..n_iters={n}, got {checkpoints}")
 

@@ -135,3 +135,25 @@ def test_class_table_has_a_column_per_network():
     assert class_table({"a": c}, 100)["a"].tolist() == [0.9, 0.2]
     with pytest.raises(ValueError, match="delay must be one of the probed delays"):
         class_table({"a": c}, 50)
+
+
+@pytest.mark.parametrize("chance", [0.0, 1.0, math.nan, math.inf, -0.1])
+def test_lifetime_refuses_a_chance_outside_0_1(chance):
+    # issue 18: chance must lie in (0, 1): at 0 or 1 the halfway threshold means nothing
+    with pytest.raises(ValueError, match=r"chance must be a finite number in \(0, 1\)"):
+        memory_lifetime(delays=[10, 20], accuracy=[0.9, 0.2], chance=chance)
+
+
+@pytest.mark.parametrize("accuracy", [[math.nan, 0.2], [0.9, math.inf], [1.5, 0.2], [0.9, -0.1]])
+def test_lifetime_refuses_non_finite_or_out_of_range_accuracy(accuracy):
+    with pytest.raises(ValueError, match=r"accuracy must hold finite values in \[0, 1\]"):
+        memory_lifetime(delays=[10, 20], accuracy=accuracy)
+    with pytest.raises(ValueError, match=r"accuracy must hold finite values in \[0, 1\]"):
+        DelayCurve(np.array([10, 20]), np.array(accuracy), 100, 0.1)
+
+
+def test_a_curve_may_hold_nan_for_a_digit_without_trials():
+    acc = np.array([[0.9, np.nan], [0.4, np.nan]])
+    c = DelayCurve(np.array([10, 100]), np.array([0.9, 0.4]), 10, 0.1, class_accuracy=acc,
+                   class_trials=np.array([10, 0]))
+    assert np.isnan(c.class_lifetimes()[1]) and DelayCurve.from_dict(c.to_dict()).to_dict() == c.to_dict()

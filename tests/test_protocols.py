@@ -114,3 +114,32 @@ def test_protocol_stage_starts_reads_the_schedule():
     assert protocol_stage_starts("vocu") == stage_starts(s["T_max"], s["n_classes"]).tolist()
     assert protocol_stage_starts("nacu") == []
     assert len(protocol_stage_starts("vocu")) > 0
+
+
+@pytest.mark.parametrize("p", [NaCu(7), DeCu(3000), DeCu(40, fraction=0.5), VoCu(3000), VoCu(11, fraction=0.9),
+                               DeCu(5, T_start=6, T_end=20)])
+def test_fixed_schedules_are_the_step_by_step_ones(p):
+    # issue 18: the staged protocols give their schedule at once; the arrays are those of calling p(step) per step
+    from mem.protocols import Protocol
+    fast, slow = p.schedule(), Protocol.schedule(p)
+    assert fast.keys() == slow.keys()
+    for k in fast:
+        assert fast[k].dtype == slow[k].dtype and np.array_equal(fast[k], slow[k]), k
+
+
+def test_absurd_lengths_are_refused_before_anything_is_built():
+    # issue 18: NaCu(10**9).schedule() built a list of 10**9 entries
+    from mem.protocols import MAX_ITERS, MAX_T
+    with pytest.raises(ValueError, match=f"n_iters must be an integer in 1..{MAX_ITERS}"):
+        NaCu(10**9)
+    with pytest.raises(ValueError, match=f"T_end must be an integer in 2..{MAX_T}"):
+        DeCu(100, T_end=2**40)            # 2**39 stages
+
+
+def test_accuracy_curriculum_takes_task_params_and_refuses_other_stages():
+    p = AccuracyCurriculum([TaskParams(6, 3), (8, 3)], n_iters=10)
+    assert p.stages == [TaskParams(6, 3), TaskParams(8, 3)]
+    with pytest.raises(TypeError, match="stages must be"):
+        AccuracyCurriculum("68", n_iters=10)
+    with pytest.raises(TypeError, match="stages must be"):
+        AccuracyCurriculum([6, 8], n_iters=10)

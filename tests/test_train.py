@@ -101,6 +101,25 @@ def test_lr_must_be_finite_and_positive(task, lr):
         train(_model(task), task, n_iters=1, lr=lr, progress=False)
 
 
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(clip=math.nan), ValueError, "clip must be a number"),
+    (dict(clip=-math.inf), ValueError, "clip must be >= 0"),
+    (dict(clip="1"), TypeError, "clip"),
+    (dict(lr="0.01"), TypeError, "lr must be a finite number > 0"),
+    (dict(lr=1e300), ValueError, "lr must be a finite number > 0 within the weights' torch.float32"),
+    (dict(n_iters=10**9), ValueError, "n_iters must be an integer in 1..10000000"),
+    (dict(progress="no"), TypeError, "progress must be True or False"),
+    (dict(checkpoints=[1.5]), TypeError, "checkpoints"),
+])
+def test_settings_are_checked_before_training(task, kwargs, error, match):
+    # issue 18: no NaN or inf setting gets in (clip inf is "no clipping"), and nothing is touched before the checks
+    m = _model(task)
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    with pytest.raises(error, match=match):
+        train(m, task, **({"n_iters": 1, "progress": False} | kwargs))
+    assert all(torch.equal(before[k], v) for k, v in m.state_dict().items())
+
+
 def test_no_clipping_leaves_the_gradient_as_it_is(task):
     # clip 0 and clip inf are the same run; a large clip that never bites too
     runs = [train(_model(task), task, NaCu(15), batch_size=8, lr=0.05, clip=c, seed=0, progress=False).loss
@@ -192,7 +211,6 @@ def test_pick_device_environment_overrides_auto(monkeypatch):
 @pytest.mark.parametrize("device, match", [
     ("gpu", "device must be None, 'auto', 'cpu', 'cuda'"),
     ("mps", "device must be None, 'auto', 'cpu', 'cuda'"),
-    (1.5, "device must be None"),
     ("cuda", "CUDA is not available"),
     (torch.device("cuda", 0), "CUDA is not available"),
 ])
@@ -200,6 +218,13 @@ def test_pick_device_rejects(monkeypatch, device, match):
     monkeypatch.delenv(DEVICE_ENV, raising=False)
     _fake_cuda(monkeypatch, False)
     with pytest.raises(ValueError, match=match):
+        pick_device(device)
+
+
+@pytest.mark.parametrize("device", [1.5, 0, b"cpu", ["cpu"]])
+def test_pick_device_refuses_another_kind_of_thing(device):
+    # issue 18: a number (torch would read an int as a CUDA index), bytes or a list is a TypeError
+    with pytest.raises(TypeError, match="device must be None, 'auto', 'cpu', 'cuda'"):
         pick_device(device)
 
 

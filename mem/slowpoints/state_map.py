@@ -249,14 +249,14 @@ class Dynamics:
         H, L = self.hidden_size, self.num_layers
         if L == 1:
             if self.is_lstm:
-                h, c = cell_step(self.arch, x, v[..., :H], v[..., H:], *self.weights)
+                h, c = cell_step(self.arch, x, v[..., :H], v[..., H:], *self.weights, check=False)
                 return torch.cat([h, c], -1)
-            return cell_step(self.arch, x, v, None, *self.weights)[0]
+            return cell_step(self.arch, x, v, None, *self.weights, check=False)[0]
         hs, cs, inp = [], [], x
         for k in range(L):
             h = v[..., k * H:(k + 1) * H]
             c = v[..., self.h_size + k * H:self.h_size + (k + 1) * H] if self.is_lstm else None
-            h, c = cell_step(self.arch, inp, h, c, *self.weights[4 * k:4 * k + 4])
+            h, c = cell_step(self.arch, inp, h, c, *self.weights[4 * k:4 * k + 4], check=False)
             hs.append(h)
             cs.append(c)
             inp = h
@@ -291,7 +291,7 @@ class Dynamics:
             return vmap(jacfwd(self._step, argnums=0))(v, x)
         H = self.hidden_size
         c = v[..., H:] if self.is_lstm else None
-        return cell_jacobian(self.arch, x, v[..., :H], c, *self.weights)
+        return cell_jacobian(self.arch, x, v[..., :H], c, *self.weights, check=False)
 
     def bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(lower, upper), each (state_size,): the box the network's states can reach.

@@ -28,6 +28,7 @@ __all__ = [
     "check_frame",
     "check_generator",
     "check_int",
+    "check_labels",
     "check_model",
     "check_model_task",
     "check_names",
@@ -311,28 +312,49 @@ def check_str(name: str, value, none_ok: bool = False) -> str | None:
     return value
 
 
-def check_tensor(name: str, value, finite: bool = True) -> torch.Tensor:
-    """``value`` as a tensor: a torch tensor (returned as it is), a numpy array or a nested list of numbers
-    (``torch.as_tensor``), without NaN and, when ``finite``, without ``inf`` (issue 18).
+def check_tensor(name: str, value, finite: bool = True, *, convert: bool = True, floating: bool = False,
+                 last: int | None = None, dims: tuple | None = None) -> torch.Tensor:
+    """``value`` as a tensor, the package's one tensor check (issue 18).
 
-    None, a str, bytes or anything ``torch.as_tensor`` cannot read is a ``TypeError`` naming ``name``; a NaN
-    (or an infinity, when ``finite``) inside is a ``ValueError``. Shapes are the caller's check.
+    A torch tensor is returned as it is; with ``convert`` a numpy array or a nested list of numbers is read by
+    ``torch.as_tensor`` (without it, anything but a tensor is a ``TypeError``). None, a str, bytes or anything
+    that cannot be read is a ``TypeError`` naming ``name``, as is an integer tensor where ``floating``. A NaN
+    inside (or an infinity, when ``finite``), a number of axes not in ``dims`` or a last axis of other than
+    ``last`` entries is a ``ValueError``.
     """
     if isinstance(value, torch.Tensor):
         t = value
-    elif value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a tensor (or an array of numbers), got {type(value).__name__}")
+    elif not convert or value is None or isinstance(value, (str, bytes)):
+        what = "a torch.Tensor" if not convert else "a tensor (or an array of numbers)"
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
     else:
         try:
             t = torch.as_tensor(value)
         except (TypeError, ValueError, RuntimeError):
             raise TypeError(f"{name} must be a tensor (or an array of numbers), got {type(value).__name__}") from None
+    if floating and not t.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}")
+    if dims is not None and t.dim() not in dims:
+        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} axes, got shape {tuple(t.shape)}")
+    if last is not None and (t.dim() == 0 or t.shape[-1] != last):
+        raise ValueError(f"{name} must have {last} entries along its last axis, got shape {tuple(t.shape)}")
     if t.is_floating_point() or t.is_complex():
         bad = torch.isnan(t).any() if not finite else ~torch.isfinite(t).all()
         if bool(bad):
             raise ValueError(f"{name} must be {'finite (no NaN or inf)' if finite else 'free of NaN'}, "
                              f"got a tensor {tuple(t.shape)} with {'NaN' if torch.isnan(t).any() else 'inf'}")
     return t
+
+
+def check_labels(name: str, labels, N: int) -> torch.Tensor:
+    """``labels`` must be an integer tensor of shape (N,): a TypeError or ValueError naming ``name`` (issue 18)."""
+    if not isinstance(labels, torch.Tensor) or labels.is_floating_point() or labels.is_complex() \
+            or labels.dtype == torch.bool:
+        raise TypeError(f"{name} must be an integer tensor ({N},), got "
+                        f"{labels.dtype if isinstance(labels, torch.Tensor) else type(labels).__name__}")
+    if labels.shape != (N,):
+        raise ValueError(f"{name} must have shape ({N},), got {tuple(labels.shape)}")
+    return labels
 
 
 def check_frame(name: str, value, columns=(), what: str = "a pandas DataFrame"):

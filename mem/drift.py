@@ -16,9 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import check_choice, check_count, check_dict, check_float, check_model
+from ._checks import (
+    check_choice,
+    check_count,
+    check_dict,
+    check_float,
+    check_labels,
+    check_model,
+    check_model_task,
+    check_tensor,
+)
 from .slowpoints import COMPONENTS, SlowPoints, dynamics, find_slow_points, flat_states, speed, states_along
-from .slowpoints.state_map import _check_labels, _check_tensor
+from .tasks import DelayedClassification
 
 #: The most steps of a toy passage or a drift (:func:`ghost_passage`, :func:`drift`, :func:`drift_speed`,
 #: :func:`speed_along`, :func:`ghost_scaling`).
@@ -26,6 +35,7 @@ MAX_STEPS = 10**6
 
 __all__ = [
     "Drift",
+    "MAX_STEPS",
     "approach_rates",
     "class_drift_table",
     "decay_rate",
@@ -109,8 +119,8 @@ def drift(model, inputs: torch.Tensor, trigger: torch.Tensor, starts, labels: to
     Drift
     """
     K = _check_drift_args(model, inputs, starts, components)
-    _check_tensor("trigger", trigger, last=model.input_size, dims=(1,))
-    _check_labels("labels", labels, K)
+    check_tensor("trigger", trigger, last=model.input_size, dims=(1,), convert=False, floating=True)
+    check_labels("labels", labels, K)
     steps, window = check_count("n_steps", n_steps, 2, MAX_STEPS), check_count("window", window)
     check_count("newton_n_iters", newton_n_iters, 0, 10**6)
     if window >= steps:
@@ -135,7 +145,7 @@ def _check_drift_args(model, inputs, starts, components) -> int:
     rows) and ``components``. Returns K."""
     check_model(model)
     check_choice("components", components, COMPONENTS)
-    _check_tensor("inputs", inputs, last=model.input_size, dims=(1,))
+    check_tensor("inputs", inputs, last=model.input_size, dims=(1,), convert=False, floating=True)
     return len(flat_states(dynamics(model), starts, "starts", torch.float64))
 
 
@@ -179,7 +189,6 @@ def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int =
 
     from .evaluate import DelayCurve
     from .slowpoints import class_mean_states
-    from .slowpoints.starts import _delayed_task
 
     check_dict("networks", networks, "{label: (model, DelayCurve)}")
     n_steps = check_count("n_steps", n_steps, 1, MAX_STEPS)
@@ -187,10 +196,10 @@ def class_drift_table(networks: dict, task, inputs: torch.Tensor, n_steps: int =
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], DelayCurve)):
             raise TypeError(f"networks must be a non-empty dict {{label: (model, DelayCurve)}}; "
                             f"{k!r} maps to {type(pair).__name__}")
-        _delayed_task(pair[0], task)
+        check_model_task(pair[0], task, DelayedClassification)
         if pair[1].class_accuracy is None:
             raise ValueError(f"networks must hold DelayCurves with per-class accuracy; {k!r}'s has none")
-        _check_tensor("inputs", inputs, last=pair[0].input_size, dims=(1,))
+        check_tensor("inputs", inputs, last=pair[0].input_size, dims=(1,), convert=False, floating=True)
     rows = []
     for k, (m, c) in networks.items():
         start, lab = class_mean_states(m, task)

@@ -26,12 +26,12 @@ from tqdm.auto import tqdm
 
 from ._checks import (
     check_bool,
+    check_choice,
     check_dict,
     check_float,
     check_int,
     check_model,
     check_model_task,
-    check_option,
     check_seed,
     positive_ints,
     seeded,
@@ -255,7 +255,7 @@ def accuracy_vs_delay(model: RNNClassifier, task: DelayedClassification, delays=
     d = _check_delays(delays)
     n_trials = check_int("n_trials", n_trials, 1, MAX_TRIALS)
     positive_ints(batch_size=batch_size)
-    check_option("split", split, _SPLITS)
+    check_choice("split", split, _SPLITS)
     noise, progress = check_bool("noise", noise), check_bool("progress", progress)
     gen = seeded(seed)
     C = N_OUTPUTS - 1
@@ -303,7 +303,7 @@ def report_accuracy(model: RNNClassifier, task: DelayedClassification, n_trials:
     n_trials = check_int("n_trials", n_trials, 1, MAX_TRIALS)
     positive_ints(batch_size=batch_size)
     T_max = check_int("T_max", T_max, 2, MAX_T)
-    check_option("split", split, _SPLITS)
+    check_choice("split", split, _SPLITS)
     gen = seeded(seed)
     correct = 0
     with _eval_mode(model) as device:

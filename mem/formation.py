@@ -12,9 +12,9 @@ import numpy as np
 from scipy import stats
 from tqdm.auto import tqdm
 
-from ._checks import check_bool, check_count, check_int
+from ._checks import check_bool, check_count, check_int, check_model_task
 from .slowpoints import class_mean_states, find_slow_points
-from .slowpoints.starts import _delayed_task
+from .tasks import DelayedClassification
 
 __all__ = ["first_seen", "formation", "formation_digits", "formation_displacement", "formation_pca", "points_lost",
            "stage_movement"]
@@ -36,7 +36,7 @@ def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress:
         raise TypeError(f"models must be a dict {{step: RNNClassifier}}, got {type(models).__name__}")
     for step, model in models.items():
         check_int("models", step, 0)
-        _delayed_task(model, task)
+        check_model_task(model, task, DelayedClassification)
     check_bool("progress", progress)
     out = {}
     for step in tqdm(sorted(models), desc="checkpoints", disable=not progress):

@@ -25,7 +25,7 @@ import math
 import numpy as np
 import torch
 
-from ._checks import check_int, check_model, check_option, seeded
+from ._checks import check_choice, check_int, check_model, seeded
 from .models import RNNClassifier
 
 __all__ = [
@@ -260,7 +260,7 @@ def initialize(model: RNNClassifier, scheme: str, *, gain: float | None = None, 
     The same model.
     """
     check_model(model)
-    check_option("scheme", scheme, SCHEMES)
+    check_choice("scheme", scheme, SCHEMES)
     gen = seeded(seed)
     if scheme == "mixed" and not model.is_lstm:
         raise ValueError(f"scheme 'mixed' is for LSTMs only, got a {model.arch} model")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_choice, check_float, check_int, check_seed
+from ._checks import check_choice, check_float, check_int, check_model_task, check_seed
 from .models import RNNClassifier
 from .slowpoints import COMPONENTS, class_mean_states, find_slow_points, paper_components, speed, states_along
 from .slowpoints.starts import MAX_TRIALS
+from .tasks import DelayedClassification
 
 __all__ = ["MEASURES", "MEASURE_LABELS", "speed_measures"]
 
@@ -61,9 +62,8 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
     its class) and ``"settings"`` (the arguments, under the keys the zoo stores: ``adam_iters``,
     ``newton_iters``, ``drift_steps`` for ``adam_n_iters``, ``newton_n_iters``, ``drift_n_steps``).
     """
-    from .slowpoints.starts import _delayed_task
 
-    _delayed_task(model, task)
+    check_model_task(model, task, DelayedClassification)
     for name, value in (("adam_n_iters", adam_n_iters), ("newton_n_iters", newton_n_iters),
                         ("drift_n_steps", drift_n_steps)):
         check_int(name, value, 1, 10**6)

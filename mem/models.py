@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import check_bool, check_device, check_int, check_option, check_seed
+from ._checks import check_bool, check_choice, check_device, check_int, check_seed
 
 __all__ = ["ARCHS", "MAX_BATCH", "MAX_SIZE", "RNNClassifier", "RNNOutput", "State", "cell_jacobian", "cell_step",
            "toy_rnn"]
@@ -68,7 +68,7 @@ def _tensor(name: str, t, shape: str, dim: int | None = None) -> torch.Tensor:
 
 def _check_cell(arch, x, h, c, w_ih, w_hh, b_ih, b_hh) -> None:
     """The arguments of :func:`cell_step` and :func:`cell_jacobian`: kinds, shapes, one dtype, finite numbers."""
-    check_option("arch", arch, ARCHS)
+    check_choice("arch", arch, ARCHS)
     _tensor("x", x, "(..., D)")
     _tensor("h", h, "(..., H)")
     if x.dim() < 1 or h.dim() < 1 or x.shape[-1] < 1 or h.shape[-1] < 1:
@@ -262,7 +262,7 @@ class RNNClassifier(nn.Module):
     def __init__(self, arch: str = "gru", input_size: int = 65, hidden_size: int = 64,
                  n_outputs: int = 11, seed: int | None = None):
         super().__init__()
-        check_option("arch", arch, ARCHS)
+        check_choice("arch", arch, ARCHS)
         input_size = check_int("input_size", input_size, 1, MAX_SIZE)
         hidden_size = check_int("hidden_size", hidden_size, 1, MAX_SIZE)
         n_outputs = check_int("n_outputs", n_outputs, 1, MAX_SIZE)

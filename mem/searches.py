@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import check_choice, check_count, check_int, check_model
+from ._checks import check_choice, check_count, check_int, check_labels, check_model, check_model_task, check_tensor
 from .slowpoints import COMPONENTS, SlowPoints, class_mean_states, dynamics, find_slow_points, flat_states
-from .slowpoints.starts import _delayed_task
-from .slowpoints.state_map import _check_labels, _check_tensor
+from .tasks import DelayedClassification
 
 __all__ = ["class_point_summary", "nearest_cloud", "search_budgets", "search_summary"]
 
@@ -39,7 +38,7 @@ def class_point_summary(model, task, points=None, components: str = "full", n_it
     ``|lambda|max`` at the Adam points), ``own`` (Adam points that report their own class when the trigger
     ``task.mean_input(trigger=True)`` arrives) and ``n_points``.
     """
-    _delayed_task(model, task)
+    check_model_task(model, task, DelayedClassification)
     if points is not None and not isinstance(points, SlowPoints):
         raise TypeError(f"points must be SlowPoints or None, got {type(points).__name__}")
     check_choice("components", components, COMPONENTS)
@@ -80,8 +79,8 @@ def search_budgets(model, starts, inputs: torch.Tensor, labels, budgets, trigger
     """
     check_model(model)
     K = len(flat_states(dynamics(model), starts, "starts", torch.float64))
-    _check_labels("labels", labels, K)
-    _check_tensor("trigger", trigger, last=model.input_size, dims=(1,))
+    check_labels("labels", labels, K)
+    check_tensor("trigger", trigger, last=model.input_size, dims=(1,), convert=False, floating=True)
     if isinstance(budgets, (str, bytes)) or not hasattr(budgets, "__iter__"):
         raise TypeError(f"budgets must be a sequence of iteration counts, got {type(budgets).__name__}")
     budgets = [check_count("budgets", B, 1, 10**6) for B in budgets]
@@ -122,10 +121,10 @@ def nearest_cloud(model, x: torch.Tensor, x_labels: torch.Tensor, points, steps:
     (K,) int64 tensor, the class of the nearest cloud.
     """
     check_model(model)
-    _check_tensor("x", x)
+    check_tensor("x", x, convert=False, floating=True)
     if x.dim() != 3 or x.shape[-1] != model.input_size:
         raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(x.shape)}")
-    _check_labels("x_labels", x_labels, x.shape[0])
+    check_labels("x_labels", x_labels, x.shape[0])
     if not isinstance(points, SlowPoints):
         raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
     if points.h.shape[-1] != model.hidden_size:
@@ -162,6 +161,6 @@ def search_summary(points, model, trigger: torch.Tensor) -> dict:
     if not isinstance(points, SlowPoints):
         raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
     check_model(model)
-    _check_tensor("trigger", trigger, last=model.input_size, dims=(1,))
+    check_tensor("trigger", trigger, last=model.input_size, dims=(1,), convert=False, floating=True)
     return dict(moved=(points.states - points.initial_states).norm(dim=1),
                 own=int((points.readout(model, trigger) == points.labels).sum()))

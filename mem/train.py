@@ -33,12 +33,12 @@ from tqdm.auto import tqdm
 from ._checks import (
     MAX_SEED,
     check_bool,
+    check_choice,
     check_count,
     check_float,
     check_int,
     check_model_task,
     check_names,
-    check_option,
     check_seed,
     seeded,
 )
@@ -310,7 +310,7 @@ def train(model: RNNClassifier, task: Task, protocol: Protocol | None = None, *,
         n_iters = protocol.n_iters
     elif n_iters is None:
         raise ValueError("n_iters must be given when there is no protocol")
-    check_option("optimizer", optimizer, sorted(OPTIMIZERS))
+    check_choice("optimizer", optimizer, sorted(OPTIMIZERS))
     _check_settings(lr, clip, next(model.parameters()).dtype, n_iters=n_iters, batch_size=batch_size, n_val=n_val)
     seed = check_seed(seed)
     if eval_every is not None:

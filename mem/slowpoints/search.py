@@ -50,9 +50,9 @@ import torch
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
-from .._checks import check_bool, check_choice, check_count, check_float, check_float_dtype
+from .._checks import check_bool, check_choice, check_count, check_float, check_float_dtype, check_tensor
 from .points import SlowPoints
-from .state_map import COMPONENTS, MAX_CANDIDATES, _check_tensor, dynamics, flat_inputs, flat_states
+from .state_map import COMPONENTS, MAX_CANDIDATES, dynamics, flat_inputs, flat_states
 
 __all__ = ["METHODS", "find_slow_points", "stationarity"]
 
@@ -93,7 +93,7 @@ def stationarity(J: torch.Tensor, r: torch.Tensor, v: torch.Tensor, lo=None, hi=
     both or neither (no NaN; inf is no bound). Returns (N,) float.
     """
     for name, t in (("J", J), ("r", r), ("v", v)):
-        _check_tensor(name, t)
+        check_tensor(name, t, convert=False, floating=True)
     if J.dim() != 3 or r.shape != J.shape[:2] or v.shape != (J.shape[0], J.shape[2]):
         raise ValueError(f"J, r and v must have shapes (N, m, n), (N, m) and (N, n), got {tuple(J.shape)}, "
                          f"{tuple(r.shape)} and {tuple(v.shape)}")
@@ -103,7 +103,7 @@ def stationarity(J: torch.Tensor, r: torch.Tensor, v: torch.Tensor, lo=None, hi=
         raise ValueError("lo and hi must be given together (a box) or both be None")
     for name, b in (("lo", lo), ("hi", hi)):
         if b is not None:
-            _check_tensor(name, b, finite=False)
+            check_tensor(name, b, finite=False, convert=False, floating=True)
             if b.shape != (J.shape[2],) or bool(torch.isnan(b).any()):
                 raise ValueError(f"{name} must be a tensor ({J.shape[2]},) without NaN, got shape {tuple(b.shape)}")
     return _stationarity(J, r, v, lo, hi)

@@ -10,24 +10,29 @@ from __future__ import annotations
 
 import torch
 
-from .._checks import check_choice, check_count, check_float, check_int, check_model, check_model_task, seeded
+from .._checks import (
+    check_choice,
+    check_count,
+    check_float,
+    check_int,
+    check_model,
+    check_model_task,
+    check_tensor,
+    seeded,
+)
 from ..models import RNNClassifier, State
+from ..tasks import DelayedClassification
 from .points import SlowPoints
 from .search import find_slow_points
-from .state_map import _check_tensor, dynamics, flat_inputs
+from .state_map import dynamics, flat_inputs
 
 #: The most trials (or probe samples) the start functions sample at once, and the most steps in all of
 #: :func:`trajectory_states`'s probe trials together.
 MAX_TRIALS, MAX_PROBE_STEPS = 10**6, 10**7
 
 
-def _delayed_task(model, task) -> None:
-    """``model`` an RNNClassifier and ``task`` a DelayedClassification of the same sizes."""
-    from ..tasks import DelayedClassification
-
-    check_model_task(model, task, DelayedClassification)
-
-__all__ = ["class_mean_states", "find_class_slow_points", "saddles_between", "states_along", "trajectory_states"]
+__all__ = ["MAX_PROBE_STEPS", "MAX_TRIALS", "class_mean_states", "find_class_slow_points", "saddles_between",
+           "states_along", "trajectory_states"]
 
 
 def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = None) -> torch.Tensor:
@@ -51,7 +56,7 @@ def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = No
         ``x`` has the wrong shape or is not finite; ``state`` has the wrong shape or is not finite.
     """
     check_model(model)
-    _check_tensor("x", x)
+    check_tensor("x", x, convert=False, floating=True)
     if x.dim() != 3 or x.shape[-1] != model.input_size:
         raise ValueError(f"x must have shape (B, T, {model.input_size}), got {tuple(x.shape)}")
     if state is not None:
@@ -92,7 +97,7 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
     :data:`MAX_TRIALS`; ``min_correct >= 1`` (a class needs a trial to have a mean); ``min_recall`` and
     ``min_precision`` lie in [0, 1].
     """
-    _delayed_task(model, task)
+    check_model_task(model, task, DelayedClassification)
     check_int("n_trials", n_trials, 1, MAX_TRIALS)
     check_choice("split", split, ("train", "test"))
     check_int("min_correct", min_correct, 1)
@@ -131,7 +136,7 @@ def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_dela
     ``n_samples`` and ``max_delay`` are at most :data:`MAX_TRIALS`, their product at most
     :data:`MAX_PROBE_STEPS`; ``noise_scale`` must leave the states finite.
     """
-    _delayed_task(model, task)
+    check_model_task(model, task, DelayedClassification)
     check_int("n_samples", n_samples, 1, MAX_TRIALS)
     check_int("max_delay", max_delay, 1, MAX_TRIALS)
     if n_samples * (max_delay + 1) > MAX_PROBE_STEPS:

@@ -34,11 +34,20 @@ import torch
 from torch import nn
 from torch.func import jacfwd, vmap
 
-from .._checks import check_bool, check_choice, check_device, check_float_dtype, check_int, check_model
+from .._checks import (
+    check_bool,
+    check_choice,
+    check_device,
+    check_float_dtype,
+    check_int,
+    check_model,
+    check_tensor,
+)
 from ..models import ARCHS, RNNClassifier, cell_jacobian, cell_step
 
 __all__ = [
     "COMPONENTS",
+    "MAX_CANDIDATES",
     "Dynamics",
     "RecurrentMap",
     "dynamics",
@@ -57,38 +66,11 @@ MAX_CANDIDATES = 10**7
 _GATES = {"gru": 3, "lstm": 4}   # gates per unit in PyTorch's weight layout; 1 for vanilla RNNs
 
 
-def _check_tensor(name: str, t, last: int | None = None, dims: tuple | None = None, finite: bool = True):
-    """``t`` must be a floating-point tensor (TypeError otherwise), with ``last`` entries along its last
-    axis and ``dims`` axes when given, and finite (ValueError otherwise), each naming ``name``."""
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if not t.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}")
-    if dims is not None and t.dim() not in dims:
-        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} axes, got shape {tuple(t.shape)}")
-    if last is not None and (t.dim() == 0 or t.shape[-1] != last):
-        raise ValueError(f"{name} must have {last} entries along its last axis, got shape {tuple(t.shape)}")
-    if finite and not bool(torch.isfinite(t).all()):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-    return t
-
-
 def _check_rows_finite(name: str, t: torch.Tensor) -> None:
     """Every row of ``t`` (N, n) must be finite: a ValueError naming ``name`` and the first bad rows."""
     bad = ~torch.isfinite(t).all(-1)
     if bool(bad.any()):
         raise ValueError(f"{name} must be finite; rows {bad.nonzero().squeeze(-1).tolist()[:10]} are not")
-
-
-def _check_labels(name: str, labels, N: int) -> torch.Tensor:
-    """``labels`` must be an integer tensor of shape (N,): a TypeError or ValueError naming ``name``."""
-    if not isinstance(labels, torch.Tensor) or labels.is_floating_point() or labels.is_complex() \
-            or labels.dtype == torch.bool:
-        raise TypeError(f"{name} must be an integer tensor ({N},), got "
-                        f"{labels.dtype if isinstance(labels, torch.Tensor) else type(labels).__name__}")
-    if labels.shape != (N,):
-        raise ValueError(f"{name} must have shape ({N},), got {tuple(labels.shape)}")
-    return labels
 
 
 def _check_dyn(dyn) -> None:
@@ -117,8 +99,8 @@ def residual_of(f: torch.Tensor, v: torch.Tensor, lstm_hidden: int | None = None
         ``components`` is not one of :data:`COMPONENTS`.
     """
     check_choice("components", components, COMPONENTS)
-    _check_tensor("f", f)
-    _check_tensor("v", v)
+    check_tensor("f", f, convert=False, floating=True)
+    check_tensor("v", v, convert=False, floating=True)
     if f.shape != v.shape:
         raise ValueError(f"f and v must have the same shape, got {tuple(f.shape)} and {tuple(v.shape)}")
     if lstm_hidden is not None:
@@ -231,8 +213,8 @@ class Dynamics:
 
     def _check_vx(self, v, x) -> None:
         """v (..., state_size) and x (..., input_size): finite tensors of the map's dtype, the same leading shape."""
-        _check_tensor("v", v, last=self.state_size)
-        _check_tensor("x", x, last=self.input_size)
+        check_tensor("v", v, last=self.state_size, convert=False, floating=True)
+        check_tensor("x", x, last=self.input_size, convert=False, floating=True)
         if v.shape[:-1] != x.shape[:-1]:
             raise ValueError(f"x must have the leading shape of v, got {tuple(x.shape)} for v {tuple(v.shape)}")
         if v.dtype != self.dtype or x.dtype != self.dtype:
@@ -311,7 +293,7 @@ class Dynamics:
         """Read-out at states v (N, state_size) -> (N, C); needs an RNNClassifier's read-out."""
         if self.readout is None:
             raise ValueError("logits need a read-out: build the dynamics from an RNNClassifier")
-        _check_tensor("v", v, last=self.state_size)
+        check_tensor("v", v, last=self.state_size, convert=False, floating=True)
         W, b = self.readout
         return torch.nn.functional.linear(v[..., :self.hidden_size].to(W.dtype), W, b)
 
@@ -418,7 +400,7 @@ class RecurrentMap:
     def unflatten(self, v: torch.Tensor):
         """(..., state_size) -> the state's structure, each tensor of shape (..., per-candidate shape)."""
         self._need_spec("unflatten")
-        _check_tensor("v", v, last=self.state_size)
+        check_tensor("v", v, last=self.state_size, convert=False, floating=True)
         return self._unflatten(v)
 
     def _unflatten(self, v: torch.Tensor):
@@ -474,8 +456,8 @@ class RecurrentMap:
     def _check_vx(self, v, x) -> None:
         """v (..., state_size) and x (..., D): finite floating-point tensors with the same leading shape."""
         self._need_spec("the map")
-        _check_tensor("v", v, last=self.state_size)
-        _check_tensor("x", x, last=self.input_size)
+        check_tensor("v", v, last=self.state_size, convert=False, floating=True)
+        check_tensor("x", x, last=self.input_size, convert=False, floating=True)
         if v.shape[:-1] != x.shape[:-1]:
             raise ValueError(f"x must have the leading shape of v, got {tuple(x.shape)} for v {tuple(v.shape)}")
 

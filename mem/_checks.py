@@ -14,6 +14,7 @@ import torch
 __all__ = [
     "MAX_SEED",
     "MODEL_INTERFACE",
+    "check_bool",
     "check_choice",
     "check_count",
     "check_dict",
@@ -21,8 +22,10 @@ __all__ = [
     "check_model",
     "check_model_task",
     "check_names",
+    "check_number",
     "check_positive",
     "check_seed",
+    "check_str",
     "positive_ints",
     "seeded",
 ]
@@ -181,4 +184,70 @@ def check_dict(name: str, value, shape: str) -> dict:
         raise TypeError(f"{name} must be a dict {shape}, got {type(value).__name__}")
     if not value:
         raise ValueError(f"{name} must be a non-empty dict {shape}")
+    return value
+
+
+def check_bool(name: str, value) -> bool:
+    """``value`` as a ``bool`` (a ``bool`` or numpy bool; issue 18).
+
+    Anything else -- ``0``/``1``, ``None``, a str such as ``"false"`` (which is truthy) -- is a ``TypeError``
+    naming ``name``.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def check_number(name: str, value, lo: float | None = None, hi: float | None = None, *, strict: bool = False,
+                 finite: bool = True, none_ok: bool = False) -> float | None:
+    """``value`` as a ``float``: an int, float or numpy number (not a bool), never NaN (issue 18).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    lo, hi : float, optional
+        Bounds of the allowed range (``strict``: the bounds themselves are outside it).
+    finite : bool, default True
+        Refuse ``inf`` and ``-inf`` too (False where an infinity means something, e.g. a lifetime that
+        outlasts the probe).
+    none_ok : bool, default False
+        Let ``None`` through (returned as ``None``).
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a real number (a str, a list, a bool, None unless ``none_ok``).
+    ValueError
+        ``value`` is NaN, infinite (with ``finite``) or outside the range; the message names ``name``
+        and what is allowed.
+    """
+    if none_ok and value is None:
+        return None
+    kind = "a finite number" if finite else "a number"
+    if lo is not None or hi is not None:
+        op_lo, op_hi = (">", "<") if strict else (">=", "<=")
+        kind += " " + " and ".join(f"{op} {b:g}" for op, b in ((op_lo, lo), (op_hi, hi)) if b is not None)
+    kind += " or None" if none_ok else ""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
+    x = float(value)
+    out = x != x or (finite and x in (float("inf"), float("-inf")))
+    if lo is not None:
+        out = out or (x <= lo if strict else x < lo)
+    if hi is not None:
+        out = out or (x >= hi if strict else x > hi)
+    if out:
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    return x
+
+
+def check_str(name: str, value, none_ok: bool = False) -> str | None:
+    """``value`` as a ``str`` (or None when ``none_ok``): anything else -- bytes, a number, a list of
+    strings -- is a ``TypeError`` naming ``name`` (issue 18)."""
+    if none_ok and value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str{' or None' if none_ok else ''}, got {value!r} "
+                        f"({type(value).__name__})")
     return value

@@ -4,9 +4,11 @@
 Every valid call is tiny (a few points, 2-unit networks, one-row tables) so that the whole file runs in
 seconds; ``ax=None`` / ``axes=None`` are passed so that a wrong kind of axes is tried too. Drawing is what
 costs (a figure of several panels with a tight layout takes 0.05-0.2 s): those specs (``PANELS``) get no
-Hypothesis example beyond the fixed families, the others two.
+Hypothesis example beyond the fixed families, the others one, and their labels are checked by a test of their
+own (``test_labels_of_panels_are_text``).
 """
 import functools
+import inspect
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -349,9 +351,11 @@ def test_contract(spec):
 @pytest.mark.parametrize("spec, param", PANEL_LABELS,
                          ids=[f"{s.name.removeprefix(P)}-{p}" for s, p in PANEL_LABELS])
 def test_labels_of_panels_are_text(spec, param):
-    """A label of a figure of several panels that is not a str is refused (a TypeError naming it)."""
+    """A label of a figure of several panels that is not a str (nor None, where None is not its default) is refused
+    with a TypeError naming it."""
     fn, _ = spec.bound()
-    for bad in (3, b"x", ["t"]):
+    none_ok = inspect.signature(fn).parameters[param].default is None
+    for bad in (3, b"x", ["t"]) + (() if none_ok else (None,)):
         with pytest.raises(TypeError, match=param):
             fn(**{**spec.args(), param: bad})
 

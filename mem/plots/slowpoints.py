@@ -340,8 +340,11 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
                              f"got shape {axes.shape}")
         fig = axes.flat[0].figure
     if lim is None:
-        xy = np.concatenate([_np(v[0], "xy", 2, 2) for r in points.values() for s, v in r.items()
-                             if v is not None and s in steps])
+        shown = [_np(v[0], f"points[{row!r}][{s!r}] xy", 2, 2) for row, r in points.items() for s, v in r.items()
+                 if v is not None and s in steps]
+        if not shown:
+            raise ValueError("points must give a panel of the steps shown some slow points, or lim the axis limits")
+        xy = np.concatenate(shown)
         pad = 0.05 * (xy.max(0) - xy.min(0))
         lim = tuple(zip(xy.min(0) - pad, xy.max(0) + pad))
     all_labels = set()
@@ -350,7 +353,8 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
             ax = axes[i, j]
             v = by_step[s]
             if v is not None:
-                xy, lab = _np(v[0], "xy", 2, 2), check_labels("labels", v[1])
+                xy = _np(v[0], f"points[{row!r}][{s!r}] xy", 2, 2)
+                lab = check_labels(f"points[{row!r}][{s!r}] labels", v[1], len(xy))
                 for p, k in zip(xy, lab):
                     ax.plot(p[0], p[1], "o", color=class_color(k), mec="k", mew=0.4, ms=6)
                     all_labels.add(int(k))

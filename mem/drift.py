@@ -34,8 +34,8 @@ from .tasks import DelayedClassification
 MAX_STEPS = 10**6
 
 __all__ = [
-    "Drift",
     "MAX_STEPS",
+    "Drift",
     "approach_rates",
     "class_drift_table",
     "decay_rate",

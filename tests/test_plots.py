@@ -73,7 +73,7 @@ def test_speed_landscape_marks_fixed_points_by_stability():
         plots.plot_speed_landscape(torch.nn.GRUCell(1, 3))
     with pytest.raises(ValueError, match="n must be an integer"):
         plots.plot_speed_landscape(toy_rnn(), n=1)
-    with pytest.raises(ValueError, match="lim must be positive"):
+    with pytest.raises(ValueError, match="lim must be a finite number > 0"):
         plots.plot_speed_landscape(toy_rnn(), lim=0)
 
 
@@ -98,7 +98,7 @@ def test_chapter3_plots_validate_and_draw():
     plots.plot_drift(S, rep, [1, 2], levels={"Adam": -5.0})
     with pytest.raises(ValueError, match="reported must have the shape of speed"):
         plots.plot_drift(S, rep[:, :10], [1, 2])
-    with pytest.raises(ValueError, match="floor must be positive"):
+    with pytest.raises(ValueError, match="floor must be a finite number > 0"):
         plots.plot_drift(S, rep, [1, 2], floor=0)
     pts = {"decu": {0: None, 100: (rng.normal(size=(3, 2)), np.array([1, 2, 3]))},
            "vocu": {0: None, 100: (rng.normal(size=(2, 2)), np.array([1, 2]))}}
@@ -134,7 +134,7 @@ def test_chapter4_plots_validate_and_draw():
     assert len(ax.collections) == 2               # one confidence band per architecture
     labels = ax.get_legend_handles_labels()[1]
     assert "GRU (n = 12)" in labels and "VoCu" in labels
-    with pytest.raises(ValueError, match="'speed' must be a column"):
+    with pytest.raises(ValueError, match="x must be a column of df, got 'speed'"):
         plots.plot_measure(df, "speed")
     with pytest.raises(ValueError, match="confidence"):
         plots.plot_measure(df, "m", "y", confidence=2)

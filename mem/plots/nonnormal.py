@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_dict, check_int, check_names
+from .._checks import check_bool, check_dict, check_float, check_int, check_names, check_str
+from ._validate import as_array, check_ax, check_format, check_frame, check_pair
 from .style import SCHEME_COLORS, pyplot, scheme_color
 
 __all__ = ["plot_amplification", "plot_benchmark_curves", "plot_benchmark_overview", "plot_bridge",
@@ -20,10 +21,13 @@ def _scheme_curves(name: str, curves, shape: str, ax):
     """Check ``{label: (K,) values}`` and return (axes, ``{label: float array}``): the start of every
     figure of one line per scheme (chapter 6). A new (5, 3.4) figure when ``ax`` is None."""
     check_dict(name, curves, shape)
+    for label, a in curves.items():
+        as_array(f"{name}[{label!r}]", a, finite=True)
     arrays = {label: np.asarray(a, dtype=float) for label, a in curves.items()}
     for label, a in arrays.items():
         if a.ndim != 1:
             raise ValueError(f"{name}[{label!r}] must be 1-D (K,), got shape {a.shape}")
+    check_ax("ax", ax)
     if ax is None:
         _, ax = pyplot().subplots(figsize=(5, 3.4))
     return ax, arrays
@@ -34,8 +38,14 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
     """Fisher memory curves J(k) (chapter 6), one line per entry of ``{label: J (K,)}``, with J_tot in the legend.
 
     Labels starting with a scheme's name (``"chain ..."``) take its colour
-    (:data:`~mem.plots.style.SCHEME_COLORS`); ``ylim`` fixes the y range (``(bottom, top)``). Returns the axes.
+    (:data:`~mem.plots.style.SCHEME_COLORS`); ``max_lag`` is the last lag drawn (None: all); ``ylim`` fixes the
+    y range (``(bottom, top)``). Returns the axes.
     """
+    check_int("max_lag", max_lag, 0, none_ok=True)
+    check_bool("logy", logy)
+    check_str("title", title, none_ok=True)
+    if ylim is not None:
+        check_pair("ylim", ylim)
     ax, curves = _scheme_curves("curves", curves, "{label: J}", ax)
     for label, J in curves.items():
         k = np.arange(len(J)) if max_lag is None else np.arange(min(len(J), max_lag + 1))
@@ -55,13 +65,21 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
 def plot_benchmark_curves(curves: dict, ax=None, title: str | None = None):
     """Validation loss / baseline against updates: median and range over seeds per scheme (chapter 6).
 
-    ``curves`` is :func:`mem.benchmarks.curves`' output ``{scheme: (steps, losses (n_runs, K), lr)}``.
+    ``curves`` is :func:`mem.benchmarks.curves`' output ``{scheme: (steps, losses (n_runs, K), lr)}``; a NaN loss
+    (a run without a value at that step) is left out of the median and the range.
     Dashed lines mark the baseline (1) and the paper's success threshold (0.5). Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(curves, dict) or not curves or \
-            not all(isinstance(c, (tuple, list)) and len(c) == 3 for c in curves.values()):
+    check_dict("curves", curves, "{scheme: (steps, losses, lr)} (mem.benchmarks.curves)")
+    if not all(isinstance(c, (tuple, list)) and len(c) == 3 for c in curves.values()):
         raise ValueError("curves must be a non-empty dict {scheme: (steps, losses, lr)} (mem.benchmarks.curves)")
+    for scheme, (steps, mat, lr) in curves.items():
+        K = len(as_array(f"curves[{scheme!r}] steps", steps, 1, finite=True))
+        if as_array(f"curves[{scheme!r}] losses", mat, 2, K, nan_ok=True).shape[0] < 1:
+            raise ValueError(f"curves[{scheme!r}] losses must hold at least one run")
+        check_float(f"curves[{scheme!r}] lr", lr, gt=0)
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.4, 3.4))
     for scheme, (steps, mat, lr) in curves.items():
@@ -84,12 +102,11 @@ def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal
     ``table`` is :func:`mem.benchmarks.table` (every learning rate and seed). Returns the axes.
     """
     plt = pyplot()
-    missing = [c for c in ("task", "scheme", "success") if c not in getattr(table, "columns", ())]
-    if missing:
-        raise ValueError(f"table must be mem.benchmarks.table()'s DataFrame, got one without the columns {missing}")
+    check_frame("table", table, ("task", "scheme", "success"), "mem.benchmarks.table()")
     schemes = check_names("schemes", schemes)
     if not schemes:
         raise ValueError("schemes must name at least one scheme")
+    check_ax("ax", ax)
     tasks = list(dict.fromkeys(table["task"]))
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -111,13 +128,22 @@ def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal
 def plot_decoding(lags, r2: dict, ax=None, n_units: int | None = None, title: str | None = None):
     """Held-out R^2 of decoding the input ``k`` steps back, per network ``{label: (len(lags),)}`` (chapter 6).
 
-    ``n_units`` draws the chain length N, beyond which a pure chain has forgotten everything.
+    ``lags`` are the steps back (L,), ``r2`` maps each network to its (L,) values; ``n_units`` (None or 0: none)
+    draws the chain length N, beyond which a pure chain has forgotten everything.
     Returns the axes.
     """
     plt = pyplot()
+    as_array("lags", lags, 1, finite=True)
+    check_dict("r2", r2, "{label: (len(lags),) R^2}")
+    for label, r in r2.items():
+        as_array(f"r2[{label!r}]", r)
     bad = [label for label, r in r2.items() if np.shape(r) != np.shape(lags)]
     if bad:
-        raise ValueError(f"r2 must give one value per lag ({len(lags)}) for every network, not for {bad}")
+        raise ValueError(f"r2 must give one value per lag ({len(lags)}) for every network, not for {bad} "
+                         "(lags and each r2 must have one length)")
+    check_ax("ax", ax)
+    check_int("n_units", n_units, 0, none_ok=True)
+    check_str("title", title, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 3.4))
     for label, r in r2.items():
@@ -145,9 +171,17 @@ def plot_chain_profile(profiles: dict, ax=None, window: int = 10, title: str | N
     """
     plt = pyplot()
     window = check_int("window", window, 0)
-    if not isinstance(profiles, dict) or not all(len(p) == 2 and np.shape(p[0]) == np.shape(p[1])
-                                                 for p in profiles.values()):
+    if not isinstance(profiles, dict):
+        raise TypeError(f"profiles must be a dict {{label: (offsets, profile)}}, got {type(profiles).__name__}")
+    if not all(isinstance(p, (tuple, list)) and len(p) == 2 and np.shape(p[0]) == np.shape(p[1])
+               for p in profiles.values()):
         raise ValueError("profiles must be a dict {label: (offsets, profile)} of equal-length pairs")
+    for label, (off, prof) in profiles.items():
+        as_array(f"profiles[{label!r}] offsets", off, 1, finite=True)
+        as_array(f"profiles[{label!r}] profile", prof, 1, finite=True)
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
+    diagonal = check_bool("diagonal", diagonal)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 3.4))
     for label, (off, prof) in profiles.items():
@@ -168,13 +202,15 @@ def plot_amplification(norms: dict, ax=None, n_units: int | None = None, title: 
 
     ``norms`` are :func:`mem.theory.transient_amplification`'s curves; labels starting with a
     scheme's name take its colour. ``n_units`` draws a dotted line at k = N, where a chain of N
-    units has passed its input out of its tail. Returns the axes.
+    units has passed its input out of its tail (None or 0: none). Returns the axes.
     """
+    check_int("n_units", n_units, 0, none_ok=True)
+    check_str("title", title, none_ok=True)
     ax, norms = _scheme_curves("norms", norms, "{label: ||A^k v|| (K,)}", ax)
     for label, a in norms.items():
         ax.plot(a, color=scheme_color(label), label=label)
     if n_units:
-        ax.axvline(check_int("n_units", n_units), color="0.5", ls=":", lw=1)
+        ax.axvline(n_units, color="0.5", ls=":", lw=1)
     ax.set(xlabel="steps k", ylabel="‖A^k v‖",
            title="transient amplification of an input at the head" if title is None else title)
     ax.legend(fontsize=7)
@@ -198,10 +234,18 @@ def plot_decoding_panels(lags, decoding, n_units: int | None = None,
     the figure's axes (one per noise level).
     """
     plt = pyplot()
+    as_array("lags", lags, 1, finite=True)
+    check_frame("decoding", decoding, source="mem.benchmarks.decoding_at_init()")
     index = getattr(decoding, "index", None)
     if getattr(index, "nlevels", 0) != 2 or decoding.shape[1] != len(lags):
         raise ValueError("decoding must be a DataFrame with rows (noise, label) and one column per lag "
-                         "(mem.benchmarks.decoding_at_init)")
+                         f"(mem.benchmarks.decoding_at_init); it has {decoding.shape[1]} columns for "
+                         f"{len(lags)} lags")
+    if decoding.empty:
+        raise ValueError("decoding must hold at least one row (noise, label)")
+    as_array("decoding", decoding.to_numpy())
+    check_int("n_units", n_units, 0, none_ok=True)
+    check_format("title", title, noise=0.0, n_units=n_units)
     noises = list(dict.fromkeys(index.get_level_values(0)))
     _, axes = plt.subplots(1, len(noises), figsize=(5.5 * len(noises), 3.6), sharey=True, squeeze=False)
     for ax, noise in zip(axes[0], noises):
@@ -228,11 +272,17 @@ def plot_bridge(table, curves: dict):
     the two axes.
     """
     plt = pyplot()
-    missing = [c for c in ("name", "init", "seed", "drift", "log_lifetime") if c not in getattr(table, "columns", ())]
-    if missing:
-        raise ValueError(f"table must be mem.zoo.table()'s DataFrame, got one without the columns {missing}")
-    if not isinstance(curves, dict) or set(curves) != set(table["name"]):
+    check_frame("table", table, ("name", "init", "seed", "drift", "log_lifetime"), "mem.zoo.table()")
+    if not isinstance(curves, dict):
+        raise TypeError(f"curves must be a dict {{name: delay curve}}, got {type(curves).__name__}")
+    if set(curves) != set(table["name"]):
         raise ValueError("curves must be a dict {name: delay curve} with one entry per row of table")
+    for name, c in curves.items():
+        if not (hasattr(c, "delays") and hasattr(c, "accuracy")):
+            raise TypeError(f"curves[{name!r}] must be a delay curve (with delays and accuracy), "
+                            f"got {type(c).__name__}")
+    as_array("table['drift']", table["drift"].to_numpy(), finite=True)
+    as_array("table['log_lifetime']", table["log_lifetime"].to_numpy())     # inf: outlasts the probe
     _, axes = plt.subplots(1, 2, figsize=(11, 3.6))
     for row in table.itertuples():
         c = curves[row.name]
@@ -265,6 +315,7 @@ def plot_benchmark_overview(curves: dict, table):
     """
     plt = pyplot()
     check_dict("curves", curves, "{task: mem.benchmarks.curves(task)}")
+    check_frame("table", table, ("task", "scheme", "success"), "mem.benchmarks.table()")
     n = len(curves)
     _, axes = plt.subplots(1, n + 1, figsize=(4.5 * (n + 1), 3.6), gridspec_kw={"width_ratios": [1] * n + [1.1]})
     for ax, (task_name, c) in zip(axes, curves.items()):
@@ -283,6 +334,8 @@ def plot_chain_profile_panels(profiles: dict, window: int = 10, diagonal: bool =
     """
     plt = pyplot()
     check_dict("profiles", profiles, "{title: {label: (offsets, profile)}}")
+    check_int("window", window, 0)
+    check_bool("diagonal", diagonal)
     _, axes = plt.subplots(1, len(profiles), figsize=(5.5 * len(profiles), 3.6), squeeze=False)
     for ax, (title, p) in zip(axes[0], profiles.items()):
         plot_chain_profile(p, ax=ax, window=window, title=title, diagonal=diagonal)
@@ -308,8 +361,14 @@ def plot_linear_memory(curves: dict, norms: dict, n_units: int | None = None, ma
     the two axes.
     """
     plt = pyplot()
-    if not isinstance(curves, dict) or not curves or not isinstance(norms, dict) or not norms:
+    for name, value in (("curves", curves), ("norms", norms)):
+        if not isinstance(value, dict):
+            raise TypeError(f"{name} must be a non-empty dict {{label: (K,) curve}}, got {type(value).__name__}")
+    if not curves or not norms:
         raise ValueError("curves and norms must be non-empty dicts {label: (K,) curve}")
+    check_int("n_units", n_units, 0, none_ok=True)
+    check_int("max_lag", max_lag, 0, none_ok=True)
+    check_str("title", title, none_ok=True)
     _, axes = plt.subplots(1, 2, figsize=(11, 3.6))
     plot_fisher_curves(curves, ax=axes[0], max_lag=max_lag,
                        title=f"Fisher memory curves, N = {n_units}" if title is None else title)

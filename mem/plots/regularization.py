@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_dict
+from .._checks import check_bool, check_dict, check_float, check_int, check_names, check_str
+from ._validate import (
+    as_array,
+    check_ax,
+    check_axes,
+    check_curves,
+    check_format,
+    check_frame,
+    check_history,
+    check_labels,
+    check_lookup,
+)
 from .style import MODE_STYLES, pyplot
 
 __all__ = ["plot_class_drift", "plot_class_memory", "plot_fine_tune", "plot_lambda_sweep", "plot_state_space_panels",
@@ -28,11 +39,21 @@ def plot_lambda_sweep(table, y: str, network: str, ax=None, logy: bool = False, 
     Returns the axes.
     """
     plt = pyplot()
+    check_frame("table", table, ("network",), "mem.regularize.sweep_table()")
+    if table.empty:
+        raise ValueError("table must hold at least one run of the sweep")
+    check_str("network", network)
     t = table[table["network"] == network]
     if t.empty:
         raise ValueError(f"network must be one of {sorted(set(table['network']))}, got {network!r}")
+    check_str("y", y)
     if y not in t.columns:
         raise ValueError(f"y must be a column of the table, got {y!r}")
+    check_frame("table", table, ("mode", "tracking", "lam"), "mem.regularize.sweep_table()")
+    check_ax("ax", ax)
+    check_bool("logy", logy)
+    check_str("ylabel", ylabel, none_ok=True)
+    check_str("title", title, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.4, 3.4))
     for (mode, tracking), style in MODE_STYLES.items():
@@ -56,10 +77,29 @@ def plot_sweep_curves(table, lam: float, networks, delays, axes=None):
     """Accuracy against delay for each network: before fine-tuning, after Control, and after
     SlowPoints and CenterMass at ``lam`` (chapter 5; ``table`` from :func:`mem.regularize.sweep_table`).
 
+    ``networks`` name networks of the table, one panel each; ``delays`` are probed delays (the table's
+    ``acc_<d>`` and ``acc_<d>_before`` columns); ``axes`` one matplotlib axes per network, optional.
+
     Returns the axes.
     """
     plt = pyplot()
-    networks = list(networks)
+    check_frame("table", table, ("network",), "mem.regularize.sweep_table()")
+    check_float("lam", lam)
+    networks = check_names("networks", networks)
+    if not networks:
+        raise ValueError("networks must name at least one network of the table")
+    unknown = [n for n in networks if n not in set(table["network"])]
+    if unknown:
+        raise ValueError(f"networks must be in the table, got {unknown[0]!r}")
+    check_frame("table", table, ("mode", "tracking", "lam"), "mem.regularize.sweep_table()")
+    if isinstance(delays, (str, bytes)) or not hasattr(delays, "__iter__"):
+        raise TypeError(f"delays must be a sequence of probed delays, got {type(delays).__name__}")
+    missing = [d for d in (check_int("delays", d, 0) for d in delays)
+               if not {f"acc_{d}", f"acc_{d}_before"} <= set(table.columns)]
+    if missing:
+        raise ValueError(f"delays must be probed delays (columns acc_<d> and acc_<d>_before of the table), "
+                         f"not {missing}")
+    check_axes("axes", axes, len(networks))
     if axes is None:
         _, axes = plt.subplots(1, len(networks), figsize=(4 * len(networks), 3.4), sharey=True, squeeze=False)
         axes = axes[0]
@@ -104,9 +144,16 @@ def plot_fine_tune(curves: dict, penalised, control, speeds: dict, title: str | 
     from .training import plot_delay_curves
     plt = pyplot()
     check_dict("speeds", speeds, "{label: summed speed}")
+    for label, v in speeds.items():
+        check_float(f"speeds[{label!r}]", v, ge=0)
     for name, h in (("penalised", penalised), ("control", control)):
         if not hasattr(h, "loss"):
             raise TypeError(f"{name} must be a mem.train.History (with loss), got {type(h).__name__}")
+        check_history(name, h)
+    if penalised.penalty is None or not len(penalised.penalty):
+        raise ValueError("penalised must be the History of a penalised fine-tune (with penalty), got no penalty")
+    check_curves("curves", curves)
+    check_str("title", title, none_ok=True)
     fig, axes = plt.subplots(1, 3, figsize=(16, 3.6), gridspec_kw={"width_ratios": [2, 2, 1.2]})
     plot_delay_curves(curves, ax=axes[0])
     axes[0].legend(fontsize=8)
@@ -149,9 +196,19 @@ def plot_state_space_panels(trajectories: dict, traj_labels, points, point_label
     from .slowpoints import plot_state_space
     plt = pyplot()
     check_dict("trajectories", trajectories, "{label: (B, T, H) states}")
-    arrays = {k: np.asarray(V.numpy() if hasattr(V, "numpy") else V) for k, V in trajectories.items()}
-    if any(V.ndim != 3 for V in arrays.values()):
+    checked = [as_array(f"trajectories[{k!r}]", V, finite=True) for k, V in trajectories.items()]
+    if any(V.ndim != 3 for V in checked):
         raise ValueError("trajectories must be (B, T, H) arrays")
+    if len({V.shape[0] for V in checked}) > 1 or len({V.shape[2] for V in checked}) > 1 or not checked[0].size:
+        raise ValueError("trajectories must hold the same trials (B) of networks of one size (H), at least one "
+                         f"state, got shapes {[V.shape for V in checked]}")
+    B, H = checked[0].shape[0], checked[0].shape[2]
+    check_labels("traj_labels", traj_labels, B)
+    if not len(as_array("points", points, 2, H, finite=True)):
+        raise ValueError("points must hold at least one slow point")
+    check_labels("point_labels", point_labels, len(points))
+    check_format("title", title, label="")
+    arrays = {k: np.asarray(V.numpy() if hasattr(V, "numpy") else V) for k, V in trajectories.items()}
     first = next(iter(arrays.values()))
     pca = PCA(2).fit(first.reshape(-1, first.shape[-1]))
     as_np = lambda x: np.asarray(x.numpy() if hasattr(x, "numpy") else x)  # noqa: E731
@@ -173,9 +230,14 @@ def plot_sweep_grid(table, networks):
     the (3, len(networks)) axes.
     """
     plt = pyplot()
-    networks = list(networks)
+    networks = check_names("networks", networks)
     if not networks:
         raise ValueError("networks must name at least one network of the table")
+    check_frame("table", table, ("network", "mode", "tracking", "lam", "lifetime", "report_accuracy", "speed_ratio"),
+                "mem.regularize.sweep_table()")
+    unknown = [n for n in networks if n not in set(table["network"])]
+    if unknown:
+        raise ValueError(f"networks must be networks of the table {sorted(set(table['network']))}, got {unknown}")
     fig, axes = plt.subplots(3, len(networks), figsize=(4 * len(networks), 10), squeeze=False)
     for j, n in enumerate(networks):
         plot_lambda_sweep(table, "lifetime", n, ax=axes[0, j], logy=True, ylabel="memory lifetime (steps)")
@@ -193,7 +255,8 @@ def plot_class_memory(lifetimes, accuracy, delay: int, overall: dict | None = No
     Parameters
     ----------
     lifetimes, accuracy : :func:`mem.evaluate.class_table` without and with ``delay`` (classes x networks);
-        classes with an infinite lifetime in the first network are marked ∞
+        classes with an infinite lifetime in the first network are marked ∞; NaN (a digit with no
+        trials) is drawn as a gap
     delay : the delay of ``accuracy``
     overall : ``{network: lifetime over all classes}`` for the legend
 
@@ -202,15 +265,27 @@ def plot_class_memory(lifetimes, accuracy, delay: int, overall: dict | None = No
     the two axes.
     """
     plt = pyplot()
+    check_frame("lifetimes", lifetimes, source="mem.evaluate.class_table()")
+    check_frame("accuracy", accuracy, source="mem.evaluate.class_table()")
     if getattr(lifetimes, "shape", None) != getattr(accuracy, "shape", ()):
         raise ValueError("lifetimes and accuracy must be mem.evaluate.class_table DataFrames of the same shape")
+    if lifetimes.empty:
+        raise ValueError("lifetimes must hold at least one digit and one network")
+    as_array("lifetimes", lifetimes.to_numpy(), nan_ok=True)
+    as_array("accuracy", accuracy.to_numpy(), finite=True, nan_ok=True)
+    check_int("delay", delay, 0)
+    overall = check_lookup("overall", overall, "{network: lifetime}")
+    for k, v in overall.items():
+        check_float(f"overall[{k!r}]", v, finite=False)
     sink = lifetimes.index[np.isinf(lifetimes.iloc[:, 0])]
     fig, axes = plt.subplots(1, 2, figsize=(14, 3.6))
     lifetimes.replace(np.inf, np.nan).plot.bar(ax=axes[0], rot=0, logy=True, ylabel="lifetime (steps)",
                                                title="lifetime of each digit (∞: longer than the longest probed delay)")
     for s in sink:
         axes[0].text(s, 100, "∞", ha="center", va="bottom", fontsize=14)
-    axes[0].set_ylim(100, 4 * lifetimes.drop(sink).max(axis=None))
+    rest = lifetimes.drop(sink).to_numpy(float)
+    rest = rest[np.isfinite(rest)]                  # NaN: no trials; inf in another network: off the axes
+    axes[0].set_ylim(100, 4 * (rest.max() if rest.size else 100))
     if overall:
         axes[0].legend([f"{k} (all digits: {v:.0f})" for k, v in overall.items()], ncol=3, fontsize=8,
                        loc="upper left")
@@ -225,19 +300,28 @@ def plot_class_drift(table, within: dict, pooled: float):
     Parameters
     ----------
     table : :func:`mem.drift.class_drift_table`
-    within : ``{network: Spearman r}`` within each network, for the legend
-    pooled : Spearman r over every class with a finite lifetime, for the title
+    within : ``{network: Spearman r}`` within each network (each in -1..1), for the legend
+    pooled : Spearman r over every class with a finite lifetime (-1..1), for the title
 
     Returns
     -------
     the two axes.
     """
     plt = pyplot()
-    missing = [c for c in ("network", "digit", "log10 drift speed", "lifetime")
-               if c not in getattr(table, "columns", ())]
+    check_frame("table", table, ("network", "digit", "log10 drift speed", "lifetime"),
+                "mem.drift.class_drift_table()")
+    if table.empty:
+        raise ValueError("table must hold at least one digit")
+    as_array("table['log10 drift speed']", table["log10 drift speed"].to_numpy(), finite=True)
+    as_array("table['lifetime']", table["lifetime"].to_numpy())
+    if not isinstance(within, dict):
+        raise TypeError(f"within must be a dict {{network: Spearman r}}, got {type(within).__name__}")
+    missing = [k for k in dict.fromkeys(table["network"][np.isfinite(table.lifetime)]) if k not in within]
     if missing:
-        raise ValueError(f"table must be mem.drift.class_drift_table()'s DataFrame, got one without the columns "
-                         f"{missing}")
+        raise ValueError(f"within must give the Spearman r of every network with a finite lifetime, missing {missing}")
+    for k, v in within.items():
+        check_float(f"within[{k!r}]", v, ge=-1, le=1)
+    check_float("pooled", pooled, ge=-1, le=1)
     order = list(dict.fromkeys(table["network"]))
     med = table.groupby("network")["log10 drift speed"].median().loc[order]
     known = table[np.isfinite(table.lifetime)]

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_count, check_dict, check_positive, positive_ints
+from .._checks import (
+    check_bool,
+    check_count,
+    check_dict,
+    check_float,
+    check_model,
+    check_names,
+    check_str,
+    positive_ints,
+)
+from ._validate import as_array, check_ax, check_axes, check_labels, check_lookup, check_pair
 from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, class_color, pyplot
 
 __all__ = [
@@ -32,16 +42,27 @@ __all__ = [
 ]
 
 
-def _np(a, name, ndim=None, last=None):
-    """A tensor or array as a numpy array, checking its number of dimensions and last size."""
-    if hasattr(a, "detach"):
-        a = a.detach().cpu().numpy()
-    a = np.asarray(a)
-    if ndim is not None and a.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {a.shape}")
-    if last is not None and a.shape[-1] != last:
-        raise ValueError(f"{name} must have last dimension {last}, got shape {a.shape}")
-    return a
+def _np(a, name, ndim=None, last=None, nan_ok=False):
+    """A tensor, array or list of finite numbers as a numpy array, checking its number of dimensions and last size
+    (:func:`mem.plots._validate.as_array`; NaN only with ``nan_ok``)."""
+    return as_array(name, a, ndim, last, finite=not nan_ok, nan_ok=nan_ok)
+
+
+def _check_points(points, name: str = "points", none_ok: bool = True):
+    """``points`` must be :class:`mem.slowpoints.SlowPoints` (or None when ``none_ok``)."""
+    from ..slowpoints import SlowPoints
+    if (points is not None or not none_ok) and not isinstance(points, SlowPoints):
+        raise TypeError(f"{name} must be SlowPoints (mem.slowpoints){' or None' if none_ok else ''}, "
+                        f"got {type(points).__name__}")
+    return points
+
+
+def _check_levels(levels, name: str = "levels") -> dict:
+    """``{name: log10 S}`` reference levels (None: none), each a finite number."""
+    levels = check_lookup(name, levels, "{name: log10 S}")
+    for k, v in levels.items():
+        check_float(f"{name}[{k!r}]", v)
+    return levels
 
 
 def _digit_legend(ax, labels, **kw):
@@ -65,7 +86,7 @@ def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: i
         (filled: stable, ``n_unstable() == 0``; cross: saddle, 1; open: source, 2),
         stationary slow points as orange diamonds and still-moving ones as grey dots.
     lim : the square ``[-lim, lim]^2`` of states shown
-    n : grid points per axis for the heat map;  arrows : arrows per axis
+    n : grid points per axis for the heat map, 2..1000;  arrows : arrows per axis, 2..100
     ax : matplotlib axes, optional;  title : str, optional
 
     Returns the axes.
@@ -77,9 +98,13 @@ def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: i
     dyn = dynamics(model)
     if dyn.state_size != 2:
         raise ValueError(f"model must have a 2-D state, got state size {dyn.state_size}")
-    n, arrows = check_count("n", n, 2), check_count("arrows", arrows, 2)
-    if not lim > 0:
-        raise ValueError(f"lim must be positive, got {lim!r}")
+    n, arrows = check_count("n", n, 2, 1000), check_count("arrows", arrows, 2, 100)
+    check_float("lim", lim, gt=0)
+    _check_points(points)
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
+    if inputs is not None:
+        _np(inputs, "inputs")
     dyn = dyn.to(dtype=torch.float64)
     x = torch.zeros(dyn.input_size, dtype=torch.float64) if inputs is None else \
         torch.as_tensor(inputs, dtype=torch.float64).reshape(-1)
@@ -144,23 +169,29 @@ def plot_state_space(traj, traj_labels, points=None, point_labels=None, starts=N
     """
     plt = pyplot()
     traj = _np(traj, "traj", 3, 2)
-    traj_labels = _np(traj_labels, "traj_labels", 1)
+    traj_labels = check_labels("traj_labels", traj_labels)
     if len(traj_labels) != len(traj):
         raise ValueError(f"traj_labels must have one label per trajectory ({len(traj)}), got {len(traj_labels)}")
+    if points is not None:
+        points = _np(points, "points", 2, 2)
+        if point_labels is None or len(check_labels("point_labels", point_labels)) != len(points):
+            raise ValueError("point_labels must give the class of each of the points")
+        point_labels = check_labels("point_labels", point_labels)
+        if starts is not None:
+            starts = _np(starts, "starts", 2, 2)
+            if len(starts) != len(points):
+                raise ValueError(f"starts must have one row per point ({len(points)}), got {len(starts)}")
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
+    check_str("xlabel", xlabel)
+    check_str("ylabel", ylabel)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.4))
     for tr, k in zip(traj, traj_labels):
         ax.plot(tr[:, 0], tr[:, 1], color=class_color(k), lw=0.5, alpha=0.35)
         ax.plot(tr[0, 0], tr[0, 1], ".", color=class_color(k), ms=3, alpha=0.6)
     if points is not None:
-        points = _np(points, "points", 2, 2)
-        if point_labels is None or len(_np(point_labels, "point_labels", 1)) != len(points):
-            raise ValueError("point_labels must give the class of each of the points")
-        point_labels = _np(point_labels, "point_labels", 1)
         if starts is not None:
-            starts = _np(starts, "starts", 2, 2)
-            if len(starts) != len(points):
-                raise ValueError(f"starts must have one row per point ({len(points)}), got {len(starts)}")
             for s, p, k in zip(starts, points, point_labels):
                 ax.plot([s[0], p[0]], [s[1], p[1]], color="k", lw=0.8)
                 ax.plot(s[0], s[1], "o", mfc="w", mec=class_color(k), ms=5, mew=1.5)
@@ -190,10 +221,12 @@ def plot_eigenvalues(eigenvalues, labels=None, axes=None, n_top: int = 10, title
     plt = pyplot()
     ev = _np(eigenvalues, "eigenvalues", 2)
     if labels is not None:
-        labels = _np(labels, "labels", 1)
+        labels = check_labels("labels", labels)
         if len(labels) != len(ev):
             raise ValueError(f"labels must have one entry per row of eigenvalues ({len(ev)}), got {len(labels)}")
     positive_ints(n_top=n_top)
+    check_axes("axes", axes, 2)
+    check_str("title", title, none_ok=True)
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(4.2, 6.4), gridspec_kw={"height_ratios": [1.3, 1]})
     t = np.linspace(0, 2 * np.pi, 400)
@@ -229,21 +262,23 @@ def plot_drift(speed, reported, labels, levels: dict | None = None, axes=None, t
     """
     plt = pyplot()
     from matplotlib.colors import ListedColormap
-    if not floor > 0:
-        raise ValueError(f"floor must be positive, got {floor!r}")
+    check_float("floor", floor, gt=0)
     S = _np(speed, "speed", 2)
-    rep = _np(reported, "reported", 2)
-    labels = _np(labels, "labels", 1)
+    rep = check_labels("reported", reported, ndim=2)
+    labels = check_labels("labels", labels)
     if rep.shape != S.shape or len(labels) != S.shape[0]:
         raise ValueError(f"reported must have the shape of speed {S.shape} and labels one entry per row, "
                          f"got {rep.shape} and {labels.shape}")
+    levels = _check_levels(levels)
+    check_axes("axes", axes, 2)
+    check_str("title", title, none_ok=True)
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(5, 4.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     K, T = S.shape
     t = np.arange(1, T + 1)
     for k in range(K):
         axes[0].plot(t, np.log10(np.maximum(S[k], floor)), color=class_color(labels[k]), lw=1)
-    for i, (name, value) in enumerate((levels or {}).items()):
+    for i, (name, value) in enumerate(levels.items()):
         axes[0].axhline(value, color="k", lw=1, ls=["--", ":", "-."][i % 3], label=name)
     if levels:
         axes[0].legend(fontsize=7, loc="lower left")
@@ -274,20 +309,42 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
     """
     plt = pyplot()
     check_dict("points", points, "{row_name: {step: (xy, labels) or None}}")
-    steps = list(steps)
+    if isinstance(steps, (str, bytes)) or not hasattr(steps, "__iter__"):
+        raise TypeError(f"steps must be a sequence of training steps, got {type(steps).__name__}")
+    steps = [check_count("steps", s, 0) for s in steps]
+    if not steps:
+        raise ValueError("steps must name at least one training step")
     for row, by_step in points.items():
+        if not isinstance(by_step, dict):
+            raise TypeError(f"points[{row!r}] must be a dict {{step: (xy, labels) or None}}, "
+                            f"got {type(by_step).__name__}")
         missing = [s for s in steps if s not in by_step]
         if missing:
             raise ValueError(f"points[{row!r}] has no entry for steps {missing}")
+    if lim is not None:
+        if isinstance(lim, (str, bytes)) or not hasattr(lim, "__len__"):
+            raise TypeError(f"lim must be ((x0, x1), (y0, y1)) or None, got {type(lim).__name__}")
+        if len(lim) != 2:
+            raise ValueError(f"lim must be ((x0, x1), (y0, y1)) or None, got {len(lim)} entries")
+        lim = (check_pair("lim", lim[0]), check_pair("lim", lim[1]))
+    check_axes("axes", axes, len(points) * len(steps))
+    check_str("xlabel", xlabel)
+    check_str("ylabel", ylabel)
     if axes is None:
         fig, axes = plt.subplots(len(points), len(steps), figsize=(1.6 * len(steps) + 0.6, 1.7 * len(points) + 0.6),
                                  sharex=True, sharey=True, squeeze=False)
     else:
         axes = np.atleast_2d(axes)
+        if axes.shape != (len(points), len(steps)):
+            raise ValueError(f"axes must be a (rows, steps) = {(len(points), len(steps))} array of matplotlib Axes, "
+                             f"got shape {axes.shape}")
         fig = axes.flat[0].figure
     if lim is None:
-        xy = np.concatenate([_np(v[0], "xy", 2, 2) for r in points.values() for s, v in r.items()
-                             if v is not None and s in steps])
+        shown = [_np(v[0], f"points[{row!r}][{s!r}] xy", 2, 2) for row, r in points.items() for s, v in r.items()
+                 if v is not None and s in steps]
+        if not shown:
+            raise ValueError("points must give a panel of the steps shown some slow points, or lim the axis limits")
+        xy = np.concatenate(shown)
         pad = 0.05 * (xy.max(0) - xy.min(0))
         lim = tuple(zip(xy.min(0) - pad, xy.max(0) + pad))
     all_labels = set()
@@ -296,7 +353,8 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
             ax = axes[i, j]
             v = by_step[s]
             if v is not None:
-                xy, lab = _np(v[0], "xy", 2, 2), _np(v[1], "labels", 1)
+                xy = _np(v[0], f"points[{row!r}][{s!r}] xy", 2, 2)
+                lab = check_labels(f"points[{row!r}][{s!r}] labels", v[1], len(xy))
                 for p, k in zip(xy, lab):
                     ax.plot(p[0], p[1], "o", color=class_color(k), mec="k", mew=0.4, ms=6)
                     all_labels.add(int(k))
@@ -332,11 +390,15 @@ def plot_displacement(steps, displacement, labels, events=None, ax=None, title: 
     """
     plt = pyplot()
     steps = _np(steps, "steps", 1)
-    D = _np(displacement, "displacement", 2)
-    labels = _np(labels, "labels", 1)
+    D = _np(displacement, "displacement", 2, nan_ok=True)
+    labels = check_labels("labels", labels)
     if D.shape != (len(steps), len(labels)):
         raise ValueError(f"displacement must have shape (len(steps), len(labels)) = {(len(steps), len(labels))}, "
                          f"got {D.shape}")
+    events = [] if events is None else _np(events, "events", 1)
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
+    check_str("event_label", event_label)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 3))
     for j, k in enumerate(labels):
@@ -347,7 +409,7 @@ def plot_displacement(steps, displacement, labels, events=None, ax=None, title: 
             warnings.simplefilter("ignore", RuntimeWarning)
             med = np.nanmedian(D, axis=1)
     ax.plot(steps, med, "k-", lw=2, label="median over classes")
-    for i, e in enumerate(events or []):
+    for i, e in enumerate(events):
         ax.axvline(e, color="0.5", lw=0.8, ls="--", label=event_label if i == 0 else None)
     ax.set(xlabel="training step (end of interval)", ylabel="distance moved since\nprevious checkpoint")
     ax.legend(fontsize=7, loc="upper right")
@@ -367,8 +429,22 @@ def plot_against(x: dict, y: dict, ax=None, xlabel: str = "", ylabel: str = "", 
     Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(x, dict) or not isinstance(y, dict) or set(x) != set(y) or not x:
+    for name, values in (("x", x), ("y", y)):
+        if not isinstance(values, dict):
+            raise TypeError(f"{name} must be a dict {{(arch, protocol, seed): value}}, got {type(values).__name__}")
+    if set(x) != set(y) or not x:
         raise ValueError("x and y must be non-empty dicts {(arch, protocol, seed): value} with the same keys")
+    for name, values in (("x", x), ("y", y)):
+        for key, v in values.items():
+            if not isinstance(key, tuple) or len(key) < 2 or not all(isinstance(k, str) for k in key[:2]):
+                raise TypeError(f"{name} must have (arch, protocol, seed) keys, got {key!r}")
+            check_float(f"{name}[{key!r}]", v, finite=False)
+    check_ax("ax", ax)
+    check_str("xlabel", xlabel)
+    check_str("ylabel", ylabel)
+    check_bool("logx", logx)
+    check_bool("logy", logy)
+    check_str("title", title, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.4))
     seen = set()
@@ -404,12 +480,24 @@ def plot_search_speeds(speeds: dict, ax=None, start_label: str = "class mean (st
     Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(speeds, dict) or not speeds or not all(len(v) == 3 for v in speeds.values()):
+    check_dict("speeds", speeds, "{network: (start, end, labels)}")
+    if not all(isinstance(v, (tuple, list)) and len(v) == 3 for v in speeds.values()):
         raise ValueError("speeds must be a non-empty dict {network: (start, end, labels)}")
+    rows = []
+    for name, (start, end, labels) in speeds.items():
+        start = as_array(f"speeds[{name!r}] start", start, 1)
+        end = as_array(f"speeds[{name!r}] end", end, 1)
+        labels = check_labels(f"speeds[{name!r}] labels", labels)
+        if not len(start) == len(end) == len(labels):
+            raise ValueError(f"speeds[{name!r}] must be (start, end, labels) of one length, got "
+                             f"{len(start)}, {len(end)} and {len(labels)}")
+        rows.append((start, end, labels))
+    check_ax("ax", ax)
+    for name, text in (("start_label", start_label), ("end_label", end_label), ("title", title)):
+        check_str(name, text)
     if ax is None:
         _fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    for j, (start, end, labels) in enumerate(speeds.values()):
-        start, end, labels = _np(start, "start", 1), _np(end, "end", 1), _np(labels, "labels", 1)
+    for j, (start, end, labels) in enumerate(rows):
         colors = [class_color(k) for k in labels.tolist()]
         ax.scatter(np.full(len(colors), j - 0.12), start, c=colors, marker="o", s=20)
         ax.scatter(np.full(len(colors), j + 0.12), end, c=colors, marker="*", s=80)
@@ -444,10 +532,22 @@ def plot_points_pca(model, x, x_labels, points, starts=None, ax=None, title: str
     import torch
     from sklearn.decomposition import PCA
 
-    from ..slowpoints import SlowPoints
+    from ..models import State
 
-    if not isinstance(points, SlowPoints):
-        raise TypeError(f"points must be SlowPoints, got {type(points).__name__}")
+    check_model(model)
+    _check_points(points, none_ok=False)
+    if not isinstance(x, torch.Tensor):
+        x = torch.as_tensor(_np(x, "x", 3), dtype=next(model.parameters()).dtype)
+    _np(x, "x", 3, model.input_size)
+    if not len(x) or not x.shape[1]:
+        raise ValueError(f"x must hold at least one trial of one step, got shape {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"x must be a float tensor, got {x.dtype}")
+    x_labels = check_labels("x_labels", x_labels, len(x))
+    if starts is not None and not isinstance(starts, State):
+        raise TypeError(f"starts must be a mem.models.State or None, got {type(starts).__name__}")
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
     with torch.no_grad():
         h = model(x).h                                  # (B, T, H)
     pca = PCA(2).fit(h.reshape(-1, h.shape[-1]).numpy())
@@ -464,7 +564,7 @@ def plot_ghost_passage(dwell: dict, ax=None, n_steps: int = 100):
     ----------
     dwell : ``{bias: steps near the ghost}``, e.g. :func:`mem.drift.ghost_dwell` (the legend shows them)
     ax : matplotlib axes, optional
-    n_steps : length of each passage (:func:`mem.drift.ghost_passage`)
+    n_steps : length of each passage (:func:`mem.drift.ghost_passage`), 1..100000
 
     Returns the axes.
     """
@@ -472,6 +572,10 @@ def plot_ghost_passage(dwell: dict, ax=None, n_steps: int = 100):
 
     plt = pyplot()
     check_dict("dwell", dwell, "{bias: steps}")
+    for b in dwell:
+        check_float("dwell", b)
+    check_ax("ax", ax)
+    check_count("n_steps", n_steps, 1, 100_000)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.6))
     for b, k in dwell.items():
@@ -494,6 +598,13 @@ def plot_against_panels(measures: dict, y: dict, titles: dict | None = None, yla
     """
     plt = pyplot()
     check_dict("measures", measures, "{name: dict}")
+    for name, m in measures.items():
+        check_str("measures", name)
+        check_dict(f"measures[{name!r}]", m, "{(arch, protocol, seed): value}")
+    check_dict("y", y, "{(arch, protocol, seed): value}")
+    check_lookup("titles", titles, "{name: title}")
+    check_str("ylabel", ylabel)
+    check_bool("logy", logy)
     fig, axes = plt.subplots(1, len(measures), figsize=(5 * len(measures), 3.9), squeeze=False)
     for ax, (name, m) in zip(axes[0], measures.items()):
         plot_against(m, y, ax=ax, xlabel=name, ylabel=ylabel, logy=logy, title=(titles or {}).get(name))
@@ -515,11 +626,23 @@ def plot_search_budgets(result: dict, labels, title: str | None = None):
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(result, dict) or not {"budgets", "log_speed", "median_log_speed", "moved"} <= set(result):
-        raise TypeError("result must be the dict of mem.searches.search_budgets")
+    if not isinstance(result, dict):
+        raise TypeError(f"result must be the dict of mem.searches.search_budgets, got {type(result).__name__}")
+    if not {"budgets", "log_speed", "median_log_speed", "moved"} <= set(result):
+        raise ValueError("result must be the dict of mem.searches.search_budgets (budgets, log_speed, "
+                         f"median_log_speed, moved), got the keys {sorted(result)}")
     budgets = result["budgets"]
+    B = len(as_array("result['budgets']", budgets, 1, finite=True))
+    labels = check_labels("labels", labels)
+    if as_array("result['log_speed']", result["log_speed"], 2).shape != (B, len(labels)):
+        raise ValueError(f"result['log_speed'] must have shape (budgets, labels) = {(B, len(labels))}, "
+                         f"got {np.shape(result['log_speed'])}")
+    for key in ("median_log_speed", "moved"):
+        if len(as_array(f"result[{key!r}]", result[key], 1)) != B:
+            raise ValueError(f"result[{key!r}] must have one value per budget ({B})")
+    check_str("title", title, none_ok=True)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    for j, lab in enumerate(_np(labels, "labels", 1).tolist()):
+    for j, lab in enumerate(labels.tolist()):
         axes[0].plot(budgets, result["log_speed"][:, j], "-", color=class_color(lab), lw=0.8)
     axes[0].plot(budgets, result["median_log_speed"], "k-o", lw=2, label="median over the digits")
     axes[1].plot(budgets, result["moved"], "k-o", lw=2)
@@ -546,6 +669,9 @@ def plot_eigenvalue_panels(points: dict, n_top: int = 10):
     """
     plt = pyplot()
     check_dict("points", points, "{title: SlowPoints}")
+    for p in points.values():
+        _check_points(p, none_ok=False)
+    positive_ints(n_top=n_top)
     fig, axes = plt.subplots(2, len(points), figsize=(13 / 3 * len(points), 7.6), squeeze=False,
                              gridspec_kw={"height_ratios": [1.35, 1]})
     for j, (title, p) in enumerate(points.items()):
@@ -565,11 +691,18 @@ def plot_drift_panels(drifts: dict, levels: dict | None = None):
     Returns the figure.
     """
     plt = pyplot()
+    from ..drift import Drift
     check_dict("drifts", drifts, "{title: Drift}")
+    wrong = sorted({type(d).__name__ for d in drifts.values() if not isinstance(d, Drift)})
+    if wrong:
+        raise TypeError(f"drifts must be a dict {{title: mem.drift.Drift}}, got values of type {wrong}")
+    levels = check_lookup("levels", levels, "{title: {name: log10 S}}")
+    for title in levels:
+        _check_levels(levels[title], f"levels[{title!r}]")
     fig, axes = plt.subplots(2, len(drifts), figsize=(5 * len(drifts), 5.8), sharex=True, squeeze=False,
                              gridspec_kw={"height_ratios": [2, 1]})
     for j, (title, d) in enumerate(drifts.items()):
-        plot_drift(d.S, d.reported, d.end.labels, levels=(levels or {}).get(title), axes=axes[:, j], title=title)
+        plot_drift(d.S, d.reported, d.end.labels, levels=levels.get(title), axes=axes[:, j], title=title)
     fig.tight_layout()
     return fig
 
@@ -587,6 +720,9 @@ def plot_displacement_panels(panels: dict, labels):
     """
     plt = pyplot()
     check_dict("panels", panels, "{title: (steps, displacement, events)}")
+    if not all(isinstance(v, (tuple, list)) and len(v) == 3 for v in panels.values()):
+        raise ValueError("panels must be a dict {title: (steps, displacement, events)}")
+    check_labels("labels", labels)
     fig, axes = plt.subplots(len(panels), 1, figsize=(9, 2.9 * len(panels)), sharex=True, sharey=True, squeeze=False)
     for ax, (title, (steps, D, events)) in zip(axes[:, 0], panels.items()):
         plot_displacement(steps, D, labels=labels, events=events, ax=ax, title=title)
@@ -609,8 +745,9 @@ def plot_ghost(model, points, dwell: dict, title: str | None = None):
     Returns the figure.
     """
     plt = pyplot()
-    if not isinstance(dwell, dict):
-        raise TypeError(f"dwell must be a dict {{bias: steps}}, got {type(dwell).__name__}")
+    check_dict("dwell", dwell, "{bias: steps}")
+    _check_points(points)
+    check_str("title", title, none_ok=True)
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), gridspec_kw={"width_ratios": [1.1, 1]})
     plot_speed_landscape(model, points=points, ax=axes[0], title=title)
     plot_ghost_passage(dwell, ax=axes[1])
@@ -631,6 +768,8 @@ def plot_points_pca_panels(panels: dict, x, x_labels):
     """
     plt = pyplot()
     check_dict("panels", panels, "{title: (model, points, starts)}")
+    if not all(isinstance(v, (tuple, list)) and len(v) == 3 for v in panels.values()):
+        raise ValueError("panels must be a dict {title: (model, points, starts)}")
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.6), squeeze=False)
     for ax, (title, (model, points, starts)) in zip(axes[0], panels.items()):
         plot_points_pca(model, x, x_labels, points, starts=starts, ax=ax, title=title)
@@ -673,12 +812,13 @@ def plot_fixed_points_pca(traj, memories, labels, saddles=None, directions=None,
     if not hasattr(traj, "detach") and not isinstance(traj, np.ndarray):
         raise TypeError(f"traj must be a tensor or an array, got {type(traj).__name__}")
     T = _np(traj, "traj").astype(np.float64)
-    if T.ndim not in (2, 3) or T.shape[-1] < 2:
-        raise ValueError(f"traj must have shape (B, T, n) or (M, n) with n >= 2, got {T.shape}")
+    if T.ndim not in (2, 3) or T.shape[-1] < 2 or not T.size:
+        raise ValueError(f"traj must have shape (B, T, n) or (M, n) with n >= 2 and at least one state, got {T.shape}")
     n = T.shape[-1]
     M = _states_of(memories, "memories", n)
-    if isinstance(labels, str) or not hasattr(labels, "__len__"):
-        raise TypeError(f"labels must be a sequence of strings, got {type(labels).__name__}")
+    if not len(M):
+        raise ValueError("memories must hold at least one fixed point")
+    labels = check_names("labels", labels)
     if len(labels) != len(M):
         raise ValueError(f"labels must have one entry per memory ({len(M)}), got {len(labels)}")
     S = None if saddles is None else _states_of(saddles, "saddles", n)
@@ -688,8 +828,14 @@ def plot_fixed_points_pca(traj, memories, labels, saddles=None, directions=None,
             raise ValueError("directions needs saddles")
         D = _states_of(directions, "directions", n)
         if len(D) != len(S):
-            raise ValueError(f"directions must have one row per saddle ({len(S)}), got {len(D)}")
-    check_positive("length", length)
+            raise ValueError(f"directions must have one row per saddle ({len(S)} rows of saddles), got {len(D)}")
+        if not np.linalg.norm(D, axis=1).all():
+            raise ValueError("directions must not hold a zero vector")
+    if S is not None and not len(S):
+        S = None                                        # no saddle found: nothing to draw
+    check_float("length", length, gt=0)
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
     plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5))

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_count, check_dict
+from .._checks import check_bool, check_choice, check_count, check_dict, check_float, check_int, check_names, check_str
+from ._validate import as_array, check_ax, check_column, check_format, check_frame, check_lookup, check_pair
 from .style import ARCH_COLORS, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
 __all__ = ["plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
            "plot_measure", "plot_measure_panels", "plot_within"]
+
+
+def _numbers(name: str, column) -> np.ndarray:
+    """A table's column as floats (a ``TypeError`` naming ``name`` for a column of text)."""
+    try:
+        return column.to_numpy(float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a column of numbers, got one of {column.dtype}") from None
 
 
 def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arch", fit: bool = True,
@@ -27,18 +36,24 @@ def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arc
     Parameters
     ----------
     df : pandas DataFrame with columns x, y, ``group``, ``protocol`` and ``hidden_size``
-        (e.g. :func:`mem.zoo.table`)
+        (e.g. :func:`mem.zoo.table`); ``x`` and ``y`` hold no NaN, ``x`` no infinity
 
     Returns the axes.
     """
     from scipy import stats
 
     plt = pyplot()
-    for col in (x, y, group, "protocol", "hidden_size"):
-        if col not in df.columns:
-            raise ValueError(f"{col!r} must be a column of df; columns: {list(df.columns)}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    check_frame("df", df)
+    for name, col in (("x", x), ("y", y), ("group", group)):
+        check_column(name, col, df)
+    check_frame("df", df, ("protocol", "hidden_size"))
+    as_array(f"x, the column df[{x!r}],", _numbers("x", df[x]), finite=True)
+    as_array(f"y, the column df[{y!r}],", _numbers("y", df[y]))
+    check_bool("fit", fit)
+    check_float("confidence", confidence, gt=0, lt=1)
+    check_ax("ax", ax)
+    for name, text in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        check_str(name, text, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.4, 3.6))
     finite = np.isfinite(df[y].to_numpy(float))
@@ -90,8 +105,17 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
     Filled markers have p < 0.05. Returns the axes.
     """
     plt = pyplot()
-    if method not in set(table["method"]):
-        raise ValueError(f"method must be one of {sorted(set(table['method']))}, got {method!r}")
+    check_frame("table", table, ("method",), "mem.analysis.correlation_table()")
+    if table.empty:
+        raise ValueError("table must hold at least one correlation")
+    check_str("method", method)
+    check_choice("method", method, sorted(set(table["method"])))
+    check_frame("table", table, ("measure", "subset", "r", "ci_low", "ci_high", "p"),
+                "mem.analysis.correlation_table()")
+    subsets = check_names("subsets", subsets, none_ok=True)
+    check_lookup("labels", labels, "{measure: display name}")
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
     t = table[table["method"] == method]
     subsets = list(dict.fromkeys(t["subset"])) if subsets is None else list(subsets)
     measures = list(dict.fromkeys(t["measure"]))
@@ -136,12 +160,17 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(per_network, dict) or not per_network or \
-            not all("r" in getattr(per, "columns", ()) for per in per_network.values()):
+    check_dict("per_network", per_network, "{measure: DataFrame with column r}")
+    if not all("r" in getattr(per, "columns", ()) for per in per_network.values()):
         raise ValueError("per_network must be a non-empty dict {measure: DataFrame with column r}")
+    check_ax("ax", ax)
+    check_lookup("labels", labels, "{measure: display name}")
+    check_str("title", title, none_ok=True)
+    if figsize is not None:
+        check_pair("figsize", figsize, 0, strict=True)
     own = ax is None
     if own:
-        _, ax = plt.subplots(figsize=figsize or (1.3 * len(per_network) + 1.5, 3.2))
+        _, ax = plt.subplots(figsize=(1.3 * len(per_network) + 1.5, 3.2) if figsize is None else figsize)
     rng = np.random.default_rng(0)  # horizontal jitter only
     for i, (_m, per) in enumerate(per_network.items()):
         r = per["r"].to_numpy()
@@ -177,10 +206,15 @@ def plot_by_protocol_panels(df, value: str = "lifetime", by: str = "hidden_size"
     from .training import plot_by_protocol
 
     plt = pyplot()
-    for col in ("arch", "protocol", "seed", value, by):
-        if col not in getattr(df, "columns", ()):
-            raise ValueError(f"{col!r} must be a column of df")
+    check_frame("df", df, ("arch", "protocol", "seed"))
+    check_column("value", value, df)
+    check_column("by", by, df)
+    if not len(df):
+        raise ValueError("df must have at least one row")
+    check_str("ylabel", ylabel)
+    check_bool("log", log)
     levels = sorted(df[by].unique())
+    check_format("title", title, levels[0])
     fig, axes = plt.subplots(1, len(levels), figsize=(6 * len(levels), 3.4), sharey=True, squeeze=False)
     for j, (ax, level) in enumerate(zip(axes[0], levels)):
         d = df[df[by] == level]
@@ -205,15 +239,30 @@ def plot_measure_panels(df, measures, y: str, correlations: dict, labels: dict |
     correlations : ``{measure: Correlation}`` with an interval, e.g. from :func:`mem.analysis.correlate`
     labels : ``{measure: x label}``, optional
     ylabel : y label of every panel
-    ncols : panels per row
+    ncols : panels per row, 1..len(measures) + 1 (the legend has a panel of its own)
 
     Returns the figure.
     """
+    from ..analysis import Correlation
+
     plt = pyplot()
-    measures = list(measures)
-    if not isinstance(correlations, dict) or set(measures) - set(correlations):
-        raise TypeError("correlations must be a dict {measure: Correlation} with every measure")
-    check_count("ncols", ncols)
+    check_frame("df", df)
+    measures = check_names("measures", measures)
+    if not measures:
+        raise ValueError("measures must name at least one column of df")
+    for m in measures:
+        check_column("measures", m, df)
+    check_column("y", y, df)
+    if not isinstance(correlations, dict):
+        raise TypeError(f"correlations must be a dict {{measure: Correlation}}, got {type(correlations).__name__}")
+    if set(measures) - set(correlations):
+        raise ValueError("correlations must be a dict {measure: Correlation} with every measure, missing "
+                         f"{sorted(set(measures) - set(correlations))}")
+    if not all(isinstance(correlations[m], Correlation) for m in measures):
+        raise TypeError("correlations must be a dict {measure: mem.analysis.Correlation}")
+    check_lookup("labels", labels, "{measure: x label}")
+    check_str("ylabel", ylabel, none_ok=True)
+    check_count("ncols", ncols, 1, len(measures) + 1)
     nrows = -(-(len(measures) + 1) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(14 / 3 * ncols, 3.8 * nrows), squeeze=False)
     for ax, m in zip(axes.flat, measures):
@@ -240,6 +289,10 @@ def plot_correlation_panels(tables: dict, labels: dict | None = None, method: st
     """
     plt = pyplot()
     check_dict("tables", tables, "{title: table}")
+    for title, table in tables.items():
+        check_frame(f"tables[{title!r}]", table, ("method",), "mem.analysis.correlation_table()")
+    check_lookup("labels", labels, "{measure: display name}")
+    check_str("method", method)
     fig, axes = plt.subplots(1, len(tables), figsize=(6.5 * len(tables), 5.4), sharey=True, squeeze=False)
     for ax, (title, table) in zip(axes[0], tables.items()):
         plot_correlations(table, ax=ax, method=method, labels=labels, title=title)
@@ -266,9 +319,17 @@ def plot_delay_measure(df, measure: str, delay: int, labels: dict | None = None,
     from ..analysis import correlate, partial_correlations
 
     plt = pyplot()
+    check_frame("df", df)
+    check_column("measure", measure, df)
+    check_int("delay", delay, 0)
     y = f"acc_{delay}"
-    if y not in getattr(df, "columns", ()):
+    if y not in df.columns:
         raise ValueError(f"delay must be a probed delay (a column acc_<delay> of df), got {delay!r}")
+    if len(df) < 4:
+        raise ValueError(f"df must have at least 4 rows (networks) to correlate, got {len(df)}")
+    check_lookup("labels", labels, "{measure: x label}")
+    check_names("controls", controls)
+    check_ax("ax", ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.6, 4))
     c = correlate(df[measure], df[y], n_boot=0)

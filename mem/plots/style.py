@@ -6,6 +6,8 @@ One registry per thing drawn: protocols (chapter 2), digits (chapter 3), archite
 """
 from __future__ import annotations
 
+from numbers import Integral
+
 __all__ = [
     "ARCH_COLORS",
     "ARCH_MARKERS",
@@ -56,7 +58,13 @@ SCHEME_COLORS = {"chain": "#d62728", "fbchain": "#ff7f0e", "orthogonal": "#1f77b
 
 
 def class_color(label: int) -> str:
-    """Colour of task class ``label`` (1..10 = digits 0..9; 0, the null class, is black) (chapter 3)."""
+    """Colour of task class ``label`` (1..10 = digits 0..9; 0, the null class, is black) (chapter 3).
+
+    ``label`` is an int or numpy integer (a float, str or bool is a ``TypeError``).
+    """
+    if isinstance(label, bool) or not isinstance(label, Integral):
+        raise TypeError(f"label must be a class of the task, an integer 0..{len(CLASS_COLORS)}, got {label!r} "
+                        f"({type(label).__name__})")
     label = int(label)
     if not 0 <= label <= len(CLASS_COLORS):
         raise ValueError(f"label must be a class of the task, 0..{len(CLASS_COLORS)}, got {label}")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_int, seeded
+from .._checks import check_dict, check_int, check_seed, check_str, seeded
+from ._validate import as_array, check_ax, check_image_shape
 from .style import pyplot
 
 __all__ = ["plot_digit_examples", "plot_noise_frames", "plot_probe_frames", "plot_timing", "plot_trial",
@@ -20,10 +21,7 @@ def _trial_shape(batch, image_shape) -> tuple[int, int]:
     if not isinstance(batch, DelayedBatch):
         raise TypeError(f"batch must be a mem.tasks.DelayedBatch (DelayedClassification.sample), "
                         f"got {type(batch).__name__}")
-    P = batch.x.shape[-1] - 1
-    if len(image_shape) != 2 or image_shape[0] * image_shape[1] != P:
-        raise ValueError(f"image_shape must be (height, width) with {P} pixels in all, got {tuple(image_shape)}")
-    return tuple(image_shape)
+    return check_image_shape("image_shape", image_shape, batch.x.shape[-1] - 1)
 
 
 def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None = None):
@@ -36,6 +34,8 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
     plt = pyplot()
     h, w = _trial_shape(batch, image_shape)
     x = batch.x[check_int("i", i, 0, len(batch.x) - 1)].detach().cpu().numpy()
+    check_ax("ax", ax)
+    check_str("title", title, none_ok=True)
     T = x.shape[0]
     P = h * w
     strip = np.full((h, T * (w + 1) - 1), np.nan)
@@ -100,13 +100,13 @@ def plot_digit_examples(data, n_examples: int = 6):
     Parameters
     ----------
     data : :class:`mem.data.Digits`
-    n_examples : int, rows
+    n_examples : int, rows, 1..20 (the figure is 4.6 inches high)
 
     Returns the figure.
     """
     plt = pyplot()
     data = _check_digits(data)
-    n_examples = check_int("n_examples", n_examples)
+    n_examples = check_int("n_examples", n_examples, 1, 20)
     fig, axes = plt.subplots(n_examples, 10, figsize=(7, 4.6), squeeze=False)
     for digit in range(10):
         for row, image in enumerate(data.x_train[data.y_train == digit][:n_examples]):
@@ -124,13 +124,17 @@ def plot_noise_frames(data, noise, n: int = 6):
     Parameters
     ----------
     data : :class:`mem.data.Digits`, the images (and their shape)
-    noise : (N, P) tensor of noise frames (:meth:`~mem.tasks.delayed.DelayedClassification.noise`), N >= n
+    noise : (N, P) tensor or array of noise frames (:meth:`~mem.tasks.delayed.DelayedClassification.noise`),
+        N >= n, finite
     n : int, frames of each kind drawn
 
     Returns the figure.
     """
     plt = pyplot()
     data = _check_digits(data)
+    noise = as_array("noise", noise, 2, data.x_train.shape[-1], finite=True)
+    if not len(noise):
+        raise ValueError("noise must hold at least one frame, got none")
     n = check_int("n", n, 1, min(len(noise), len(data.x_train)))
     fig = plt.figure(figsize=(10, 3))
     grid = fig.add_gridspec(2, n + 4, wspace=0.15)
@@ -144,7 +148,7 @@ def plot_noise_frames(data, noise, n: int = 6):
     ax = fig.add_subplot(grid[:, n + 1:])
     bins = (np.arange(-24, 35) - 0.5) / 16                 # one bin per image level k/16
     ax.hist(data.x_train.flatten().numpy(), bins, density=True, histtype="step", lw=1.5, label="image pixels")
-    ax.hist(noise.flatten().numpy(), bins, density=True, histtype="step", lw=1.5, label="noise pixels")
+    ax.hist(noise.flatten(), bins, density=True, histtype="step", lw=1.5, label="noise pixels")
     ax.set(yscale="log", xlabel="pixel value", ylabel="density", title="Same mean and std, different shape")
     ax.title.set_fontsize(10)
     ax.legend(fontsize=8)
@@ -165,8 +169,17 @@ def plot_timing(freq: dict, exact: dict, n_trials: int):
     Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(freq, dict) or not freq or not all(k in exact for k in freq):
+    check_dict("freq", freq, "{name: frequencies}")
+    if not isinstance(exact, dict):
+        raise TypeError(f"exact must be a dict {{name: probabilities}}, got {type(exact).__name__}")
+    if not all(k in exact for k in freq):
         raise ValueError("freq must be a non-empty dict whose names exact also has")
+    freq = {k: as_array(f"freq[{k!r}]", v, 1, finite=True) for k, v in freq.items()}
+    exact = {k: as_array(f"exact[{k!r}]", exact[k], 1, finite=True) for k in freq}
+    short = [k for k in freq if len(exact[k]) < len(freq[k])]
+    if short:
+        raise ValueError(f"exact must give at least as many values as freq for every name, not for {short}")
+    check_int("n_trials", n_trials)
     fig, axes = plt.subplots(1, len(freq), figsize=(11, 2.8), sharey=True, squeeze=False)
     for ax, k in zip(axes[0], freq):
         T = len(freq[k])
@@ -196,7 +209,13 @@ def plot_probe_frames(probe, times, image_shape=(8, 8), title: str | None = None
     if not isinstance(probe, Probe):
         raise TypeError(f"probe must be a mem.tasks.Probe (DelayedClassification.sample_probe), "
                         f"got {type(probe).__name__}")
+    if isinstance(times, (str, bytes)) or not hasattr(times, "__iter__"):
+        raise TypeError(f"times must be a sequence of steps, got {type(times).__name__}")
     times = [check_int("times", t, 0, probe.x.shape[1] - 1) for t in times]
+    if not times:
+        raise ValueError("times must name at least one step")
+    image_shape = check_image_shape("image_shape", image_shape, probe.x.shape[-1] - 1)
+    check_str("title", title, none_ok=True)
     P = image_shape[0] * image_shape[1]
     fig, axes = plt.subplots(1, len(times), figsize=(10, 1.6), squeeze=False)
     for ax, t in zip(axes[0], times):
@@ -228,6 +247,8 @@ def trial_widget(task, t_read: int = 3, delay: int = 8, seed: int = 1, image_sha
     T, dm = task.T_max, task.delta_min
     t_read = check_int("t_read", t_read, 0, T - 1 - dm)
     delay = check_int("delay", delay, dm, T - 1 - t_read)
+    check_seed(seed)
+    image_shape = check_image_shape("image_shape", image_shape, task.input_size - 1)
     t_read_slider = widgets.IntSlider(value=t_read, min=0, max=T - 1 - dm, description="t_read")
     delay_slider = widgets.IntSlider(value=delay, min=dm, max=T - 1 - t_read, description="delay")
     t_read_slider.observe(lambda change: setattr(delay_slider, "max", T - 1 - change.new), names="value")

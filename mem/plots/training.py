@@ -6,8 +6,12 @@ labels come from :mod:`mem.plots.style`.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .._checks import check_bool, check_dict, check_float, check_int, check_names, check_str
+from ._validate import check_ax, check_axes, check_color, check_curves, check_history, check_lookup
 from .style import PROTOCOL_COLORS, PROTOCOL_LABELS, SEED_MARKERS, pyplot
 
 __all__ = ["plot_by_protocol", "plot_curriculum_run", "plot_delay_curves", "plot_delay_curves_by_arch",
@@ -31,6 +35,8 @@ def plot_schedule(protocol, axes=None, label: str | None = None, **kw):
     plt = pyplot()
     if not isinstance(protocol, Protocol):
         raise TypeError(f"protocol must be a mem.protocols.Protocol, got {type(protocol).__name__}")
+    check_axes("axes", axes, 2)
+    check_str("label", label, none_ok=True)
     schedule = protocol.schedule()
     label = protocol.name if label is None else label
     if axes is None:
@@ -44,8 +50,15 @@ def plot_schedule(protocol, axes=None, label: str | None = None, **kw):
 
 
 def plot_history(history, axes=None, label: str | None = None, window: int = 50, **kw):
-    """Smoothed training loss (log scale) and report accuracy against step. Returns the two axes (chapter 2)."""
+    """Smoothed training loss (log scale) and report accuracy against step. Returns the two axes (chapter 2).
+
+    ``history`` is a :class:`mem.train.History`; ``axes`` two matplotlib axes, optional; ``label`` the legend
+    label (and the protocol whose colour it takes).
+    """
     plt = pyplot()
+    check_history("history", history)
+    check_axes("axes", axes, 2)
+    check_str("label", label, none_ok=True)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 2.8))
     color = kw.pop("color", PROTOCOL_COLORS.get(label))
@@ -60,12 +73,15 @@ def plot_delay_curves(curves: dict, ax=None, colors: dict | None = None, styles:
                       trained_delay: int | None = 19):
     """Accuracy against delay (log axis) for ``{label: DelayCurve}`` (chapter 2).
 
-    Chance is drawn as a line, and each point carries a binomial error bar.
+    Chance is drawn as a line, and each point carries a binomial error bar. ``colors`` and ``styles`` map
+    labels to colours and line styles; ``trained_delay`` (None or 0: none) is marked by a dashed line.
     """
-    from ..evaluate import DelayCurve
     plt = pyplot()
-    if not isinstance(curves, dict) or not curves or not all(isinstance(c, DelayCurve) for c in curves.values()):
-        raise ValueError("curves must be a non-empty dict {label: DelayCurve}")
+    check_curves("curves", curves)
+    check_ax("ax", ax)
+    check_lookup("colors", colors, "{label: colour}")
+    check_lookup("styles", styles, "{label: line style}")
+    check_int("trained_delay", trained_delay, 0, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.6))
     for label, c in curves.items():
@@ -111,8 +127,19 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     Returns the axes.
     """
     plt = pyplot()
-    if not isinstance(values, dict) or not values or not all(isinstance(k, tuple) and len(k) == 3 for k in values):
+    check_dict("values", values, "{(arch, protocol, seed): float}")
+    if not all(isinstance(k, tuple) and len(k) == 3 for k in values):
         raise ValueError("values must be a non-empty dict {(arch, protocol, seed): float}")
+    nan = [k for k, v in values.items() if math.isnan(check_float(f"values[{k!r}]", v, finite=False))]
+    if nan:
+        raise ValueError(f"values must not hold NaN, got it at {nan[:3]}")
+    check_ax("ax", ax)
+    check_str("ylabel", ylabel)
+    check_bool("log", log)
+    protocols = check_names("protocols", protocols)
+    if not protocols:
+        raise ValueError("protocols must name at least one protocol")
+    check_float("outlasts", outlasts, none_ok=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2))
     archs = list(dict.fromkeys(a for a, _, _ in values))
@@ -176,9 +203,11 @@ def plot_schedules(protocols: dict, curriculum_end: float | None = None, title: 
     """
     from ..protocols import Protocol
     plt = pyplot()
-    if not isinstance(protocols, dict) or not protocols or \
-            not all(isinstance(p, Protocol) for p in protocols.values()):
-        raise ValueError("protocols must be a non-empty dict {name: mem.protocols.Protocol}")
+    check_dict("protocols", protocols, "{name: mem.protocols.Protocol}")
+    if not all(isinstance(p, Protocol) for p in protocols.values()):
+        raise TypeError("protocols must be a non-empty dict {name: mem.protocols.Protocol}")
+    check_float("curriculum_end", curriculum_end, none_ok=True)
+    check_str("title", title, none_ok=True)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3))
     for name, proto in protocols.items():
         style = dict(lw=6, alpha=0.35) if name == "nacu" else dict(lw=1.8)
@@ -210,6 +239,8 @@ def plot_curriculum_run(history, protocol, title: str | None = None):
     plt = pyplot()
     if not isinstance(protocol, AccuracyCurriculum):
         raise TypeError(f"protocol must be a mem.protocols.AccuracyCurriculum, got {type(protocol).__name__}")
+    check_history("history", history)
+    check_str("title", title, none_ok=True)
     starts = [step for step, _ in protocol.transitions]
     T_max = [protocol.stages[i].T_max for _, i in protocol.transitions]
     color = PROTOCOL_COLORS["accuracy"]
@@ -244,6 +275,7 @@ def plot_histories(histories: dict, curriculum_end: float | None = None):
     from ..train import History
     plt = pyplot()
     keys = _check_keyed("histories", histories, History)
+    check_float("curriculum_end", curriculum_end, none_ok=True)
     archs = sorted({a for a, _, _ in keys})
     protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
     seeds = sorted({s for _, _, s in keys})
@@ -314,6 +346,9 @@ def plot_lifetime(curve, label: str = "", color=None, ax=None):
     from ..evaluate import DelayCurve, memory_lifetime
     if not isinstance(curve, DelayCurve):
         raise TypeError(f"curve must be a mem.evaluate.DelayCurve, got {type(curve).__name__}")
+    check_str("label", label)
+    check_color("color", color)
+    check_ax("ax", ax)
     life = memory_lifetime(curve)
     a0 = curve.accuracy[0]
     half = curve.chance + (a0 - curve.chance) / 2
@@ -335,6 +370,10 @@ def plot_lifetimes(curves: dict, colors: dict | None = None, styles: dict | None
     Returns the axes.
     """
     from ..evaluate import memory_lifetime
+    check_curves("curves", curves)
+    check_lookup("colors", colors, "{label: colour}")
+    check_lookup("styles", styles, "{label: line style}")
+    check_str("title", title, none_ok=True)
     ax = plot_delay_curves(curves, colors=colors, styles=styles)
     lives = sorted((memory_lifetime(c), label) for label, c in curves.items())
     for i, (life, label) in enumerate(lives):
@@ -360,9 +399,9 @@ def plot_lifetime_strip(lifetimes: dict, trained_delay: int, longest_probe: int,
 
     Returns the axes.
     """
-    for arg, value in (("trained_delay", trained_delay), ("longest_probe", longest_probe)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value <= 0:
-            raise ValueError(f"{arg} must be a positive number of steps, got {value!r}")
+    check_dict("lifetimes", lifetimes, "{(arch, protocol, seed): float}")
+    check_int("trained_delay", trained_delay)
+    check_int("longest_probe", longest_probe)
     ax = plot_by_protocol(lifetimes, ylabel="memory lifetime (steps)", log=True, protocols=protocols,
                           outlasts=longest_probe)
     ax.axhline(trained_delay, color="0.6", lw=0.8, ls="--", label="longest trained delay")

@@ -40,9 +40,18 @@ the states passed in are never modified.
 """
 from .points import OUTCOMES, SlowPoints
 from .search import METHODS, find_slow_points, stationarity
-from .starts import class_mean_states, find_class_slow_points, saddles_between, states_along, trajectory_states
+from .starts import (
+    MAX_PROBE_STEPS,
+    MAX_TRIALS,
+    class_mean_states,
+    find_class_slow_points,
+    saddles_between,
+    states_along,
+    trajectory_states,
+)
 from .state_map import (
     COMPONENTS,
+    MAX_CANDIDATES,
     Dynamics,
     RecurrentMap,
     dynamics,
@@ -55,23 +64,26 @@ from .state_map import (
 
 # the public API of the four modules, in their order
 __all__ = [
-                        "COMPONENTS",
-                        "METHODS",
-                        "OUTCOMES",
-                        "Dynamics",
-                        "RecurrentMap",
-                        "SlowPoints",
-                        "class_mean_states",
-                        "dynamics",
-                        "find_class_slow_points",
-                        "find_slow_points",
-                        "flat_inputs",
-                        "flat_states",
-                        "paper_components",
-                        "residual_of",
-                        "saddles_between",
-                        "speed",
-                        "states_along",
-                        "stationarity",
-                        "trajectory_states",
+    "COMPONENTS",
+    "MAX_CANDIDATES",
+    "MAX_PROBE_STEPS",
+    "MAX_TRIALS",
+    "METHODS",
+    "OUTCOMES",
+    "Dynamics",
+    "RecurrentMap",
+    "SlowPoints",
+    "class_mean_states",
+    "dynamics",
+    "find_class_slow_points",
+    "find_slow_points",
+    "flat_inputs",
+    "flat_states",
+    "paper_components",
+    "residual_of",
+    "saddles_between",
+    "speed",
+    "states_along",
+    "stationarity",
+    "trajectory_states",
 ]

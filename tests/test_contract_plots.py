@@ -329,7 +329,7 @@ PANEL_LABELS = []
 for _s in SPECS:
     _s.examples = 0 if _s.name.removeprefix(P) in PANELS else 1
     if _s.name.removeprefix(P) in PANELS:
-        for _p in LABELS & set(_s.args()) - ({"title"} if _s.name.removeprefix(P) in FORMATS else set()):
+        for _p in sorted(LABELS & set(_s.args()) - ({"title"} if _s.name.removeprefix(P) in FORMATS else set())):
             _s.fixed[_p] = "only a label, of a figure of several panels: test_labels_of_panels_are_text"
             PANEL_LABELS.append((_s, _p))
 

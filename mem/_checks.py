@@ -18,6 +18,7 @@ import torch
 __all__ = [
     "MAX_SEED",
     "MODEL_INTERFACE",
+    "check_array",
     "check_bool",
     "check_choice",
     "check_count",
@@ -399,3 +400,37 @@ def check_float_dtype(name: str, value, none_ok: bool = False, allowed=None) -> 
     if not value.is_floating_point or (allowed is not None and value not in allowed):
         raise ValueError(f"{name} must be {what}, got {value!r}")
     return value
+
+
+def check_array(name: str, value, dtype=float, *, ndim: int | None = None, finite: bool = False) -> np.ndarray:
+    """``value`` (a list, tuple, numpy array, torch tensor or pandas Series of numbers) as a numpy array, the
+    package's one array check (issue 18).
+
+    ``dtype`` ``float`` gives float64 (bools and integers are numbers too), ``int`` gives int64 and refuses
+    anything but integers, None keeps the numeric dtype numpy gives. None, a str, bytes, a mapping, a ragged
+    list, strings or other objects are a ``TypeError`` naming ``name``; a number of axes other than ``ndim``, or
+    NaN or inf when ``finite``, a ``ValueError``.
+    """
+    what = (f"a {ndim}-D array" if ndim is not None else "an array") + \
+        (" of integers" if dtype is int else " of real numbers")
+    wrong = TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise wrong
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError, RuntimeError):          # e.g. a ragged list
+        raise wrong from None
+    if a.dtype.kind == "O" and not any(isinstance(e, (str, bytes)) for e in a.ravel()):
+        try:                                               # numbers held as objects (a pandas object column)
+            a = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong from None
+    if a.dtype.kind not in ("iu" if dtype is int else "biuf"):   # strings, objects, complex numbers
+        raise TypeError(f"{name} must be {what}, got dtype {a.dtype}")
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {what}, got shape {a.shape}")
+    if finite and a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
+    return a.astype(np.int64) if dtype is int else a.astype(np.float64) if dtype is float else a

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
-from ._checks import check_count, check_float, check_int, check_names, check_seed
+from ._checks import check_array, check_count, check_float, check_int, check_names, check_seed, check_str
 
 __all__ = [
     "MAX_BOOT",
@@ -101,27 +101,6 @@ def _check_method(method: str, name: str = "method") -> None:
         raise ValueError(f"{name} must be one of {METHODS}, got {method!r}")
 
 
-def _reals(name: str, value) -> np.ndarray:
-    """``value`` (an array, tensor, list, pandas Series) as a float array, or a TypeError naming ``name``."""
-    wrong = TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
-    if value is None or isinstance(value, (str, bytes, Mapping)):
-        raise wrong
-    if hasattr(value, "detach"):                        # a torch tensor
-        value = value.detach().cpu().numpy()
-    try:
-        a = np.asarray(value)
-    except (TypeError, ValueError):                     # e.g. a ragged list
-        raise wrong from None
-    if a.dtype.kind == "O" and not any(isinstance(e, (str, bytes)) for e in a.ravel()):
-        try:                                            # numbers held as objects (a pandas object column)
-            return np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise wrong from None
-    if a.dtype.kind not in "biuf":                      # strings, other objects, complex numbers
-        raise wrong
-    return np.asarray(value, dtype=float)
-
-
 def _frame(df, name: str = "df"):
     """``df`` must be a pandas DataFrame with at least one row."""
     import pandas as pd
@@ -158,15 +137,9 @@ def _labels(labels, name: str = "labels") -> dict:
     return labels
 
 
-def _text(name: str, value) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {value!r} ({type(value).__name__})")
-    return value
-
-
 def _pairs(x, y, method: str) -> tuple[np.ndarray, np.ndarray]:
     try:
-        x, y = _reals("x", x), _reals("y", y)
+        x, y = check_array("x", x), check_array("y", y)
     except TypeError:
         raise TypeError(f"x and y must be 1-D arrays of real numbers, got {type(x).__name__} and "
                         f"{type(y).__name__}") from None
@@ -525,7 +498,7 @@ class SeedSpread:
         (architectures: GRU, LSTM); ``condition`` names what the conditions are.
         """
         name = _labels(labels).get
-        condition = _text("condition", condition)
+        condition = check_str("condition", condition)
         lines = [f"{'':6}{condition:10}" + "".join(f"{'seed ' + str(s):>10}" for s in self.seeds)
                  + f"{'geo. mean':>11}{'max/min':>9}"]
         for g in self.groups:
@@ -544,7 +517,7 @@ class SeedSpread:
     def ordering(self, labels: dict | None = None, condition: str = "protocol") -> str:
         """One line per group: its conditions by decreasing geometric mean, and whether the seeds separate them."""
         name = _labels(labels).get
-        condition = _text("condition", condition)
+        condition = check_str("condition", condition)
         return "\n".join(f"{str(g).upper()}: " + " > ".join(name(c, str(c)) for c in self.order[g])
                          + (f"   (every seed above every seed of the next {condition})" if self.separated[g]
                             else "   (seeds overlap)") for g in self.groups)
@@ -633,7 +606,7 @@ class ConditionComparison:
     def report(self, labels: dict | None = None, group: str = "architecture") -> str:
         """Per group the values and the pair count, then the test's floors and the pooled test, as text."""
         name = _labels(labels).get
-        group = _text("group", group)
+        group = check_str("group", group)
         a, b = name(self.a, str(self.a)), name(self.b, str(self.b))
         n_seeds = len(next(iter(self.values_a.values())))
         lines = [f"{str(g).upper()}: {b} {[round(v) for v in self.values_b[g]]}, {a} "
@@ -755,7 +728,7 @@ def movement_ratio(a, b) -> tuple:
     -------
     (float ratio of medians, scipy's MannwhitneyuResult)
     """
-    a, b = _reals("a", a), _reals("b", b)
+    a, b = check_array("a", a), check_array("b", b)
     if a.ndim != 1 or b.ndim != 1 or not len(a) or not len(b):
         raise ValueError(f"a and b must be non-empty 1-D arrays, got shapes {a.shape} and {b.shape}")
     for name, v in (("a", a), ("b", b)):

@@ -25,6 +25,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ._checks import (
+    check_array,
     check_bool,
     check_choice,
     check_dict,
@@ -74,34 +75,6 @@ MAX_BOOT = 10**6
 _SPLITS = ("train", "test")
 
 
-def _real_array(name: str, values) -> np.ndarray:
-    """``values`` (a list, numpy array or tensor of numbers) as a float64 array; a TypeError naming ``name`` for
-    anything else (None, a str, strings)."""
-    if values is None or isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
-    try:
-        a = np.asarray(values)
-    except (TypeError, ValueError, RuntimeError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
-    if a.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be an array of numbers, got dtype {a.dtype}")
-    return a.astype(float)
-
-
-def _int_array(name: str, values) -> np.ndarray:
-    """``values`` (a list, numpy array or tensor of integers) as an int64 array; a TypeError naming ``name`` for
-    anything else (None, a str, floats, strings)."""
-    if values is None or isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} must be an array of integers, got {type(values).__name__}")
-    try:
-        a = np.asarray(values)
-    except (TypeError, ValueError, RuntimeError):
-        raise TypeError(f"{name} must be an array of integers, got {type(values).__name__}") from None
-    if a.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be an array of integers, got dtype {a.dtype}")
-    return a.astype(np.int64)
-
-
 @dataclass(frozen=True)
 class DelayCurve:
     """Report accuracy at each delay.
@@ -130,11 +103,11 @@ class DelayCurve:
             if not isinstance(getattr(self, name), np.ndarray):
                 object.__setattr__(self, name, value)
 
-        d = _int_array("delays", self.delays)
+        d = check_array("delays", self.delays, int)
         if d.ndim != 1 or d.size == 0 or d[0] < 1 or np.any(np.diff(d) <= 0):
             raise ValueError(f"delays must be a non-empty 1-D array of increasing integers >= 1, got {d.tolist()}")
         keep("delays", d)
-        a = _real_array("accuracy", self.accuracy)
+        a = check_array("accuracy", self.accuracy)
         if a.shape != d.shape:
             raise ValueError(f"accuracy must have one value per delay, shape {d.shape}, got {a.shape}")
         if not np.isfinite(a).all() or np.any(a < 0) or np.any(a > 1):
@@ -145,13 +118,13 @@ class DelayCurve:
         if (self.class_accuracy is None) != (self.class_trials is None):
             raise ValueError("class_accuracy and class_trials must be given together (or both be None)")
         if self.class_accuracy is not None:
-            ca = _real_array("class_accuracy", self.class_accuracy)
+            ca = check_array("class_accuracy", self.class_accuracy)
             if ca.ndim != 2 or ca.shape[0] != len(d) or ca.shape[1] < 1:
                 raise ValueError(f"class_accuracy must have shape (len(delays), C) = ({len(d)}, C), got {ca.shape}")
             if np.isinf(ca).any() or np.any(ca < 0) or np.any(ca > 1):   # NaN: a digit without trials
                 raise ValueError("class_accuracy must hold values in [0, 1] (or NaN for a digit with no trials)")
             keep("class_accuracy", ca)
-            ct = _int_array("class_trials", self.class_trials)
+            ct = check_array("class_trials", self.class_trials, int)
             if ct.shape != (ca.shape[1],) or np.any(ct < 0):
                 raise ValueError(f"class_trials must hold C = {ca.shape[1]} counts >= 0, got {ct.tolist()}")
             keep("class_trials", ct)
@@ -339,8 +312,8 @@ def memory_lifetime(curve: DelayCurve | None = None, *, delays=None, accuracy=No
         delays, accuracy, chance = curve.delays, curve.accuracy, curve.chance if chance is None else chance
     if delays is None or accuracy is None:
         raise ValueError("pass curve (a DelayCurve) or both delays and accuracy")
-    d = _real_array("delays", delays)
-    a = _real_array("accuracy", accuracy)
+    d = check_array("delays", delays)
+    a = check_array("accuracy", accuracy)
     if d.shape != a.shape or d.ndim != 1 or len(d) < 1:
         raise ValueError(f"delays and accuracy must be 1-D arrays of the same length, got {d.shape} and {a.shape}")
     if not np.isfinite(d).all() or np.any(d <= 0) or np.any(np.diff(d) <= 0):
@@ -392,7 +365,7 @@ def decoding_memory(model: RNNClassifier, lags, n_steps: int = 4000, seed: int =
     check_model(model)
     if model.input_size != 1:
         raise ValueError(f"model must have input_size 1 (one signal channel), got {model.input_size}")
-    lags = _int_array("lags", lags)
+    lags = check_array("lags", lags, int)
     if lags.ndim != 1 or lags.size == 0 or lags.min() < 0:
         raise ValueError(f"lags must be a non-empty list of integers >= 0, got {lags!r}")
     burn_in = check_int("burn_in", burn_in, 0, MAX_STEPS)

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import stats
 from tqdm.auto import tqdm
 
-from ._checks import check_bool, check_count, check_int, check_model_task
+from ._checks import check_array, check_bool, check_count, check_int, check_model_task
 from .slowpoints import class_mean_states, find_slow_points
 from .tasks import DelayedClassification
 
@@ -173,20 +173,6 @@ def formation_digits(points: dict) -> str:
                      for s, p in points.items())
 
 
-def _numbers(name: str, value, ndim: int) -> np.ndarray:
-    """``value`` as a float array of ``ndim`` axes: TypeError for something that is not numbers,
-    ValueError for the wrong number of axes, each naming ``name``."""
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a {ndim}-D array of numbers, got {type(value).__name__}")
-    try:
-        out = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a {ndim}-D array of numbers, got {type(value).__name__}") from None
-    if out.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array of numbers, got shape {out.shape}")
-    return out
-
-
 def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
     """How far class slow points move in checkpoint intervals with and without a stage start (chapter 3).
 
@@ -215,7 +201,7 @@ def stage_movement(ends, displacement, events, interval: int = 100) -> dict:
         an interval without any measured class, a median movement that is not positive, or ``events``
         that leave no interval with (or none without) a stage start: nothing to compare.
     """
-    ends, D = _numbers("ends", ends, 1), _numbers("displacement", displacement, 2)
+    ends, D = check_array("ends", ends, ndim=1), check_array("displacement", displacement, ndim=2)
     if len(D) != len(ends):
         raise ValueError(f"displacement must have one row per interval of ends ({len(ends)}), got shape {D.shape}")
     if np.isinf(D).any() or np.isnan(ends).any() or np.isinf(ends).any():

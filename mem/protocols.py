@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_count, check_int
+from ._checks import check_array, check_count, check_int
 from .tasks import N_OUTPUTS
 
 __all__ = [
@@ -321,22 +321,6 @@ def make_protocol(config: dict | str, **overrides) -> Protocol:
     return PROTOCOLS[name](**cfg)
 
 
-def _numbers(name: str, values) -> np.ndarray:
-    """``values`` (a list, numpy array or tensor of numbers) as a numpy array: a TypeError for anything else
-    (a str, None, strings), a ValueError for NaN or inf."""
-    if values is None or isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
-    try:
-        a = np.asarray(values)
-    except (TypeError, ValueError, RuntimeError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
-    if a.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be an array of numbers, got dtype {a.dtype}")
-    if a.dtype.kind == "f" and not np.isfinite(a).all():
-        raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
-    return a
-
-
 def stage_starts(T_max, n_classes) -> np.ndarray:
     """Steps at which the task changes: the first step of every stage after the first (chapters 2, 3).
 
@@ -349,7 +333,8 @@ def stage_starts(T_max, n_classes) -> np.ndarray:
     -------
     (n_changes,) int array of steps, increasing.
     """
-    T_max, n_classes = _numbers("T_max", T_max), _numbers("n_classes", n_classes)
+    T_max = check_array("T_max", T_max, None, finite=True)
+    n_classes = check_array("n_classes", n_classes, None, finite=True)
     if T_max.ndim != 1 or T_max.shape != n_classes.shape:
         raise ValueError(f"T_max and n_classes must be 1-D arrays of the same length, got shapes {T_max.shape} "
                          f"and {n_classes.shape}")
@@ -389,7 +374,7 @@ def loss_jumps(loss, T_max, n_classes, width: int = 20) -> list:
     (:func:`stage_starts`); ``width`` must be at most the first stage start (a full window before it).
     """
     width = check_count("width", width)
-    loss = _numbers("loss", loss)
+    loss = check_array("loss", loss, None, finite=True)
     starts = stage_starts(T_max, n_classes)
     if loss.shape != np.shape(T_max):
         raise ValueError(f"loss must have the shape of T_max, got {loss.shape} and {np.shape(T_max)}")

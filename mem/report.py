@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
-from ._checks import check_bool, check_float, check_int, check_names
+from ._checks import check_bool, check_float, check_int, check_names, check_str
 from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
@@ -137,12 +137,6 @@ def _format(x, spec: str) -> str:
         raise ValueError(f"spec must be a format spec for these numbers such as '.2f', got {spec!r} ({e})") from None
 
 
-def _text(name: str, value) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {value!r} ({type(value).__name__})")
-    return value
-
-
 def format_values(values: Mapping, spec: str = ".2f") -> dict:
     """``{key: text}``: every number of ``values`` (or of its tuples) formatted with ``spec``, for printing (chapter 5).
 
@@ -180,7 +174,7 @@ def success_counts(runs, task: str) -> dict:
         raise ValueError(f"runs must be mem.benchmarks.table()'s DataFrame, got one without the columns {missing}")
     if runs.empty:
         raise ValueError("runs must have at least one row")
-    _text("task", task)
+    check_str("task", task)
     if task not in set(runs["task"]):
         raise ValueError(f"task must be one of {sorted(set(runs['task']))}, got {task!r}")
     wins = runs[runs["task"] == task].groupby("scheme")["success"].agg(["sum", "size"])
@@ -207,7 +201,7 @@ def reproduction_box(rows, title: str = "What reproduces"):
 
     if rows is None or isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
         raise TypeError(f"rows must be a list of (claim, measured, verdict) triples, got {type(rows).__name__}")
-    title = _text("title", title)
+    title = check_str("title", title)
     rows = list(rows)
     if not all(isinstance(r, (tuple, list)) and len(r) == 3 for r in rows):
         raise ValueError("rows must be (claim, measured, verdict) triples")
@@ -318,7 +312,7 @@ def point_table(points, columns=("max_abs_eigenvalue", "kind"), note: str = "") 
     for c in columns:
         if c not in POINT_COLUMNS:
             raise ValueError(f"columns must be among {sorted(POINT_COLUMNS)}, got {c!r}")
-    note = _text("note", note)
+    note = check_str("note", note)
     _points(points)
     if points.jacobians is None and {"max_abs_eigenvalue", "kind", "eigenvalue_near_1"} & set(columns):
         raise ValueError(f"points must have Jacobians for the columns {columns}")

@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 from . import store, zoo
-from ._checks import check_int, check_model, check_names
+from ._checks import check_int, check_model, check_names, check_str
 from .fingerprint import LEVELS, fingerprint, level
 
 __all__ = [
@@ -139,12 +139,6 @@ def _real(name: str, x, nan_ok: bool = False) -> float:
     value = float(x)
     if math.isnan(value) and not nan_ok:
         raise ValueError(f"{name} must be a number, not NaN")
-    return value
-
-
-def _text(name: str, value) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {value!r} ({type(value).__name__})")
     return value
 
 
@@ -254,7 +248,7 @@ def seed_tolerance(collection: str = "networks", quantity: str = "report_accurac
     if not 0 < level < 1:
         raise ValueError(f"level must be a float in (0, 1), got {level!r}")
     t, cells, quantities = _seed_setup(collection)
-    _text("quantity", quantity)
+    check_str("quantity", quantity)
     if quantity not in quantities.values():
         raise ValueError(f"quantity must be one of {sorted(quantities.values())} for {collection}, got {quantity!r}")
     t = t[np.isfinite(t[quantity])]
@@ -276,7 +270,7 @@ def recheck(name: str, collection: str = "networks") -> Recheck:
     :func:`seed_tolerance` of its cell's mean.
     """
     t, cells, quantities = _seed_setup(collection)
-    _text("name", name)
+    check_str("name", name)
     r = store.check(collection, name)
     row = t.set_index("name").loc[name]
     key = tuple(row[c] for c in cells)
@@ -362,10 +356,10 @@ def kernel_tolerance(kind: str, quantity: str, variability: dict | None = None) 
     variability : dict or None
         :func:`load_variability`'s result (default: the package's file).
     """
-    _text("kind", kind)
+    check_str("kind", kind)
     if kind not in ("speed", "fine_tune"):
         raise ValueError(f"kind must be 'speed' or 'fine_tune', got {kind!r}")
-    _text("quantity", quantity)
+    check_str("quantity", quantity)
     variability = load_variability() if variability is None else _check_variability(variability)
     changes = [abs(c) for d in variability["dispatches"].values() for c in d[kind].get(quantity, [])]
     if not changes:
@@ -387,7 +381,7 @@ def recheck_speed(name: str, task=None, variability: dict | None = None) -> Rech
     from .tasks import DelayedClassification
 
     entries = zoo.manifest()["entries"]
-    _text("name", name)
+    check_str("name", name)
     if name not in entries:
         raise ValueError(f"name must be one of the zoo's networks {sorted(entries)}, got {name!r}")
     if task is not None and not isinstance(task, DelayedClassification):
@@ -428,7 +422,7 @@ def recheck_fine_tune(name: str, rerun: dict | None = None, model=None, task=Non
     from .tasks import DelayedClassification
 
     entries = regularize.load_sweep()["entries"]
-    _text("name", name)
+    check_str("name", name)
     if name not in entries:
         raise ValueError(f"name must be one of the sweep's entries {sorted(entries)}, got {name!r}")
     if rerun is not None and model is not None:

@@ -32,7 +32,7 @@ import warnings
 import numpy as np
 from scipy import linalg
 
-from ._checks import check_bool, check_count, check_dict, check_float
+from ._checks import check_array, check_bool, check_count, check_dict, check_float
 
 __all__ = [
     "MAX_HARMONIC",
@@ -70,28 +70,8 @@ METHODS = ("schur", "eigvals")
 
 # ---------------------------------------------------------------------------------------------- validation
 
-def _array(x, name: str) -> np.ndarray:
-    wrong = TypeError(f"{name} must be an array of real numbers (numpy or torch), got {type(x).__name__}")
-    if x is None or isinstance(x, (str, bytes)):
-        raise wrong
-    if hasattr(x, "detach"):                        # a torch tensor (torch itself is not needed here)
-        x = x.detach().cpu().numpy()
-    try:
-        a = np.asarray(x)
-    except (TypeError, ValueError):                 # e.g. a ragged list
-        raise wrong from None
-    if a.dtype.kind == "O" and not any(isinstance(e, (str, bytes)) for e in a.ravel()):
-        try:                                        # numbers held as objects
-            return np.asarray(x, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise wrong from None
-    if a.dtype.kind not in "biuf":                  # strings, other objects, complex numbers
-        raise wrong
-    return np.asarray(x, dtype=np.float64)
-
-
 def _matrix(A, name: str = "A") -> np.ndarray:
-    A = _array(A, name)
+    A = check_array(name, A)
     if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
         raise ValueError(f"{name} must be a square 2-D matrix (N, N), got shape {A.shape}")
     if not np.isfinite(A).all():
@@ -100,7 +80,7 @@ def _matrix(A, name: str = "A") -> np.ndarray:
 
 
 def _vector(v, n: int) -> np.ndarray:
-    v = _array(v, "v")
+    v = check_array("v", v)
     if v.shape != (n,):
         raise ValueError(f"v must have shape (N,) = ({n},), got {v.shape}")
     if not np.isfinite(v).all():
@@ -366,7 +346,7 @@ def chain_profile(W, activity) -> tuple[np.ndarray, np.ndarray]:
     """
     W = _matrix(W, "W")
     n = len(W)
-    h = _array(activity, "activity")
+    h = check_array("activity", activity)
     if h.ndim not in (2, 3) or h.shape[-1] != n or h.shape[-2] == 0 or h.size == 0:
         raise ValueError(f"activity must have shape (T, N) or (B, T, N) with N = {n}, got {h.shape}")
     if not np.isfinite(h).all():

@@ -445,9 +445,10 @@ def manifest(folder: Path | str, file: str = MANIFEST, param: str = "folder") ->
 
     Raises
     ------
-    IntegrityError, with the command that repairs it, if the manifest is not readable or if an entry
-    carries no checksum, does not match its checksum (a number edited by hand) or stores NaN or inf
-    where its collection does not allow them (:class:`Collection`'s ``nan_ok``).
+    IntegrityError
+        With the command that repairs it, if the manifest is not readable or if an entry carries no
+        checksum, does not match its checksum (a number edited by hand) or stores NaN or inf where its
+        collection does not allow them (:class:`Collection`'s ``nan_ok``).
     """
     path = _folder(folder, param) / _file_name(file)
     man = _read_manifest(path)
@@ -495,8 +496,10 @@ def read_verified(name: str, folder: Path | str, file: str = MANIFEST, param: st
 
     Raises
     ------
-    ValueError for an unknown name or an entry without a file; IntegrityError if the file is
-    missing or altered, or the manifest is (:func:`manifest`).
+    ValueError
+        For an unknown name or an entry without a file.
+    IntegrityError
+        If the file is missing or altered, or the manifest is (:func:`manifest`).
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be an entry's name (str), got {type(name).__name__}")

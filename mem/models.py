@@ -185,7 +185,10 @@ def cell_jacobian(arch: str, x, h, c, w_ih, w_hh, b_ih=None, b_hh=None, *, check
         rg, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
         n = torch.tanh(in_ + rg * hn)
         dn = 1 - n * n                     # dn/dh = diag(dn) (diag(r) Wn + diag(hn r (1 - r)) Wr)
-        J = rows((1 - z) * dn * rg, Wn) + rows((1 - z) * dn * hn * rg * (1 - rg), Wr) + rows(z * (1 - z) * (h - n), Wz)
+        # one (..., H, H) result written in place: a CPU allocation of that size costs more than the arithmetic
+        J = rows((1 - z) * dn * rg, Wn)
+        J.addcmul_(((1 - z) * dn * hn * rg * (1 - rg)).unsqueeze(-1), Wr)
+        J.addcmul_((z * (1 - z) * (h - n)).unsqueeze(-1), Wz)
         J.diagonal(dim1=-2, dim2=-1).add_(z)
         return J
     if arch == "lstm":

@@ -95,7 +95,8 @@ EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_
 #: Bumped whenever the metrics change; :func:`mem.store.build` re-evaluates (without retraining) entries
 #: whose stored metrics are older. 2: per-class delay curves and the slow-point measures (chapter 4).
 #: 3: the Newton search stops a candidate only when it is fixed, stationary or out of budget (issue 17).
-METRICS_VERSION = 3
+#: 4: the Newton search's faster linear algebra (blocked factorisation, no chord steps; issue 17).
+METRICS_VERSION = 4
 
 
 @dataclass

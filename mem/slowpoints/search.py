@@ -38,8 +38,11 @@ built-in networks, :func:`mem.models.cell_jacobian`; by forward-mode autograd ot
 float32 factorisations of the damped systems, with the exact float64 gradient ``J^T r`` (one
 vector-Jacobian product) and a float64 gain ratio; a candidate whose steps stall switches to
 float64. Residuals, ``S``, the outcome tests and the Jacobians in the result are all float64
-(the ``dtype`` argument). ``tests/benchmarks/bench_slowpoints.py`` compares the cost with
-FixedPointFinder's.
+(the ``dtype`` argument). On a CPU, states of more than 64 numbers are factored by blocks
+(:class:`_BlockCholesky`: torch's batched Cholesky calls LAPACK once per matrix, several times
+slower at n = 128 on some CPUs), and the (N, n, n) Gauss-Newton matrices are written into memory
+kept across iterations (a fresh allocation of that size costs more than the arithmetic).
+``tests/benchmarks/bench_slowpoints.py`` compares the cost with FixedPointFinder's.
 """
 from __future__ import annotations
 
@@ -127,6 +130,63 @@ def _projected(g, v, lo, hi):
     return torch.where(stuck, torch.zeros_like(g), g)
 
 
+class _BlockCholesky:
+    """Batched Cholesky factorisation of A (N, n, n) by blocks of ``block`` rows (chapter 3).
+
+    torch's batched ``cholesky_ex`` calls LAPACK once per matrix, which at n = 128 is several times
+    slower on some CPUs than blocks of 32 whose off-diagonal work is batched matrix products.
+    ``info`` (N,) is 0 where A is positive definite; ``solve(b)`` solves A x = b for b (N, n, k).
+    """
+
+    def __init__(self, G, rows, mu, free=None, block=32):
+        n = G.shape[-1]
+        self.edges = e = [*range(0, n, block), n]
+        nb = len(e) - 1
+        # the lower blocks of G[rows] (+ mu I, with the rows and columns of held coordinates zeroed), each
+        # gathered on its own: no (len(rows), n, n) copy is allocated
+        L = [[torch.index_select(G[:, e[i]:e[i + 1], e[j]:e[j + 1]], 0, rows) if j <= i else None
+              for j in range(nb)] for i in range(nb)]
+        for i in range(nb):
+            if free is not None:
+                fi = free[:, e[i]:e[i + 1]].to(G.dtype)
+                for j in range(i + 1):
+                    L[i][j].mul_(fi[:, :, None]).mul_(free[:, None, e[j]:e[j + 1]].to(G.dtype))
+            L[i][i].diagonal(dim1=1, dim2=2).add_(mu[:, None].to(G.dtype))
+        A = G
+        info = torch.zeros(len(rows), dtype=torch.int32, device=A.device)
+        for k in range(nb):
+            L[k][k], bad = torch.linalg.cholesky_ex(L[k][k])
+            info = torch.where((info == 0) & (bad != 0), bad + e[k], info)
+            for i in range(k + 1, nb):
+                L[i][k] = torch.linalg.solve_triangular(L[k][k].mT, L[i][k], upper=True, left=False)
+            for i in range(k + 1, nb):
+                for j in range(k + 1, i + 1):
+                    L[i][j].baddbmm_(L[i][k], L[j][k].mT, alpha=-1)
+        self.L, self.info = L, info
+
+    def solve(self, b):
+        L, e, nb = self.L, self.edges, len(self.edges) - 1
+        y = []
+        for i in range(nb):  # forward: L y = b
+            r = b[:, e[i]:e[i + 1]]
+            for j in range(i):
+                r = r - L[i][j] @ y[j]
+            y.append(torch.linalg.solve_triangular(L[i][i], r, upper=False))
+        x = [None] * nb
+        for i in reversed(range(nb)):  # back: L^T x = y
+            r = y[i]
+            for j in range(i + 1, nb):
+                r = r - L[j][i].mT @ x[j]
+            x[i] = torch.linalg.solve_triangular(L[i][i].mT, r, upper=True)
+        return torch.cat(x, 1)
+
+    def select(self, keep):
+        out = object.__new__(_BlockCholesky)
+        out.edges, out.info = self.edges, self.info[keep]
+        out.L = [[blk[keep] if blk is not None else None for blk in row] for row in self.L]
+        return out
+
+
 def _damped_solver(G32, G64, a, precise, mu, free):
     """Factor the damped Gauss-Newton systems ``G + mu I`` of the candidates ``a`` (chapter 3).
 
@@ -151,10 +211,15 @@ def _damped_solver(G32, G64, a, precise, mu, free):
 
     p32 = low.nonzero().squeeze(-1)
     if p32.numel():
-        L, info = factor(p32, G32[a[p32]])
+        if G32.device.type == "cpu" and G32.shape[-1] > 64:
+            L = _BlockCholesky(G32, a[p32], mu[a[p32]], None if free is None else free[p32])
+            info = L.info
+        else:
+            L, info = factor(p32, G32[a[p32]])
         good = info == 0
         if bool(good.any()):
-            groups.append((p32[good], L[good] if not bool(good.all()) else L))
+            groups.append((p32[good], (L.select(good) if isinstance(L, _BlockCholesky) else L[good])
+                           if not bool(good.all()) else L))
         low[p32[~good]] = False
     p64 = (~low).nonzero().squeeze(-1)
     if p64.numel():
@@ -168,7 +233,11 @@ def _damped_solver(G32, G64, a, precise, mu, free):
     def solve(b):
         out = torch.zeros_like(b)
         for pos, L in groups:
-            out[pos] = torch.cholesky_solve(b[pos].to(L.dtype).unsqueeze(-1), L).squeeze(-1).to(b.dtype)
+            if isinstance(L, _BlockCholesky):
+                out[pos] = L.solve(b[pos].to(L.L[0][0].dtype).unsqueeze(-1)).squeeze(-1).to(b.dtype)
+                continue
+            y = torch.linalg.solve_triangular(L, b[pos].to(L.dtype).unsqueeze(-1), upper=False)
+            out[pos] = torch.linalg.solve_triangular(L.mT, y, upper=True).squeeze(-1).to(b.dtype)
         return out
     return solve, ok
 
@@ -192,7 +261,7 @@ def _geodesic(res, v, x, r, step, ok, solve, free, alpha, h=0.1):
     return step + torch.where(use[:, None], 0.5 * acc, torch.zeros_like(acc))
 
 
-def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True, reuse=2, accel=0.75):
+def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True, accel=0.75):
     """Levenberg-Marquardt on r(v) = F(v) - v, every candidate with its own damping (Madsen & Nielsen).
 
     A candidate stops when it is fixed (``S < tol``), when it is stationary (:func:`stationarity`
@@ -217,7 +286,6 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
     nu = torch.full((N,), 2.0, dtype=v.dtype, device=v.device)
     need_jac = torch.ones(N, dtype=torch.bool, device=v.device)
     need_grad = torch.ones(N, dtype=torch.bool, device=v.device)
-    age = torch.zeros(N, dtype=torch.long, device=v.device)       # steps since the last Jacobian
     # Steps use float32 Jacobians and float32 factorisations (residuals, S, the gradient and
     # the gain ratio stay in float64) until a candidate stalls, which float32 cannot resolve;
     # from then on float64.
@@ -226,6 +294,7 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
     mu0 = None
     stuck = torch.zeros(N, dtype=torch.bool, device=v.device)    # no step lowers S any more
     eps = 4 * torch.finfo(v.dtype).eps
+    scratch = None
     for _ in range(n_iters):
         for exact in (False, True):
             idx = (need_jac & (precise == exact)).nonzero().squeeze(-1)
@@ -235,16 +304,21 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
                     if G64 is None:
                         G64 = torch.zeros(N, n, n, dtype=v.dtype, device=v.device)
                     G64[idx] = Jx.transpose(1, 2) @ Jx
-                    trace[idx] = (Jx * Jx).sum((1, 2))
+                    trace[idx] = G64.diagonal(dim1=1, dim2=2)[idx].sum(-1)       # ||J||_F^2
                 else:  # float32 Jacobian and product: about four times cheaper
                     Jx = _residual_jacobian(dyn32, components, v[idx].float(), x[idx].float())
-                    G32[idx] = Jx.transpose(1, 2) @ Jx
-                    trace[idx] = (Jx * Jx).sum((1, 2)).to(v.dtype)
+                    # J^T J into stored memory (a fresh (N, n, n) allocation costs more than the product on a CPU)
+                    if idx.numel() == N:
+                        torch.bmm(Jx.transpose(1, 2), Jx, out=G32)
+                    else:
+                        if scratch is None:
+                            scratch = torch.empty_like(G32)
+                        G32.index_copy_(0, idx, torch.bmm(Jx.transpose(1, 2), Jx, out=scratch[:idx.numel()]))
+                    trace[idx] = G32.diagonal(dim1=1, dim2=2)[idx].sum(-1).to(v.dtype)   # ||J||_F^2
         idx = need_grad.nonzero().squeeze(-1)
         if idx.numel():  # the gradient J^T r exactly, in the search dtype (one vector-Jacobian product)
             xi = x[idx]  # bound as a default: the lambda is called at once, in this iteration
             g[idx] = vjp(lambda u, xi=xi: res(u, xi), v[idx])[1](r[idx])[0]
-        age[need_jac] = 0
         need_jac[:] = False
         need_grad[:] = False
         if mu0 is None:  # initial damping: 1e-3 x the largest diagonal entry of J^T J
@@ -289,21 +363,18 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
         acc = a[accept]
         v[acc], r[acc], S[acc] = v_new[accept], r_new[accept], S_new[accept]
         need_grad[acc] = True
-        age[acc] += 1
-        # a good model (rho > 0.75) keeps its Jacobian for up to `reuse` more steps (chord steps)
-        need_jac[acc] = (rho[accept] <= 0.75) | (age[acc] > reuse)
+        # every accepted step gets a new Jacobian: on trained networks, steps on the previous one (chord
+        # steps) were mostly rejected, each at the cost of a factorisation (issue 17)
+        need_jac[acc] = True
         mu[acc] = mu[acc] / 3  # Marquardt's decrease (Madsen-Nielsen's rho-dependent one stalls in curved valleys)
         nu[acc] = 2.0
         rejected = ~accept
         rej = a[rejected]
         # a rejected step smaller than the rounding of v, on an exact Jacobian: no step can help
         tiny = step[rejected].norm(dim=-1) <= eps * (v[rej].norm(dim=-1) + eps)
-        stuck[rej[tiny & precise[rej] & (age[rej] == 0)]] = True
-        stale = rej[age[rej] > 0]  # a rejected step on an old Jacobian: refresh it before damping more
-        need_jac[stale] = True
-        fresh_rej = rej[age[rej] == 0]
-        mu[fresh_rej] = mu[fresh_rej] * nu[fresh_rej]
-        nu[fresh_rej] = nu[fresh_rej] * 2
+        stuck[rej[tiny & precise[rej]]] = True
+        mu[rej] = mu[rej] * nu[rej]
+        nu[rej] = nu[rej] * 2
         to64 = rej[(mu[rej] > 1e8 * mu0[rej]) & ~precise[rej]]
         precise[to64], need_jac[to64], mu[to64], nu[to64] = True, True, mu0[to64], 2.0
         stuck |= ~torch.isfinite(mu)
@@ -384,8 +455,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
           step, multiplied by a growing factor after a rejected one), so steps become
           Newton steps ``-J^{-1} r`` as it converges, plus a geodesic acceleration
           (Transtrum & Sethna 2012) that follows the curved, flat valleys of S around
-          the class memories. Jacobians by ``torch.func.vmap``, recomputed only for
-          candidates that moved and whose linear model was poor.
+          the class memories. Jacobians in closed form for built-in one-layer networks,
+          else by ``torch.func``, recomputed after every accepted step.
         * ``"adam"``: gradient descent on ``sum_i S(v_i)`` with Adam at learning rate
           ``lr``, multiplied by ``lr_decay`` each iteration, for ``n_iters``
           iterations (the paper's procedure; FixedPointFinder's too).
@@ -494,17 +565,18 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
         Jr = _residual_jacobian(dyn, components, v, x)
         grad_norm = 2 * _projected(torch.einsum("nmi,nm->ni", Jr, r), v, *box).norm(dim=-1)
         cos = _stationarity(Jr, r, v, *box)
+        # a sum is NaN or inf when one of its terms is (a Jacobian's finite entries do not add up to 1e308)
+        finite = torch.isfinite(v).all(-1) & torch.isfinite(S) & torch.isfinite(grad_norm) \
+            & torch.isfinite(Jr.sum((1, 2)))
         JF = None
         if jacobians and dyn.continuous:
             JF = Jr                                  # df/dv: the residual is f itself
+        elif jacobians and (components == "full" or not dyn.is_lstm):
+            JF = Jr                                  # dF/dv = J_r + I, in place (Jr is not used again)
+            JF.diagonal(dim1=1, dim2=2).add_(1)
         elif jacobians:
-            JF = Jr + torch.eye(v.shape[1], dtype=dtype, device=v.device) if (
-                components == "full" or not dyn.is_lstm) else (
-                dyn._jacobian(v, x) if getattr(dyn, "analytic", False) else _batched_jacobian(dyn._step, v, x))
-        finite = torch.isfinite(v).all(-1) & torch.isfinite(S) & torch.isfinite(grad_norm) \
-            & torch.isfinite(Jr).flatten(1).all(-1)
-        if JF is not None:
-            finite &= torch.isfinite(JF).flatten(1).all(-1)
+            JF = dyn._jacobian(v, x) if getattr(dyn, "analytic", False) else _batched_jacobian(dyn._step, v, x)
+            finite &= torch.isfinite(JF.sum((1, 2)))
         nonfinite = bad | ~finite
     outcome = torch.full((N,), 2, dtype=torch.long, device=v.device)
     outcome[(cos <= gtol) | stuck] = 1

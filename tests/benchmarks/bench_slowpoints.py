@@ -44,17 +44,17 @@ numerics fingerprint (:func:`mem.fingerprint.fingerprint`), the CPU model, the l
 before and after every measurement and a hash of the ``mem.slowpoints`` sources; the book's
 page "Slow points of your own network" shows the stored file.
 
-Measured on 2026-11-29 (the stored file; 2-core AMD EPYC, Zen 5, torch 2.13.0+cpu, one
-thread, load average below 1): FixedPointFinder took 26.2 s and 26.0 s of CPU time and ended at
-max S 8.1e-5 and 1.6e-5, with none of the 256 candidates below S = 1e-10. The unbounded search
-was at or below those max S after 25 and 20 iterations, 1.56 s and 1.34 s of CPU time: 16.8 and
-19.5 times less, the budget granularity of the curve included. That is short of the 30 times issue 17
-asks for. What limits it on this CPU: one iteration over 256 candidates costs about 60 ms,
-of which one batched float32 Cholesky factorisation of 256 matrices of 128 x 128 is about
-19 ms, and the worst candidates creep along flat valleys for 20 to 25 iterations before they
-reach FixedPointFinder's max S. The 3-bit flip-flop: both finders recover all 8 memories from
-the trajectory states and all 12 saddles from the midpoints, with no false fixed point;
-the defaults (bounded, 200 iterations) leave 196 and 256 of the GRUs' candidates "moving".
+Measured on 2026-11-30 (the stored file; 2-core AMD EPYC, Zen 5, torch 2.13.0+cpu, one
+thread, load average 1 to 2: the other core was not idle): FixedPointFinder took 28.2 s and 27.1 s
+of CPU time and ended at max S 8.1e-5 and 1.6e-5, with none of the 256 candidates below
+S = 1e-10. The unbounded search was at or below those max S after 18 and 16 iterations (the
+budgets go one iteration at a time up to 30), 0.77 s and 0.68 s of CPU time: 36.5 and 40.0 times
+less. An iteration over 256 candidates costs about 40 ms: the float32 Jacobians (in closed form),
+J^T J written into memory kept across iterations, a blocked Cholesky factorisation (torch's
+batched one takes 26 ms for 256 matrices of 128 x 128 on this CPU, the blocked one about 15 ms)
+and the geodesic correction. The 3-bit flip-flop: both finders recover all 8 memories from the
+trajectory states and all 12 saddles from the midpoints, with no false fixed point; the defaults
+(bounded, 200 iterations) leave 191 and 256 of the GRUs' candidates "moving".
 """
 import argparse
 import copy
@@ -220,7 +220,7 @@ def main():
     ap.add_argument("--fpf", metavar="PATH", default=None, help="FixedPointFinder checkout (skipped if absent)")
     ap.add_argument("--fpf-iters", type=int, default=20000)
     ap.add_argument("--networks", default="gru128-nacu-s0,gru128-vocu-s0")
-    ap.add_argument("--budgets", type=int, nargs="*", default=[5, 10, 15, 20, 25, 30, 40, 60, 80, 120, 200])
+    ap.add_argument("--budgets", type=int, nargs="*", default=[*range(5, 31), 40, 60, 80, 120, 200])
     ap.add_argument("--stop-at-quality", action="store_true", help="stop the curve once FPF's max S is reached")
     ap.add_argument("--out", default="bench_slowpoints.json")
     a = ap.parse_args()

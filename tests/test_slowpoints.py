@@ -361,3 +361,30 @@ def test_saddles_between_finds_the_saddle_on_each_edge_and_the_memories_it_joins
     assert len({frozenset(e) for e in ends.tolist()}) == 4
     with pytest.raises(ValueError, match="model must be a discrete-time map"):
         sp.saddles_between(sp.RecurrentMap(lambda h, u: -h, continuous=True), memories, torch.zeros(1))
+
+
+def test_the_blocked_cholesky_solves_the_damped_systems_torch_solves():
+    """issue 17: _BlockCholesky (blocks of 32, a ragged last one) factors G[rows] + mu I with held coordinates'
+    rows and columns zeroed, solves as torch.linalg.solve does, and flags a matrix that is not positive definite."""
+    from mem.slowpoints.search import _BlockCholesky
+
+    g = torch.Generator().manual_seed(0)
+    J = torch.randn(6, 100, 100, generator=g, dtype=torch.float64)
+    G = J.mT @ J
+    rows, mu = torch.tensor([4, 0, 2]), torch.tensor([1e-3, 1.0, 10.0], dtype=torch.float64)
+    b = torch.randn(3, 100, 1, generator=g, dtype=torch.float64)
+    F = _BlockCholesky(G, rows, mu)
+    A = G[rows] + mu[:, None, None] * torch.eye(100, dtype=torch.float64)
+    assert bool((F.info == 0).all())
+    assert torch.allclose(F.solve(b), torch.linalg.solve(A, b), rtol=1e-8, atol=1e-10)
+    assert torch.allclose(F.select(torch.tensor([False, True, True])).solve(b[1:]), torch.linalg.solve(A[1:], b[1:]),
+                          rtol=1e-8, atol=1e-10)
+    free = torch.ones(1, 100, dtype=torch.bool)
+    free[0, :10] = False
+    F3 = _BlockCholesky(G, torch.tensor([3]), torch.tensor([0.5], dtype=torch.float64), free)
+    A3 = G[3] * free[0, :, None] * free[0, None, :] + 0.5 * torch.eye(100, dtype=torch.float64)
+    assert torch.allclose(F3.solve(b[:1]), torch.linalg.solve(A3[None], b[:1]), rtol=1e-8, atol=1e-10)
+    G2 = G.clone()
+    G2[1] = -torch.eye(100, dtype=torch.float64)
+    F2 = _BlockCholesky(G2, torch.tensor([0, 1]), torch.zeros(2, dtype=torch.float64))
+    assert int(F2.info[0]) == 0 and int(F2.info[1]) != 0

@@ -15,10 +15,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import small_inputs
 import torch
 from contract import Spec, check_spec
 
-from mem import analysis, data, drift, models, plots, protocols, tasks
+from mem import analysis, drift, models, plots, protocols
 from mem import slowpoints as sp
 from mem.evaluate import DelayCurve
 from mem.train import History
@@ -29,14 +30,12 @@ EXEMPT = {
 
 
 # ---------------------------------------------------------------------------------------------- small inputs
-@functools.cache
 def _digits():
-    return data.load_digits()
+    return small_inputs.digits()
 
 
-@functools.cache
 def _task():
-    return tasks.DelayedClassification(_digits(), T_max=6)
+    return small_inputs.task()
 
 
 def _gen():

@@ -6,7 +6,6 @@ the allowed values). Completeness -- every public callable driven with generated
 the property-based contract suite (``tests/contract.py``, ``tests/test_contract_*.py``, issue 18).
 """
 import dataclasses
-import functools
 import math
 import re
 from pathlib import Path
@@ -19,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import small_inputs
 import torch
 
 import mem
@@ -50,14 +50,12 @@ from mem import slowpoints as sp
 
 
 # ---------------------------------------------------------------------------------------------- small fixtures
-@functools.cache
 def _digits():
-    return data.load_digits()
+    return small_inputs.digits()
 
 
-@functools.cache
 def _task():
-    return tasks.DelayedClassification(_digits(), T_max=6)
+    return small_inputs.task()
 
 
 def _batch():

@@ -39,7 +39,7 @@ parameters, their ``requires_grad`` and their ``.grad`` are never touched, and
 the states passed in are never modified.
 """
 from .points import OUTCOMES, SlowPoints
-from .search import METHODS, find_slow_points, stationarity
+from .search import METHODS, PAPER_ADAM, find_slow_points, stationarity
 from .starts import (
     MAX_PROBE_STEPS,
     MAX_TRIALS,
@@ -70,6 +70,7 @@ __all__ = [
     "MAX_TRIALS",
     "METHODS",
     "OUTCOMES",
+    "PAPER_ADAM",
     "Dynamics",
     "RecurrentMap",
     "SlowPoints",

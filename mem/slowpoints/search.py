@@ -53,13 +53,19 @@ import torch
 from torch.func import jacfwd, jacrev, jvp, vjp, vmap
 from tqdm.auto import tqdm
 
-from .._checks import check_bool, check_choice, check_count, check_float, check_float_dtype, check_tensor
+from .._checks import check_bool, check_choice, check_count, check_float, check_float_dtype, check_int, check_tensor
 from .points import SlowPoints
 from .state_map import COMPONENTS, MAX_CANDIDATES, dynamics, flat_inputs, flat_states
 
-__all__ = ["METHODS", "find_slow_points", "stationarity"]
+__all__ = ["METHODS", "PAPER_ADAM", "find_slow_points", "stationarity"]
 
 METHODS = ("newton", "adam")            #: search methods of :func:`find_slow_points`
+
+#: The authors' search budget, from their public code (github.com/DoronHaviv/MemoryRNN, ``BlackBoxMNIST.py``):
+#: Adam at learning rate 1e-3 on the summed speed, 100,000 iterations, the rate divided by 10 at iteration
+#: 40,000 (Adam's state kept). ``find_slow_points(model, starts, inputs, **PAPER_ADAM)`` runs it (chapters 3, 4);
+#: about 45 s for 10 candidates of a 64-unit network on one CPU thread.
+PAPER_ADAM = {"method": "adam", "lr": 1e-3, "n_iters": 100_000, "lr_milestones": (40_000,), "lr_gamma": 0.1}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +387,17 @@ def _lm(dyn, v, x, components, tol, gtol, n_iters, bar, box, fast_jacobians=True
     return v, n_iter, stuck
 
 
-def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
+def _check_milestones(lr_milestones) -> tuple[int, ...]:
+    """``lr_milestones`` as a tuple of increasing ints >= 1 (a list, tuple or array of them)."""
+    if isinstance(lr_milestones, (str, bytes, dict)) or not hasattr(lr_milestones, "__iter__"):
+        raise TypeError(f"lr_milestones must be a sequence of ints (iterations), got {type(lr_milestones).__name__}")
+    out = tuple(check_int("lr_milestones", m, 1, 10**6) for m in lr_milestones)
+    if any(b <= a for a, b in zip(out, out[1:])):
+        raise ValueError(f"lr_milestones must be strictly increasing, got {list(out)}")
+    return out
+
+
+def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box, milestones=(), gamma=0.1):
     """Adam on sum_i S(v_i): the paper's procedure. A candidate is frozen once its S < tol.
 
     A candidate whose S becomes non-finite (a step into a region where the map overflows) is put back
@@ -398,6 +414,9 @@ def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
     bad = torch.zeros(N, dtype=torch.bool, device=v.device)    # S became non-finite: frozen (done | bad)
     prev = None                                                 # the states before the last step
     for it in range(n_iters):
+        if it in milestones:
+            for group in opt.param_groups:
+                group["lr"] *= gamma
         r = dyn._residual(v, x, components)
         S = (r * r).sum(-1)
         new_bad = ~torch.isfinite(S.detach()) & ~bad
@@ -435,7 +454,8 @@ def _adam(dyn, v, x, components, tol, n_iters, lr, lr_decay, bar, box):
 
 def find_slow_points(model, initial_states, inputs, method: str = "newton", tol: float = 1e-10,
                      n_iters: int | None = None, *, gtol: float = 1e-8, components: str = "full",
-                     lr: float = 1e-2, lr_decay: float = 1.0, dtype: torch.dtype = torch.float64,
+                     lr: float = 1e-2, lr_decay: float = 1.0, lr_milestones=(), lr_gamma: float = 0.1,
+                     dtype: torch.dtype = torch.float64,
                      labels: torch.Tensor | None = None, jacobians: bool = True,
                      bounded: bool = True, progress: bool = False) -> SlowPoints:
     """Search for fixed and slow points from every candidate at once (chapter 3).
@@ -476,6 +496,10 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     components : {"full", "h_tanh_c", "h"}, what enters S for LSTMs (:mod:`mem.slowpoints.state_map`)
     lr, lr_decay : Adam's learning rate (finite, > 0) and per-iteration decay factor in (0, 1]
         (method "adam" only)
+    lr_milestones, lr_gamma : a step schedule for Adam (method "adam" only): at each iteration in
+        ``lr_milestones`` (increasing ints >= 1, default none) the learning rate is multiplied by
+        ``lr_gamma`` in (0, 1] (Adam's moment estimates are kept). The authors' budget,
+        :data:`PAPER_ADAM`, divides the rate by 10 at iteration 40,000.
     dtype : torch.float64 (default) or torch.float32, the dtype of the search (S < 1e-10 is below
         float32 resolution for states of norm ~5)
     labels : (N,) integer tensor, optional, carried along (e.g. the class of each candidate)
@@ -511,6 +535,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
     check_float("gtol", gtol, gt=0, lt=1)
     check_float("lr", lr, gt=0)
     check_float("lr_decay", lr_decay, gt=0, le=1)
+    lr_milestones = _check_milestones(lr_milestones)
+    check_float("lr_gamma", lr_gamma, gt=0, le=1)
     if n_iters is None:
         n_iters = 200 if method == "newton" else 2000
     check_count("n_iters", n_iters, 0, 10**6)
@@ -550,7 +576,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
             bad = torch.zeros(N, dtype=torch.bool, device=v.device)
         else:
             with torch.enable_grad():
-                v, n_iter, bad = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box)
+                v, n_iter, bad = _adam(dyn, v0, x, components, tol, n_iters, lr, lr_decay, bar, box,
+                                       lr_milestones, lr_gamma)
             stuck = torch.zeros(N, dtype=torch.bool, device=v.device)
     finally:
         if bar is not None:
@@ -596,6 +623,8 @@ def find_slow_points(model, initial_states, inputs, method: str = "newton", tol:
                       f"points.nonfinite", RuntimeWarning, stacklevel=2)
     if method == "adam":
         info.update(lr=lr, lr_decay=lr_decay)
+        if lr_milestones:
+            info.update(lr_milestones=list(lr_milestones), lr_gamma=lr_gamma)
     return SlowPoints(states=v, speed=S, grad_norm=grad_norm, outcome=outcome, n_iter=n_iter, inputs=x,
                       initial_states=v0, labels=labels, jacobians=JF, arch=dyn.arch,
                       hidden_size=dyn.h_size, components=components, method=method, info=info,

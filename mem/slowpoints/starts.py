@@ -76,13 +76,17 @@ def states_along(model: RNNClassifier, x: torch.Tensor, state: State | None = No
 
 
 def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: int = 0,
-                      split: str = "test", min_correct: int = 10,
+                      split: str = "train", min_correct: int = 10,
                       min_recall: float = 0.5, min_precision: float = 0.5) -> tuple[State, torch.Tensor]:
     """Per-class mean state just before the trigger, over correctly reported trials (chapter 3).
 
     The paper's starting points: sample ``n_trials`` trials of ``task`` (trained
     timing), keep those the network reports correctly, and average the state at
     ``t_report - 1`` (the state the trigger acts on) over each class.
+
+    The trials show *training* digits by default (``split="train"``), as the authors' code does: these
+    states seed searches and the speed penalty's anchor points (:mod:`mem.regularize`), which feed a
+    gradient, and test digits are kept for evaluation.
 
     Returns
     -------
@@ -122,12 +126,13 @@ def class_mean_states(model: RNNClassifier, task, n_trials: int = 1000, seed: in
 
 
 def trajectory_states(model: RNNClassifier, task, n_samples: int = 256, max_delay: int = 200,
-                      noise_scale: float = 0.0, seed: int = 0, split: str = "test") -> tuple[State, torch.Tensor]:
+                      noise_scale: float = 0.0, seed: int = 0, split: str = "train") -> tuple[State, torch.Tensor]:
     """States sampled from long-delay trajectories, optionally jittered (FixedPointFinder-style; chapter 3).
 
     Runs ``n_samples`` probe trials (digit at t = 0, then noise frames, no trigger)
     for ``max_delay`` steps and takes each trial's state at a uniformly drawn step
-    in ``1..max_delay``, plus Gaussian noise of standard deviation ``noise_scale``.
+    in ``1..max_delay``, plus Gaussian noise of standard deviation ``noise_scale``. The trials show
+    training digits by default (``split="train"``; test digits are kept for evaluation).
 
     Returns
     -------

@@ -18,6 +18,10 @@ confidence interval (``scipy.stats.bootstrap``, pairs resampled together).
 Spearman correlations are Pearson correlations of ranks, so infinite values (a
 memory that outlasts the probe) are allowed for ``"spearman"`` and rank highest.
 
+Two measures of the same networks are compared pair by pair: :func:`paired_shift` says how far one
+lies from the other (a search budget's gain, chapter 4), :func:`correlation_difference` whether one
+predicts a target better than the other (a paired bootstrap over networks).
+
 Chapter 2 asks the same question of conditions and seeds: :func:`seed_spread` compares the
 spread between training protocols with that between seeds, :func:`protocol_tests` tests the
 protocols against each other with exact permutation tests and bootstrap intervals across seeds, and
@@ -41,16 +45,20 @@ __all__ = [
     "METHODS",
     "ConditionComparison",
     "Correlation",
+    "CorrelationDifference",
     "PairTest",
+    "PairedShift",
     "ProtocolTests",
     "SeedSpread",
     "compare_conditions",
     "correlate",
     "correlate_groups",
+    "correlation_difference",
     "correlation_table",
     "delay_correlations",
     "group_contrast",
     "movement_ratio",
+    "paired_shift",
     "partial_correlation",
     "partial_correlations",
     "protocol_tests",
@@ -308,6 +316,158 @@ def correlate(x, y, method: str = "spearman", **kwargs) -> Correlation:
     arguments (``n_boot``, ``confidence``, ``seed``) go there.
     """
     return partial_correlation(x, y, None, method, **kwargs)
+
+
+@dataclass(frozen=True)
+class CorrelationDifference:
+    """Two measures' (partial) correlations with one target and their difference, with a paired bootstrap
+    interval (chapter 4).
+
+    a, b : the two measures' names; r_a, r_b : their correlations with the target (as
+    :func:`partial_correlation` computes them); diff : ``r_b - r_a``; ci_low, ci_high : its percentile interval
+    over ``n_boot`` resamples of the rows, both correlations computed on the same resample; p : two-sided
+    bootstrap p of ``diff = 0`` (twice the share of resampled differences on the other side of 0, counting the
+    observed one; at least ``2 / (n_boot + 1)``); n : rows; method; confidence; covariates : what was partialled
+    out (``""`` if nothing).
+    """
+
+    a: str
+    b: str
+    r_a: float
+    r_b: float
+    diff: float
+    ci_low: float
+    ci_high: float
+    p: float
+    n: int
+    method: str
+    confidence: float = 0.95
+    covariates: str = ""
+
+    def __str__(self) -> str:
+        part = f", partial on {self.covariates}" if self.covariates else ""
+        return (f"{self.method} r({self.b}) - r({self.a}) = {self.r_b:+.2f} - ({self.r_a:+.2f}) = {self.diff:+.2f} "
+                f"[{self.ci_low:+.2f}, {self.ci_high:+.2f}] ({100 * self.confidence:.0f}% paired bootstrap CI), "
+                f"p = {self.p:.2g}, n = {self.n}{part}")
+
+
+def correlation_difference(df, a: str, b: str, target: str, controls=(), method: str = "spearman", *,
+                           n_boot: int = 2000, confidence: float = 0.95, seed: int = 0) -> CorrelationDifference:
+    """Does measure ``b`` correlate with ``target`` more strongly than measure ``a``? (chapter 4)
+
+    Both (partial) correlations are computed as :func:`partial_correlations` computes them, and the
+    rows (networks) are resampled with replacement ``n_boot`` times; on each resample both
+    correlations are recomputed, so the interval of their difference accounts for the two
+    measures being taken on the same networks. A difference is resolved at level ``confidence``
+    when its interval excludes 0.
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (e.g. :func:`mem.zoo.table`)
+    a, b : column names of the two measures (different)
+    target : column to correlate with (e.g. ``"log_lifetime"``)
+    controls : columns partialled out of every correlation (a category or a number each), default none
+    method : ``"spearman"`` (default) or ``"pearson"``
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples
+    confidence : float in (0, 1), the level of the interval
+    seed : seeds the resampling (a non-negative integer)
+
+    Raises
+    ------
+    ValueError
+        for a degenerate fit (as :func:`partial_correlation`), or resamples without spread, on which a
+        correlation is not defined.
+
+    Returns
+    -------
+    :class:`CorrelationDifference`
+    """
+    _check_method(method)
+    _frame(df)
+    _column(df, a, "a")
+    _column(df, b, "b")
+    if a == b:
+        raise ValueError(f"a and b must name two different measures, got {a!r} twice")
+    _column(df, target, "target")
+    controls = _columns(df, controls, "controls")
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    check_float("confidence", confidence, gt=0, lt=1)
+    check_seed(seed)
+    _no_nan(df, [a, b, target, *controls])
+    cov = {c: df[c].to_numpy() for c in controls} or None
+    first = partial_correlation(df[a], df[target], cov, method, n_boot=0)
+    second = partial_correlation(df[b], df[target], cov, method, n_boot=0)
+    xa, xb, y = (check_array(name, df[name]) for name in (a, b, target))
+    n = len(y)
+    Z, label = _covariates(cov, n)
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    if Z is None:
+        d = _r(xb[idx], y[idx], method, None) - _r(xa[idx], y[idx], method, None)
+    else:
+        d = np.array([_r(xb[i], y[i], method, Z[i]) - _r(xa[i], y[i], method, Z[i]) for i in idx])
+    if not np.isfinite(d).all():
+        raise ValueError(f"df has too few distinct rows for a bootstrap interval: some of the n_boot = {n_boot} "
+                         f"resamples of its {n} rows have no spread, so no correlation is defined there")
+    diff = second.r - first.r
+    lo, hi = (float(q) for q in np.quantile(d, [(1 - confidence) / 2, (1 + confidence) / 2]))
+    p = min(1.0, 2 * (1 + min(int((d <= 0).sum()), int((d >= 0).sum()))) / (n_boot + 1))
+    return CorrelationDifference(a, b, first.r, second.r, float(diff), lo, hi, float(p), n, method, confidence,
+                                 label if Z is not None else "")
+
+
+@dataclass(frozen=True)
+class PairedShift:
+    """How far one measurement lies from another, pair by pair (chapter 4).
+
+    median : median of ``after - before``; ci_low, ci_high : its percentile-bootstrap interval over the pairs;
+    p : two-sided Wilcoxon signed-rank p of ``after - before`` against 0 (1.0 when every difference is 0);
+    n : pairs; n_lower, n_higher : pairs with ``after < before`` and ``after > before``; confidence.
+    """
+
+    median: float
+    ci_low: float
+    ci_high: float
+    p: float
+    n: int
+    n_lower: int
+    n_higher: int
+    confidence: float = 0.95
+
+    def __str__(self) -> str:
+        return (f"median shift {self.median:+.2f} [{self.ci_low:+.2f}, {self.ci_high:+.2f}] "
+                f"({100 * self.confidence:.0f}% CI), lower in {self.n_lower}/{self.n}, higher in "
+                f"{self.n_higher}/{self.n} (Wilcoxon p = {self.p:.2g})")
+
+
+def paired_shift(before, after, *, n_boot: int = 2000, confidence: float = 0.95, seed: int = 0) -> PairedShift:
+    """How far ``after`` lies from ``before``, pair by pair: e.g. what a larger search budget gains (chapter 4).
+
+    Parameters
+    ----------
+    before, after : 1-D arrays of one length (at least 4), finite, pairs in the same order (e.g. one
+        network's median ``log10 S`` after two search budgets)
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples of the pairs for the median's interval
+    confidence : float in (0, 1), the level of the interval
+    seed : seeds the resampling (a non-negative integer)
+
+    Returns
+    -------
+    :class:`PairedShift`
+    """
+    before, after = check_array("before", before, ndim=1, finite=True), check_array("after", after, ndim=1,
+                                                                                    finite=True)
+    if before.shape != after.shape:
+        raise ValueError(f"before and after must have the same length, got {len(before)} and {len(after)}")
+    if len(before) < 4:
+        raise ValueError(f"before and after need at least 4 pairs, got {len(before)}")
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    check_float("confidence", confidence, gt=0, lt=1)
+    check_seed(seed)
+    d = after - before
+    idx = np.random.default_rng(seed).integers(0, len(d), size=(n_boot, len(d)))
+    lo, hi = (float(q) for q in np.quantile(np.median(d[idx], axis=1), [(1 - confidence) / 2, (1 + confidence) / 2]))
+    p = 1.0 if not d.any() else float(stats.wilcoxon(d).pvalue)
+    return PairedShift(float(np.median(d)), lo, hi, p, len(d), int((d < 0).sum()), int((d > 0).sum()), confidence)
 
 
 def correlation_table(df, measures, target: str, group: str = "arch", methods=METHODS, controls=(), **kwargs):

@@ -725,10 +725,16 @@ class ProtocolTests:
     def resolved(self, group) -> list:
         """The adjacent pairs of ``order[group]`` whose difference is significant (Holm), as ``(hi, lo)``."""
         o = self.order[group]
-        return [(h, lo) for h, lo in zip(o, o[1:]) if self._pair(group, h, lo).significant]
+        return [(h, lo) for h, lo in zip(o, o[1:]) if self.pair(group, h, lo).significant]
 
-    def _pair(self, group, a, b) -> PairTest:
-        return self.pairs[group, a, b] if (group, a, b) in self.pairs else self.pairs[group, b, a]
+    def pair(self, group, a, b) -> PairTest:
+        """The test of conditions ``a`` and ``b`` in ``group``, in either order (its ``hi`` is the larger)."""
+        if (group, a, b) in self.pairs:
+            return self.pairs[group, a, b]
+        if (group, b, a) in self.pairs:
+            return self.pairs[group, b, a]
+        raise ValueError(f"group, a and b must name a group and two different conditions of the tests "
+                         f"(groups {self.groups}, conditions {self.conditions}), got {group!r}, {a!r}, {b!r}")
 
     def verdict(self, group) -> str:
         """"yes": the condition matters (``p_condition < alpha``) and every step of the ordering is significant;

@@ -32,7 +32,7 @@ CLAIMS = {
         Claim("One image frame, then noise frames until the trigger",
               "noise i.i.d. Normal({data.noise_mean:.3f}, {data.noise_std:.3f}) per pixel, "
               "the training pixels' mean and std",
-              "Same structure; noise statistics assumed"),
+              "Same rule as the authors' code (there: MNIST's pixel mean and standard deviation)"),
         Claim("Trial length T_max = 20, delays 4–19",
               "T = {T}, δ_min = {task.delta_min}; delays {int(delay.min())}–{int(delay.max())} "
               "in {N} sampled trials",
@@ -41,15 +41,17 @@ CLAIMS = {
               "{task.n_outputs} outputs (null + 10 digits); exactly one non-null target "
               "in each of {N} trials",
               "Same"),
-        Claim("Timing of image and trigger (not known to us)",
+        Claim("Timing of image and trigger (not stated in the paper; the authors' code draws t_read, then "
+              "t_report, each uniformly)",
               "t_read uniform on 0..{T - 1 - task.delta_min}, t_report uniform after it: "
               "P(delay = {task.delta_min}) = {exact['delay'][task.delta_min]:.3f}, P(delay "
               "= {T - 1}) = {exact['delay'][T - 1]:.4f}, mean delay {mean_delay:.2f}",
-              "Assumed"),
-        Claim("Report step weighted in the loss (exact weighting not known to us)",
+              "Same as the authors' code"),
+        Claim("Report step weighted in the loss (the authors' code: weight T at the report step, 1 at the "
+              "others)",
               "report weight T = {T}: report step carries {share['uniform', 'task loss']:.0%} "
               "of an untrained network's loss ({share['uniform', 'weights 1']:.0%} unweighted)",
-              "Assumed"),
+              "Same as the authors' code"),
         Claim("Memory tested at delays far beyond the trained ones",
               "probe trials of {probe.x.shape[1]} frames, image at t = 0, trigger added "
               "at each of {len(d)} delays {d.min()}–{d.max()}",

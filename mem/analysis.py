@@ -57,6 +57,8 @@ __all__ = [
     "correlation_table",
     "delay_correlations",
     "group_contrast",
+    "interval_verdict",
+    "measure_comparison",
     "movement_ratio",
     "paired_shift",
     "partial_correlation",
@@ -468,6 +470,69 @@ def paired_shift(before, after, *, n_boot: int = 2000, confidence: float = 0.95,
     lo, hi = (float(q) for q in np.quantile(np.median(d[idx], axis=1), [(1 - confidence) / 2, (1 + confidence) / 2]))
     p = 1.0 if not d.any() else float(stats.wilcoxon(d).pvalue)
     return PairedShift(float(np.median(d)), lo, hi, p, len(d), int((d < 0).sum()), int((d > 0).sum()), confidence)
+
+
+def interval_verdict(ci_low: float, ci_high: float) -> str:
+    """What a correlation's interval says (chapter 4): ``"negative"`` when it lies below 0, ``"positive"`` when
+    above, ``"not resolved"`` when it contains 0. Both bounds are finite numbers, ``ci_low <= ci_high``."""
+    lo, hi = check_float("ci_low", ci_low), check_float("ci_high", ci_high)
+    if lo > hi:
+        raise ValueError(f"ci_low must not exceed ci_high, got {lo!r} > {hi!r}")
+    return "negative" if hi < 0 else "positive" if lo > 0 else "not resolved"
+
+
+def measure_comparison(df, a: str, b: str, target: str, group: str = "arch", controls=(), method: str = "spearman",
+                       *, n_boot: int = 2000, seed: int = 0):
+    """Two measures side by side in every subset of :func:`correlation_table`, with the verdict each gives and
+    whether they differ (chapter 4: the paper's speed at two search budgets).
+
+    The rule, per subset (all rows, each level of ``group``, all rows partial on ``group``; ``controls``
+    partialled out in each): a measure's verdict is :func:`interval_verdict` of its correlation's 95%
+    bootstrap interval; the two measures *differ* when the paired-bootstrap 95% interval of ``r_b - r_a``
+    (:func:`correlation_difference`) excludes 0, and their *verdicts agree* when they are the same.
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network;  a, b : the two measures' columns (different)
+    target : the column to correlate with;  group : categorical column (default ``"arch"``)
+    controls : further columns partialled out in every subset;  method : ``"spearman"`` or ``"pearson"``
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples;  seed : seeds every bootstrap
+
+    Returns
+    -------
+    pandas DataFrame, one row per subset (named as :func:`correlation_table` names them): ``subset, n, r_a,
+    ci_low_a, ci_high_a, verdict_a, r_b, ci_low_b, ci_high_b, verdict_b, diff, ci_low, ci_high, p, differ,
+    verdicts_agree``.
+    """
+    import pandas as pd
+
+    _check_method(method)
+    _frame(df)
+    _column(df, a, "a")
+    _column(df, b, "b")
+    if a == b:
+        raise ValueError(f"a and b must name two different measures, got {a!r} twice")
+    _column(df, target, "target")
+    _column(df, group, "group")
+    controls = _columns(df, controls, "controls")
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    check_seed(seed)
+    _no_nan(df, [a, b, target, group, *controls])
+    rows = []
+    levels = sorted(df[group].unique())
+    for name, d, by in [("all", df, []), *[(str(lv), df[df[group] == lv], []) for lv in levels], ("all", df, [group])]:
+        by = by + controls
+        cov = {c: d[c].to_numpy() for c in by} or None
+        ca, cb = (partial_correlation(d[m].to_numpy(), d[target].to_numpy(), cov, method, n_boot=n_boot, seed=seed)
+                  for m in (a, b))
+        diff = correlation_difference(d, a, b, target, by, method, n_boot=n_boot, seed=seed)
+        va, vb = interval_verdict(ca.ci_low, ca.ci_high), interval_verdict(cb.ci_low, cb.ci_high)
+        rows.append({"subset": f"{name} | {', '.join(by)}" if by else name, "n": len(d),
+                     "r_a": ca.r, "ci_low_a": ca.ci_low, "ci_high_a": ca.ci_high, "verdict_a": va,
+                     "r_b": cb.r, "ci_low_b": cb.ci_low, "ci_high_b": cb.ci_high, "verdict_b": vb,
+                     "diff": diff.diff, "ci_low": diff.ci_low, "ci_high": diff.ci_high, "p": diff.p,
+                     "differ": not diff.ci_low <= 0 <= diff.ci_high, "verdicts_agree": va == vb})
+    return pd.DataFrame(rows)
 
 
 def correlation_table(df, measures, target: str, group: str = "arch", methods=METHODS, controls=(), **kwargs):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -668,12 +668,13 @@ def compare_conditions(values, a, b) -> ConditionComparison:
 
 @dataclass(frozen=True)
 class PairTest:
-    """Condition ``hi`` against condition ``lo`` in one group, over seeds (chapter 2).
+    """Condition ``a`` against condition ``b`` in one group, over seeds (chapter 2).
 
     Attributes
     ----------
-    group, hi, lo : the group and the two conditions (``hi`` has the larger geometric mean)
-    ratio : geometric mean of ``hi`` over that of ``lo``
+    group, a, b : the group and the two conditions (in :attr:`ProtocolTests.pairs`, ``a`` has the larger
+        geometric mean; :meth:`ProtocolTests.pair` returns them in the order asked for)
+    ratio : geometric mean of ``a`` over that of ``b``
     ci : (low, high), the 95% percentile-bootstrap interval of ``ratio`` (seeds resampled within each condition)
     pvalue : two-sided permutation p of the difference of mean logs (exact: every relabelling of the seeds)
     p_holm : ``pvalue`` Holm-adjusted over the group's pairs
@@ -682,8 +683,8 @@ class PairTest:
     """
 
     group: object
-    hi: object
-    lo: object
+    a: object
+    b: object
     ratio: float
     ci: tuple
     pvalue: float
@@ -725,10 +726,17 @@ class ProtocolTests:
     def resolved(self, group) -> list:
         """The adjacent pairs of ``order[group]`` whose difference is significant (Holm), as ``(hi, lo)``."""
         o = self.order[group]
-        return [(h, lo) for h, lo in zip(o, o[1:]) if self._pair(group, h, lo).significant]
+        return [(h, lo) for h, lo in zip(o, o[1:]) if self.pair(group, h, lo).significant]
 
-    def _pair(self, group, a, b) -> PairTest:
-        return self.pairs[group, a, b] if (group, a, b) in self.pairs else self.pairs[group, b, a]
+    def pair(self, group, a, b) -> PairTest:
+        """The test of condition ``a`` against ``b`` in ``group``: its ``ratio`` and ``ci`` are ``a`` over ``b``."""
+        if (group, a, b) in self.pairs:
+            return self.pairs[group, a, b]
+        if (group, b, a) in self.pairs:
+            t = self.pairs[group, b, a]
+            return replace(t, a=a, b=b, ratio=1 / t.ratio, ci=(1 / t.ci[1], 1 / t.ci[0]))
+        raise ValueError(f"group, a and b must name a group and two different conditions of the tests "
+                         f"(groups {self.groups}, conditions {self.conditions}), got {group!r}, {a!r}, {b!r}")
 
     def verdict(self, group) -> str:
         """"yes": the condition matters (``p_condition < alpha``) and every step of the ordering is significant;

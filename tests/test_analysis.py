@@ -318,6 +318,11 @@ def test_protocol_tests_separate_what_differs_and_not_what_does_not():
     assert t.verdict("same") == "no" and not t.resolved("same") and t.p_condition["same"] > 0.05
     assert all(p.p_holm >= p.pvalue for p in t.pairs.values())
     assert "verdict: yes" in t.table()
+    flipped = t.pair("far", "c", "a")
+    assert (flipped.a, flipped.b) == ("c", "a") and flipped.ratio == pytest.approx(1 / t.pairs["far", "a", "c"].ratio)
+    assert flipped.ci[0] < flipped.ratio < flipped.ci[1] < 1 and flipped.p_holm == t.pairs["far", "a", "c"].p_holm
+    with pytest.raises(ValueError, match="two different conditions"):
+        t.pair("far", "a", "a")
 
 
 def test_protocol_tests_say_that_three_seeds_cannot_resolve_a_pair():

@@ -199,6 +199,8 @@ FAST = [
                                                      n_boot=100, n_perm=100, seed=0), examples=4),
     Spec("mem.analysis.ProtocolTests.table", lambda: dict(labels={"decu": "DeCu"}), of=_tests3),
     Spec("mem.analysis.ProtocolTests.verdict", lambda: dict(group="gru"), of=_tests3, fixed={"group": "a label"}),
+    Spec("mem.analysis.ProtocolTests.pair", lambda: dict(group="gru", a="vocu", b="decu"), of=_tests3,
+         fixed={"group": "a label", "a": "a label", "b": "a label"}),
     Spec("mem.analysis.ProtocolTests.resolved", lambda: dict(group="gru"), of=_tests3, fixed={"group": "a label"}),
     Spec("mem.analysis.group_contrast", lambda: dict(table=_df(), by="arch", group="lstm", value="a")),
     Spec("mem.analysis.correlate_groups", lambda: dict(x=_keyed(1.0), y=_keyed(-1.0), method="spearman"),

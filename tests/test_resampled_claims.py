@@ -9,8 +9,6 @@ are not asserted here either.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -91,14 +89,13 @@ def test_chapter4_speed_predicts_memory(networks):
 
 def test_chapter6_chain_grus_remember_longer(bridge):
     """Chapter 6's bridge: equal report accuracy; the chain-initialised GRUs remember longer (median
-    lifetime well above the others', Mann-Whitney p < 0.05) and drift more slowly; drift speed
-    predicts lifetime across the nine GRUs."""
+    lifetime well above the others', Mann-Whitney p < 0.05) and drift more slowly (by the median). Whether drift
+    speed predicts lifetime across the nine GRUs is not asserted: since the bridge's slow points are searched from
+    training digits the chapter finds the relation weak and not significant, a non-result, not a claim."""
     assert bridge.report_accuracy.max() - bridge.report_accuracy.min() < 0.03
     chain, other = bridge[bridge.init == "chain"], bridge[bridge.init != "chain"]
     assert chain.lifetime.median() > 1.15 * other.groupby("init").lifetime.median().max()
     assert stats.mannwhitneyu(chain.lifetime, other.lifetime, alternative="greater").pvalue < 0.05
     drift = bridge.groupby("init").drift.median()
     assert drift["chain"] < drift.drop("chain").min()
-    rho = stats.spearmanr(bridge.drift, bridge.log_lifetime)
-    assert rho.statistic < -0.5 and rho.pvalue < 0.05
-    assert np.isfinite(bridge.log_lifetime).all() and not math.isnan(rho.statistic)
+    assert np.isfinite(bridge.log_lifetime).all()

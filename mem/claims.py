@@ -223,14 +223,15 @@ CLAIMS = {
               "(noise 0.1); orthogonal better at lags ≤ 10 without noise; chain 0 beyond "
               "N",
               "yes, beyond short lags"),
-        Claim("Copy: some chain and fbchain runs succeed, no identity or orthogonal run "
+        Claim("Copy (T = 500): some chain and fbchain runs succeed, no identity or orthogonal run "
               "does (46/462, 11/462, 0/594)",
               "T = 100, 2000 updates: chain {success_counts(runs, 'copy')['chain']}, fbchain "
               "{success_counts(runs, 'copy')['fbchain']}, orthogonal {success_counts(runs, 'copy')['orthogonal']},"
               " identity {success_counts(runs, 'copy')['identity']}; median loss / baseline "
               "at the best lr: chain {med['copy', 'chain']:.2f}, fbchain {med['copy', 'fbchain']:.2f}, "
               "orthogonal {med['copy', 'orthogonal']:.2f}, identity {med['copy', 'identity']:.2f}",
-              "yes for chain; fbchain beats the normal inits but never succeeds"),
+              "yes for chain, at T = 100 (at 500 a chain starts with nothing of the symbols); fbchain beats "
+              "the normal inits but never succeeds"),
         Claim("Chain has the most successes on every task; the best chain/fbchain loss "
               "is ≤ identity/orthogonal",
               "addition (T = 100): identity {success_counts(runs, 'addition')['identity']}, "

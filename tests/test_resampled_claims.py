@@ -9,8 +9,6 @@ are not asserted here either.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,19 +42,26 @@ def test_the_second_draw_is_a_different_draw(networks):
 
 
 def test_chapter2_protocol_orderings(networks):
-    """Chapter 2 (64 units, seeds 0 and 1): equal accuracy at the trained delays; DeCu last and
-    VoCu/NaCu first for GRU/LSTM, every seed of a protocol above every seed of the next; VoCu
-    outlasts DeCu in every pair."""
-    t = networks[(networks.hidden_size == 64) & networks.seed.isin([0, 1])]
-    assert t.report_accuracy.min() > 0.9 and t.report_accuracy.max() - t.report_accuracy.min() < 0.05
-    first = {"gru": "vocu", "lstm": "nacu"}
-    for arch, s in t.groupby("arch"):
-        g = s.groupby("protocol").log_lifetime.agg(["mean", "min", "max"]).sort_values("mean", ascending=False)
-        order = list(g.index)
-        assert order[0] == first[arch] and order[-1] == "decu", (arch, order)
-        assert all(g.loc[order[i], "min"] > g.loc[order[i + 1], "max"] for i in range(2)), arch
-        vocu, decu = s[s.protocol == "vocu"].lifetime, s[s.protocol == "decu"].lifetime
-        assert all(v > d for v in vocu for d in decu)
+    """Chapter 2 (all 54 networks, exact permutation tests per architecture and size): equal accuracy at the
+    trained delays; at 64 units the protocol matters, DeCu is last and outlasted significantly by the first
+    protocol (VoCu for GRUs, NaCu for LSTMs) and by VoCu, one step of each ordering unresolved; at 128 units no
+    pair is resolved and the GRU protocols do not differ."""
+    acc = networks.report_accuracy
+    assert acc.min() > 0.9 and acc.max() - acc.min() < 0.05
+    life = {(f"{r.arch}{r.hidden_size}", r.protocol, r.seed): r.lifetime for r in networks.itertuples()}
+    tests = an.protocol_tests(life, ["nacu", "decu", "vocu"], seed=0)
+    small = ("gru64", "lstm64")
+    assert all(tests.p_condition[g] < 0.01 and tests.eta2[g] > 0.4 for g in small)
+    assert tests.order["gru64"][0] == "vocu" and tests.order["lstm64"][0] == "nacu"
+    assert all(tests.order[g][-1] == "decu" and tests.pair(g, tests.order[g][0], "decu").significant for g in small)
+    for g in small:
+        t = tests.pair(g, "vocu", "decu")
+        assert t.ratio > 1.5 and t.significant and t.ci[0] > 1, g
+        assert tests.verdict(g) == "partly" and len(tests.resolved(g)) == 1, g
+    assert min(tests.seed_ratio[g, p] for g in small for p in tests.conditions) > 1.5
+    assert max(tests.seed_ratio[g, p] for g in small for p in tests.conditions) > 3
+    assert all(not t.significant for (g, _, _), t in tests.pairs.items() if g not in small)
+    assert tests.p_condition["gru128"] > 0.5
 
 
 def test_chapter4_speed_predicts_memory(networks):
@@ -134,14 +139,13 @@ def test_chapter4_speed_predicts_memory(networks):
 
 def test_chapter6_chain_grus_remember_longer(bridge):
     """Chapter 6's bridge: equal report accuracy; the chain-initialised GRUs remember longer (median
-    lifetime well above the others', Mann-Whitney p < 0.05) and drift more slowly; drift speed
-    predicts lifetime across the nine GRUs."""
+    lifetime well above the others', Mann-Whitney p < 0.05) and drift more slowly (by the median). Whether drift
+    speed predicts lifetime across the nine GRUs is not asserted: since the bridge's slow points are searched from
+    training digits the chapter finds the relation weak and not significant, a non-result, not a claim."""
     assert bridge.report_accuracy.max() - bridge.report_accuracy.min() < 0.03
     chain, other = bridge[bridge.init == "chain"], bridge[bridge.init != "chain"]
     assert chain.lifetime.median() > 1.15 * other.groupby("init").lifetime.median().max()
     assert stats.mannwhitneyu(chain.lifetime, other.lifetime, alternative="greater").pvalue < 0.05
     drift = bridge.groupby("init").drift.median()
     assert drift["chain"] < drift.drop("chain").min()
-    rho = stats.spearmanr(bridge.drift, bridge.log_lifetime)
-    assert rho.statistic < -0.5 and rho.pvalue < 0.05
-    assert np.isfinite(bridge.log_lifetime).all() and not math.isnan(rho.statistic)
+    assert np.isfinite(bridge.log_lifetime).all()

@@ -467,9 +467,10 @@ SWEEP = {"networks": ["gru64-nacu-s0", "gru64-nacu-s1", "lstm64-nacu-s0", "lstm6
 
 #: The recipes of the sweep's runs (:func:`sweep_table`'s ``recipe`` column): ``"ours"`` (S at the mean
 #: input, :data:`SWEEP`'s steps and learning rate, the paper's components), ``"authors"`` (their
-#: normalisation, steps and learning rate; their Control is 5000 steps at their learning rate) and
-#: ``"full-state"`` (ours, on an LSTM's whole state ``[h, c]``).
-RECIPES = ("ours", "authors", "full-state")
+#: normalisation, lambda, steps and learning rate; their Control is 5000 steps at their learning rate),
+#: ``"authors-penalty"`` (their normalisation and lambda with our steps and learning rate; its Control is
+#: ours) and ``"full-state"`` (ours, on an LSTM's whole state ``[h, c]``).
+RECIPES = ("ours", "authors", "authors-penalty", "full-state")
 
 #: What :func:`sweep_entry` reads from a config (``retrack_optimizer``, ``retrack_lr``, ``noise_frames`` and
 #: ``components`` are optional: without them a run is our recipe, with the paper's components).
@@ -501,6 +502,9 @@ def sweep_configs() -> list[dict]:
         out.append(run(net, "control", 0.0, steps=au["steps"], lr=au["lr"]))
         out += [run(net, mode, au["lam"], steps=au["steps"], lr=au["lr"], noise_frames=au["noise_frames"])
                 for mode in ("slowpoints", "centermass")]
+    # the authors' penalty (their lambda and noise frames) with our steps and learning rate: the normalisation alone
+    out += [run(net, mode, au["lam"], noise_frames=au["noise_frames"]) for net in SWEEP["networks"]
+            for mode in ("slowpoints", "centermass")]
     out += [run(net, "slowpoints", lam, components="full") for net in SWEEP["full_state"]["networks"]
             for lam in SWEEP["full_state"]["lams"]]
     out += [run(net, mode, lam) for net in SWEEP["more_networks"]
@@ -531,8 +535,11 @@ def _recipe(cfg: dict) -> str:
     if (cfg["steps"], cfg["lr"]) == (au["steps"], au["lr"]) and cfg.get("noise_frames", 0) == (
             0 if cfg["mode"] == "control" else au["noise_frames"]) and "components" not in cfg:
         return "authors"
-    if (cfg["steps"], cfg["lr"]) != (SWEEP["steps"], SWEEP["lr"]) or cfg.get("noise_frames", 0):
+    if (cfg["steps"], cfg["lr"]) != (SWEEP["steps"], SWEEP["lr"]):
         return "other"
+    if cfg.get("noise_frames", 0):
+        return "authors-penalty" if (cfg["noise_frames"], cfg["lam"]) == (au["noise_frames"], au["lam"]) \
+            and "components" not in cfg else "other"
     return {None: "ours", "full": "full-state"}.get(cfg.get("components"), "other")
 
 
@@ -912,33 +919,38 @@ def recipe_comparison(table, lam: float = 1000.0, networks=None):
     """Our recipe beside the authors' on each network (chapter 5): lifetime and accuracy at delay 500 before
     fine-tuning, after the recipe's Control, SlowPoints and CenterMass.
 
+    Three recipes (:data:`RECIPES`): ``"ours"`` at ``lam``; ``"authors-penalty"``, their penalty (their
+    lambda and noise frames) with our steps and learning rate, against our Control (the normalisation
+    alone); ``"authors"``, their penalty, steps and learning rate, against their Control.
+
     Parameters
     ----------
-    table : :func:`sweep_table` with ``recipe=None`` (runs of both recipes)
+    table : :func:`sweep_table` with ``recipe=None`` (runs of every recipe)
     lam : our weight compared (the authors' is :data:`SWEEP`'s ``authors["lam"]``)
-    networks : default :data:`SWEEP`'s ``networks`` (those the authors' recipe ran on)
+    networks : default :data:`SWEEP`'s ``networks`` (those the authors' recipes ran on)
 
     Returns
     -------
-    pandas DataFrame with index (``network``, ``recipe``: "ours, λ = <lam>" or "authors, λ = <their λ>
-    (<M> frames, <steps> steps at lr <lr>)") and columns ``lifetime before``, ``lifetime Control``,
-    ``lifetime SlowPoints``, ``lifetime CenterMass``, the same four as ``acc 500 ...``, and ``our λ per
-    theirs`` (:func:`penalty_conversion` at the SlowPoints run's points; NaN for ours).
+    pandas DataFrame with index (``network``, ``recipe``) and columns ``λ``, ``noise frames``, ``steps``,
+    ``lr``, ``lifetime before``, ``lifetime Control``, ``lifetime SlowPoints``, ``lifetime CenterMass``, the
+    same four as ``acc 500 ...``, and ``our λ per theirs`` (:func:`penalty_conversion` at the SlowPoints
+    run's points, as its entry stores it; NaN for ours).
     """
     check_frame("table", table, ("network", "mode", "tracking", "lam", "recipe", "lifetime", "acc_500"),
                 "mem.regularize.sweep_table(recipe=None)'s DataFrame")
     lam = check_float("lam", lam, gt=0)
     networks = _networks(table, networks)
     au = SWEEP["authors"]
-    labels = {"ours": (f"ours, λ = {lam:g}", lam),
-              "authors": (f"authors, λ = {au['lam']:g} ({au['noise_frames']} frames, {au['steps']} steps at lr "
-                          f"{au['lr']:g})", au["lam"])}
+    recipes = {"ours": (lam, 0, SWEEP["steps"], SWEEP["lr"], "ours"),
+               "authors-penalty": (au["lam"], au["noise_frames"], SWEEP["steps"], SWEEP["lr"], "ours"),
+               "authors": (au["lam"], au["noise_frames"], au["steps"], au["lr"], "authors")}
     rows = []
     for n in networks:
-        for recipe, (label, x) in labels.items():
+        for recipe, (x, frames, steps, lr, control) in recipes.items():
             t = table[table["recipe"] == recipe]
-            c, sp_, cm = (_run_of(t, n, m, y) for m, y in (("control", 0.0), ("slowpoints", x), ("centermass", x)))
-            row = {"network": n, "recipe": label}
+            c = _run_of(table[table["recipe"] == control], n, "control", 0.0)
+            sp_, cm = _run_of(t, n, "slowpoints", x), _run_of(t, n, "centermass", x)
+            row = {"network": n, "recipe": recipe, "λ": x, "noise frames": frames, "steps": steps, "lr": lr}
             for q, col in (("lifetime", "lifetime"), ("acc 500", "acc_500")):
                 row.update({f"{q} before": c[f"{col}_before"], f"{q} Control": c[col], f"{q} SlowPoints": sp_[col],
                             f"{q} CenterMass": cm[col]})

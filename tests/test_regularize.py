@@ -180,7 +180,7 @@ def test_sweep_configs_cover_modes_and_lambdas():
     names = [rg.sweep_name(c) for c in cfgs]
     n_main = len(rg.SWEEP["networks"]) * (1 + 2 * len(rg.SWEEP["lams"]) + len(rg.SWEEP["retrack_lams"]) + 1)
     n_full = len(rg.SWEEP["full_state"]["networks"]) * len(rg.SWEEP["full_state"]["lams"])
-    assert len(set(names)) == len(cfgs) == n_main + 3 * len(rg.SWEEP["networks"]) + n_full + 3 * len(
+    assert len(set(names)) == len(cfgs) == n_main + 5 * len(rg.SWEEP["networks"]) + n_full + 3 * len(
         rg.SWEEP["more_networks"])
     assert "gru64-nacu-s0-slowpoints-retrack_adam-lam1000" in names
     assert "gru64-nacu-s0-control-fixed-lam0" in names                 # the first sweep's names are kept
@@ -190,6 +190,8 @@ def test_sweep_configs_cover_modes_and_lambdas():
     assert "lstm128-nacu-s0-centermass-fixed-lam1000" in names
     recipes = [rg._recipe(c) for c in cfgs]
     assert recipes.count("authors") == 3 * len(rg.SWEEP["networks"]) and recipes.count("full-state") == n_full
+    assert recipes.count("authors-penalty") == 2 * len(rg.SWEEP["networks"])
+    assert "lstm64-nacu-s0-centermass-fixed-lam0.001-noise10" in names
     assert "other" not in recipes
     old = rg.load_sweep(mem.zoo.ZOO_DIR / rg.TEST_ANCHORS_FILE)["entries"]
     assert len(old) == n_main and set(old) <= set(names)
@@ -266,3 +268,23 @@ def test_compare_sweeps_matches_runs_by_name():
     assert d.loc["a-slowpoints", "log10 ratio"] == 0.0 and (d.drop(["a-control"])["log10 ratio"] == 0).all()
     with pytest.raises(ValueError, match="must share at least one run"):
         rg.compare_sweeps(old.iloc[:1], new.iloc[1:])
+
+
+def test_recipe_and_components_comparisons_read_the_sweep():
+    t = rg.sweep_table(recipe=None)
+    run = lambda name: t.set_index("name").loc[name]  # noqa: E731
+    n = rg.SWEEP["networks"][0]
+    r = rg.recipe_comparison(t, networks=[n])
+    assert list(r.loc[n].index) == ["ours", "authors-penalty", "authors"]
+    assert r.loc[(n, "authors"), "lifetime Control"] == run(f"{n}-control-fixed-lam0-steps5000-lr1e-05").lifetime
+    assert r.loc[(n, "authors-penalty"), "lifetime Control"] == run(f"{n}-control-fixed-lam0").lifetime
+    their = run(f"{n}-slowpoints-fixed-lam0.001-noise10-steps5000-lr1e-05")
+    assert r.loc[(n, "authors"), "acc 500 SlowPoints"] == their.acc_500
+    assert r.loc[(n, "authors"), "our λ per theirs"] == their.lam_conversion > 10
+    assert np.isnan(r.loc[(n, "ours"), "our λ per theirs"]) and r.loc[(n, "ours"), "λ"] == 1000.0
+    c = rg.components_comparison(t)
+    m, lam = rg.SWEEP["full_state"]["networks"][0], rg.SWEEP["full_state"]["lams"][0]
+    assert len(c) == 4 and c.loc[(m, lam), "lifetime [h, c]"] == run(f"{m}-slowpoints-fixed-lam{lam:g}-full").lifetime
+    assert c.loc[(m, lam), "lifetime [h, tanh c]"] == run(f"{m}-slowpoints-fixed-lam{lam:g}").lifetime
+    with pytest.raises(ValueError, match="networks must be networks of the table"):
+        rg.recipe_comparison(t, networks=["gru64-nocu-s9"])

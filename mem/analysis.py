@@ -19,14 +19,16 @@ Spearman correlations are Pearson correlations of ranks, so infinite values (a
 memory that outlasts the probe) are allowed for ``"spearman"`` and rank highest.
 
 Chapter 2 asks the same question of conditions and seeds: :func:`seed_spread` compares the
-spread between training protocols with that between seeds, :func:`compare_conditions` tests
-one protocol against another with an exact rank test pooled over architectures.
+spread between training protocols with that between seeds, :func:`protocol_tests` tests the
+protocols against each other with exact permutation tests and bootstrap intervals across seeds, and
+:func:`compare_conditions` tests one protocol against another with an exact rank test pooled over
+architectures.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -39,6 +41,8 @@ __all__ = [
     "METHODS",
     "ConditionComparison",
     "Correlation",
+    "PairTest",
+    "ProtocolTests",
     "SeedSpread",
     "compare_conditions",
     "correlate",
@@ -49,6 +53,7 @@ __all__ = [
     "movement_ratio",
     "partial_correlation",
     "partial_correlations",
+    "protocol_tests",
     "seed_spread",
     "significance_rate",
     "subsample_correlations",
@@ -659,6 +664,219 @@ def compare_conditions(values, a, b) -> ConditionComparison:
                                     method="exact").pvalue
     return ConditionComparison(a, b, va, vb, longer, n_pairs, bool(same), float(test.statistic), float(test.pvalue),
                                n_a, n_b, float(p_floor), float(p_floor_pooled), float(p_one_swap))
+
+
+@dataclass(frozen=True)
+class PairTest:
+    """Condition ``a`` against condition ``b`` in one group, over seeds (chapter 2).
+
+    Attributes
+    ----------
+    group, a, b : the group and the two conditions (in :attr:`ProtocolTests.pairs`, ``a`` has the larger
+        geometric mean; :meth:`ProtocolTests.pair` returns them in the order asked for)
+    ratio : geometric mean of ``a`` over that of ``b``
+    ci : (low, high), the 95% percentile-bootstrap interval of ``ratio`` (seeds resampled within each condition)
+    pvalue : two-sided permutation p of the difference of mean logs (exact: every relabelling of the seeds)
+    p_holm : ``pvalue`` Holm-adjusted over the group's pairs
+    p_floor : the smallest two-sided p this test can give with these numbers of seeds
+    significant : ``p_holm < alpha``
+    """
+
+    group: object
+    a: object
+    b: object
+    ratio: float
+    ci: tuple
+    pvalue: float
+    p_holm: float
+    p_floor: float
+    significant: bool
+
+
+@dataclass(frozen=True)
+class ProtocolTests:
+    """Do the conditions (training protocols) differ, beyond the seeds, in each group (chapter 2)?
+
+    Attributes
+    ----------
+    groups, conditions : in display order; ``n_seeds`` : dict ``{group: seeds per condition}``
+    gmean, gmean_ci : dict ``{(group, condition): float}`` and ``{(group, condition): (low, high)}``, the
+        geometric mean over seeds and its 95% percentile-bootstrap interval
+    seed_ratio : dict ``{(group, condition): float}``, largest over smallest value among the seeds of a cell
+    order : dict ``{group: [conditions by decreasing geometric mean]}``
+    pairs : dict ``{(group, hi, lo): PairTest}`` for every pair of conditions
+    eta2 : dict ``{group: float}``, the share of the variance of the log values that the condition explains
+    p_condition : dict ``{group: float}``, permutation p of ``eta2`` (condition labels shuffled among the
+        group's networks; ``n_perm`` random relabellings, or all of them when fewer)
+    alpha : the significance level of the verdicts
+    """
+
+    groups: list
+    conditions: list
+    n_seeds: dict
+    gmean: dict
+    gmean_ci: dict
+    seed_ratio: dict
+    order: dict
+    pairs: dict
+    eta2: dict
+    p_condition: dict
+    alpha: float
+
+    def resolved(self, group) -> list:
+        """The adjacent pairs of ``order[group]`` whose difference is significant (Holm), as ``(hi, lo)``."""
+        o = self.order[group]
+        return [(h, lo) for h, lo in zip(o, o[1:]) if self.pair(group, h, lo).significant]
+
+    def pair(self, group, a, b) -> PairTest:
+        """The test of condition ``a`` against ``b`` in ``group``: its ``ratio`` and ``ci`` are ``a`` over ``b``."""
+        if (group, a, b) in self.pairs:
+            return self.pairs[group, a, b]
+        if (group, b, a) in self.pairs:
+            t = self.pairs[group, b, a]
+            return replace(t, a=a, b=b, ratio=1 / t.ratio, ci=(1 / t.ci[1], 1 / t.ci[0]))
+        raise ValueError(f"group, a and b must name a group and two different conditions of the tests "
+                         f"(groups {self.groups}, conditions {self.conditions}), got {group!r}, {a!r}, {b!r}")
+
+    def verdict(self, group) -> str:
+        """"yes": the condition matters (``p_condition < alpha``) and every step of the ordering is significant;
+        "partly": it matters but some step is not resolved; "no": ``p_condition >= alpha``."""
+        if self.p_condition[group] >= self.alpha:
+            return "no"
+        return "yes" if len(self.resolved(group)) == len(self.order[group]) - 1 else "partly"
+
+    def table(self, labels: dict | None = None) -> str:
+        """Per group: geometric means with intervals, each pair's ratio, interval and p, and the verdict, as text."""
+        name = _labels(labels).get
+        lines = []
+        for g in self.groups:
+            lines.append(f"{name(g, str(g))} ({self.n_seeds[g]} seeds per protocol): protocol explains "
+                         f"{self.eta2[g]:.0%} of the variance of log lifetime, permutation p = "
+                         f"{self.p_condition[g]:.3g}; verdict: {self.verdict(g)}")
+            for c in self.order[g]:
+                lo, hi = self.gmean_ci[g, c]
+                lines.append(f"    {name(c, str(c)):6} geometric mean {self.gmean[g, c]:6.0f}  (95% CI {lo:5.0f} to "
+                             f"{hi:5.0f}), seeds span x{self.seed_ratio[g, c]:.2f}")
+            for (gg, a, b), t in self.pairs.items():
+                if gg == g:
+                    lines.append(f"    {name(a, str(a))} / {name(b, str(b))}: x{t.ratio:.2f} (95% CI {t.ci[0]:.2f} to "
+                                 f"{t.ci[1]:.2f}), exact p = {t.pvalue:.3g}, Holm {t.p_holm:.3g} "
+                                 f"(floor {t.p_floor:.3g}): {'significant' if t.significant else 'not resolved'}")
+        return "\n".join(lines)
+
+
+def _diff_of_means(a, b, axis=-1):
+    return np.mean(a, axis=axis) - np.mean(b, axis=axis)
+
+
+def _eta2(*samples, axis=-1):
+    """Between-condition share of the total sum of squares, for samples along ``axis`` (vectorised)."""
+    x = np.concatenate(samples, axis=axis)
+    grand = np.mean(x, axis=axis, keepdims=True)
+    total = np.sum((x - grand) ** 2, axis=axis)
+    between = sum(s.shape[axis] * (np.mean(s, axis=axis) - np.squeeze(grand, axis)) ** 2 for s in samples)
+    return between / np.where(total > 0, total, 1.0)
+
+
+def protocol_tests(values, conditions=None, *, alpha: float = 0.05, n_boot: int = 10_000, n_perm: int = 9_999,
+                   seed: int = 0) -> ProtocolTests:
+    """Test whether conditions (training protocols) differ beyond the spread between seeds (chapter 2).
+
+    The rule, per group (an architecture and size), on the logarithm of the values (a lifetime's
+    ratio is what matters):
+
+    * a pair of conditions differs when an exact two-sided permutation test of the difference of
+      mean logs (every relabelling of the seeds) gives ``p < alpha`` after Holm's correction over the
+      group's pairs; the ratio of geometric means comes with a 95% percentile-bootstrap interval;
+    * the condition matters when a permutation test of ``eta2`` (the share of the variance of
+      the logs explained by the condition) gives ``p < alpha``; the verdict
+      (:meth:`ProtocolTests.verdict`) is "yes" when, in addition, every step of the ordering by
+      geometric mean is significant, "partly" when some step is not, "no" otherwise.
+
+    With 3 seeds a pair's exact test cannot go below p = 0.1 (``PairTest.p_floor``): no pair can be
+    significant, which the verdict then says. Bootstrap intervals over so few seeds are rough.
+
+    Parameters
+    ----------
+    values : dict ``{(group, condition, seed): float}``, positive, the same seeds in every condition of a group
+        (groups may have different numbers of seeds)
+    conditions : sequence, optional, the conditions in display order (default: first appearance)
+    alpha : float in (0, 1), the significance level
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples;  n_perm : int in 100..:data:`MAX_BOOT`,
+        random relabellings of the condition test (all of them when fewer exist)
+    seed : int, seeds the bootstrap and the random relabellings
+
+    Returns
+    -------
+    :class:`ProtocolTests`
+    """
+    values = _check_keyed(values)
+    check_float("alpha", alpha, gt=0, lt=1)
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    n_perm = check_count("n_perm", n_perm, 100, MAX_BOOT)
+    check_seed(seed)
+    present = list(dict.fromkeys(c for _, c, _ in values))
+    if conditions is None:
+        conditions = present
+    else:
+        if isinstance(conditions, (str, bytes)) or not hasattr(conditions, "__iter__"):
+            raise TypeError(f"conditions must be a sequence of conditions of values, got {conditions!r}")
+        conditions = list(conditions)
+        for c in conditions:
+            _condition("conditions", c, present)
+    if len(conditions) < 2:
+        raise ValueError(f"conditions (and values) must hold at least two conditions, got {conditions!r}")
+    if not all(v > 0 for v in values.values()):
+        raise ValueError("values must be positive (logarithms, ratios and geometric means are taken)")
+    groups = list(dict.fromkeys(g for g, _, _ in values))
+    rng = np.random.default_rng(seed)
+    n_seeds, logs = {}, {}
+    for g in groups:
+        seeds = sorted({s for gg, _, s in values if gg == g})
+        missing = [(g, c, s) for c in conditions for s in seeds if (g, c, s) not in values]
+        if missing:
+            raise ValueError(f"values must hold the same seeds in every condition of a group; missing {missing[:3]}")
+        if len(seeds) < 2:
+            raise ValueError(f"values must hold at least 2 seeds per condition, got {len(seeds)} in group {g!r}")
+        n_seeds[g] = len(seeds)
+        for c in conditions:
+            logs[g, c] = np.log([values[g, c, s] for s in seeds])
+    gmean, gmean_ci, seed_ratio = {}, {}, {}
+    for key, lg in logs.items():
+        gmean[key] = float(np.exp(lg.mean()))
+        seed_ratio[key] = float(np.exp(lg.max() - lg.min()))
+        ci = stats.bootstrap((lg,), np.mean, n_resamples=n_boot, method="percentile",
+                             random_state=rng).confidence_interval
+        gmean_ci[key] = (float(np.exp(ci.low)), float(np.exp(ci.high)))
+    order = {g: sorted(conditions, key=lambda c, g=g: -gmean[g, c]) for g in groups}
+    pairs, eta2, p_condition = {}, {}, {}
+    for g in groups:
+        raw = {}
+        k = n_seeds[g]
+        floor = 2 / math.comb(2 * k, k)
+        for i, a in enumerate(order[g]):
+            for b in order[g][i + 1:]:
+                la, lb = logs[g, a], logs[g, b]
+                p = stats.permutation_test((la, lb), _diff_of_means, permutation_type="independent",
+                                           n_resamples=np.inf, vectorized=True, alternative="two-sided").pvalue
+                ci = stats.bootstrap((la, lb), _diff_of_means, n_resamples=n_boot, method="percentile",
+                                     random_state=rng).confidence_interval
+                raw[a, b] = (float(np.exp(la.mean() - lb.mean())), (float(np.exp(ci.low)), float(np.exp(ci.high))),
+                             min(1.0, float(p)))
+        ranked = sorted(raw, key=lambda ab: raw[ab][2])      # Holm's step-down adjustment (not in scipy)
+        adjusted, running = {}, 0.0
+        for i, ab in enumerate(ranked):
+            running = max(running, min(1.0, (len(ranked) - i) * raw[ab][2]))
+            adjusted[ab] = running
+        for (a, b), (ratio, ci, p) in raw.items():
+            pairs[g, a, b] = PairTest(g, a, b, ratio, ci, p, adjusted[a, b], floor, adjusted[a, b] < alpha)
+        samples = [logs[g, c] for c in conditions]
+        eta2[g] = float(_eta2(*samples))
+        p_condition[g] = float(stats.permutation_test(samples, _eta2, permutation_type="independent",
+                                                      n_resamples=n_perm, vectorized=True, alternative="greater",
+                                                      random_state=rng).pvalue)
+    return ProtocolTests(groups, conditions, n_seeds, gmean, gmean_ci, seed_ratio, order, pairs, eta2, p_condition,
+                         alpha)
 
 
 def group_contrast(table, by: str, group, value: str):

@@ -397,8 +397,11 @@ _OPTIONAL_KEYS = ("checkpoints", "init", "data")
 _SPEED_PARAMETERS = {"adam_iters": "adam_n_iters", "newton_iters": "newton_n_iters", "drift_steps": "drift_n_steps"}
 
 
-def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
+def measure_speed(model: RNNClassifier, task: DelayedClassification, paper: bool = True) -> dict:
     """:func:`mem.measures.speed_measures` with the zoo's settings, :data:`EVAL` ``["speed"]`` (chapter 4).
+
+    ``paper=False`` leaves out the measures after the authors' long search budget (``"paper"``,
+    ``"lam_paper"``: about 45 s of a 64-unit network's one minute), as :mod:`mem.reproduce`'s re-checks do.
 
     The one place where those stored settings become a call: their keys (``adam_iters``,
     ``newton_iters``, ``drift_steps``) stay as stored in ``zoo_data`` and are translated here to
@@ -410,7 +413,9 @@ def measure_speed(model: RNNClassifier, task: DelayedClassification) -> dict:
     dict, as :func:`mem.measures.speed_measures` returns it.
     """
     check_model_task(model, task, DelayedClassification)
+    check_bool("paper", paper)
     kwargs = {_SPEED_PARAMETERS.get(k, k): v for k, v in EVAL["speed"].items()}
+    kwargs["paper"] = kwargs.get("paper", False) and paper
     return speed_measures(model, task, components=paper_components(model), **kwargs)
 
 

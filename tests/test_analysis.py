@@ -301,3 +301,40 @@ def test_within_networks_is_within_network_per_measure():
     one = an.within_network(ct, "a", "y")
     assert list(per) == ["a", "b"] and per["a"].equals(one[0]) and summary["a"]["median_r"] == one[1]["median_r"]
     assert summary["a"]["median_r"] < -0.5
+
+
+def test_protocol_tests_separate_what_differs_and_not_what_does_not():
+    rng = np.random.default_rng(0)
+    scale = {"a": 400.0, "b": 100.0, "c": 25.0}
+    values = {("far", c, s): scale[c] * rng.uniform(0.8, 1.25) for c in scale for s in range(6)}
+    values.update({("same", c, s): 100 * rng.uniform(0.5, 2.0) for c in scale for s in range(6)})
+    t = an.protocol_tests(values, ["c", "b", "a"], n_boot=1000, n_perm=999)
+    assert t.order["far"] == ["a", "b", "c"] and t.verdict("far") == "yes"
+    assert t.resolved("far") == [("a", "b"), ("b", "c")]
+    pair = t.pairs["far", "a", "b"]
+    assert pair.significant and pair.p_floor == pytest.approx(2 / 924) and pair.pvalue == pytest.approx(2 / 924)
+    assert pair.ci[0] < pair.ratio < pair.ci[1] and 2 < pair.ratio < 8
+    assert t.eta2["far"] > 0.9 and t.p_condition["far"] < 0.01
+    assert t.verdict("same") == "no" and not t.resolved("same") and t.p_condition["same"] > 0.05
+    assert all(p.p_holm >= p.pvalue for p in t.pairs.values())
+    assert "verdict: yes" in t.table()
+    flipped = t.pair("far", "c", "a")
+    assert (flipped.a, flipped.b) == ("c", "a") and flipped.ratio == pytest.approx(1 / t.pairs["far", "a", "c"].ratio)
+    assert flipped.ci[0] < flipped.ratio < flipped.ci[1] < 1 and flipped.p_holm == t.pairs["far", "a", "c"].p_holm
+    with pytest.raises(ValueError, match="two different conditions"):
+        t.pair("far", "a", "a")
+
+
+def test_protocol_tests_say_that_three_seeds_cannot_resolve_a_pair():
+    values = {("g", c, s): (1000.0 if c == "a" else 10.0) * (1 + 0.01 * s) for c in "ab" for s in range(3)}
+    t = an.protocol_tests(values, n_boot=200, n_perm=200)
+    pair = t.pairs["g", "a", "b"]
+    assert pair.p_floor == pytest.approx(0.1) and pair.pvalue == pytest.approx(0.1) and not pair.significant
+    assert t.verdict("g") in ("partly", "no")          # a complete separation of 3 vs 3 is not a resolved ordering
+
+
+def test_protocol_tests_refuse_cells_without_the_same_seeds():
+    values = {("g", c, s): 1.0 + s for c in "ab" for s in range(3)}
+    del values["g", "b", 2]
+    with pytest.raises(ValueError, match="same seeds"):
+        an.protocol_tests(values)

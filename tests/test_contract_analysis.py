@@ -29,6 +29,8 @@ EXEMPT = {
     "mem.analysis.Correlation.as_dict": "no parameters",
     "mem.analysis.SeedSpread": "a frozen record of seed_spread's result, built by mem.analysis; no checks",
     "mem.analysis.ConditionComparison": "a frozen record of compare_conditions' result, built by mem.analysis",
+    "mem.analysis.PairTest": "a frozen record of one pair's test in protocol_tests' result; no checks",
+    "mem.analysis.ProtocolTests": "a frozen record of protocol_tests' result, built by mem.analysis; no checks",
     "mem.claims.Claim": "a NamedTuple of three template strings (mem.claims.CLAIMS); no checks",
     "mem.reproduce.Recheck": "a record of a re-run's outcome, built by mem.reproduce; no checks",
     "mem.reproduce.Recheck.summary": "no parameters",
@@ -58,6 +60,17 @@ def _life():
     rng = np.random.default_rng(2)
     return {(g, c, s): float(100 * (2 if c == "vocu" else 1) * rng.uniform(0.8, 1.2))
             for g in ("gru", "lstm") for c in ("decu", "vocu") for s in (0, 1)}
+
+
+def _life3():
+    """{(group, condition, seed): lifetime} with three seeds per cell."""
+    rng = np.random.default_rng(2)
+    return {(g, c, s): float(100 * (2 if c == "vocu" else 1) * rng.uniform(0.8, 1.2))
+            for g in ("gru", "lstm") for c in ("decu", "vocu") for s in (0, 1, 2)}
+
+
+def _tests3():
+    return an.protocol_tests(_life3(), n_boot=100, n_perm=100)
 
 
 def _keyed(sign):
@@ -182,6 +195,13 @@ FAST = [
     Spec("mem.analysis.compare_conditions", lambda: dict(values=_life(), a="vocu", b="decu")),
     Spec("mem.analysis.ConditionComparison.report", lambda: dict(labels={"decu": "DeCu"}, group="architecture"),
          of=lambda: an.compare_conditions(_life(), "vocu", "decu")),
+    Spec("mem.analysis.protocol_tests", lambda: dict(values=_life3(), conditions=["decu", "vocu"], alpha=0.05,
+                                                     n_boot=100, n_perm=100, seed=0), examples=4),
+    Spec("mem.analysis.ProtocolTests.table", lambda: dict(labels={"decu": "DeCu"}), of=_tests3),
+    Spec("mem.analysis.ProtocolTests.verdict", lambda: dict(group="gru"), of=_tests3, fixed={"group": "a label"}),
+    Spec("mem.analysis.ProtocolTests.pair", lambda: dict(group="gru", a="vocu", b="decu"), of=_tests3,
+         fixed={"group": "a label", "a": "a label", "b": "a label"}),
+    Spec("mem.analysis.ProtocolTests.resolved", lambda: dict(group="gru"), of=_tests3, fixed={"group": "a label"}),
     Spec("mem.analysis.group_contrast", lambda: dict(table=_df(), by="arch", group="lstm", value="a")),
     Spec("mem.analysis.correlate_groups", lambda: dict(x=_keyed(1.0), y=_keyed(-1.0), method="spearman"),
          finite=False),  # documented "no bootstrap": every Correlation's interval is NaN

@@ -178,7 +178,8 @@ SPECS = [
     Spec("mem.slowpoints.search.find_slow_points",
          lambda: dict(model=toy_rnn(), initial_states=torch.tensor([[0.5, 0.5], [-0.3, 0.8]]), inputs=torch.zeros(1),
                       method="newton", tol=1e-10, n_iters=3, gtol=1e-8, components="full", lr=1e-2, lr_decay=1.0,
-                      dtype=torch.float64, labels=torch.tensor([0, 1]), jacobians=True, bounded=True,
+                      lr_milestones=(2,), lr_gamma=0.5, dtype=torch.float64, labels=torch.tensor([0, 1]),
+                      jacobians=True, bounded=True,
                       progress=False), examples=2),
     # mem.slowpoints.starts
     Spec("mem.slowpoints.starts.states_along", lambda: dict(model=_gru(), x=torch.rand(2, 3, 5), state=_starts())),
@@ -245,7 +246,7 @@ SPECS = [
     # mem.measures
     Spec("mem.measures.speed_measures",
          lambda: dict(model=_gru(), task=_task(), adam_n_iters=2, adam_lr=1e-2, newton_n_iters=2, drift_n_steps=2,
-                      components="full", n_trials=12, seed=0), examples=2),
+                      components="full", n_trials=12, seed=0, paper=False), examples=2),
 ]
 
 EXEMPT = {

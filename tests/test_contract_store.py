@@ -160,7 +160,7 @@ SPECS = [
     # documented NaN: ZooEntry.history.seconds, the training wall time, is not stored (mem.train.History)
     Spec("mem.zoo.load", lambda: dict(name="gru100-nacu-chain-s0", zoo_dir=str(zoo.BRIDGE_DIR), device="cpu"),
          finite=False),
-    Spec("mem.zoo.measure_speed", lambda: dict(model=_model(), task=_task())),
+    Spec("mem.zoo.measure_speed", lambda: dict(model=_model(), task=_task(), paper=False)),
     Spec("mem.zoo.train_entry", lambda: dict(cfg=_tiny_cfg(), progress=False)),
     Spec("mem.zoo.evaluate_entry", lambda: dict(cfg=_tiny_cfg(), raw=_tiny_raw(), seconds=0.5),
          fixed={"seconds": "only recorded (manifest_entry's spec mutates it); each valid value re-measures "

@@ -213,7 +213,9 @@ def test_sweep_effects_tables_read_the_sweep():
     t = rg.sweep_table()
     nets = rg.SWEEP["networks"]
     gain, cost, cm, rt, rt_adam, old_speed, own_speed, ctrl_change = rg.sweep_effects(t)
-    assert all(0 < v < 1.05 for v in rt.values()) and all(v > 0 for v in own_speed.values())
+    # re-tracking is no better than fixed points (chapter 5's rule): clearly worse for GRUs, within 15% for LSTMs
+    assert all(0 < rt[n] < (0.8 if n.startswith("gru") else 1.15) for n in nets)
+    assert all(v > 0 for v in own_speed.values())
     assert list(gain) == list(nets)
     n = nets[0]
     run = lambda mode, tracking, lam: t[(t.network == n) & (t["mode"] == mode) & (t.tracking == tracking)  # noqa: E731

@@ -18,6 +18,10 @@ confidence interval (``scipy.stats.bootstrap``, pairs resampled together).
 Spearman correlations are Pearson correlations of ranks, so infinite values (a
 memory that outlasts the probe) are allowed for ``"spearman"`` and rank highest.
 
+Two measures of the same networks are compared pair by pair: :func:`paired_shift` says how far one
+lies from the other (a search budget's gain, chapter 4), :func:`correlation_difference` whether one
+predicts a target better than the other (a paired bootstrap over networks).
+
 Chapter 2 asks the same question of conditions and seeds: :func:`seed_spread` compares the
 spread between training protocols with that between seeds, :func:`protocol_tests` tests the
 protocols against each other with exact permutation tests and bootstrap intervals across seeds, and
@@ -41,16 +45,22 @@ __all__ = [
     "METHODS",
     "ConditionComparison",
     "Correlation",
+    "CorrelationDifference",
     "PairTest",
+    "PairedShift",
     "ProtocolTests",
     "SeedSpread",
     "compare_conditions",
     "correlate",
     "correlate_groups",
+    "correlation_difference",
     "correlation_table",
     "delay_correlations",
     "group_contrast",
+    "interval_verdict",
+    "measure_comparison",
     "movement_ratio",
+    "paired_shift",
     "partial_correlation",
     "partial_correlations",
     "protocol_tests",
@@ -308,6 +318,221 @@ def correlate(x, y, method: str = "spearman", **kwargs) -> Correlation:
     arguments (``n_boot``, ``confidence``, ``seed``) go there.
     """
     return partial_correlation(x, y, None, method, **kwargs)
+
+
+@dataclass(frozen=True)
+class CorrelationDifference:
+    """Two measures' (partial) correlations with one target and their difference, with a paired bootstrap
+    interval (chapter 4).
+
+    a, b : the two measures' names; r_a, r_b : their correlations with the target (as
+    :func:`partial_correlation` computes them); diff : ``r_b - r_a``; ci_low, ci_high : its percentile interval
+    over ``n_boot`` resamples of the rows, both correlations computed on the same resample; p : two-sided
+    bootstrap p of ``diff = 0`` (twice the share of resampled differences on the other side of 0, counting the
+    observed one; at least ``2 / (n_boot + 1)``); n : rows; method; confidence; covariates : what was partialled
+    out (``""`` if nothing).
+    """
+
+    a: str
+    b: str
+    r_a: float
+    r_b: float
+    diff: float
+    ci_low: float
+    ci_high: float
+    p: float
+    n: int
+    method: str
+    confidence: float = 0.95
+    covariates: str = ""
+
+    def __str__(self) -> str:
+        part = f", partial on {self.covariates}" if self.covariates else ""
+        return (f"{self.method} r({self.b}) - r({self.a}) = {self.r_b:+.2f} - ({self.r_a:+.2f}) = {self.diff:+.2f} "
+                f"[{self.ci_low:+.2f}, {self.ci_high:+.2f}] ({100 * self.confidence:.0f}% paired bootstrap CI), "
+                f"p = {self.p:.2g}, n = {self.n}{part}")
+
+
+def correlation_difference(df, a: str, b: str, target: str, controls=(), method: str = "spearman", *,
+                           n_boot: int = 2000, confidence: float = 0.95, seed: int = 0) -> CorrelationDifference:
+    """Does measure ``b`` correlate with ``target`` more strongly than measure ``a``? (chapter 4)
+
+    Both (partial) correlations are computed as :func:`partial_correlations` computes them, and the
+    rows (networks) are resampled with replacement ``n_boot`` times; on each resample both
+    correlations are recomputed, so the interval of their difference accounts for the two
+    measures being taken on the same networks. A difference is resolved at level ``confidence``
+    when its interval excludes 0.
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (e.g. :func:`mem.zoo.table`)
+    a, b : column names of the two measures (different)
+    target : column to correlate with (e.g. ``"log_lifetime"``)
+    controls : columns partialled out of every correlation (a category or a number each), default none
+    method : ``"spearman"`` (default) or ``"pearson"``
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples
+    confidence : float in (0, 1), the level of the interval
+    seed : seeds the resampling (a non-negative integer)
+
+    Raises
+    ------
+    ValueError
+        for a degenerate fit (as :func:`partial_correlation`), or resamples without spread, on which a
+        correlation is not defined.
+
+    Returns
+    -------
+    :class:`CorrelationDifference`
+    """
+    _check_method(method)
+    _frame(df)
+    _column(df, a, "a")
+    _column(df, b, "b")
+    if a == b:
+        raise ValueError(f"a and b must name two different measures, got {a!r} twice")
+    _column(df, target, "target")
+    controls = _columns(df, controls, "controls")
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    check_float("confidence", confidence, gt=0, lt=1)
+    check_seed(seed)
+    _no_nan(df, [a, b, target, *controls])
+    cov = {c: df[c].to_numpy() for c in controls} or None
+    first = partial_correlation(df[a], df[target], cov, method, n_boot=0)
+    second = partial_correlation(df[b], df[target], cov, method, n_boot=0)
+    xa, xb, y = (check_array(name, df[name]) for name in (a, b, target))
+    n = len(y)
+    Z, label = _covariates(cov, n)
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    if Z is None:
+        d = _r(xb[idx], y[idx], method, None) - _r(xa[idx], y[idx], method, None)
+    else:
+        d = np.array([_r(xb[i], y[i], method, Z[i]) - _r(xa[i], y[i], method, Z[i]) for i in idx])
+    if not np.isfinite(d).all():
+        raise ValueError(f"df has too few distinct rows for a bootstrap interval: some of the n_boot = {n_boot} "
+                         f"resamples of its {n} rows have no spread, so no correlation is defined there")
+    diff = second.r - first.r
+    lo, hi = (float(q) for q in np.quantile(d, [(1 - confidence) / 2, (1 + confidence) / 2]))
+    p = min(1.0, 2 * (1 + min(int((d <= 0).sum()), int((d >= 0).sum()))) / (n_boot + 1))
+    return CorrelationDifference(a, b, first.r, second.r, float(diff), lo, hi, float(p), n, method, confidence,
+                                 label if Z is not None else "")
+
+
+@dataclass(frozen=True)
+class PairedShift:
+    """How far one measurement lies from another, pair by pair (chapter 4).
+
+    median : median of ``after - before``; ci_low, ci_high : its percentile-bootstrap interval over the pairs;
+    p : two-sided Wilcoxon signed-rank p of ``after - before`` against 0 (1.0 when every difference is 0);
+    n : pairs; n_lower, n_higher : pairs with ``after < before`` and ``after > before``; confidence.
+    """
+
+    median: float
+    ci_low: float
+    ci_high: float
+    p: float
+    n: int
+    n_lower: int
+    n_higher: int
+    confidence: float = 0.95
+
+    def __str__(self) -> str:
+        return (f"median shift {self.median:+.2f} [{self.ci_low:+.2f}, {self.ci_high:+.2f}] "
+                f"({100 * self.confidence:.0f}% CI), lower in {self.n_lower}/{self.n}, higher in "
+                f"{self.n_higher}/{self.n} (Wilcoxon p = {self.p:.2g})")
+
+
+def paired_shift(before, after, *, n_boot: int = 2000, confidence: float = 0.95, seed: int = 0) -> PairedShift:
+    """How far ``after`` lies from ``before``, pair by pair: e.g. what a larger search budget gains (chapter 4).
+
+    Parameters
+    ----------
+    before, after : 1-D arrays of one length (at least 4), finite, pairs in the same order (e.g. one
+        network's median ``log10 S`` after two search budgets)
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples of the pairs for the median's interval
+    confidence : float in (0, 1), the level of the interval
+    seed : seeds the resampling (a non-negative integer)
+
+    Returns
+    -------
+    :class:`PairedShift`
+    """
+    before, after = check_array("before", before, ndim=1, finite=True), check_array("after", after, ndim=1,
+                                                                                    finite=True)
+    if before.shape != after.shape:
+        raise ValueError(f"before and after must have the same length, got {len(before)} and {len(after)}")
+    if len(before) < 4:
+        raise ValueError(f"before and after need at least 4 pairs, got {len(before)}")
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    check_float("confidence", confidence, gt=0, lt=1)
+    check_seed(seed)
+    d = after - before
+    idx = np.random.default_rng(seed).integers(0, len(d), size=(n_boot, len(d)))
+    lo, hi = (float(q) for q in np.quantile(np.median(d[idx], axis=1), [(1 - confidence) / 2, (1 + confidence) / 2]))
+    p = 1.0 if not d.any() else float(stats.wilcoxon(d).pvalue)
+    return PairedShift(float(np.median(d)), lo, hi, p, len(d), int((d < 0).sum()), int((d > 0).sum()), confidence)
+
+
+def interval_verdict(ci_low: float, ci_high: float) -> str:
+    """What a correlation's interval says (chapter 4): ``"negative"`` when it lies below 0, ``"positive"`` when
+    above, ``"not resolved"`` when it contains 0. Both bounds are finite numbers, ``ci_low <= ci_high``."""
+    lo, hi = check_float("ci_low", ci_low), check_float("ci_high", ci_high)
+    if lo > hi:
+        raise ValueError(f"ci_low must not exceed ci_high, got {lo!r} > {hi!r}")
+    return "negative" if hi < 0 else "positive" if lo > 0 else "not resolved"
+
+
+def measure_comparison(df, a: str, b: str, target: str, group: str = "arch", controls=(), method: str = "spearman",
+                       *, n_boot: int = 2000, seed: int = 0):
+    """Two measures side by side in every subset of :func:`correlation_table`, with the verdict each gives and
+    whether they differ (chapter 4: the paper's speed at two search budgets).
+
+    The rule, per subset (all rows, each level of ``group``, all rows partial on ``group``; ``controls``
+    partialled out in each): a measure's verdict is :func:`interval_verdict` of its correlation's 95%
+    bootstrap interval; the two measures *differ* when the paired-bootstrap 95% interval of ``r_b - r_a``
+    (:func:`correlation_difference`) excludes 0, and their *verdicts agree* when they are the same.
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network;  a, b : the two measures' columns (different)
+    target : the column to correlate with;  group : categorical column (default ``"arch"``)
+    controls : further columns partialled out in every subset;  method : ``"spearman"`` or ``"pearson"``
+    n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples;  seed : seeds every bootstrap
+
+    Returns
+    -------
+    pandas DataFrame, one row per subset (named as :func:`correlation_table` names them): ``subset, n, r_a,
+    ci_low_a, ci_high_a, verdict_a, r_b, ci_low_b, ci_high_b, verdict_b, diff, ci_low, ci_high, p, differ,
+    verdicts_agree``.
+    """
+    import pandas as pd
+
+    _check_method(method)
+    _frame(df)
+    _column(df, a, "a")
+    _column(df, b, "b")
+    if a == b:
+        raise ValueError(f"a and b must name two different measures, got {a!r} twice")
+    _column(df, target, "target")
+    _column(df, group, "group")
+    controls = _columns(df, controls, "controls")
+    n_boot = check_count("n_boot", n_boot, 100, MAX_BOOT)
+    check_seed(seed)
+    _no_nan(df, [a, b, target, group, *controls])
+    rows = []
+    levels = sorted(df[group].unique())
+    for name, d, by in [("all", df, []), *[(str(lv), df[df[group] == lv], []) for lv in levels], ("all", df, [group])]:
+        by = by + controls
+        cov = {c: d[c].to_numpy() for c in by} or None
+        ca, cb = (partial_correlation(d[m].to_numpy(), d[target].to_numpy(), cov, method, n_boot=n_boot, seed=seed)
+                  for m in (a, b))
+        diff = correlation_difference(d, a, b, target, by, method, n_boot=n_boot, seed=seed)
+        va, vb = interval_verdict(ca.ci_low, ca.ci_high), interval_verdict(cb.ci_low, cb.ci_high)
+        rows.append({"subset": f"{name} | {', '.join(by)}" if by else name, "n": len(d),
+                     "r_a": ca.r, "ci_low_a": ca.ci_low, "ci_high_a": ca.ci_high, "verdict_a": va,
+                     "r_b": cb.r, "ci_low_b": cb.ci_low, "ci_high_b": cb.ci_high, "verdict_b": vb,
+                     "diff": diff.diff, "ci_low": diff.ci_low, "ci_high": diff.ci_high, "p": diff.p,
+                     "differ": not diff.ci_low <= 0 <= diff.ci_high, "verdicts_agree": va == vb})
+    return pd.DataFrame(rows)
 
 
 def correlation_table(df, measures, target: str, group: str = "arch", methods=METHODS, controls=(), **kwargs):

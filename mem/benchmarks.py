@@ -29,6 +29,7 @@ import torch
 from . import store
 from ._checks import (
     check_bool,
+    check_choice,
     check_float,
     check_frame,
     check_int,
@@ -53,6 +54,7 @@ __all__ = [
     "HIDDEN",
     "LRS",
     "METRICS_VERSION",
+    "PAPER_BUDGET",
     "RECIPE",
     "SCHEMES",
     "SEEDS",
@@ -73,9 +75,12 @@ __all__ = [
     "matched_perturbation",
     "nonnormality",
     "nonnormality_summary",
+    "paper_budget",
     "summary",
+    "symbol_influence",
     "table",
     "train_entry",
+    "update_seconds",
 ]
 
 BENCH_DIR = ZOO_DIR / "benchmarks"
@@ -102,12 +107,22 @@ RECIPE = ("Vanilla RNNs, 100 units, from mem.init.initialize's chain (alpha 1.02
           "for 1500. Validation every 100 updates on 500 fixed trials (all 450 test images for the digits). "
           "One torch thread per run.")
 
+#: Orhan & Pitkow's training of copy and addition, as their code sets it (``tasks.py``, ``train.py``; chapter 6):
+#: trial length ``T`` (the whole trial: for copy, 10 symbols, blanks, the marker at step T - 11 and the 10 recall
+#: steps, so each symbol is held for T - 10 steps), a fixed training set of ``n_train`` trials reshuffled every
+#: epoch, batches of ``batch_size`` and ``epochs`` (the script's default; a run stops at the end of the first
+#: epoch whose validation loss, on 10,000 trials, is below 0.0025).
+PAPER_BUDGET = {"copy": {"T": 500, "n_train": 60_000, "batch_size": 16, "epochs": 100},
+                "addition": {"T": 750, "n_train": 60_000, "batch_size": 16, "epochs": 100}}
 
 #: What :func:`train_entry` reads from a config.
 _KEYS = ("task", "task_config", "arch", "hidden_size", "scheme", "lr", "seed", "n_updates", "batch_size", "clip",
          "eval_every", "n_val", "threads")
 #: The most trials :func:`activity`, :func:`chain_profiles` and :func:`chain_asymmetry` run at once.
 _MAX_TRIALS = 10_000
+#: The longest trial :func:`update_seconds` and :func:`symbol_influence` take (the paper's longest, psMNIST, has 784
+#: steps), the most updates :func:`update_seconds` times and the most trials :func:`symbol_influence` runs.
+_MAX_T, _MAX_TIMED, _MAX_INFLUENCE_TRIALS = 1000, 20, 1000
 #: The largest network :func:`decoding_at_init` builds, the largest noise and lag it takes (its decoding
 #: run is :func:`mem.evaluate.decoding_memory`'s default 4000 steps, after a burn-in of 100: 2 * lag + 121 <= 4000).
 _MAX_HIDDEN, _MAX_NOISE, _MAX_LAG = 1000, 1e6, 1939
@@ -627,3 +642,128 @@ def gate_chain_energy(W0, W1, seed: int = 0):
              "control": chain_energy(matched_perturbation(b0, b1, seed=seed)),
              "mean chain weight": float(torch.diagonal(b1, -1).mean()), "moved": float((b1 - b0).norm())}
             for gate, b0, b1 in zip(names, W0.split(n), W1.split(n))]
+
+
+def _book_config(task: str, T: int | None, scheme: str, seed: int) -> dict:
+    """The config of the benchmark run (``task``, ``scheme``, the middle learning rate, ``seed``) with the trial
+    length ``T`` (None: the book's), after the checks that :func:`update_seconds` and :func:`symbol_influence` share."""
+    check_choice("scheme", scheme, SCHEMES)
+    T = check_int("T", T, 2, _MAX_T, none_ok=True)
+    seed = check_seed(seed)
+    base = next(c for c in configs() if c["task"] == task and c["scheme"] == scheme and c["lr"] == LRS[1])
+    task_config = dict(base["task_config"], **({} if T is None else {"T": T}))
+    make_task(task, **task_config)   # the task's own checks of T (copy: T >= 2 * n_symbols + 1)
+    return {**base, "task_config": task_config, "seed": seed}
+
+
+def update_seconds(task: str, T: int | None = None, n_updates: int = 5, scheme: str = "chain",
+                   seed: int = 0) -> float:
+    """CPU seconds per training update of the book's benchmark network on ``task`` at trial length ``T``
+    (chapter 6).
+
+    The run of :func:`configs` (``task``, ``scheme``, learning rate 3e-4, ``seed``; 100 units, RMSprop, batch 16,
+    clip 10) with its trials ``T`` steps long is trained by :func:`mem.train.train` at one torch thread, without
+    validation: one update to warm up, then ``n_updates`` timed by the CPU time of the calling thread (where a
+    one-thread torch computes). The time varies from machine to machine and from call to call.
+
+    Parameters
+    ----------
+    task : "copy" or "addition" (the tasks with a trial length)
+    T : int in 2..1000, default None (the book's, :data:`TASKS`); copy needs ``T >= 21``
+    n_updates : int in 1..20
+    scheme : one of :data:`SCHEMES`; seed : int, the run's seed
+
+    Returns
+    -------
+    float, seconds of CPU time per update.
+    """
+    check_choice("task", task, ("addition", "copy"))
+    cfg = _book_config(task, T, scheme, seed)
+    return _update_seconds(cfg, check_int("n_updates", n_updates, 1, _MAX_TIMED))
+
+
+@pinned_threads
+def _update_seconds(cfg: dict, n_updates: int) -> float:
+    """:func:`update_seconds` after its checks, at the config's one thread."""
+    task, model = build_model(cfg)
+    settings = dict(optimizer="rmsprop", lr=cfg["lr"], batch_size=cfg["batch_size"], clip=cfg["clip"],
+                    seed=cfg["seed"], eval_every=0, progress=False)
+    train(model, task, n_iters=1, **settings)   # the first update allocates: not timed
+    t0 = time.thread_time()
+    train(model, task, n_iters=n_updates, **settings)
+    return (time.thread_time() - t0) / n_updates
+
+
+def paper_budget(n_updates: int = 5, seed: int = 0):
+    """What training the benchmark grid on copy and addition costs on one CPU core, at the book's trial length
+    and budget and at the paper's (chapter 6).
+
+    For each task of :data:`PAPER_BUDGET`: the CPU seconds per update (:func:`update_seconds`, chain
+    networks, ``n_updates`` timed updates) at the book's ``T`` (:data:`TASKS`) and at the paper's; the updates of
+    one run (the book's ``n_updates``; the paper's ``epochs * ceil(n_train / batch_size)``, the most a run takes:
+    early stopping ends only the runs that reach its threshold sooner); and from them the CPU hours of one run
+    and the CPU days of the grid, ``len(SCHEMES) * len(LRS) * len(SEEDS)`` runs, for three budgets: the book's
+    (its T and updates), the paper's T with the book's updates, and the paper's (its T and updates). Only
+    training updates are counted (not the validations). The times vary from machine to machine and from call
+    to call.
+
+    Parameters
+    ----------
+    n_updates : int in 1..20; seed : int, the timed runs' seed
+
+    Returns
+    -------
+    pandas DataFrame indexed by (task, budget: "book", "paper's T, book's updates", "paper") with columns ``T``,
+    ``seconds per update``, ``updates per run``, ``CPU hours per run``, ``CPU days, grid``.
+    """
+    import pandas as pd
+
+    n_updates = check_int("n_updates", n_updates, 1, _MAX_TIMED)
+    seed = check_seed(seed)
+    n_runs = len(SCHEMES) * len(LRS) * len(SEEDS)
+    rows = {}
+    for task, paper in PAPER_BUDGET.items():
+        book_T, book_updates = TASKS[task]["task"]["T"], TASKS[task]["n_updates"]
+        paper_updates = paper["epochs"] * math.ceil(paper["n_train"] / paper["batch_size"])
+        seconds = {T: update_seconds(task, T, n_updates, "chain", seed) for T in (book_T, paper["T"])}
+        budgets = {"book": (book_T, book_updates), "paper's T, book's updates": (paper["T"], book_updates),
+                   "paper": (paper["T"], paper_updates)}
+        for budget, (T, updates) in budgets.items():
+            rows[task, budget] = {"T": T, "seconds per update": seconds[T], "updates per run": updates,
+                                  "CPU hours per run": seconds[T] * updates / 3600,
+                                  "CPU days, grid": seconds[T] * updates * n_runs / 86400}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(["task", "budget"])
+
+
+@torch.no_grad()
+def symbol_influence(T: int | None = None, scheme: str = "chain", n_trials: int = 64, seed: int = 0) -> float:
+    """How much the copy symbols move the untrained network's outputs at the recall steps (chapter 6).
+
+    The copy run's network (:func:`build_model`: 100 units, ``scheme``, model seed ``seed``) with trials ``T``
+    steps long is run, before any training, on ``n_trials`` trials and on the same trials with their symbols
+    redrawn (every later step kept), both drawn with ``seed``. A recall output that does not depend on the
+    symbols carries nothing of them. A pure chain of N units passes an input on for at most N steps
+    (``W^N = 0``): input channel c enters unit c (:func:`mem.init.source_`) and leaves the chain N - c steps
+    later. The letters are channels 1..n_letters and the first recall step comes ``T - 2 * n_symbols + 1``
+    steps after the last symbol, so for a chain with ``T >= N + 2 * n_symbols - 2`` (118 here) the answer is
+    exactly 0.
+
+    Parameters
+    ----------
+    T : int in 21..1000, default None (the book's 100)
+    scheme : one of :data:`SCHEMES`
+    n_trials : int in 1..1000; seed : int
+
+    Returns
+    -------
+    float, the largest absolute difference of the recall steps' logits between the two sets of trials.
+    """
+    cfg = _book_config("copy", T, scheme, seed)
+    n_trials = check_int("n_trials", n_trials, 1, _MAX_INFLUENCE_TRIALS)
+    task, model = build_model(cfg)
+    gen = seeded(seed)
+    trials, others = task.sample(n_trials, gen).x, task.sample(n_trials, gen).x
+    redrawn = trials.clone()
+    S = task.n_symbols
+    redrawn[:, :S] = others[:, :S]
+    return float((model(redrawn).logits[:, -S:] - model(trials).logits[:, -S:]).abs().max())

@@ -35,7 +35,7 @@ PAPER_MEASURES = ("paper", "lam_paper")
 
 #: Short display names of :data:`MEASURES` (chapter 4's tables and figures).
 MEASURE_LABELS = {"adam": "Adam speed (2,000 steps)", "paper": "Adam speed (paper's 100,000)",
-                  "newton": "converged speed", "drift": "drift speed",
+                  "newton": "Newton speed", "drift": "drift speed",
                   "lam_adam": "log|λ|max, Adam points", "lam_paper": "log|λ|max, paper's Adam points",
                   "lam_newton": "log|λ|max, Newton points"}
 
@@ -56,7 +56,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
       45 s for a 64-unit network on one CPU thread);
     * ``"newton"``: ``log10 S`` after continuing from those points with the second-order
       search (:func:`~mem.slowpoints.search.find_slow_points`, ``n_iters=newton_n_iters``): the
-      converged speed.
+      converged speed where the search converges (in the zoo, for a minority of the digits; chapter 4).
       Fixed points (``S < 1e-10``) are reported as ``-10``: below the tolerance, S only
       measures round-off;
     * ``"drift"``: ``log10 S`` at the state reached after ``drift_n_steps`` noiseless steps

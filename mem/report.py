@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
-from ._checks import check_bool, check_float, check_int, check_names, check_str
+from ._checks import check_array, check_bool, check_float, check_int, check_names, check_str
 from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
@@ -26,6 +26,7 @@ __all__ = [
     "MAX_THREADS",
     "POINT_COLUMNS",
     "book_task",
+    "comparison_table",
     "drift_summary",
     "fill_claims",
     "finder_benchmark",
@@ -478,6 +479,44 @@ def within_summary(s: Mapping) -> str:
     return (f"median r {s['median_r']:+.2f}, negative in {s['n_negative']}/{s['n_networks']} "
             f"networks (Wilcoxon p = {s['wilcoxon_p']:.1g}); pooled within networks {s['pooled'].r:+.2f} "
             f"(p = {s['pooled'].p:.1g}, n = {s['pooled'].n})")
+
+
+def comparison_table(table, names=("a", "b")):
+    """A :func:`mem.analysis.measure_comparison` table for reading (chapter 4).
+
+    Parameters
+    ----------
+    table : pandas DataFrame returned by :func:`mem.analysis.measure_comparison`
+    names : two display names, of the measures ``a`` and ``b`` (column headers)
+
+    Returns
+    -------
+    pandas DataFrame of strings indexed by subset: each measure's correlation ``r [ci_low, ci_high]`` and
+    verdict, their difference ``b - a`` with its paired interval, and whether they differ (``"yes"``, ``"no"``).
+    """
+    import pandas as pd
+
+    cols = ("subset", "n", "r_a", "ci_low_a", "ci_high_a", "verdict_a", "r_b", "ci_low_b", "ci_high_b", "verdict_b",
+            "diff", "ci_low", "ci_high", "differ")
+    if not isinstance(table, pd.DataFrame) or not set(cols) <= set(table.columns):
+        raise TypeError("table must be the DataFrame returned by mem.analysis.measure_comparison")
+    for c in cols[1:]:
+        if c not in ("verdict_a", "verdict_b", "differ"):
+            check_array(f"table[{c!r}]", table[c], finite=True)
+    names = check_names("names", names)
+    if len(names) != 2:
+        raise ValueError(f"names must hold two display names, got {len(names)}")
+    a, b = names
+
+    def ci(r, lo, hi):
+        return f"{r:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+
+    return pd.DataFrame({"n": table["n"].to_numpy(),
+                         a: [f"{ci(t.r_a, t.ci_low_a, t.ci_high_a)} {t.verdict_a}" for t in table.itertuples()],
+                         b: [f"{ci(t.r_b, t.ci_low_b, t.ci_high_b)} {t.verdict_b}" for t in table.itertuples()],
+                         f"{b} - {a}": [ci(t.diff, t.ci_low, t.ci_high) for t in table.itertuples()],
+                         "differ": ["yes" if t.differ else "no" for t in table.itertuples()]},
+                        index=pd.Index(table["subset"].to_numpy(), name="subset"))
 
 
 #: The stored run of ``tests/benchmarks/bench_slowpoints.py`` (mem.slowpoints against FixedPointFinder).

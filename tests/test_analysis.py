@@ -338,3 +338,38 @@ def test_protocol_tests_refuse_cells_without_the_same_seeds():
     del values["g", "b", 2]
     with pytest.raises(ValueError, match="same seeds"):
         an.protocol_tests(values)
+
+
+def test_correlation_difference_resolves_a_better_measure_and_not_a_copy():
+    """A noisy copy of a predictor correlates less with the target: the paired interval excludes 0; two
+    equally good predictors give an interval around 0; the two correlations are partial_correlation's."""
+    rng = np.random.default_rng(0)
+    n = 60
+    s = rng.normal(size=n)
+    df = pd.DataFrame({"good": s, "noisy": s + 1.5 * rng.normal(size=n), "twin": s + 0.3 * rng.normal(size=n),
+                       "twin2": s + 0.3 * rng.normal(size=n), "t": -s + 0.5 * rng.normal(size=n),
+                       "arch": np.repeat(["gru", "lstm"], n // 2)})
+    d = an.correlation_difference(df, "good", "noisy", "t", controls=["arch"], n_boot=1000)
+    ref = an.partial_correlations(df, ["good", "noisy"], "t", ["arch"], n_boot=0)
+    assert d.r_a == pytest.approx(ref["good"].r) and d.r_b == pytest.approx(ref["noisy"].r)
+    assert d.diff == pytest.approx(d.r_b - d.r_a) and d.ci_low <= d.diff <= d.ci_high
+    assert d.ci_low > 0 and d.p < 0.01 and d.covariates == "arch" and d.n == n   # the noisy one is weaker
+    same = an.correlation_difference(df, "twin", "twin2", "t", n_boot=1000)
+    assert same.ci_low < 0 < same.ci_high and same.p > 0.05
+    assert an.correlation_difference(df, "twin", "twin2", "t", n_boot=1000) == same    # seeded: reproducible
+    assert "paired bootstrap" in str(d)
+    with pytest.raises(ValueError, match="different"):
+        an.correlation_difference(df, "good", "good", "t")
+
+
+def test_paired_shift_is_the_median_difference_with_a_signed_rank_test():
+    before = np.arange(20.0)
+    after = before - 1.0 + 0.1 * np.sin(before)          # lower by about one, in every pair
+    s = an.paired_shift(before, after)
+    assert s.median == pytest.approx(np.median(after - before))
+    assert s.ci_low <= s.median <= s.ci_high < 0 and s.n_lower == 20 and s.n_higher == 0
+    assert s.p == pytest.approx(stats.wilcoxon(after - before).pvalue) and s.p < 1e-4
+    none = an.paired_shift(before, before)
+    assert none.median == 0 and none.p == 1.0 and none.n_lower == none.n_higher == 0
+    with pytest.raises(ValueError, match="same length"):
+        an.paired_shift(before, after[:5])

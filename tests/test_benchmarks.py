@@ -148,3 +148,28 @@ def test_decoding_at_init_has_a_row_per_noise_and_scheme():
     assert list(dec.index) == [(0.0, "chain"), (0.0, "orthogonal"), (0.1, "chain"), (0.1, "orthogonal")]
     assert list(dec.columns) == [0, 3] and dec.columns.name == "lag"
     assert (dec <= 1).all().all() and (dec[0] > dec[3]).all()   # the present input is the most decodable
+
+
+def test_symbol_influence_ends_where_the_chain_does():
+    # letters enter units 1..8 and leave the 100-unit chain 99..92 steps later; the earliest recall step comes
+    # T - 19 steps after the last symbol: the chain's recall outputs stop depending on the symbols at T = 118
+    n, s = bm.HIDDEN, bm.TASKS["copy"]["task"]["n_symbols"]
+    assert bm.symbol_influence(n + 2 * s - 3, "chain", n_trials=8) > 0.1
+    assert bm.symbol_influence(n + 2 * s - 2, "chain", n_trials=8) == 0.0
+    assert bm.symbol_influence(bm.PAPER_BUDGET["copy"]["T"], "chain", n_trials=8) == 0.0
+    assert bm.symbol_influence(bm.PAPER_BUDGET["copy"]["T"], "identity", n_trials=8) > 0.1   # an accumulator
+    with pytest.raises(ValueError, match="T"):
+        bm.symbol_influence(20)          # copy needs T >= 2 * n_symbols + 1
+
+
+def test_update_seconds_and_the_paper_budget():
+    assert 0 < bm.update_seconds("addition", 10, n_updates=1) < 5
+    with pytest.raises(ValueError, match="task"):
+        bm.update_seconds("psdigits")    # no trial length
+    budget = bm.paper_budget(n_updates=1)
+    assert list(budget.index.get_level_values(1)) == ["book", "paper's T, book's updates", "paper"] * 2
+    paper = budget.xs("paper", level=1)
+    assert (paper["updates per run"] == 100 * 60_000 // 16).all() and list(paper["T"]) == [500, 750]
+    runs = len(bm.SCHEMES) * len(bm.LRS) * len(bm.SEEDS)
+    assert np.allclose(budget["CPU days, grid"] * 86400,
+                       budget["seconds per update"] * budget["updates per run"] * runs)

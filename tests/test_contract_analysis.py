@@ -29,6 +29,8 @@ EXEMPT = {
     "mem.analysis.Correlation.as_dict": "no parameters",
     "mem.analysis.SeedSpread": "a frozen record of seed_spread's result, built by mem.analysis; no checks",
     "mem.analysis.ConditionComparison": "a frozen record of compare_conditions' result, built by mem.analysis",
+    "mem.analysis.CorrelationDifference": "a frozen record of correlation_difference's result; no checks",
+    "mem.analysis.PairedShift": "a frozen record of paired_shift's result, built by mem.analysis; no checks",
     "mem.analysis.PairTest": "a frozen record of one pair's test in protocol_tests' result; no checks",
     "mem.analysis.ProtocolTests": "a frozen record of protocol_tests' result, built by mem.analysis; no checks",
     "mem.claims.Claim": "a NamedTuple of three template strings (mem.claims.CLAIMS); no checks",
@@ -45,6 +47,14 @@ def _df():
     return pd.DataFrame({"a": a, "b": rng.normal(size=10), "t": a + rng.normal(size=10),
                          "arch": ["gru"] * 5 + ["lstm"] * 5, "size": [4.0, 8, 4, 8, 4, 8, 4, 8, 4, 8],
                          "acc_5": rng.uniform(size=10), "acc_10": rng.uniform(size=10)})
+
+
+def _df24():
+    """Like _df, with 24 rows: 12 per architecture, so that no bootstrap resample within one lacks spread."""
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=24)
+    return pd.DataFrame({"a": a, "b": a + rng.normal(size=24), "t": a + rng.normal(size=24),
+                         "arch": ["gru"] * 12 + ["lstm"] * 12, "size": [4.0, 8.0] * 12})
 
 
 def _class_df():
@@ -139,6 +149,15 @@ def _stage():
     return stage_movement(ends, np.exp(-ends / 1000)[:, None] * np.array([1.0, 1.2]), [150, 350, 550, 750, 950, 1150])
 
 
+@functools.cache
+def _stored_comparison():
+    return an.measure_comparison(_df24(), "a", "b", "t", n_boot=100)
+
+
+def _comparison():
+    return _stored_comparison().copy()
+
+
 def _runs():
     return pd.DataFrame({"task": ["copy"] * 4 + ["addition"],
                          "scheme": ["orthogonal", "chain", "chain", "chain", "chain"],
@@ -181,6 +200,14 @@ FAST = [
                       n_boot=0),
          fixed={"n_boot": "passed through to partial_correlation, whose spec fuzzes it"},
          finite=False),  # n_boot=0: the table's ci_low / ci_high are NaN (partial_correlation's documented value)
+    Spec("mem.analysis.correlation_difference",
+         lambda: dict(df=_df(), a="a", b="b", target="t", controls=["arch"], method="spearman", n_boot=100,
+                      confidence=0.9, seed=0)),
+    Spec("mem.analysis.measure_comparison",
+         lambda: dict(df=_df24(), a="a", b="b", target="t", group="arch", controls=["size"], method="spearman",
+                      n_boot=100, seed=0), examples=2),
+    Spec("mem.analysis.interval_verdict", lambda: dict(ci_low=-0.5, ci_high=-0.1)),
+    Spec("mem.analysis.paired_shift", lambda: dict(before=_x(), after=_y(), n_boot=100, confidence=0.9, seed=0)),
     Spec("mem.analysis.wide_table", lambda: dict(table=_table(), method="spearman", labels={"a": "A"}, star=0.05)),
     Spec("mem.analysis.within_network",
          lambda: dict(df=_class_df(), x="x", y="y", network="network", method="spearman", min_classes=5),
@@ -251,6 +278,7 @@ FAST = [
     Spec("mem.report.point_table", lambda: dict(points=_points(), columns=["max_abs_eigenvalue", "kind"], note="n")),
     Spec("mem.report.drift_summary", lambda: dict(d=copy.deepcopy(_stored_drift()), window=4)),
     Spec("mem.report.stage_movement_summary", lambda: dict(c=_stage(), interval=100)),
+    Spec("mem.report.comparison_table", lambda: dict(table=_comparison(), names=["A", "B"])),
     Spec("mem.report.format_groups",
          lambda: dict(r=an.correlate_groups(_keyed(1.0), _keyed(-1.0)), signs_only=False)),
     Spec("mem.report.stability_summary", lambda: dict(points=_points(), tol=1e-3)),

@@ -131,6 +131,11 @@ SPECS = [
     Spec("mem.benchmarks.nonnormality_summary", lambda: dict(nn=_nn())),
     Spec("mem.benchmarks.format_nonnormality", lambda: dict(summary=bm.nonnormality_summary(_nn()))),
     Spec("mem.benchmarks.gate_chain_energy", lambda: dict(W0=torch.eye(6, 2), W1=torch.eye(6, 2) + 0.1, seed=0)),
+    # the timed runs are the book's 100-unit networks (the point of the measurement): T and n_updates kept small
+    Spec("mem.benchmarks.update_seconds", lambda: dict(task="copy", T=21, n_updates=1, scheme="chain", seed=0),
+         examples=2),
+    Spec("mem.benchmarks.paper_budget", lambda: dict(n_updates=1, seed=0), seconds=30, examples=1),
+    Spec("mem.benchmarks.symbol_influence", lambda: dict(T=21, scheme="chain", n_trials=2, seed=0)),
     # mem.regularize
     Spec("mem.regularize.speed_penalty", lambda: dict(model=_gru(), points=torch.zeros(2, 4),
                                                       inputs=torch.zeros(65), components="full", noise_frames=2,

@@ -19,15 +19,15 @@ REQUIRED = {"file", "sha256", "config", "seed", "threads", "torch_version", "met
 def test_manifest_lists_the_recipe_with_provenance():
     man = zoo.manifest()
     entries = man["entries"]
-    expected = {f"{a}{h}-{p}-s{s}" for a in ("gru", "lstm") for h in (64, 128) for p in ("nacu", "decu", "vocu")
-                for s in (0, 1, 2)}
+    expected = {f"{a}{h}-{p}-s{s}" for a in ("gru", "lstm") for h, seeds in ((64, range(6)), (128, range(3)))
+                for p in ("nacu", "decu", "vocu") for s in seeds}
     assert expected == set(entries) == {zoo.entry_name(c) for c in zoo.default_configs()}
     for name, e in entries.items():
         assert REQUIRED <= set(e), name
         assert e["config"]["seed"] == e["seed"] and e["threads"] >= 1
         assert len(e["sha256"]) == 64
         assert (zoo.ZOO_DIR / e["file"]).exists()
-    assert zoo.names(arch="gru", protocol="decu", hidden_size=64) == ["gru64-decu-s0", "gru64-decu-s1", "gru64-decu-s2"]
+    assert zoo.names(arch="gru", protocol="decu", hidden_size=64) == [f"gru64-decu-s{s}" for s in range(6)]
     assert zoo.names(arch="gru", protocol="decu", hidden_size=64, seed=[0, 2]) == ["gru64-decu-s0", "gru64-decu-s2"]
     assert all(e["metrics_version"] == zoo.METRICS_VERSION for e in entries.values())
 
@@ -158,7 +158,7 @@ def test_build_with_a_dask_cluster(tmp_path):
 
 def test_tables_of_the_zoo():
     df, ct = zoo.table(), zoo.class_table()
-    assert len(df) == 36 and len(ct) == 36 * 10
+    assert len(df) == 54 and len(ct) == 54 * 10
     row = df[df["name"] == "gru64-nacu-s1"].iloc[0]
     e = zoo.load("gru64-nacu-s1")
     assert row["lifetime"] == e.lifetime and row["acc_200"] == e.delay_curve.at(200)
@@ -167,11 +167,14 @@ def test_tables_of_the_zoo():
     assert digits["digit"].tolist() == list(range(1, 11))
     np.testing.assert_allclose(digits["lifetime"], e.delay_curve.class_lifetimes())
     np.testing.assert_allclose(digits["adam"], e.metrics["speed"]["adam"])
+    np.testing.assert_allclose(digits["paper"], e.metrics["speed"]["paper"])       # the authors' budget (issue 19)
+    assert row["paper"] == pytest.approx(float(np.median(e.metrics["speed"]["paper"])))
+    assert e.metrics["speed"]["settings"]["paper"]["n_iters"] == 100_000
 
 
 def test_build_summary_counts_every_collection():
     s = zoo.build_summary()
-    assert s.loc["networks", "entries"] == len(zoo.names()) == 36
+    assert s.loc["networks", "entries"] == len(zoo.names()) == 54
     assert s.loc["bridge", "entries"] == 9 and s.loc["benchmarks", "entries"] == 108
     expected = sum(e["train_seconds"] for e in zoo.manifest()["entries"].values()) / 3600
     assert s.loc["networks", "train_hours"] == pytest.approx(expected, abs=0.01) and expected > 0

@@ -12,7 +12,7 @@ from ._validate import as_array, check_ax, check_column, check_format, check_fra
 from .style import ARCH_COLORS, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
 __all__ = ["plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
-           "plot_measure", "plot_measure_panels", "plot_within"]
+           "plot_measure", "plot_measure_panels", "plot_measure_paths", "plot_within"]
 
 
 def _numbers(name: str, column) -> np.ndarray:
@@ -339,3 +339,55 @@ def plot_delay_measure(df, measure: str, delay: int, labels: dict | None = None,
                  title=f"Spearman {c.r:+.2f} (p = {c.p:.1g}); partial {p.r:+.2f} (p = {p.p:.1g})")
     ax.legend(fontsize=7, loc="best")
     return ax
+
+
+def plot_measure_paths(df, measures, group: str = "arch", color: str = "log_lifetime", labels: dict | None = None,
+                       ylabel: str = "", colorbar: str | None = None):
+    """Each row's values of several measures joined by a line, one panel per level of ``group``, the lines
+    coloured by ``color`` (chapter 4: one network's speed after growing search budgets, coloured by its lifetime).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network (e.g. :func:`mem.zoo.table`), with the measures, ``group`` and
+        ``color`` as columns of finite numbers (``group`` any labels)
+    measures : column names, at least two, in the order they are drawn from left to right
+    group : the column that splits the panels (default the architecture)
+    color : the column mapped to the lines' colour (viridis; the colour bar is labelled ``colorbar`` or the name)
+    labels : ``{measure: tick label}``, optional
+    ylabel : y label of the first panel
+
+    Returns the figure.
+    """
+    plt = pyplot()
+    check_frame("df", df)
+    measures = check_names("measures", measures)
+    if len(measures) < 2:
+        raise ValueError(f"measures must name at least two columns of df, got {measures!r}")
+    for m in measures:
+        check_column("measures", m, df)
+        as_array(f"measures, the column df[{m!r}],", _numbers("measures", df[m]), finite=True)
+    check_column("group", group, df)
+    check_column("color", color, df)
+    values = as_array(f"color, the column df[{color!r}],", _numbers("color", df[color]), finite=True)
+    if not len(df):
+        raise ValueError("df must have at least one row")
+    check_lookup("labels", labels, "{measure: tick label}")
+    check_str("ylabel", ylabel)
+    check_str("colorbar", colorbar, none_ok=True)
+    levels = sorted(df[group].unique())
+    norm = plt.Normalize(values.min(), values.max() if values.max() > values.min() else values.min() + 1)
+    cmap = plt.get_cmap("viridis")
+    fig, axes = plt.subplots(1, len(levels), figsize=(4.6 * len(levels) + 1.2, 3.8), sharey=True, squeeze=False)
+    x = np.arange(len(measures))
+    for j, (ax, level) in enumerate(zip(axes[0], levels)):
+        d = df[df[group] == level]
+        for _, r in d.iterrows():
+            ax.plot(x, [r[m] for m in measures], "-o", ms=3, lw=1, alpha=0.8, color=cmap(norm(r[color])))
+        ax.set_xticks(x, [(labels or {}).get(m, m) for m in measures], fontsize=8)
+        ax.set_xlim(-0.3, len(measures) - 0.7)
+        ax.set_title(f"{level} (n = {len(d)})", fontsize=10)
+        if j == 0:
+            ax.set_ylabel(ylabel)
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    fig.colorbar(sm, ax=list(axes[0]), label=colorbar or color, fraction=0.04, pad=0.02)
+    return fig

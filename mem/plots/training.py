@@ -121,9 +121,10 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
 
     Notes
     -----
-    Each architecture gets a block of columns, one column per protocol in its
-    colour (:data:`~mem.plots.style.PROTOCOL_COLORS`); seeds are points side by side with a
-    different marker each, joined by a thin line that shows their spread.
+    Each architecture (or any group: the first element of the keys, in the order of ``values``) gets a
+    block of columns, one column per protocol in its colour (:data:`~mem.plots.style.PROTOCOL_COLORS`);
+    seeds are points side by side with a different marker each, and a short bar marks their mean
+    (geometric on a log axis; over the finite values). A new figure grows with the number of groups.
     Returns the axes.
     """
     plt = pyplot()
@@ -140,9 +141,9 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     if not protocols:
         raise ValueError("protocols must name at least one protocol")
     check_float("outlasts", outlasts, none_ok=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.2))
     archs = list(dict.fromkeys(a for a, _, _ in values))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 1.6 + 1.5 * len(archs)), 3.2))
     seeds = sorted({s for _, _, s in values})
     width = 0.5 / max(len(seeds), 1)
     ticks, labels = [], []
@@ -166,12 +167,15 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
                         label=f"seed {seed}" if (i, j) == (0, 0) else None)
                 xs.append(x)
                 ys.append(y)
-            if len(xs) > 1:
-                ax.plot(xs, ys, color=PROTOCOL_COLORS.get(proto), lw=1, zorder=0)
+            drawn = [y for y in ys if np.isfinite(y) and y != outlasts]
+            if len(drawn) > 1:
+                mean = float(np.exp(np.mean(np.log(drawn)))) if log else float(np.mean(drawn))
+                ax.plot([x0 - 0.32, x0 + 0.32], [mean, mean], color=PROTOCOL_COLORS.get(proto), lw=2, zorder=0,
+                        solid_capstyle="butt", label=None)
         ax.text(i * (len(protocols) + 1) + (len(protocols) - 1) / 2, 1.0, arch.upper(), ha="center",
                 va="bottom", fontsize=10, fontweight="bold", transform=ax.get_xaxis_transform())
     ax.set_xticks(ticks)
-    ax.set_xticklabels(labels)
+    ax.set_xticklabels(labels, fontsize=8)
     ax.set_xlim(-0.6, ticks[-1] + 0.6)
     ax.set_ylabel(ylabel)
     if log:
@@ -305,14 +309,16 @@ def plot_delay_curves_by_arch(curves: dict):
 
     Parameters
     ----------
-    curves : dict ``{(arch, protocol, seed): DelayCurve}``
+    curves : dict ``{(arch, protocol, seed): DelayCurve}``; architectures (or any groups) in the order of the
+        dict. With more than two seeds the legend names the protocols only (one entry per curve would
+        cover them).
 
     Returns the axes, one per architecture.
     """
     from ..evaluate import DelayCurve
     plt = pyplot()
     keys = _check_keyed("curves", curves, DelayCurve)
-    archs = sorted({a for a, _, _ in keys})
+    archs = list(dict.fromkeys(a for a, _, _ in keys))
     protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
     seeds = sorted({s for _, _, s in keys})
     fig, axes = plt.subplots(1, len(archs), figsize=(11, 3.8), sharey=True, squeeze=False)
@@ -325,7 +331,15 @@ def plot_delay_curves_by_arch(curves: dict):
         ax.set_title(arch.upper(), fontsize=10)
     for ax in axes[0, 1:]:
         ax.set_ylabel("")
-    axes[0, 0].legend(fontsize=7.5, loc="lower left")
+    if len(seeds) > 2:
+        from matplotlib.lines import Line2D
+        handles, names = axes[0, 0].get_legend_handles_labels()
+        keep = [h for h, n in zip(handles, names) if n == "chance"]
+        axes[0, 0].legend([*(Line2D([0], [0], color=PROTOCOL_COLORS.get(p), lw=1.5) for p in protocols), *keep],
+                          [*(f"{PROTOCOL_LABELS.get(p, p)} (a line style per seed)" for p in protocols),
+                           *("chance" for _ in keep)], fontsize=8, loc="lower left")
+    else:
+        axes[0, 0].legend(fontsize=7.5, loc="lower left")
     fig.tight_layout()
     return axes[0]
 
@@ -407,5 +421,5 @@ def plot_lifetime_strip(lifetimes: dict, trained_delay: int, longest_probe: int,
     ax.axhline(trained_delay, color="0.6", lw=0.8, ls="--", label="longest trained delay")
     ax.axhline(longest_probe, color="0.6", lw=0.8, ls=":", label="longest probed delay")
     ax.set_ylim(10, 2 * longest_probe)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax

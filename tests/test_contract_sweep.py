@@ -79,6 +79,16 @@ def _sweep():
     return _sweep_table().copy()
 
 
+@functools.cache
+def _sweep_table_all():
+    return rg.sweep_table(recipe=None)
+
+
+def _sweep_all():
+    """Every run of the stored sweep, of every recipe."""
+    return _sweep_table_all().copy()
+
+
 def _sweep_cfg():
     """A sweep config of one update, at the class means (the cheap mode; the run still searches the slow points
     of a stored 64-unit network twice and measures it twice at the sweep's delays, up to 2000 steps)."""
@@ -128,16 +138,21 @@ SPECS = [
     Spec("mem.benchmarks.symbol_influence", lambda: dict(T=21, scheme="chain", n_trials=2, seed=0)),
     # mem.regularize
     Spec("mem.regularize.speed_penalty", lambda: dict(model=_gru(), points=torch.zeros(2, 4),
-                                                      inputs=torch.zeros(65), components="full")),
+                                                      inputs=torch.zeros(65), components="full", noise_frames=2,
+                                                      task=_task(), generator=torch.Generator().manual_seed(0))),
     Spec("mem.regularize.SpeedPenalty", lambda: dict(points=torch.zeros(2, 4), inputs=torch.zeros(65), lam=1.0,
                                                      tracking="fixed", retrack_n_iters=1, retrack_lr=0.1,
-                                                     retrack_optimizer="sgd", components="full")),
+                                                     retrack_optimizer="sgd", components="full", noise_frames=2,
+                                                     task=_task(), seed=0)),
+    Spec("mem.regularize.penalty_conversion", lambda: dict(model=_gru(), task=_task(), points=torch.zeros(2, 4),
+                                                           noise_frames=10, n_frames=20, seed=0, components="full")),
     Spec("mem.regularize.anchor_points", lambda: dict(model=_gru(), task=_task(), mode="slowpoints", n_iters=2,
                                                       adam_lr=1e-2, components="full", n_trials=20, seed=0)),
     Spec("mem.regularize.fine_tune", lambda: dict(model=_gru(), task=_task(), points=torch.zeros(2, 4), lam=1.0,
                                                   n_iters=2, mode="centermass", tracking="fixed", lr=3e-4, clip=1.0,
                                                   batch_size=4, seed=0, components="full", retrack_n_iters=1,
-                                                  retrack_lr=0.1, retrack_optimizer="sgd", progress=False),
+                                                  retrack_lr=0.1, retrack_optimizer="sgd", noise_frames=0,
+                                                  progress=False),
          examples=0),  # generated n_iters and batch_size (up to 10**4) are real fine-tunes: 2041 updates take 12 s
     Spec("mem.regularize.sweep_name", lambda: dict(cfg=rg.sweep_configs()[0])),
     # finite=False: an untrained network remembers nothing, its lifetime is NaN (evaluate_fine_tune's docstring)
@@ -148,12 +163,22 @@ SPECS = [
     Spec("mem.regularize.sweep_job", lambda: dict(cfg=_sweep_cfg()), seconds=120, skip_valid=EXPENSIVE),
     Spec("mem.regularize.load_sweep", lambda: dict(path=str(rg.zoo.ZOO_DIR / rg.SWEEP_FILE))),
     # finite=False: lifetime is inf where the memory outlasts the longest probed delay (sweep_table's docstring)
-    Spec("mem.regularize.sweep_table", lambda: dict(data=rg.load_sweep()), finite=False),
+    # none_ok: recipe=None asks for the runs of every recipe (sweep_table's docstring)
+    Spec("mem.regularize.sweep_table", lambda: dict(data=rg.load_sweep(), recipe="ours"), finite=False,
+         none_ok=("recipe",)),
     Spec("mem.regularize.sweep_effects", lambda: dict(table=_sweep(), networks=[NET], lam=1000.0,
                                                       lams=[1.0, 10.0])),
     Spec("mem.regularize.accuracy_table", lambda: dict(table=_sweep(), delay=500, networks=[NET])),
     # finite=False: lifetime is inf where the memory outlasts the longest probed delay (best_runs' docstring)
     Spec("mem.regularize.best_runs", lambda: dict(table=_sweep(), networks=[NET]), finite=False),
+    # finite=False: CenterMass is NaN where a network has no CenterMass run (control_comparison's docstring)
+    Spec("mem.regularize.control_comparison", lambda: dict(table=_sweep(), lam=1000.0, margin=1.1), finite=False),
+    # finite=False: "our λ per theirs" is NaN for our recipe (recipe_comparison's docstring)
+    Spec("mem.regularize.recipe_comparison", lambda: dict(table=_sweep_all(), lam=1000.0, networks=[NET]),
+         finite=False),
+    Spec("mem.regularize.components_comparison", lambda: dict(table=_sweep_all())),
+    # finite=False: a lifetime is inf where the memory outlasts the longest probed delay (sweep_table's docstring)
+    Spec("mem.regularize.compare_sweeps", lambda: dict(old=_sweep(), new=_sweep()), finite=False),
 ]
 
 

@@ -226,8 +226,8 @@ def seed_tolerance(collection: str = "networks", quantity: str = "report_accurac
     ``t(1 - (1 - level) / 2, dof) * s * sqrt(1 + 1 / n)``: ``s`` is the within-cell standard
     deviation pooled over every cell of the collection (``dof`` = entries - cells), ``n`` the
     seeds of the smallest cell (cells may differ: the networks have 6 seeds at 64 units and 3 at 128;
-    the smallest gives the widest interval, valid for every cell). A network retrained on another CPU is a network from another stream of
-    last bits, so it must land where another seed would.
+    the smallest gives the widest interval, valid for every cell). A network retrained on another
+    CPU is a network from another stream of last bits, so it must land where another seed would.
 
     Parameters
     ----------

@@ -500,9 +500,10 @@ def measure_comparison(df, a: str, b: str, target: str, group: str = "arch", con
 
     Returns
     -------
-    pandas DataFrame, one row per subset (named as :func:`correlation_table` names them): ``subset, n, r_a,
-    ci_low_a, ci_high_a, verdict_a, r_b, ci_low_b, ci_high_b, verdict_b, diff, ci_low, ci_high, p, differ,
-    verdicts_agree``.
+    pandas.DataFrame
+        One row per subset (named as :func:`correlation_table` names them), with the columns
+        ``subset``, ``n``, ``r_a``, ``ci_low_a``, ``ci_high_a``, ``verdict_a``, ``r_b``, ``ci_low_b``,
+        ``ci_high_b``, ``verdict_b``, ``diff``, ``ci_low``, ``ci_high``, ``p``, ``differ``, ``verdicts_agree``.
     """
     import pandas as pd
 

@@ -671,7 +671,7 @@ def update_seconds(task: str, T: int | None = None, n_updates: int = 5, scheme: 
     task : "copy" or "addition" (the tasks with a trial length)
     T : int in 2..1000, default None (the book's, :data:`TASKS`); copy needs ``T >= 21``
     n_updates : int in 1..20
-    scheme : one of :data:`SCHEMES`; seed : int, the run's seed
+    scheme : one of ``SCHEMES``; seed : int, the run's seed
 
     Returns
     -------
@@ -751,7 +751,7 @@ def symbol_influence(T: int | None = None, scheme: str = "chain", n_trials: int 
     Parameters
     ----------
     T : int in 21..1000, default None (the book's 100)
-    scheme : one of :data:`SCHEMES`
+    scheme : one of ``SCHEMES``
     n_trials : int in 1..1000; seed : int
 
     Returns

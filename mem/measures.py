@@ -4,7 +4,7 @@
 :data:`MEASURES` (the speed after the paper's Adam search, after the converged search, along
 the noiseless drift, and the slowest time constants at the points), from the slow-point
 machinery of :mod:`mem.slowpoints`; with ``paper=True`` also the speed after the authors' own search
-budget (:data:`mem.slowpoints.PAPER_ADAM`). The zoo stores them all for every network (chapter 4).
+budget (:data:`~mem.slowpoints.search.PAPER_ADAM`). The zoo stores them all for every network (chapter 4).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ __all__ = ["MEASURES", "MEASURE_LABELS", "PAPER_MEASURES", "speed_measures"]
 #: ``"lam_paper"`` (:data:`PAPER_MEASURES`) only with ``paper=True``, as the zoo measures them.
 MEASURES = ("adam", "paper", "newton", "drift", "lam_adam", "lam_paper", "lam_newton")
 
-#: The measures made after the authors' search budget (:data:`mem.slowpoints.PAPER_ADAM`; chapters 3, 4).
+#: The measures made after the authors' search budget (:data:`~mem.slowpoints.search.PAPER_ADAM`; chapters 3, 4).
 PAPER_MEASURES = ("paper", "lam_paper")
 
 #: Short display names of :data:`MEASURES` (chapter 4's tables and figures).
@@ -52,7 +52,7 @@ def speed_measures(model: RNNClassifier, task, *, adam_n_iters: int = 2000, adam
     * ``"adam"``: ``log10 S`` after ``adam_n_iters`` Adam steps at learning rate ``adam_lr``
       (the paper's fixed-budget measure, with this book's budget);
     * ``"paper"`` (only with ``paper=True``): ``log10 S`` after the authors' own budget,
-      :data:`mem.slowpoints.PAPER_ADAM` (100,000 Adam steps at 1e-3, divided by 10 at step 40,000; about
+      :data:`~mem.slowpoints.search.PAPER_ADAM` (100,000 Adam steps at 1e-3, divided by 10 at step 40,000; about
       45 s for a 64-unit network on one CPU thread);
     * ``"newton"``: ``log10 S`` after continuing from those points with the second-order
       search (:func:`~mem.slowpoints.search.find_slow_points`, ``n_iters=newton_n_iters``): the

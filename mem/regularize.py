@@ -652,15 +652,18 @@ def sweep_table(data: dict | None = None, recipe: str | None = "ours"):
     recipe : the runs of one recipe (:data:`RECIPES`; default ``"ours"``, the main sweep and its runs on
         more networks), or None for every run
 
-    Columns: ``name, network, arch, mode, tracking, lam, recipe, noise_frames, components`` (``"paper"``
-    unless the config names them), ``steps, lr``, then for the fine-tuned network
-    ``report_accuracy``, ``lifetime`` (``inf`` if the memory outlasts the longest probed delay)
-    and ``acc_<d>`` for every probed delay, each also as ``<column>_before`` for the network
-    before fine-tuning;
-    ``speed_before``, ``speed_after`` (summed S at the slow points of the network before and of
-    the fine-tuned network, each found by the paper's search), ``speed_after_old`` (the
-    fine-tuned network's summed S at the original slow points), ``speed_ratio`` (after / before),
-    ``lam_conversion`` (:func:`penalty_conversion` for runs with noise frames, NaN for the others).
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``network``, ``arch``, ``mode``, ``tracking``, ``lam``, ``recipe``,
+        ``noise_frames``, ``components`` (``"paper"`` unless the config names them), ``steps``, ``lr``;
+        then for the fine-tuned network ``report_accuracy``, ``lifetime`` (``inf`` if the memory
+        outlasts the longest probed delay) and ``acc_<d>`` for every probed delay, each also as
+        ``<column>_before`` for the network before fine-tuning; ``speed_before``, ``speed_after``
+        (summed S at the slow points of the network before and of the fine-tuned network, each found
+        by the paper's search), ``speed_after_old`` (the fine-tuned network's summed S at the original
+        slow points), ``speed_ratio`` (after / before), ``lam_conversion`` (:func:`penalty_conversion`
+        for runs with noise frames, NaN for the others).
     """
     import pandas as pd
 
@@ -967,9 +970,10 @@ def components_comparison(table):
 
     Returns
     -------
-    pandas DataFrame with index (``network``, ``λ``) over :data:`SWEEP`'s ``full_state`` networks and
-    weights, columns ``lifetime before``, ``lifetime [h, tanh c]``, ``lifetime [h, c]``, ``acc 500 [h, tanh
-    c]``, ``acc 500 [h, c]``, ``trained-delay acc [h, tanh c]``, ``trained-delay acc [h, c]``.
+    pandas.DataFrame
+        Index (``network``, ``λ``) over :data:`SWEEP`'s ``full_state`` networks and weights; columns
+        ``lifetime before``, ``lifetime [h, tanh c]``, ``lifetime [h, c]``, ``acc 500 [h, tanh c]``,
+        ``acc 500 [h, c]``, ``trained-delay acc [h, tanh c]``, ``trained-delay acc [h, c]``.
     """
     check_frame("table", table, ("network", "mode", "tracking", "lam", "recipe", "lifetime", "acc_500"),
                 "mem.regularize.sweep_table(recipe=None)'s DataFrame")

@@ -97,7 +97,8 @@ EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_
 #: 3: the Newton search stops a candidate only when it is fixed, stationary or out of budget (issue 17).
 #: 4: the Newton search's faster linear algebra (blocked factorisation, no chord steps; issue 17).
 #: 5: the searches start from class means over training digits (test digits only evaluate), and the speed
-#: after the authors' own search budget (``paper``, :data:`mem.slowpoints.PAPER_ADAM`) is measured too (issue 19).
+#: after the authors' own search budget (``paper``, :data:`~mem.slowpoints.search.PAPER_ADAM`) is measured too
+#: (issue 19).
 METRICS_VERSION = 5
 
 

@@ -44,6 +44,9 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - t0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    # No stored widget state: with it the published page draws controls that no kernel drives
+    # (the widget cells are tagged remove-output; tests/test_page_layout.py checks both).
+    nb.metadata.pop("widgets", None)
     nb.metadata["mem"] = {"execution_seconds": round(seconds, 1), "cpu_count": os.cpu_count(),
                           "fingerprint": fingerprint(threads=1)}
     nbformat.write(nb, path)

@@ -36,7 +36,7 @@ def _compared_texts(path):
     """Every text output nbval compares: streams and the text/* representations of results."""
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source or "NBVAL_SKIP" in cell.source:
+        if cell.cell_type != "code" or "nbval-ignore-output" in cell.metadata.get("tags", []):
             continue
         for out in cell.outputs:
             if out.output_type == "stream":
@@ -97,10 +97,11 @@ def test_every_kept_number_is_compared(path):
 
 @pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
 def test_only_widgets_and_machine_dependent_cells_are_not_compared(path):
-    """Cells whose output nbval ignores are widget cells, or cells that show what differs between
-    machines by design (the level a re-run reached, the reader's own fingerprint), which say so in
-    the comment under the marker; at most two of the latter per page, none asserting a result.
-    Checked with nbval's own reading of the markers (a marker counts only alone on its line)."""
+    """Cells whose output nbval ignores (tag ``nbval-ignore-output``) are widget cells (tag
+    ``remove-output``, their output is a widget), or cells that show what differs between machines
+    by design (the level a re-run reached, the reader's own fingerprint), which say why in their
+    metadata (``mem.ignore_output``, starting "by design"); at most two of the latter per page,
+    none asserting a result. Markers are tags, never comments: a reader sees no plumbing."""
     from nbval.plugin import find_comment_markers
 
     nb = nbformat.read(path, as_version=4)
@@ -108,17 +109,17 @@ def test_only_widgets_and_machine_dependent_cells_are_not_compared(path):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        markers = dict(find_comment_markers(cell.source))
-        assert "NBVAL_SKIP" not in cell.source and not markers.get("skip"), f"cell {i}: NBVAL_SKIP"
-        assert not set(cell.metadata.get("tags", [])) & {"nbval-ignore-output", "nbval-skip"}, f"cell {i}: nbval tag"
-        if "NBVAL_IGNORE_OUTPUT" not in cell.source:
+        tags = set(cell.metadata.get("tags", []))
+        assert not dict(find_comment_markers(cell.source)), f"cell {i}: an nbval comment marker; use a cell tag"
+        assert "nbval-skip" not in tags and "NBVAL_SKIP" not in cell.source, f"cell {i}: nbval-skip"
+        if "nbval-ignore-output" not in tags:
             continue
-        assert markers.get("check") is False, f"cell {i}: nbval does not read this NBVAL_IGNORE_OUTPUT marker"
-        if "ipywidgets" in cell.source:
+        if "remove-output" in tags and any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                                           for o in cell.outputs):
             continue
-        lines = cell.source.splitlines()
-        assert lines[0] == "# NBVAL_IGNORE_OUTPUT" and "by design" in lines[1], \
-            f"cell {i}: an ignored output must say on the next line why it differs between machines by design"
+        reason = cell.metadata.get("mem", {}).get("ignore_output", "")
+        assert reason.startswith("by design"), \
+            f"cell {i}: an ignored output must say in metadata mem.ignore_output why it differs by design"
         assert "assert " not in cell.source, f"cell {i}: a claim asserted in a cell nbval does not compare"
         by_design += 1
     assert by_design <= 2

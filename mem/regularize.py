@@ -75,6 +75,7 @@ __all__ = [
     "accuracy_table",
     "anchor_points",
     "best_runs",
+    "compare_conclusions",
     "compare_sweeps",
     "components_comparison",
     "control_comparison",
@@ -1001,7 +1002,8 @@ def compare_sweeps(old, new):
     Returns
     -------
     pandas DataFrame, one row per shared run (index ``name``): ``network``, ``mode``, ``tracking``, ``lam``,
-    ``lifetime old``, ``lifetime new``, ``log10 ratio`` (new / old; inf-inf counts as 0),
+    ``lifetime old``, ``lifetime new``, ``log10 ratio`` (new / old; inf-inf counts as 0), ``factor``
+    (``10 ** |log10 ratio|``: how far the lifetime moved, either way; inf where only one is infinite),
     ``acc 500 old``, ``acc 500 new``, ``trained-delay acc old``, ``trained-delay acc new``.
     """
     for name, t in (("old", old), ("new", new)):
@@ -1015,9 +1017,67 @@ def compare_sweeps(old, new):
         ratio = np.where(np.isinf(lo) & np.isinf(ln), 0.0, np.log10(ln / lo))
     return _frame({"name": both["name"], "network": both["network old"], "mode": both["mode old"],
                    "tracking": both["tracking old"], "lam": both["lam old"], "lifetime old": lo, "lifetime new": ln,
-                   "log10 ratio": ratio, "acc 500 old": both["acc_500 old"], "acc 500 new": both["acc_500 new"],
+                   "log10 ratio": ratio, "factor": 10 ** np.abs(ratio),
+                   "acc 500 old": both["acc_500 old"], "acc 500 new": both["acc_500 new"],
                    "trained-delay acc old": both["report_accuracy old"],
                    "trained-delay acc new": both["report_accuracy new"]}).set_index("name")
+
+
+def _conclusions(effects, networks: list[str], tol: float) -> dict:
+    """Chapter 5's rules on one sweep's :func:`sweep_effects` (its first five dicts): ``{rule: holds}``."""
+    gain, cost, cm, rt, rt_adam = effects[:5]
+    gru = [n for n in networks if n.startswith("gru")]
+    lstm = [n for n in networks if n.startswith("lstm")]
+    return {"SlowPoints above Control at delay 500 by > 0.2": all(g > 0.2 for g in gain.values()),
+            "trained-delay cost <= TOL": all(c <= tol for c in cost.values()),
+            "CenterMass / SlowPoints > 0.95 (GRUs), < 0.5 (LSTMs)":
+                all(cm[n] > 0.95 for n in gru) and all(cm[n] < 0.5 for n in lstm),
+            "re-tracked / fixed < 1.15": all(v < 1.15 for v in rt.values()),
+            "Adam re-tracking: lifetime < 0.7 of before": all(v[0] < 0.7 for v in rt_adam.values())}
+
+
+def compare_conclusions(old, new, networks=None, lam: float = 1000.0, tol: float = 0.02) -> dict:
+    """Whether chapter 5's conclusions on the λ sweep hold in each of two sweeps (chapter 5: the sweep with
+    its anchors from test digits, :data:`TEST_ANCHORS_FILE`, against the stored one).
+
+    Each rule is one conclusion the chapter asserts, checked on :func:`sweep_effects` at ``lam``: SlowPoints
+    above Control at delay 500 by more than 0.2 in every network; the trained-delay accuracy within ``tol``
+    (the chapter's ``TOL``) of the Control's at every λ; CenterMass / SlowPoints lifetime above 0.95 for the
+    GRUs and below 0.5 for the LSTMs (networks named ``gru...`` and ``lstm...``); re-tracked / fixed
+    lifetime below 1.15; re-tracking with Adam leaving less than 0.7 of the lifetime before fine-tuning.
+
+    Parameters
+    ----------
+    old, new : :func:`sweep_table` DataFrames (our recipe), each holding every run :func:`sweep_effects` reads
+    networks : networks of both tables to check (default :data:`SWEEP`'s)
+    lam : the penalty weight compared, a weight of both sweeps' slow-point fine-tunes
+    tol : float >= 0, the largest change of trained-delay accuracy against Control that counts as none
+
+    Returns
+    -------
+    dict ``{rule: (holds in old, holds in new)}`` of bools, five rules in the order above.
+    """
+    columns = ("network", "mode", "tracking", "lam", "lifetime", "lifetime_before", "acc_500", "report_accuracy",
+               "speed_before", "speed_after", "speed_after_old")
+    for name, t in (("old", old), ("new", new)):
+        check_frame(name, t, columns, "mem.regularize.sweep_table()'s DataFrame")
+    tol = check_float("tol", tol, ge=0, le=1)
+    lam = check_float("lam", lam, gt=0)
+    networks = list(SWEEP["networks"]) if networks is None else check_names("networks", networks)
+    if not networks:
+        raise ValueError("networks must name at least one network")
+    found = {}
+    for name, t in (("old", old), ("new", new)):
+        lacking = [n for n in networks if n not in set(t["network"])]
+        if lacking:
+            raise ValueError(f"networks must be networks of both tables, and {name} lacks {lacking[:5]}")
+        try:
+            found[name] = _conclusions(sweep_effects(t, networks, lam=lam), networks, tol)
+        except ValueError as err:
+            if str(err).startswith(("networks", "lam ")):
+                raise
+            raise ValueError(f"{name} must hold every run the rules read: {err}") from None
+    return {rule: (found["old"][rule], found["new"][rule]) for rule in found["new"]}
 
 
 def _frame(data):

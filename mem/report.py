@@ -41,6 +41,7 @@ __all__ = [
     "stability_summary",
     "stage_movement_summary",
     "success_counts",
+    "sweep_move_summary",
     "what_reproduces",
     "within_summary",
 ]
@@ -479,6 +480,45 @@ def within_summary(s: Mapping) -> str:
     return (f"median r {s['median_r']:+.2f}, negative in {s['n_negative']}/{s['n_networks']} "
             f"networks (Wilcoxon p = {s['wilcoxon_p']:.1g}); pooled within networks {s['pooled'].r:+.2f} "
             f"(p = {s['pooled'].p:.1g}, n = {s['pooled'].n})")
+
+
+def sweep_move_summary(moved, same: Mapping, margin: float = 1.1) -> str:
+    """How far the sweep's lifetimes moved when its anchors changed, and whether its conclusions held, as
+    lines of text (chapter 5).
+
+    Parameters
+    ----------
+    moved : pandas DataFrame returned by :func:`mem.regularize.compare_sweeps` (one row per run of both
+        sweeps, with ``mode``, ``tracking`` and ``factor``)
+    same : dict ``{rule: (holds in the first sweep, holds now)}`` returned by
+        :func:`mem.regularize.compare_conclusions`
+    margin : float > 1, the factor beyond which a lifetime counts as moved
+
+    Returns
+    -------
+    str: the number of runs and how many moved beyond ``margin`` (all, and with fixed points), the median
+    and largest factor and the number of runs per mode and tracking (a table), and one line per rule.
+    """
+    import pandas as pd
+
+    if not isinstance(moved, pd.DataFrame) or not {"mode", "tracking", "factor"} <= set(moved.columns):
+        raise TypeError("moved must be the DataFrame returned by mem.regularize.compare_sweeps")
+    if moved.empty:
+        raise ValueError("moved must hold at least one run")
+    check_array("moved['factor']", moved["factor"].to_numpy(float))
+    if not isinstance(same, Mapping) or not all(
+            isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, (bool, np.bool_)) for x in v)
+            for v in same.values()):
+        raise TypeError("same must be the dict {rule: (bool, bool)} returned by mem.regularize.compare_conclusions")
+    margin = check_float("margin", margin, gt=1)
+    fixed = moved[moved["tracking"] == "fixed"]
+    by_kind = moved.groupby(["mode", "tracking"])["factor"].agg(["median", "max", "size"])
+    lines = [f"{len(moved)} runs in both sweeps; lifetime moved by more than ×{margin:g} in "
+             f"{int((moved['factor'] > margin).sum())}, {int((fixed['factor'] > margin).sum())} of them with "
+             "fixed points",
+             by_kind.round(2).to_string()]
+    lines += [f"{rule}: first sweep {a}, now {b}" for rule, (a, b) in same.items()]
+    return "\n".join(lines)
 
 
 def comparison_table(table, names=("a", "b")):

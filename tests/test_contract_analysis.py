@@ -283,6 +283,9 @@ FAST = [
          lambda: dict(r=an.correlate_groups(_keyed(1.0), _keyed(-1.0)), signs_only=False)),
     Spec("mem.report.stability_summary", lambda: dict(points=_points(), tol=1e-3)),
     Spec("mem.report.within_summary", lambda: dict(s=an.within_network(_class_df(), "x", "y")[1])),
+    Spec("mem.report.sweep_move_summary", lambda: dict(
+        moved=pd.DataFrame({"mode": ["slowpoints", "control"], "tracking": ["fixed", "fixed"], "factor": [1.2, 1.0]}),
+        same={"rule": (True, False)}, margin=1.1)),
     Spec("mem.report.finder_benchmark", lambda: dict(path=str(Path(report.__file__).parent / "zoo_data"
                                                                / report.FINDER_BENCHMARK))),
     Spec("mem.report.finder_comparison", lambda: dict(results=report.finder_benchmark())),

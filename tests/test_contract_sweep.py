@@ -179,6 +179,8 @@ SPECS = [
     Spec("mem.regularize.components_comparison", lambda: dict(table=_sweep_all())),
     # finite=False: a lifetime is inf where the memory outlasts the longest probed delay (sweep_table's docstring)
     Spec("mem.regularize.compare_sweeps", lambda: dict(old=_sweep(), new=_sweep()), finite=False),
+    Spec("mem.regularize.compare_conclusions", lambda: dict(old=_sweep(), new=_sweep(), networks=[NET], lam=1000.0,
+                                                            tol=0.02)),
 ]
 
 

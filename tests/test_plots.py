@@ -161,6 +161,7 @@ def test_chapter5_plots_read_the_sweep():
         plots.plot_lambda_sweep(t, "acc_500", "gru64-nocu-s9")
     axes = plots.plot_sweep_curves(t, 1000.0, rg.SWEEP["networks"][:2], rg.SWEEP["delays"])
     assert len(axes) == 2 and len(axes[0].get_lines()) == 5    # before, Control, two modes, chance
+    assert axes[0].figure.get_figwidth() <= plots.COLUMN_INCHES and len(axes[0].figure.legends) == 1
     with pytest.raises(ValueError, match="lam must be one of"):
         plots.plot_sweep_curves(t, 3.0, [n], rg.SWEEP["delays"])
 
@@ -322,7 +323,15 @@ def test_chapter5_figures_of_several_panels():
     t = rg.sweep_table()
     nets = rg.SWEEP["networks"][:2]
     axes = plots.plot_sweep_grid(t, nets)
-    assert axes.shape == (3, 2) and axes[0, 0].get_yscale() == "log"
+    assert axes.shape == (1, 2) and axes[0, 0].get_yscale() == "log" and axes[0, 0].get_title() == nets[0]
+    axes = plots.plot_sweep_grid(t, rg.SWEEP["networks"][:3], "report_accuracy")
+    assert axes.shape == (2, 2) and axes[0, 0].get_yscale() == "linear" and not axes[1, 1].get_visible()
+    fig = axes[0, 0].figure
+    assert fig.get_figwidth() <= plots.COLUMN_INCHES and len(fig.legends) == 1
+    assert {"SlowPoints", "Control (λ = 0)", "before fine-tuning"} <= {t.get_text() for t in fig.legends[0].texts}
+    assert plots.plot_sweep_grid(t, nets, "speed_ratio")[0, 1].get_yscale() == "log"
+    with pytest.raises(ValueError, match="quantity must be one of"):
+        plots.plot_sweep_grid(t, nets, "speed")
     acc = np.array([[0.9, 0.9], [0.9, 0.2], [0.9, 0.1]])
     c = DelayCurve(np.array([10, 100, 1000]), acc.mean(1), 100, 0.1, class_accuracy=acc,
                    class_trials=np.array([50, 50]))
@@ -330,11 +339,15 @@ def test_chapter5_figures_of_several_panels():
     h.penalty = np.array([1.0, 0.5, 0.2, 0.1])
     axes = plots.plot_fine_tune({"before": c}, h, h, {"before": 1.0, "after": 0.1}, title="net")
     assert axes[0].get_title() == "net" and len(axes[2].patches) == 2
+    assert axes[0].figure.get_figwidth() <= plots.COLUMN_INCHES
+    axes = plots.plot_fine_tune({"before": c, "Control (λ = 0)": c}, h, h, {"before": 1.0, "Control": 0.5})
+    assert [p.get_facecolor()[:3] for p in axes[2].patches] == [
+        matplotlib.colors.to_rgb(plots.RUN_COLORS[k]) for k in ("before", "control")]
     V = torch.randn(3, 5, 4, generator=torch.Generator().manual_seed(0))
     axes = plots.plot_state_space_panels({"a": V, "b": 2 * V}, torch.tensor([1, 2, 3]), torch.zeros(2, 4),
                                          torch.tensor([1, 2]))
-    assert [a.get_title() for a in axes] == ["a: 500 steps of noise after the digit",
-                                             "b: 500 steps of noise after the digit"]
+    assert [a.get_title() for a in axes] == ["a", "b"] and all(a.get_legend() is None for a in axes)
+    assert axes[0].figure.get_figwidth() <= plots.COLUMN_INCHES and len(axes[0].figure.legends) == 1
     life = pd.DataFrame({"x": [np.inf, 200.0], "y": [np.inf, 300.0]})
     axes = plots.plot_class_memory(life, life * 0 + 0.5, 2000, {"x": 250.0, "y": 300.0})
     assert axes[1].get_title().endswith("delay 2000") and "∞" in [tx.get_text() for tx in axes[0].texts]
@@ -342,6 +355,7 @@ def test_chapter5_figures_of_several_panels():
                           "log10 drift speed": [-3.0, -2, -4, -3], "lifetime": [300.0, 100, np.inf, 400]})
     axes = plots.plot_class_drift(drift, {"x": -1.0, "y": 0.0}, -0.5)
     assert axes[1].get_title() == "3 digits with a finite lifetime: Spearman -0.50"
+    assert axes[0].figure.get_figwidth() <= plots.COLUMN_INCHES
     with pytest.raises(ValueError, match=r"table must be mem\.drift\.class_drift_table"):
         plots.plot_class_drift(drift.drop(columns="digit"), {}, 0.0)
     plt.close("all")

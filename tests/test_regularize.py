@@ -268,8 +268,32 @@ def test_compare_sweeps_matches_runs_by_name():
     d = rg.compare_sweeps(old, new.drop(index=5))
     assert len(d) == 5 and d.loc["a-control", "log10 ratio"] == pytest.approx(math.log10(2))
     assert d.loc["a-slowpoints", "log10 ratio"] == 0.0 and (d.drop(["a-control"])["log10 ratio"] == 0).all()
+    assert d.loc["a-control", "factor"] == pytest.approx(2.0) and (d.drop(["a-control"])["factor"] == 1).all()
+    new.loc[2, "lifetime"] = 25.0                                      # a-centermass: halved, the same factor
+    assert rg.compare_sweeps(old, new).loc["a-centermass", "factor"] == pytest.approx(2.0)
     with pytest.raises(ValueError, match="must share at least one run"):
         rg.compare_sweeps(old.iloc[:1], new.iloc[1:])
+
+
+def test_compare_conclusions_checks_the_chapters_rules_on_both_sweeps():
+    t = rg.sweep_table()
+    nets = rg.SWEEP["networks"]
+    same = rg.compare_conclusions(t, t, nets)
+    assert len(same) == 5 and all(a == b for a, b in same.values())
+    gain, cost, cm, rt, rt_adam = rg.sweep_effects(t, nets)[:5]
+    assert same["trained-delay cost <= TOL"][0] == all(c <= 0.02 for c in cost.values())
+    assert same["re-tracked / fixed < 1.15"][0] == all(v < 1.15 for v in rt.values())
+    # the rules can fail: a tolerance below the largest cost, and a sweep whose SlowPoints lost its gain
+    assert rg.compare_conclusions(t, t, nets, tol=0.0)["trained-delay cost <= TOL"] == (False, False)
+    worse = t.copy()
+    sp_ = (worse["mode"] == "slowpoints") & (worse.tracking == "fixed") & (worse.lam == 1000.0)
+    worse.loc[sp_, "acc_500"] = 0.0
+    rule = "SlowPoints above Control at delay 500 by > 0.2"
+    assert rg.compare_conclusions(worse, t, nets)[rule] == (False, True)
+    with pytest.raises(ValueError, match="old must hold every run"):
+        rg.compare_conclusions(t[t["mode"] != "centermass"], t, nets)
+    with pytest.raises(ValueError, match="tol must be"):
+        rg.compare_conclusions(t, t, nets, tol=-0.1)
 
 
 def test_recipe_and_components_comparisons_read_the_sweep():

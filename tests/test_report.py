@@ -163,3 +163,18 @@ def test_within_summary_is_one_line():
          "pooled": Correlation(-0.3, 2e-8, np.nan, np.nan, 350, "spearman")}
     assert report.within_summary(s) == ("median r -0.34, negative in 30/36 networks (Wilcoxon p = 1e-05); pooled "
                                         "within networks -0.30 (p = 2e-08, n = 350)")
+
+
+def test_sweep_move_summary_counts_what_moved():
+    moved = pd.DataFrame({"mode": ["slowpoints", "slowpoints", "control"],
+                          "tracking": ["fixed", "retrack", "fixed"], "factor": [1.05, 1.5, 1.2]})
+    lines = report.sweep_move_summary(moved, {"rule a": (True, True), "rule b": (False, True)}, 1.1).split("\n")
+    assert lines[0] == "3 runs in both sweeps; lifetime moved by more than ×1.1 in 2, 1 of them with fixed points"
+    assert lines[-2:] == ["rule a: first sweep True, now True", "rule b: first sweep False, now True"]
+    assert "retrack" in "\n".join(lines[1:-2]) and "1.5" in "\n".join(lines[1:-2])
+    with pytest.raises(TypeError, match="moved must be"):
+        report.sweep_move_summary(moved.drop(columns="factor"), {}, 1.1)
+    with pytest.raises(TypeError, match="same must be"):
+        report.sweep_move_summary(moved, {"rule": True}, 1.1)
+    with pytest.raises(ValueError, match="margin must be"):
+        report.sweep_move_summary(moved, {}, 1.0)

@@ -21,6 +21,7 @@ from numbers import Integral
 __all__ = [
     "ARCH_COLORS",
     "ARCH_MARKERS",
+    "CHANCE_STYLE",
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
@@ -32,6 +33,7 @@ __all__ = [
     "PROTOCOL_MARKERS",
     "SCHEME_COLORS",
     "RC",
+    "RUN_COLORS",
     "SEED_MARKERS",
     "class_color",
     "figsize",
@@ -223,3 +225,12 @@ def use() -> None:
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- chapter 5 ---
+#: Colours of chapter 5's two unpenalised runs, beside :data:`MODE_STYLES`' penalised ones: the network
+#: before fine-tuning (light grey) and after the Control fine-tune, λ = 0 (dark grey) (chapter 5).
+RUN_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}
+#: How chapter 5's figures draw the chance level of the task: a thin dotted black line, as
+#: :func:`mem.plots.plot_delay_curves` does (chapter 5).
+CHANCE_STYLE = {"color": "#000000", "lw": 0.8, "ls": ":"}

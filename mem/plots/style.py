@@ -24,6 +24,7 @@ __all__ = [
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
+    "FRAME_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PROTOCOL_COLORS",
@@ -33,6 +34,7 @@ __all__ = [
     "RC",
     "SCHEME_COLORS",
     "SEED_MARKERS",
+    "TIMING_COLORS",
     "class_color",
     "figsize",
     "png",
@@ -218,8 +220,20 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # Load the backend now: the inline backend sets IPython's figure formatters when it is loaded, which
+    # matplotlib otherwise does at the first figure, after this call, undoing png's.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- chapter 1 ---
+#: Colours of the kinds of frame in chapter 1's figures: the outlines of the image frame ("green") and of
+#: the trigger frame ("orange") in a trial strip, whose axis label names them so, and the histogram of the
+#: noise pixels beside the image pixels' (in the image colour) (chapter 1).
+FRAME_COLORS = {"image": "#1b7837", "trigger": "#fdb863", "noise": "#9e9ac8"}
+#: The timing figure's bars of sampled frequencies and markers of the exact probabilities (chapter 1).
+TIMING_COLORS = {"sampled": "#d9d9d9", "exact": "#000000"}

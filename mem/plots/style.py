@@ -212,7 +212,6 @@ def use() -> None:
     """
     import matplotlib
     matplotlib.rcParams.update(RC)
-    pyplot()       # in IPython, importing pyplot sets up the inline backend, whose formatters png replaces
     try:
         from IPython import get_ipython
     except ImportError:    # pragma: no cover - IPython comes with the book's extras

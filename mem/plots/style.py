@@ -24,14 +24,15 @@ __all__ = [
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
+    "GUIDE_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PROTOCOL_COLORS",
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
-    "SCHEME_COLORS",
     "RC",
+    "SCHEME_COLORS",
     "SEED_MARKERS",
     "class_color",
     "figsize",
@@ -218,8 +219,18 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # Load the backend now: the inline backend sets IPython's figure formatters when it is loaded, which
+    # matplotlib otherwise does at the first figure, after this call, undoing png's.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- chapter 2 ---
+#: Greys of the reference lines of chapter 2's figures, all lighter than NaCu's (chapter 2): "guide" for
+#: the end of the curricula and the longest trained and probed delays (dashed or dotted), "transition" for
+#: the stage transitions of a curriculum run, "text" for the labels of guides and the level a curve starts at.
+GUIDE_COLORS = {"guide": "#b0b0b0", "transition": "#d4d4d4", "text": "#707070"}

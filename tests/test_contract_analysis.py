@@ -286,6 +286,11 @@ FAST = [
     Spec("mem.report.finder_benchmark", lambda: dict(path=str(Path(report.__file__).parent / "zoo_data"
                                                                / report.FINDER_BENCHMARK))),
     Spec("mem.report.finder_comparison", lambda: dict(results=report.finder_benchmark())),
+    Spec("mem.report.protocol_verdicts", lambda: dict(tests=_tests3(), labels={"decu": "DeCu"})),
+    Spec("mem.report.pair_summary", lambda: dict(tests=_tests3(), a="vocu", b="decu", labels={"gru": "GRU"})),
+    Spec("mem.report.seed_separation", lambda: dict(values=_life3(), conditions=["decu", "vocu"],
+                                                    groups=["gru", "lstm"], n_seeds=[2, 3], labels={"gru": "GRU"},
+                                                    condition="protocol")),
 ]
 
 #: Valid calls that take seconds: retraining a zoo entry (the cheapest, a benchmark run, takes about half a

@@ -257,6 +257,42 @@ def test_chapter2_figures_draw_what_they_are_given():
     assert ax.get_yscale() == "log" and ax.get_ylim() == (10, 2000)
 
 
+def test_chapter2_figures_fit_the_column_with_legible_text():
+    """Every figure of mem.plots.training is at most one column wide and has no text below 7 pt (issue 20)."""
+    import matplotlib
+
+    from mem.plots import style
+    from mem.protocols import AccuracyCurriculum, NaCu
+    proto = AccuracyCurriculum.delay(n_iters=60, T_start=6, T_end=8, T_step=2, threshold=0.5, window=5)
+    for step in range(60):
+        proto(step, 1.0)
+    h = History(loss=np.linspace(2, 0.1, 60), accuracy=np.linspace(0, 1, 60), T_max=np.full(60, 20),
+                n_classes=np.full(60, 11))
+    c = DelayCurve(np.array([20, 100, 1000]), np.array([0.9, 0.5, 0.1]), 100, 0.1)
+    keyed = {(a, p, s): 100.0 + s for a in ("gru64", "lstm64", "gru128", "lstm128") for p in ("nacu", "decu", "vocu")
+             for s in range(6)}
+    calls = [lambda: plots.plot_schedule(DeCu(100)), lambda: plots.plot_history(h),
+             lambda: plots.plot_delay_curves({"a": c}), lambda: plots.plot_by_protocol(keyed),
+             lambda: plots.plot_schedules({"nacu": NaCu(100), "decu": DeCu(100)}, 50, "t"),
+             lambda: plots.plot_curriculum_run(h, proto),
+             lambda: plots.plot_histories({(a, p, s): h for a in ("gru", "lstm") for p in ("nacu", "decu", "vocu")
+                                           for s in (0, 1)}, 30),
+             lambda: plots.plot_delay_curves_by_arch({(a, p, s): c for a in ("gru", "lstm")
+                                                      for p in ("nacu", "vocu") for s in range(6)}),
+             lambda: plots.plot_lifetime(c, "net", "k"), lambda: plots.plot_lifetimes({"a": c}, title="x"),
+             lambda: plots.plot_lifetime_strip(keyed, trained_delay=19, longest_probe=1000)]
+    with matplotlib.rc_context(style.RC):
+        for call in calls:
+            out = call()
+            fig = np.ravel(out)[0].figure
+            width, _ = fig.get_size_inches()
+            assert width <= style.COLUMN_INCHES, (call, width)
+            assert style.smallest_text(fig) >= 7, (call, style.smallest_text(fig))
+            _, meta = style.png(fig)         # as the page shows it: no legend or label sticks out of the figure
+            assert meta["width"] <= 100 * (style.COLUMN_INCHES + 2 * 0.1), (call, meta)   # 0.1 in: savefig's pad
+            plt.close(fig)
+
+
 def test_chapter1_figures_draw_what_they_are_given(task, gen):
     from mem.data import load_digits
     d = load_digits()

@@ -25,6 +25,7 @@ __all__ = [
     "COLUMN_INCHES",
     "DPI",
     "FRAME_COLORS",
+    "GUIDE_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PROTOCOL_COLORS",
@@ -236,3 +237,9 @@ def use() -> None:
 FRAME_COLORS = {"image": "#1b7837", "trigger": "#fdb863", "noise": "#9e9ac8"}
 #: The timing figure's bars of sampled frequencies and markers of the exact probabilities (chapter 1).
 TIMING_COLORS = {"sampled": "#d9d9d9", "exact": "#000000"}
+
+# --- chapter 2 ---
+#: Greys of the reference lines of chapter 2's figures, all lighter than NaCu's (chapter 2): "guide" for
+#: the end of the curricula and the longest trained and probed delays (dashed or dotted), "transition" for
+#: the stage transitions of a curriculum run, "text" for the labels of guides and the level a curve starts at.
+GUIDE_COLORS = {"guide": "#b0b0b0", "transition": "#d4d4d4", "text": "#707070"}

@@ -26,12 +26,14 @@ __all__ = [
     "DPI",
     "MIN_TEXT_PX",
     "MODE_STYLES",
+    "PARTIAL_COLOR",
+    "POOLED_COLOR",
     "PROTOCOL_COLORS",
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
-    "SCHEME_COLORS",
     "RC",
+    "SCHEME_COLORS",
     "SEED_MARKERS",
     "class_color",
     "figsize",
@@ -218,8 +220,19 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # Load the backend now: the inline backend sets IPython's figure formatters when it is loaded, which
+    # matplotlib otherwise does at the first figure, after this call, undoing png's.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- chapter 4 ---
+#: Correlations over all networks of both architectures, and each network's own correlation in the
+#: within-network figure (chapter 4; a subset of one architecture takes that architecture's colour).
+POOLED_COLOR = "#262626"
+#: Correlations over all networks with the architecture partialled out (chapter 4).
+PARTIAL_COLOR = "#66a61e"

@@ -463,3 +463,48 @@ def test_chapter_4_panels():
     assert ax.get_ylabel() == "accuracy at delay 100" and "partial" in ax.get_title()
     ax = plots.plot_within({"a": pd.DataFrame({"r": [-0.5, 0.1]})}, figsize=(5, 2))
     assert tuple(ax.figure.get_size_inches()) == (5, 2)
+
+
+def test_chapter_4_figures_fit_the_column():
+    """Every figure of chapter 4 is at most one column wide, at most two panels across, with no text
+    below 7 pt at the book's sizes (issue 20); each subset of the forest plot has its own colour."""
+    import pandas as pd
+
+    from mem import analysis as an
+    from mem.plots import style
+    rng = np.random.default_rng(1)
+    n = 24
+    df = pd.DataFrame({"arch": ["gru", "lstm"] * 12, "protocol": ["vocu", "decu", "nacu"] * 8, "seed": range(n),
+                       "hidden_size": [64] * 12 + [128] * 12, "size": ["64"] * 12 + ["128"] * 12,
+                       "a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.normal(size=n),
+                       "t": rng.normal(size=n) + 3, "acc_100": rng.uniform(size=n)})
+    pooled = {m: an.correlate(df[m], df["t"], n_boot=50) for m in "abc"}
+    table = an.correlation_table(df, ["a", "b"], "t", group="arch", methods=("spearman",), n_boot=50)
+    sized = an.correlation_table(df, ["a", "b"], "t", group="arch", methods=("spearman",), controls=["size"],
+                                 n_boot=50)
+    with matplotlib.rc_context(style.RC):
+        figures = {
+            "measure": plots.plot_measure(df, "a", "t").figure,
+            "correlations": plots.plot_correlations(table).figure,
+            "within": plots.plot_within({m: pd.DataFrame({"r": rng.uniform(-1, 1, 9)}) for m in "abc"}).figure,
+            "by_protocol": plots.plot_by_protocol_panels(df.assign(size3=np.arange(n) % 3), "t", by="size3"),
+            "measure_panels": plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled),
+            "correlation_panels": plots.plot_correlation_panels({"one": table, "two": sized, "three": table}),
+            "delay": plots.plot_delay_measure(df, "a", 100).figure,
+            "paths": plots.plot_measure_paths(df.assign(g=np.arange(n) % 3), ["a", "b"], group="g", color="t"),
+        }
+        for name, fig in figures.items():
+            assert fig.get_size_inches()[0] <= style.COLUMN_INCHES + 1e-9, name
+            assert style.smallest_text(fig) >= 7, name
+            rows = {round(ax.get_position().y0, 3) for ax in fig.axes if ax.axison and ax.get_label() != "<colorbar>"}
+            across = max(sum(round(ax.get_position().y0, 3) == y for ax in fig.axes
+                             if ax.axison and ax.get_label() != "<colorbar>") for y in rows)
+            assert across <= 2, (name, across)
+    ax = figures["correlations"].axes[0]
+    colors = {line.get_label(): line.get_color() for line in ax.get_lines() if not line.get_label().startswith("_")}
+    assert colors["gru"] == style.ARCH_COLORS["gru"] and colors["lstm"] == style.ARCH_COLORS["lstm"]
+    assert colors["all"] == style.POOLED_COLOR and colors["all | arch"] == style.PARTIAL_COLOR
+    with pytest.raises(ValueError, match="figsize must be at most one column"):
+        plots.plot_within({"a": pd.DataFrame({"r": [0.1, 0.2]})}, figsize=(13, 3))
+    with pytest.raises(ValueError, match="ncols"):
+        plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled, ncols=4)

@@ -28,6 +28,8 @@ __all__ = [
     "GUIDE_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
+    "PARTIAL_COLOR",
+    "POOLED_COLOR",
     "PROTOCOL_COLORS",
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
@@ -243,3 +245,10 @@ TIMING_COLORS = {"sampled": "#d9d9d9", "exact": "#000000"}
 #: the end of the curricula and the longest trained and probed delays (dashed or dotted), "transition" for
 #: the stage transitions of a curriculum run, "text" for the labels of guides and the level a curve starts at.
 GUIDE_COLORS = {"guide": "#b0b0b0", "transition": "#d4d4d4", "text": "#707070"}
+
+# --- chapter 4 ---
+#: Correlations over all networks of both architectures, and each network's own correlation in the
+#: within-network figure (chapter 4; a subset of one architecture takes that architecture's colour).
+POOLED_COLOR = "#262626"
+#: Correlations over all networks with the architecture partialled out (chapter 4).
+PARTIAL_COLOR = "#66a61e"

@@ -655,8 +655,9 @@ def pair_summary(tests, a, b, labels: Mapping | None = None) -> str:
 
     Returns
     -------
-    str, one line per group in ``tests.groups``, e.g. ``"GRU-64   VoCu / DeCu: x2.73 (95% CI 1.90 to 3.94),
-    exact p = 0.00216, Holm-corrected 0.00649, 6 vs 6 seeds"``.
+    str
+        One line per group in ``tests.groups``, e.g. ``"GRU-64   VoCu / DeCu: x2.73
+        (95% CI 1.90 to 3.94), exact p = 0.00216, Holm-corrected 0.00649, 6 vs 6 seeds"``.
     """
     tests, name = _protocol_tests(tests), _display_names(labels)
     for arg, c in (("a", a), ("b", b)):
@@ -700,8 +701,9 @@ def seed_separation(values: Mapping, conditions, groups, n_seeds=(2, 3, 6), labe
 
     Returns
     -------
-    str, one line per ``n``, e.g. ``"seeds 0-1: every seed above every seed of the next protocol: GRU-64 yes,
-    LSTM-64 yes"``.
+    str
+        One line per ``n``, e.g.
+        ``"seeds 0-1: every seed above every seed of the next protocol: GRU-64 yes, LSTM-64 yes"``.
     """
     from .analysis import seed_spread
     if not isinstance(values, Mapping):

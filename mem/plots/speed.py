@@ -97,6 +97,12 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
                       title: str | None = None):
     """Forest plot: each measure's correlation with its confidence interval, one row per subset (chapter 4).
 
+    Filled markers have p < 0.05. Each subset's colour says which networks it pools: an
+    architecture's own colour (:data:`~mem.plots.style.ARCH_COLORS`) for ``"gru..."`` and
+    ``"lstm..."``, :data:`~mem.plots.style.PARTIAL_COLOR` for all networks with the architecture
+    partialled out, :data:`~mem.plots.style.POOLED_COLOR` for all networks; a second subset of
+    the same colour is dashed. The legend lies below the axes. A new figure is one column wide.
+
     Parameters
     ----------
     table : DataFrame from :func:`mem.analysis.correlation_table` (columns measure, subset,
@@ -104,13 +110,12 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
     method : which method's rows to draw
     subsets : subsets to draw, in order (default: all, in the table's order)
     labels : optional display names for the measures
+    ax, title : axes to draw on (default: a new figure) and its title
 
-    Filled markers have p < 0.05. Each subset's colour says which networks it pools: an
-    architecture's own colour (:data:`~mem.plots.style.ARCH_COLORS`) for ``"gru..."`` and
-    ``"lstm..."``, :data:`~mem.plots.style.PARTIAL_COLOR` for all networks with the architecture
-    partialled out, :data:`~mem.plots.style.POOLED_COLOR` for all networks; a second subset of
-    the same colour is dashed. The legend lies below the axes. A new figure is one column wide.
-    Returns the axes.
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on.
     """
     plt = pyplot()
     check_frame("table", table, ("method",), "mem.analysis.correlation_table()")

@@ -24,14 +24,15 @@ __all__ = [
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
+    "FINE_TUNE_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PROTOCOL_COLORS",
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
-    "SCHEME_COLORS",
     "RC",
+    "SCHEME_COLORS",
     "SEED_MARKERS",
     "class_color",
     "figsize",
@@ -218,8 +219,17 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # matplotlib loads its backend lazily, at the first figure, and IPython's inline backend sets
+    # the figure formatters when it loads, which would undo the one set below: load it now.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- the intro ---
+#: Bars of the intro's fine-tuning figure other than the speed penalty's (whose colour is SlowPoints' in
+#: :data:`MODE_STYLES`): the network before fine-tuning and after the control fine-tune, λ = 0 (the intro).
+FINE_TUNE_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}

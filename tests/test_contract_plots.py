@@ -315,6 +315,14 @@ SPECS = [
     Spec(P + "nonnormal.plot_linear_memory", lambda: dict(curves={"chain": np.array([1.0, 0.5])},
                                                           norms={"chain": np.array([1.0, 0.0])}, n_units=2, max_lag=1,
                                                           title="t"), fixed={"max_lag": NONE_OK}),
+    # -- the intro --------------------------------------------------------------------------------------------
+    Spec(P + "overview.plot_accuracy_by_protocol", lambda: dict(table=_zoo_df(), chance=0.1, ax=None, title="t")),
+    Spec(P + "overview.plot_speed_and_memory", lambda: dict(df=_zoo_df(), x="m", y="y", ax=None, xlabel="x",
+                                                            ylabel="y", title="t")),
+    Spec(P + "overview.plot_penalty_lifetimes", lambda: dict(before={"a": 100.0, "b": 200.0},
+                                                             control={"a": 90.0, "b": 150.0},
+                                                             penalised={"a": 300.0, "b": 400.0}, lam=1000.0,
+                                                             ax=None, title="t")),
 ]
 
 

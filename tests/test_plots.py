@@ -197,11 +197,11 @@ def test_every_figure_module_takes_its_style_from_one_place():
     """Colours, markers and labels are defined once, in mem.plots.style, and re-exported by mem.plots."""
     import inspect
 
-    from mem.plots import nonnormal, regularization, slowpoints, speed, style, task, training
+    from mem.plots import nonnormal, overview, regularization, slowpoints, speed, style, task, training
     registries = [n for n in style.__all__ if n.isupper()]
     assert {"PROTOCOL_COLORS", "PROTOCOL_LABELS", "PROTOCOL_MARKERS", "CLASS_COLORS", "ARCH_COLORS",
             "MODE_STYLES", "SCHEME_COLORS"} <= set(registries)
-    for module in (nonnormal, regularization, slowpoints, speed, task, training):
+    for module in (nonnormal, overview, regularization, slowpoints, speed, task, training):
         source = inspect.getsource(module)
         assert "#" + "1f77b4" not in source and " = {" + '"' + "nacu" not in source, module.__name__
         assert all(getattr(plots, n) is getattr(style, n) for n in registries)
@@ -508,3 +508,44 @@ def test_chapter_4_figures_fit_the_column():
         plots.plot_within({"a": pd.DataFrame({"r": [0.1, 0.2]})}, figsize=(13, 3))
     with pytest.raises(ValueError, match="ncols"):
         plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled, ncols=4)
+
+
+def test_intro_figures_draw_what_they_are_given():
+    """The intro's overview figures (mem.plots.overview): what they draw, one column wide at most."""
+    import pandas as pd
+    table = pd.DataFrame({"protocol": ["vocu", "nacu", "vocu"], "acc_100": [0.5, 0.4, 0.3],
+                          "acc_20": [0.9, 0.95, 0.8], "other": [1, 2, 3]})
+    ax = plots.plot_accuracy_by_protocol(table, chance=0.2)
+    assert ax.figure.get_figwidth() <= plots.COLUMN_INCHES
+    lines = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_linestyle() != ":"]
+    assert [ln.get_xdata().tolist() for ln in lines] == [[20, 100]] * 3        # delays sorted, one line per row
+    assert [ln.get_ydata().tolist() for ln in lines] == [[0.9, 0.5], [0.95, 0.4], [0.8, 0.3]]
+    assert [ln.get_color() for ln in lines] == [plots.PROTOCOL_COLORS[p] for p in table.protocol]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [plots.PROTOCOL_DESCRIPTIONS["vocu"],
+                                                                  plots.PROTOCOL_DESCRIPTIONS["nacu"]]
+    assert any(ln.get_linestyle() == ":" and ln.get_ydata()[0] == 0.2 for ln in ax.lines)     # chance
+    with pytest.raises(ValueError, match="protocol"):
+        plots.plot_accuracy_by_protocol(table.assign(protocol=["vocu", "sgd", "nacu"]))
+    with pytest.raises(ValueError, match="acc_<delay>"):
+        plots.plot_accuracy_by_protocol(table[["protocol", "other"]])
+    with pytest.raises(ValueError, match="chance"):
+        plots.plot_accuracy_by_protocol(table, chance=1.5)
+
+    zoo = pd.DataFrame({"arch": ["lstm", "gru", "gru"], "protocol": ["nacu", "decu", "vocu"],
+                        "hidden_size": [64, 128, 64], "m": [0.1, 0.2, 0.3], "y": [1.0, 2.0, 3.0]})
+    ax = plots.plot_speed_and_memory(zoo, "m", "y")
+    points = [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in ax.lines if len(ln.get_xdata())]
+    assert sorted(points) == [(0.1, 1.0), (0.2, 2.0), (0.3, 3.0)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-2:] == ["GRU", "LSTM"]
+
+    before, control, penalised = {"a": 100.0, "b": 200.0}, {"a": 90.0, "b": 150.0}, {"a": 300.0, "b": 400.0}
+    ax = plots.plot_penalty_lifetimes(before, control, penalised, lam=1000)
+    assert ax.figure.get_figwidth() <= plots.COLUMN_INCHES
+    heights = [[p.get_height() for p in c.patches] for c in ax.containers]
+    assert heights == [[100.0, 200.0], [90.0, 150.0], [300.0, 400.0]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    assert "λ = 1000" in ax.get_legend().get_texts()[2].get_text()
+    with pytest.raises(ValueError, match="control must have the networks of before"):
+        plots.plot_penalty_lifetimes(before, {"a": 90.0}, penalised, lam=1000)
+    with pytest.raises(ValueError, match=r"penalised\['b'\]"):
+        plots.plot_penalty_lifetimes(before, control, {"a": 300.0, "b": float("inf")}, lam=1000)

@@ -24,6 +24,7 @@ __all__ = [
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
+    "FINE_TUNE_COLORS",
     "FRAME_COLORS",
     "GUIDE_COLORS",
     "MIN_TEXT_PX",
@@ -222,8 +223,8 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    # Load the backend now: the inline backend sets IPython's figure formatters when it is loaded, which
-    # matplotlib otherwise does at the first figure, after this call, undoing png's.
+    # matplotlib loads its backend lazily, at the first figure, and IPython's inline backend sets
+    # the figure formatters when it loads, which would undo the one set below: load it now.
     pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
@@ -252,3 +253,8 @@ GUIDE_COLORS = {"guide": "#b0b0b0", "transition": "#d4d4d4", "text": "#707070"}
 POOLED_COLOR = "#262626"
 #: Correlations over all networks with the architecture partialled out (chapter 4).
 PARTIAL_COLOR = "#66a61e"
+
+# --- the intro ---
+#: Bars of the intro's fine-tuning figure other than the speed penalty's (whose colour is SlowPoints' in
+#: :data:`MODE_STYLES`): the network before fine-tuning and after the control fine-tune, λ = 0 (the intro).
+FINE_TUNE_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}

@@ -1,38 +1,53 @@
 # `make book` and `make test` do all set-up themselves on a fresh machine.
-# torch is installed first, pinned to the local CPU wheel: an unpinned torch
-# would pull gigabytes of CUDA packages.
+# torch is installed first, pinned, from TORCH_INDEX: PyPI's Linux torch wheels pull gigabytes of
+# CUDA packages that this CPU-sized book never uses, so by default pip also looks at PyTorch's
+# CPU index, whose "+cpu" build of the pin wins (the same index as environment.yml's).
+# TORCH_INDEX is a setting: `make book TORCH_INDEX=` uses only pip's own configuration (an offline
+# mirror, or a machine whose pip already finds a CPU wheel: .ci/run does this), and
+# `make book TORCH_INDEX=https://download.pytorch.org/whl/cu128` picks a CUDA build on purpose.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 TORCH  := torch==2.13.0
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+export TORCH_INDEX
 STAMP  := $(VENV)/.installed
 THREADS ?= 2
 
-.PHONY: book test lint unit nbval second-dispatch reference-dispatch build-book browser zoo clean setup execute sync
+.PHONY: book test lint unit nbval second-dispatch reference-dispatch build-book bench-book browser zoo clean setup execute sync
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q $(TORCH)
+	$(BIN)/python -m pip install -q $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) $(TORCH)
 	$(BIN)/python -m pip install -q -e ".[book,test]"
+	# the Citation File Format schema for tests/test_packaging.py, from cffconvert's wheel (not installed:
+	# cffconvert pins jsonschema<4, which the book's tools cannot use)
+	$(BIN)/python -m pip download -q --no-deps --dest $(VENV)/cff cffconvert==2.0.0
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
 
 book: $(STAMP) build-book
 
-# The build only renders the outputs stored in the notebooks; it must take at most BUILD_LIMIT seconds
-# (scripts/timed.py fails it otherwise and records the time in _build/build_seconds.json).
-BUILD_LIMIT ?= 60
+# The build only renders the outputs stored in the notebooks. Its time is recorded in
+# _build/build_seconds.json (scripts/timed.py) but never fails it: a slow machine still gets its book.
+JB_BUILD = $(BIN)/jupyter-book build --all -n -W --keep-going .
 build-book:
 	rm -rf _build/html
-	$(BIN)/python scripts/timed.py --limit $(BUILD_LIMIT) --record _build/build_seconds.json -- \
-	    $(BIN)/jupyter-book build --all -n -W --keep-going .
+	$(BIN)/python scripts/timed.py --record _build/build_seconds.json -- $(JB_BUILD)
 
-# ruff with the rules in pyproject.toml ([tool.ruff]): the package, the tests and the scripts.
+# Benchmark: a fresh build must take at most BUILD_GOAL seconds (scripts/timed.py exits 3 otherwise).
+BUILD_GOAL ?= 60
+bench-book: $(STAMP)
+	rm -rf _build/html
+	$(BIN)/python scripts/timed.py --limit $(BUILD_GOAL) --record _build/build_seconds.json -- $(JB_BUILD)
+
+# ruff with the rules in pyproject.toml ([tool.ruff]): the package, the tests, the scripts and the
+# book's Sphinx extension.
 lint: $(STAMP)
-	$(BIN)/ruff check mem tests scripts
+	$(BIN)/ruff check mem tests scripts book/_ext
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser

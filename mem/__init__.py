@@ -49,7 +49,7 @@ Conventions, one per concept (``tests/test_conventions.py`` checks those that a 
 """
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = [
     "analysis",
     "benchmarks",

@@ -35,8 +35,11 @@ __all__ = [
     "format_groups",
     "format_range",
     "format_values",
+    "pair_summary",
     "point_table",
+    "protocol_verdicts",
     "reproduction_box",
+    "seed_separation",
     "setup",
     "stability_summary",
     "stage_movement_summary",
@@ -631,3 +634,143 @@ def finder_comparison(results: Mapping):
                 rows.setdefault(key, ["", ""])
                 rows[key] = tuple(text if i == col else rows[key][i] for i in range(2))
     return pd.DataFrame.from_dict(rows, orient="index", columns=["mem.slowpoints", "FixedPointFinder"])
+
+
+# --- chapter 2 ---
+def _display_names(labels) -> dict:
+    """``labels`` (None or a mapping ``{key: display name (str)}``) as a dict, or a clear error."""
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise TypeError(f"labels must be a dict {{key: display name}} or None, got {type(labels).__name__}")
+    wrong = [v for v in labels.values() if not isinstance(v, str)]
+    if wrong:
+        raise TypeError(f"labels must map keys to display names (str), got {wrong[:3]!r} among them")
+    return dict(labels)
+
+
+def _protocol_tests(tests):
+    from .analysis import ProtocolTests
+    if not isinstance(tests, ProtocolTests):
+        raise TypeError(f"tests must be a mem.analysis.ProtocolTests (protocol_tests' result), "
+                        f"got {type(tests).__name__}")
+    return tests
+
+
+def protocol_verdicts(tests, labels: Mapping | None = None) -> str:
+    """One line per group of ``tests``: its verdict, its conditions ordered by geometric mean, and the
+    steps of that ordering that are resolved (chapter 2).
+
+    Parameters
+    ----------
+    tests : :class:`mem.analysis.ProtocolTests`, :func:`mem.analysis.protocol_tests`' result
+    labels : dict ``{group or condition: display name}``, optional (default: the keys themselves)
+
+    Returns
+    -------
+    str, one line per group in ``tests.groups``, e.g. ``"GRU-64   verdict: partly  ordering VoCu >
+    NaCu > DeCu; resolved steps: VoCu > NaCu"`` (the group's name padded to the longest).
+    """
+    tests, name = _protocol_tests(tests), _display_names(labels)
+
+    def show(k):
+        return name.get(k, str(k))
+
+    width = max(len(show(g)) for g in tests.groups)
+    return "\n".join(
+        f"{show(g):{width}} verdict: {tests.verdict(g):6}  ordering {' > '.join(show(c) for c in tests.order[g])}; "
+        f"resolved steps: {', '.join(show(a) + ' > ' + show(b) for a, b in tests.resolved(g)) or 'none'}"
+        for g in tests.groups)
+
+
+def pair_summary(tests, a, b, labels: Mapping | None = None) -> str:
+    """Condition ``a`` against condition ``b`` in every group of ``tests``: the ratio of geometric
+    means with its 95% bootstrap interval, the exact permutation p and its Holm correction (chapter 2).
+
+    Parameters
+    ----------
+    tests : :class:`mem.analysis.ProtocolTests`, :func:`mem.analysis.protocol_tests`' result
+    a, b : two different conditions of ``tests`` (e.g. ``"vocu"``, ``"decu"``); the ratio is ``a`` over ``b``
+    labels : dict ``{group or condition: display name}``, optional (default: the keys themselves)
+
+    Returns
+    -------
+    str
+        One line per group in ``tests.groups``, e.g. ``"GRU-64   VoCu / DeCu: x2.73
+        (95% CI 1.90 to 3.94), exact p = 0.00216, Holm-corrected 0.00649, 6 vs 6 seeds"``.
+    """
+    tests, name = _protocol_tests(tests), _display_names(labels)
+    for arg, c in (("a", a), ("b", b)):
+        if not isinstance(c, str):
+            raise TypeError(f"{arg} must be a condition (str) of the tests, got {c!r} ({type(c).__name__})")
+        if c not in tests.conditions:
+            raise ValueError(f"{arg} must be one of the tests' conditions {tests.conditions}, got {c!r}")
+    if a == b:
+        raise ValueError(f"a and b must be two different conditions, got {a!r} twice")
+
+    def show(k):
+        return name.get(k, str(k))
+
+    width = max(len(show(g)) for g in tests.groups)
+    lines = []
+    for g in tests.groups:
+        t, n = tests.pair(g, a, b), tests.n_seeds[g]
+        lines.append(f"{show(g):{width}} {show(a)} / {show(b)}: x{t.ratio:.2f} (95% CI {t.ci[0]:.2f} to "
+                     f"{t.ci[1]:.2f}), exact p = {t.pvalue:.3g}, Holm-corrected {t.p_holm:.3g}, {n} vs {n} seeds")
+    return "\n".join(lines)
+
+
+def seed_separation(values: Mapping, conditions, groups, n_seeds=(2, 3, 6), labels: Mapping | None = None,
+                    condition: str = "protocol") -> str:
+    """Whether the first ``n`` seeds of every condition lie above every seed of the next condition, for each
+    ``n`` of ``n_seeds`` and each group (chapter 2).
+
+    The rule an ordering of conditions passes when the seeds do not overlap at all
+    (:attr:`mem.analysis.SeedSpread.separated`), applied to the first ``n`` seeds (in sorted order) of each
+    cell: with few seeds it passes easily, with more it shows how far the seeds spread.
+
+    Parameters
+    ----------
+    values : dict ``{(group, condition, seed): float}``, positive (e.g. memory lifetimes), with every
+        combination of ``groups``, ``conditions`` and their seeds present
+    conditions : list of conditions (str), the order of :func:`mem.analysis.seed_spread`
+    groups : list of the groups (str) of ``values`` to judge, in the order printed
+    n_seeds : list of ints, how many seeds to take, each between 1 and the seeds every group has
+    labels : dict ``{group: display name}``, optional (default: the groups themselves)
+    condition : str, what the conditions are, for the text
+
+    Returns
+    -------
+    str
+        One line per ``n``, e.g.
+        ``"seeds 0-1: every seed above every seed of the next protocol: GRU-64 yes, LSTM-64 yes"``.
+    """
+    from .analysis import seed_spread
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a dict {{(group, condition, seed): float}}, got {type(values).__name__}")
+    conditions, groups = check_names("conditions", conditions), check_names("groups", groups)
+    if not groups:
+        raise ValueError("groups must name at least one group of values")
+    if not values or not all(isinstance(k, tuple) and len(k) == 3 for k in values):
+        raise ValueError("values must be a non-empty dict {(group, condition, seed): float}")
+    present = {k[0] for k in values}
+    unknown = [g for g in groups if g not in present]
+    if unknown:
+        raise ValueError(f"groups must be groups of values {sorted(map(str, present))}, got {unknown[:3]}")
+    if isinstance(n_seeds, (str, bytes)) or not hasattr(n_seeds, "__iter__"):
+        raise TypeError(f"n_seeds must be a list of ints, got {type(n_seeds).__name__}")
+    n_seeds = list(n_seeds)
+    if not n_seeds:
+        raise ValueError("n_seeds must hold at least one number of seeds")
+    name = _display_names(labels)
+    condition = check_str("condition", condition)
+    kept = {k: v for k, v in values.items() if k[0] in groups}
+    seeds = sorted(set.intersection(*({k[2] for k in kept if k[0] == g} for g in groups)))
+    lines = []
+    for n in n_seeds:
+        n = check_int("n_seeds", n, 1, max(len(seeds), 1))
+        first = set(seeds[:n])
+        spread = seed_spread({k: v for k, v in kept.items() if k[2] in first}, conditions)
+        lines.append(f"seeds {seeds[0]}-{seeds[n - 1]}: every seed above every seed of the next {condition}: "
+                     + ", ".join(f"{name.get(g, str(g))} {'yes' if spread.separated[g] else 'no'}" for g in groups))
+    return "\n".join(lines)

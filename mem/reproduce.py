@@ -29,6 +29,10 @@ whose ``passed`` applies the level: bit-identity where it is promised, the toler
 The chapters print every number with only the digits it carries across machines, so that nbval
 compares the same text everywhere: :func:`nearest`, :func:`fixed`, :func:`significant` and
 :func:`decade` are the roundings they use.
+
+The reproducibility page lists the fingerprints of the stored results (:func:`stored_fingerprints`),
+the largest changes measured between dispatches (:func:`dispatch_changes`) and, in a checkout of the
+repository (:func:`find_checkout`), every executed page's record (:func:`executed_pages`).
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ import numpy as np
 import torch
 
 from . import store, zoo
-from ._checks import check_int, check_model, check_names, check_str
+from ._checks import check_int, check_model, check_names, check_path, check_str
 from .fingerprint import LEVELS, fingerprint, level
 
 __all__ = [
@@ -52,10 +56,14 @@ __all__ = [
     "FLOORS",
     "KERNEL_FACTOR",
     "MEASURED",
+    "PAGES",
     "SPEED_MEDIANS",
     "VARIABILITY_FILE",
     "Recheck",
     "decade",
+    "dispatch_changes",
+    "executed_pages",
+    "find_checkout",
     "fixed",
     "kernel_tolerance",
     "load_variability",
@@ -66,6 +74,7 @@ __all__ = [
     "recheck_speed",
     "seed_tolerance",
     "significant",
+    "stored_fingerprints",
     "tolerances",
 ]
 
@@ -548,6 +557,117 @@ def tolerances(variability: dict | None = None):
                                          f"dispatches {names}" + (f" (floor {floor:.3g}: probe resolution)"
                                                                   if floor else "")})
     return pd.DataFrame(rows)
+
+# ------------------------------------------------------------------------------------------------
+# What the reproducibility page reads: the stored fingerprints and the executed pages' records
+# ------------------------------------------------------------------------------------------------
+#: The book's notebook pages whose execution records the reproducibility page reads, as paths in a
+#: checkout of the repository: the chapters, then the intro (the pages ``make execute`` runs first).
+PAGES = ("chapters/*.ipynb", "book/intro.ipynb")
+
+
+def find_checkout(start=None) -> Path | None:
+    """The root of the checkout of the book's repository that holds the folder ``start``, or None (chapters 1-6).
+
+    A root is a folder with the book's table of contents (``_toc.yml``), its ``chapters`` and
+    ``book/intro.ipynb``; ``start`` (by default the current folder, where a notebook runs) and each
+    folder above it are tried. Where only the installed package is there (in Colab, say), there is none.
+    """
+    start = Path.cwd() if start is None else check_path("start", start)
+    for folder in (start.resolve(), *start.resolve().parents):
+        marks = (folder / "_toc.yml").is_file(), (folder / "chapters").is_dir(), (folder / "book/intro.ipynb").is_file()
+        if all(marks):
+            return folder
+    return None
+
+
+def executed_pages(start=None) -> dict:
+    """``{page: execution record}`` of the book's notebook pages in the checkout that holds ``start`` (chapters 1-6).
+
+    Parameters
+    ----------
+    start : str or path, optional
+        A folder inside the checkout (default: the current folder; see :func:`find_checkout`).
+
+    Returns
+    -------
+    dict
+        ``{stem: record}`` for every page of :data:`PAGES`, in that order: the record is the
+        notebook's metadata ``mem``, which ``scripts/execute_chapters.py`` writes (``execution_seconds``,
+        ``cpu_count``, ``fingerprint``; ``{}`` for a page never executed by it). Empty where there is no
+        checkout: the records live in the notebooks, which the installed package does not hold.
+    """
+    root = find_checkout(start)
+    if root is None:
+        return {}
+    paths = [p for pattern in PAGES for p in sorted(root.glob(pattern))]
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")).get("metadata", {}).get("mem", {}) for p in paths}
+
+
+def stored_fingerprints(pages: dict | None = None) -> dict:
+    """``{fingerprint: users}``: the numerics fingerprints the stored results were computed under (chapters 1-6).
+
+    Parameters
+    ----------
+    pages : dict, optional
+        :func:`executed_pages`' records, ``{page: {"fingerprint": {...}, ...}}``; a page without a
+        fingerprint is left out. None: only the results stored in the package.
+
+    Returns
+    -------
+    dict
+        ``{description: sorted list of users}``, a description by :func:`mem.fingerprint.describe`,
+        its users ``"zoo: <collection>"`` (every entry of :data:`mem.zoo.COLLECTIONS`), ``"chapter 5's
+        sweep"`` and ``"page <page>"``, in the order first met.
+    """
+    from .fingerprint import describe
+    from .regularize import load_sweep
+
+    if pages is not None and not isinstance(pages, dict):
+        raise TypeError(f"pages must be the dict executed_pages() returns, or None, got {type(pages).__name__}")
+    for name, record in (pages or {}).items():
+        if not isinstance(record, dict):
+            raise TypeError(f"pages[{name!r}] must be a page's record (a dict), got {type(record).__name__}")
+    stored: dict = {}
+
+    def add(fp, user):
+        stored.setdefault(describe(fp), set()).add(user)
+
+    for col in zoo.COLLECTIONS:
+        for e in zoo.manifest(zoo.collection(col).folder)["entries"].values():
+            add(e["fingerprint"], f"zoo: {col}")
+    for e in load_sweep()["entries"].values():
+        add(e["fingerprint"], "chapter 5's sweep")
+    for name, record in (pages or {}).items():
+        if "fingerprint" in record:
+            try:
+                add(record["fingerprint"], f"page {name}")
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"pages[{name!r}]['fingerprint']: {e}") from None
+    return {fp: sorted(users) for fp, users in stored.items()}
+
+
+def dispatch_changes(variability: dict | None = None):
+    """The largest change from the stored value of every measured quantity, per CPU dispatch (chapters 4, 5).
+
+    Parameters
+    ----------
+    variability : dict, optional
+        :func:`load_variability`'s dict (default: the stored one).
+
+    Returns
+    -------
+    pandas DataFrame
+        One row per quantity (``"speed: adam"``, ..., ``"fine_tune: log10 lifetime"``), one column per
+        dispatch of the file, each cell the largest absolute change over its re-runs.
+    """
+    import pandas as pd
+
+    variability = load_variability() if variability is None else _check_variability(variability)
+    changes = {d: {f"{kind}: {q}": max((abs(c) for c in v[kind][q]), default=0.0)
+                   for kind in ("speed", "fine_tune") for q in v[kind]}
+               for d, v in variability["dispatches"].items()}
+    return pd.DataFrame(changes)
 
 
 def _main(argv=None) -> int:

@@ -179,6 +179,15 @@ def _variability():
     return rp.load_variability()
 
 
+_ROOT = Path(__file__).resolve().parents[1]   # the repository's checkout, which holds the executed pages
+
+
+def _pages():
+    """Two pages' records as executed_pages returns them: one with a stored fingerprint, one never executed."""
+    fp = zoo.manifest()["entries"]["gru64-nacu-s0"]["fingerprint"]
+    return {"01_task": {"execution_seconds": 1.5, "cpu_count": 2, "fingerprint": dict(fp)}, "intro": {}}
+
+
 def _sweep_entry(name="gru64-nacu-s0-slowpoints-fixed-lam1000"):
     return copy.deepcopy(regularize.load_sweep()["entries"][name])
 
@@ -263,6 +272,11 @@ FAST = [
                               "drives the bad values",
                 "path": "None overwrites the package's zoo_data/variability.json, a str writes into the working "
                         "folder; test_measure_refuses_bad_arguments drives the bad values"}),
+    # mem.reproduce: what the reproducibility page reads (the stored fingerprints, the executed pages' records)
+    Spec("mem.reproduce.find_checkout", lambda: dict(start=str(_ROOT / "book"))),
+    Spec("mem.reproduce.executed_pages", lambda: dict(start=str(_ROOT / "book")), seconds=60),
+    Spec("mem.reproduce.stored_fingerprints", lambda: dict(pages=_pages()), seconds=30),
+    Spec("mem.reproduce.dispatch_changes", lambda: dict(variability=_variability())),
     # mem.report: the chapters' set-up and the formatting of what the functions above return
     Spec("mem.report.setup", lambda: dict(seed=0, threads=1),
          examples=0),  # a generated thread count would stay pinned in BLAS for the rest of the session
@@ -289,6 +303,11 @@ FAST = [
     Spec("mem.report.finder_benchmark", lambda: dict(path=str(Path(report.__file__).parent / "zoo_data"
                                                                / report.FINDER_BENCHMARK))),
     Spec("mem.report.finder_comparison", lambda: dict(results=report.finder_benchmark())),
+    Spec("mem.report.protocol_verdicts", lambda: dict(tests=_tests3(), labels={"decu": "DeCu"})),
+    Spec("mem.report.pair_summary", lambda: dict(tests=_tests3(), a="vocu", b="decu", labels={"gru": "GRU"})),
+    Spec("mem.report.seed_separation", lambda: dict(values=_life3(), conditions=["decu", "vocu"],
+                                                    groups=["gru", "lstm"], n_seeds=[2, 3], labels={"gru": "GRU"},
+                                                    condition="protocol")),
 ]
 
 #: Valid calls that take seconds: retraining a zoo entry (the cheapest, a benchmark run, takes about half a

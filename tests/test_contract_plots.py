@@ -26,10 +26,18 @@ from mem.train import History
 
 EXEMPT = {
     "mem.plots.style.pyplot": "takes no parameters (returns matplotlib.pyplot)",
+    "mem.plots.style.use": "takes no parameters (sets matplotlib's fonts and IPython's PNG formatter)",
 }
 
 
 # ---------------------------------------------------------------------------------------------- small inputs
+def _figure():
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(2, 1))
+    fig.add_subplot().set_title("t")
+    return fig
+
+
 def _digits():
     return small_inputs.digits()
 
@@ -171,6 +179,10 @@ SPECS = [
     # -- style ------------------------------------------------------------------------------------------------
     Spec(P + "style.class_color", lambda: dict(label=3)),
     Spec(P + "style.scheme_color", lambda: dict(label="chain α=1.02")),
+    Spec(P + "style.figsize", lambda: dict(width=0.5, height=2.0, aspect=0.6), none_ok=("height",)),
+    Spec(P + "style.rendered_px", lambda: dict(points=8.0, width_inches=6.8)),
+    Spec(P + "style.smallest_text", lambda: dict(fig=_figure())),
+    Spec(P + "style.png", lambda: dict(fig=_figure())),
     # -- chapter 1 --------------------------------------------------------------------------------------------
     Spec(P + "task.plot_trial", lambda: dict(batch=_batch(), i=0, image_shape=(8, 8), ax=None, title="t")),
     Spec(P + "task.plot_trials", lambda: dict(batch=_batch(), n=1, image_shape=(8, 8))),
@@ -303,6 +315,14 @@ SPECS = [
     Spec(P + "nonnormal.plot_linear_memory", lambda: dict(curves={"chain": np.array([1.0, 0.5])},
                                                           norms={"chain": np.array([1.0, 0.0])}, n_units=2, max_lag=1,
                                                           title="t"), fixed={"max_lag": NONE_OK}),
+    # -- the intro --------------------------------------------------------------------------------------------
+    Spec(P + "overview.plot_accuracy_by_protocol", lambda: dict(table=_zoo_df(), chance=0.1, ax=None, title="t")),
+    Spec(P + "overview.plot_speed_and_memory", lambda: dict(df=_zoo_df(), x="m", y="y", ax=None, xlabel="x",
+                                                            ylabel="y", title="t")),
+    Spec(P + "overview.plot_penalty_lifetimes", lambda: dict(before={"a": 100.0, "b": 200.0},
+                                                             control={"a": 90.0, "b": 150.0},
+                                                             penalised={"a": 300.0, "b": 400.0}, lam=1000.0,
+                                                             ax=None, title="t")),
 ]
 
 

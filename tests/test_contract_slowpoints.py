@@ -170,7 +170,8 @@ SPECS = [
     Spec("mem.slowpoints.points.SlowPoints.to", lambda: dict(device="cpu"), of=_toy_points),
     Spec("mem.slowpoints.points.SlowPoints.save", lambda: dict(path="points.pt"), of=_toy_points),
     Spec("mem.slowpoints.points.SlowPoints.load", lambda: dict(path=_saved(), map_location="cpu")),
-    Spec("mem.slowpoints.points.SlowPoints.summary", lambda: dict(model=_gru()), of=_gru_points),
+    Spec("mem.slowpoints.points.SlowPoints.summary",
+         lambda: dict(model=_gru(), inputs=_task().mean_input(trigger=True)), of=_gru_points),
     # mem.slowpoints.search
     Spec("mem.slowpoints.search.stationarity",
          lambda: dict(J=torch.rand(2, 2, 2, dtype=torch.float64), r=torch.rand(2, 2, dtype=torch.float64),

@@ -133,6 +133,8 @@ SPECS = [
     Spec("mem.tasks.delayed.weighting_schemes", lambda: dict(batch=_delayed_batch())),
     Spec("mem.tasks.delayed.report_share", _scoring(_delayed)),
     Spec("mem.tasks.delayed.report_weight_line", lambda: dict(task=_delayed(), **_scoring(_delayed)())),
+    Spec("mem.tasks.delayed.loss_table", lambda: dict(loss={("uniform", "task loss"): 2.0, ("uniform", "weights"): 1.0},
+                                                      share={("uniform", "task loss"): 0.5})),
     # the benchmark tasks and the flip-flop
     Spec("mem.tasks.copy.CopyTask", lambda: dict(T=6, n_symbols=2, n_letters=3)),
     Spec("mem.tasks.copy.CopyTask.config", of=_copy),

@@ -203,7 +203,8 @@ def test_install_cell_template():
     url = sync.repository_url(ROOT / "_config.yml")
     source = sync.install_cell_source(url)
     assert source.startswith(sync.MARKER)
-    assert f'"memory-in-rnns @ git+{url}"' in source
+    assert f'"git+{url}"' in source
+    assert all(len(line) <= 76 for line in source.splitlines()), "the cell fits the book's column"
     compile(source, "<install cell>", "exec")
     # Outside Colab the cell must do nothing.
     namespace = {}
@@ -213,9 +214,11 @@ def test_install_cell_template():
 def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatch):
     """Run every chapter's first code cell with subprocess.run replaced by a recorder: outside
     Colab it must call nothing; inside (a stand-in google.colab module) it must pip-install the
-    package from the repository once, without upgrading or naming torch (Colab keeps its own)."""
+    package from the repository once, without upgrading anything, with torch and ipywidgets pinned
+    to the versions already installed (Colab keeps its own). The cell is plumbing: tagged hide-input."""
     import subprocess
     import types
+    from importlib.metadata import version
 
     import nbformat
 
@@ -226,6 +229,7 @@ def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatc
     assert chapters
     for path in chapters:
         first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        assert "hide-input" in first.metadata.get("tags", []), path.name
         monkeypatch.delitem(sys.modules, "google.colab", raising=False)
         exec(first.source, {})
         assert calls == [], f"{path.name}: the install cell acts outside Colab"
@@ -235,7 +239,8 @@ def test_install_cell_is_a_no_op_outside_colab_and_keeps_colabs_torch(monkeypatc
         args = calls.pop()
         assert args[1:4] == ["-m", "pip", "install"] and f"memory-in-rnns @ git+{url}" in args, args
         assert not {"-U", "--upgrade", "--force-reinstall"} & set(args), args
-        assert not any(a.startswith("torch") for a in args), args
+        keep = [a for a in args if a.startswith(("torch", "ipywidgets"))]
+        assert keep == [f"torch=={version('torch')}", f"ipywidgets=={version('ipywidgets')}"], args
 
 
 def test_sync_detects_and_fixes_stale_cells(tmp_path):
@@ -251,7 +256,8 @@ def test_sync_detects_and_fixes_stale_cells(tmp_path):
         return path
 
     current = write("current.ipynb", [v4.new_markdown_cell("# Title"),
-                                      v4.new_code_cell(sync.install_cell_source(url)),
+                                      v4.new_code_cell(sync.install_cell_source(url),
+                                                       metadata={"tags": ["hide-input"]}),
                                       v4.new_code_cell("x = 1")])
     old_url = v4.new_code_cell(sync.install_cell_source("https://github.com/old/repo"),
                                execution_count=1)
@@ -274,11 +280,12 @@ def test_sync_detects_and_fixes_stale_cells(tmp_path):
     fixed = nbformat.read(stale, as_version=4)
     cell = fixed.cells[1]
     assert cell.source == sync.install_cell_source(url)
-    assert cell.execution_count == 1 and cell.outputs == []
+    assert cell.execution_count == 1 and cell.outputs == [] and cell.metadata["tags"] == ["hide-input"]
     assert [c.source for c in fixed.cells[2:]] == ["x = 1"]
     inserted = nbformat.read(missing, as_version=4)
     assert [c.cell_type for c in inserted.cells] == ["markdown", "code", "code"]
     assert inserted.cells[1].source == sync.install_cell_source(url)
+    assert inserted.cells[1].metadata["tags"] == ["hide-input"]
     assert inserted.cells[2].source == "import mem", "author code must never be overwritten"
     nbformat.validate(inserted)
     assert sync.sync(paths, url, check=True) == []
@@ -336,7 +343,7 @@ def test_sanitizers_keep_results(a, b):
 def test_ci_runs_make_test():
     ci = ROOT / ".ci" / "run"
     lines = [line.split("#", 1)[0] for line in ci.read_text(encoding="utf-8").splitlines()]
-    assert any(re.search(r"(^|[;&|]\s*|\s)make\s+test\s*$", line) for line in lines), \
+    assert any(re.search(r"(^|[;&|]\s*|\s)make\s+test(\s+TORCH_INDEX=)?\s*$", line) for line in lines), \
         ".ci/run must call `make test`"
 
 
@@ -396,12 +403,35 @@ def _timed_module():
     return module
 
 
-def test_book_build_is_timed_against_the_60_second_gate():
-    """`make build-book` runs jupyter-book under scripts/timed.py with a limit of 60 s (overridable)."""
-    for variables, limit in (({}, "60"), ({"BUILD_LIMIT": "7"}, "7")):
-        build = [c for c in make_dry_run("build-book", **variables) if "jupyter-book build" in c]
-        assert len(build) == 1
-        assert re.search(rf"scripts/timed\.py --limit {limit} .*-- .*jupyter-book build", build[0]), build[0]
+def test_book_build_is_timed_and_the_60_second_goal_is_a_benchmark():
+    """`make build-book` (in `make book` and `make test`) records its time and never fails for it; `make
+    bench-book` runs the same build against the 60-second goal (overridable)."""
+    build = [c for c in make_dry_run("build-book") if "jupyter-book build" in c]
+    assert len(build) == 1 and "--limit" not in build[0]
+    assert re.search(r"scripts/timed\.py --record \S+ -- .*jupyter-book build .*-n -W", build[0]), build[0]
+    for variables, limit in (({}, "60"), ({"BUILD_GOAL": "7"}, "7")):
+        bench = [c for c in make_dry_run("-B", "bench-book", **variables) if "jupyter-book build" in c]
+        assert len(bench) == 1, bench
+        assert re.search(rf"scripts/timed\.py --limit {limit} .*-- .*jupyter-book build", bench[0]), bench[0]
+    assert not any("--limit" in c for c in make_dry_run("test")), "a slow machine must pass `make test`"
+
+
+def test_torch_comes_from_the_cpu_index_by_default_and_the_index_is_a_setting():
+    """A Linux newcomer gets the CPU wheel (PyTorch's CPU index, as environment.yml); TORCH_INDEX= uses
+    pip's own configuration (the offline CI), and any other index can be named."""
+    def torch_install(**variables):
+        lines = [c for c in make_dry_run("-B", "setup", **variables) if re.search(r"pip install .*\btorch==", c)]
+        assert len(lines) == 1, lines
+        return lines[0]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    cpu = next(x.split()[1] for x in pip if x.startswith("--extra-index-url"))
+    assert cpu == "https://download.pytorch.org/whl/cpu"
+    assert f"--extra-index-url {cpu} torch==" in torch_install()
+    assert "index-url" not in torch_install(TORCH_INDEX="")
+    assert "--extra-index-url https://example.org/whl torch==" in torch_install(TORCH_INDEX="https://example.org/whl")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test TORCH_INDEX=\s*$", ci, re.MULTILINE), "CI installs from pip's own configuration"
 
 
 def test_timed_records_and_enforces_the_limit(tmp_path, capsys):
@@ -414,7 +444,56 @@ def test_timed_records_and_enforces_the_limit(tmp_path, capsys):
     assert timed.main(["--limit", "0.05", "--", sys.executable, "-c", "import time; time.sleep(0.3)"]) == 3
     assert "OVER" in capsys.readouterr().out
     assert timed.main(["--limit", "30", "--", sys.executable, "-c", "raise SystemExit(7)"]) == 7
+    # without a limit it only measures: never fails for time
+    assert timed.main(["--record", str(record), "--", sys.executable, "-c", "import time; time.sleep(0.3)"]) == 0
+    assert json.loads(record.read_text())["limit"] is None
     with pytest.raises(SystemExit):
         timed.main(["--limit", "-1", "--", "true"])
     with pytest.raises(SystemExit):
         timed.main(["--limit", "5"])
+
+
+# --- citable: licences, CITATION.cff, changelog, contributing guide (issue 20) ----------------
+
+def _cff_schema() -> dict:
+    """The Citation File Format 1.2.0 JSON schema, as shipped in cffconvert's wheel, which `make setup`
+    downloads into .venv/cff (cffconvert itself pins jsonschema<4, which the book's tools cannot use)."""
+    import zipfile
+    wheels = sorted((ROOT / ".venv" / "cff").glob("cffconvert-*.whl"))
+    assert wheels, "no cffconvert wheel in .venv/cff: run `make setup`"
+    with zipfile.ZipFile(wheels[-1]) as z:
+        return json.loads(z.read("cffconvert/schemas/1.2.0/schema.json"))
+
+
+def test_citation_cff_is_valid_and_current():
+    import jsonschema
+    text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    cff = yaml.safe_load(text)
+    schema = _cff_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(cff), key=str)
+    assert not errors, [e.message for e in errors]
+    sync = _sync_module()
+    assert text == sync.citation_text(sync.repository_url(ROOT / "_config.yml")), "CITATION.cff is stale: `make sync`"
+    assert cff["version"] == sync.mem_version() and cff["cff-version"] == "1.2.0"
+    # the schema does catch a broken file (the check is not empty)
+    assert list(validator.iter_errors({**cff, "authors": "nobody"}))
+    assert list(validator.iter_errors({k: v for k, v in cff.items() if k != "title"}))
+
+
+def test_licences_changelog_and_contributing_guide():
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    content = (ROOT / "LICENSE-CONTENT.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in content and "mem/zoo_data" in content
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    assert project["license"].startswith("MIT AND CC-BY-4.0") and project["license-files"] == ["LICENSE",
+                                                                                             "LICENSE-CONTENT.md"]
+    # the changelog: newest first, starting at 0.1.0, with the current version dated at the top
+    log = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d\d-\d\d$", log, re.MULTILINE)
+    assert versions[0] == _sync_module().mem_version() and versions[-1] == "0.1.0"
+    assert versions == sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for step in ("make test", "make execute", "scripts/execute_chapters.py", "make nbval", "make book"):
+        assert step in guide, step

@@ -117,7 +117,7 @@ def test_png_text_size_reads_what_style_png_writes():
             ax.set_title("a title", fontsize=points)
             data, meta = style.png(fig)
             plt.close(fig)
-            px, shown = png_text_size(data, meta["width"])
+            px, _shown = png_text_size(data, meta["width"])
             expected = style.rendered_px(points, meta["width"] / 100)
             assert px == pytest.approx(expected, rel=0.02), (width, points, px, expected)
     assert style.rendered_px(6, style.COLUMN_INCHES) < style.MIN_TEXT_PX <= style.rendered_px(7, style.COLUMN_INCHES)

@@ -198,11 +198,11 @@ def test_every_figure_module_takes_its_style_from_one_place():
     """Colours, markers and labels are defined once, in mem.plots.style, and re-exported by mem.plots."""
     import inspect
 
-    from mem.plots import nonnormal, regularization, slowpoints, speed, style, task, training
+    from mem.plots import nonnormal, overview, regularization, slowpoints, speed, style, task, training
     registries = [n for n in style.__all__ if n.isupper()]
     assert {"PROTOCOL_COLORS", "PROTOCOL_LABELS", "PROTOCOL_MARKERS", "CLASS_COLORS", "ARCH_COLORS",
             "MODE_STYLES", "SCHEME_COLORS"} <= set(registries)
-    for module in (nonnormal, regularization, slowpoints, speed, task, training):
+    for module in (nonnormal, overview, regularization, slowpoints, speed, task, training):
         source = inspect.getsource(module)
         assert "#" + "1f77b4" not in source and " = {" + '"' + "nacu" not in source, module.__name__
         assert all(getattr(plots, n) is getattr(style, n) for n in registries)
@@ -256,6 +256,42 @@ def test_chapter2_figures_draw_what_they_are_given():
     assert len([t for t in ax.texts if "lifetime" in t.get_text()]) == 2 and ax.get_title() == "x"
     ax = plots.plot_lifetime_strip({("gru", "decu", 0): 50.0}, trained_delay=19, longest_probe=1000)
     assert ax.get_yscale() == "log" and ax.get_ylim() == (10, 2000)
+
+
+def test_chapter2_figures_fit_the_column_with_legible_text():
+    """Every figure of mem.plots.training is at most one column wide and has no text below 7 pt (issue 20)."""
+    import matplotlib
+
+    from mem.plots import style
+    from mem.protocols import AccuracyCurriculum, NaCu
+    proto = AccuracyCurriculum.delay(n_iters=60, T_start=6, T_end=8, T_step=2, threshold=0.5, window=5)
+    for step in range(60):
+        proto(step, 1.0)
+    h = History(loss=np.linspace(2, 0.1, 60), accuracy=np.linspace(0, 1, 60), T_max=np.full(60, 20),
+                n_classes=np.full(60, 11))
+    c = DelayCurve(np.array([20, 100, 1000]), np.array([0.9, 0.5, 0.1]), 100, 0.1)
+    keyed = {(a, p, s): 100.0 + s for a in ("gru64", "lstm64", "gru128", "lstm128") for p in ("nacu", "decu", "vocu")
+             for s in range(6)}
+    calls = [lambda: plots.plot_schedule(DeCu(100)), lambda: plots.plot_history(h),
+             lambda: plots.plot_delay_curves({"a": c}), lambda: plots.plot_by_protocol(keyed),
+             lambda: plots.plot_schedules({"nacu": NaCu(100), "decu": DeCu(100)}, 50, "t"),
+             lambda: plots.plot_curriculum_run(h, proto),
+             lambda: plots.plot_histories({(a, p, s): h for a in ("gru", "lstm") for p in ("nacu", "decu", "vocu")
+                                           for s in (0, 1)}, 30),
+             lambda: plots.plot_delay_curves_by_arch({(a, p, s): c for a in ("gru", "lstm")
+                                                      for p in ("nacu", "vocu") for s in range(6)}),
+             lambda: plots.plot_lifetime(c, "net", "k"), lambda: plots.plot_lifetimes({"a": c}, title="x"),
+             lambda: plots.plot_lifetime_strip(keyed, trained_delay=19, longest_probe=1000)]
+    with matplotlib.rc_context(style.RC):
+        for call in calls:
+            out = call()
+            fig = np.ravel(out)[0].figure
+            width, _ = fig.get_size_inches()
+            assert width <= style.COLUMN_INCHES, (call, width)
+            assert style.smallest_text(fig) >= 7, (call, style.smallest_text(fig))
+            _, meta = style.png(fig)         # as the page shows it: no legend or label sticks out of the figure
+            assert meta["width"] <= 100 * (style.COLUMN_INCHES + 2 * 0.1), (call, meta)   # 0.1 in: savefig's pad
+            plt.close(fig)
 
 
 def test_chapter1_figures_draw_what_they_are_given(task, gen):
@@ -342,7 +378,7 @@ def test_chapter5_figures_of_several_panels():
     assert axes[0].figure.get_figwidth() <= plots.COLUMN_INCHES
     axes = plots.plot_fine_tune({"before": c, "Control (λ = 0)": c}, h, h, {"before": 1.0, "Control": 0.5})
     assert [p.get_facecolor()[:3] for p in axes[2].patches] == [
-        matplotlib.colors.to_rgb(plots.RUN_COLORS[k]) for k in ("before", "control")]
+        matplotlib.colors.to_rgb(plots.FINE_TUNE_COLORS[k]) for k in ("before", "control")]
     V = torch.randn(3, 5, 4, generator=torch.Generator().manual_seed(0))
     axes = plots.plot_state_space_panels({"a": V, "b": 2 * V}, torch.tensor([1, 2, 3]), torch.zeros(2, 4),
                                          torch.tensor([1, 2]))
@@ -441,3 +477,89 @@ def test_chapter_4_panels():
     assert ax.get_ylabel() == "accuracy at delay 100" and "partial" in ax.get_title()
     ax = plots.plot_within({"a": pd.DataFrame({"r": [-0.5, 0.1]})}, figsize=(5, 2))
     assert tuple(ax.figure.get_size_inches()) == (5, 2)
+
+
+def test_chapter_4_figures_fit_the_column():
+    """Every figure of chapter 4 is at most one column wide, at most two panels across, with no text
+    below 7 pt at the book's sizes (issue 20); each subset of the forest plot has its own colour."""
+    import pandas as pd
+
+    from mem import analysis as an
+    from mem.plots import style
+    rng = np.random.default_rng(1)
+    n = 24
+    df = pd.DataFrame({"arch": ["gru", "lstm"] * 12, "protocol": ["vocu", "decu", "nacu"] * 8, "seed": range(n),
+                       "hidden_size": [64] * 12 + [128] * 12, "size": ["64"] * 12 + ["128"] * 12,
+                       "a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.normal(size=n),
+                       "t": rng.normal(size=n) + 3, "acc_100": rng.uniform(size=n)})
+    pooled = {m: an.correlate(df[m], df["t"], n_boot=50) for m in "abc"}
+    table = an.correlation_table(df, ["a", "b"], "t", group="arch", methods=("spearman",), n_boot=50)
+    sized = an.correlation_table(df, ["a", "b"], "t", group="arch", methods=("spearman",), controls=["size"],
+                                 n_boot=50)
+    with matplotlib.rc_context(style.RC):
+        figures = {
+            "measure": plots.plot_measure(df, "a", "t").figure,
+            "correlations": plots.plot_correlations(table).figure,
+            "within": plots.plot_within({m: pd.DataFrame({"r": rng.uniform(-1, 1, 9)}) for m in "abc"}).figure,
+            "by_protocol": plots.plot_by_protocol_panels(df.assign(size3=np.arange(n) % 3), "t", by="size3"),
+            "measure_panels": plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled),
+            "correlation_panels": plots.plot_correlation_panels({"one": table, "two": sized, "three": table}),
+            "delay": plots.plot_delay_measure(df, "a", 100).figure,
+            "paths": plots.plot_measure_paths(df.assign(g=np.arange(n) % 3), ["a", "b"], group="g", color="t"),
+        }
+        for name, fig in figures.items():
+            assert fig.get_size_inches()[0] <= style.COLUMN_INCHES + 1e-9, name
+            assert style.smallest_text(fig) >= 7, name
+            rows = {round(ax.get_position().y0, 3) for ax in fig.axes if ax.axison and ax.get_label() != "<colorbar>"}
+            across = max(sum(round(ax.get_position().y0, 3) == y for ax in fig.axes
+                             if ax.axison and ax.get_label() != "<colorbar>") for y in rows)
+            assert across <= 2, (name, across)
+    ax = figures["correlations"].axes[0]
+    colors = {line.get_label(): line.get_color() for line in ax.get_lines() if not line.get_label().startswith("_")}
+    assert colors["gru"] == style.ARCH_COLORS["gru"] and colors["lstm"] == style.ARCH_COLORS["lstm"]
+    assert colors["all"] == style.POOLED_COLOR and colors["all | arch"] == style.PARTIAL_COLOR
+    with pytest.raises(ValueError, match="figsize must be at most one column"):
+        plots.plot_within({"a": pd.DataFrame({"r": [0.1, 0.2]})}, figsize=(13, 3))
+    with pytest.raises(ValueError, match="ncols"):
+        plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled, ncols=4)
+
+
+def test_intro_figures_draw_what_they_are_given():
+    """The intro's overview figures (mem.plots.overview): what they draw, one column wide at most."""
+    import pandas as pd
+    table = pd.DataFrame({"protocol": ["vocu", "nacu", "vocu"], "acc_100": [0.5, 0.4, 0.3],
+                          "acc_20": [0.9, 0.95, 0.8], "other": [1, 2, 3]})
+    ax = plots.plot_accuracy_by_protocol(table, chance=0.2)
+    assert ax.figure.get_figwidth() <= plots.COLUMN_INCHES
+    lines = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_linestyle() != ":"]
+    assert [ln.get_xdata().tolist() for ln in lines] == [[20, 100]] * 3        # delays sorted, one line per row
+    assert [ln.get_ydata().tolist() for ln in lines] == [[0.9, 0.5], [0.95, 0.4], [0.8, 0.3]]
+    assert [ln.get_color() for ln in lines] == [plots.PROTOCOL_COLORS[p] for p in table.protocol]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [plots.PROTOCOL_DESCRIPTIONS["vocu"],
+                                                                  plots.PROTOCOL_DESCRIPTIONS["nacu"]]
+    assert any(ln.get_linestyle() == ":" and ln.get_ydata()[0] == 0.2 for ln in ax.lines)     # chance
+    with pytest.raises(ValueError, match="protocol"):
+        plots.plot_accuracy_by_protocol(table.assign(protocol=["vocu", "sgd", "nacu"]))
+    with pytest.raises(ValueError, match="acc_<delay>"):
+        plots.plot_accuracy_by_protocol(table[["protocol", "other"]])
+    with pytest.raises(ValueError, match="chance"):
+        plots.plot_accuracy_by_protocol(table, chance=1.5)
+
+    zoo = pd.DataFrame({"arch": ["lstm", "gru", "gru"], "protocol": ["nacu", "decu", "vocu"],
+                        "hidden_size": [64, 128, 64], "m": [0.1, 0.2, 0.3], "y": [1.0, 2.0, 3.0]})
+    ax = plots.plot_speed_and_memory(zoo, "m", "y")
+    points = [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in ax.lines if len(ln.get_xdata())]
+    assert sorted(points) == [(0.1, 1.0), (0.2, 2.0), (0.3, 3.0)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-2:] == ["GRU", "LSTM"]
+
+    before, control, penalised = {"a": 100.0, "b": 200.0}, {"a": 90.0, "b": 150.0}, {"a": 300.0, "b": 400.0}
+    ax = plots.plot_penalty_lifetimes(before, control, penalised, lam=1000)
+    assert ax.figure.get_figwidth() <= plots.COLUMN_INCHES
+    heights = [[p.get_height() for p in c.patches] for c in ax.containers]
+    assert heights == [[100.0, 200.0], [90.0, 150.0], [300.0, 400.0]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    assert "λ = 1000" in ax.get_legend().get_texts()[2].get_text()
+    with pytest.raises(ValueError, match="control must have the networks of before"):
+        plots.plot_penalty_lifetimes(before, {"a": 90.0}, penalised, lam=1000)
+    with pytest.raises(ValueError, match=r"penalised\['b'\]"):
+        plots.plot_penalty_lifetimes(before, control, {"a": 300.0, "b": float("inf")}, lam=1000)

@@ -165,6 +165,65 @@ def test_within_summary_is_one_line():
                                         "within networks -0.30 (p = 2e-08, n = 350)")
 
 
+def _chapter2_tests():
+    """Lifetimes of two groups, three conditions, six seeds: VoCu above NaCu above DeCu in "gru"; in "lstm"
+    the seeds of NaCu and DeCu interleave."""
+    from mem.analysis import protocol_tests
+    life = {}
+    for s in range(6):
+        life["gru", "vocu", s] = 400.0 + 10 * s
+        life["gru", "nacu", s] = 200.0 + 10 * s
+        life["gru", "decu", s] = 100.0 + 10 * s
+        life["lstm", "vocu", s] = 300.0 + 10 * s
+        life["lstm", "nacu", s] = 150.0 + 20 * s
+        life["lstm", "decu", s] = 160.0 + 20 * s
+    return life, protocol_tests(life, ["nacu", "decu", "vocu"], n_boot=200, n_perm=200, seed=0)
+
+
+def test_chapter2_protocol_verdicts_and_pair_summary():
+    life, tests = _chapter2_tests()
+    labels = {"gru": "GRU-64", "lstm": "LSTM", "nacu": "NaCu", "decu": "DeCu", "vocu": "VoCu"}
+    lines = report.protocol_verdicts(tests, labels).splitlines()
+    assert lines[0] == ("GRU-64 verdict: yes     ordering VoCu > NaCu > DeCu; "
+                        "resolved steps: VoCu > NaCu, NaCu > DeCu")
+    assert lines[1].startswith("LSTM   verdict: partly  ordering VoCu > ")           # padded to the longest name
+    assert lines[1].endswith("resolved steps: " + ", ".join(f"{labels[a]} > {labels[b]}"
+                                                            for a, b in tests.resolved("lstm")))
+    assert report.protocol_verdicts(tests).splitlines()[0].startswith("gru  verdict: yes")   # no labels: the keys
+    t = tests.pair("gru", "vocu", "decu")
+    assert report.pair_summary(tests, "vocu", "decu", labels).splitlines()[0] == (
+        f"GRU-64 VoCu / DeCu: x{t.ratio:.2f} (95% CI {t.ci[0]:.2f} to {t.ci[1]:.2f}), exact p = {t.pvalue:.3g}, "
+        f"Holm-corrected {t.p_holm:.3g}, 6 vs 6 seeds")
+    assert t.ratio > 1
+    assert report.pair_summary(tests, "decu", "vocu").startswith(f"gru  decu / vocu: x{1 / t.ratio:.2f}")
+    with pytest.raises(TypeError, match=r"tests must be a mem\.analysis\.ProtocolTests"):
+        report.protocol_verdicts(life)
+    with pytest.raises(TypeError, match="labels must map"):
+        report.protocol_verdicts(tests, {"gru": 64})
+    with pytest.raises(ValueError, match="b must be one of the tests' conditions"):
+        report.pair_summary(tests, "vocu", "rnn")
+    with pytest.raises(ValueError, match="a and b must be two different conditions"):
+        report.pair_summary(tests, "vocu", "vocu")
+
+
+def test_chapter2_seed_separation_takes_the_first_seeds():
+    life, _ = _chapter2_tests()
+    text = report.seed_separation(life, ["nacu", "decu", "vocu"], ["gru", "lstm"], (1, 2, 6), {"gru": "GRU"})
+    assert text.splitlines() == [
+        "seeds 0-0: every seed above every seed of the next protocol: GRU yes, lstm yes",
+        # lstm: NaCu seed 1 (170) lies above DeCu seed 0 (160)
+        "seeds 0-1: every seed above every seed of the next protocol: GRU yes, lstm no",
+        "seeds 0-5: every seed above every seed of the next protocol: GRU yes, lstm no"]
+    assert report.seed_separation(life, ["nacu", "decu", "vocu"], ["lstm"], [1], condition="scheme") == \
+        "seeds 0-0: every seed above every seed of the next scheme: lstm yes"
+    with pytest.raises(ValueError, match=r"n_seeds must be an integer in 1\.\.6"):
+        report.seed_separation(life, ["nacu", "decu", "vocu"], ["gru"], [7])
+    with pytest.raises(ValueError, match="groups must be groups of values"):
+        report.seed_separation(life, ["nacu", "decu", "vocu"], ["rnn"])
+    with pytest.raises(TypeError, match="groups must be a list of names"):
+        report.seed_separation(life, ["nacu", "decu", "vocu"], "gru")
+
+
 def test_sweep_move_summary_counts_what_moved():
     moved = pd.DataFrame({"mode": ["slowpoints", "slowpoints", "control"],
                           "tracking": ["fixed", "retrack", "fixed"], "factor": [1.05, 1.5, 1.2]})

@@ -183,3 +183,52 @@ def test_printing_only_the_digits_a_number_carries():
     assert R.significant(1843.6) == "1800" and R.significant(0.012345, 3) == "0.0123"
     assert R.significant(torch.tensor(3.14159), 3) == "3.14"
     assert R.decade(222.8) == "1e+02" and R.decade(4e-7) == "1e-06"
+
+
+def _notebook(path, record):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": [], "metadata": {"mem": record} if record is not None else {},
+                                "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_the_executed_pages_are_read_from_a_checkout_only(tmp_path, monkeypatch):
+    """The reproducibility page reads the pages' records in a checkout, and nothing (without failing)
+    where only the package is there, as in Colab."""
+    root = tmp_path / "repo"
+    fp = zoo.manifest()["entries"]["gru64-nacu-s0"]["fingerprint"]
+    _notebook(root / "chapters" / "02_b.ipynb", {"execution_seconds": 2.0, "fingerprint": fp})
+    _notebook(root / "chapters" / "01_a.ipynb", {"execution_seconds": 1.0})
+    _notebook(root / "book" / "intro.ipynb", None)
+    _notebook(root / "book" / "performance.ipynb", {"execution_seconds": 9.0})   # not read: the page itself
+    assert R.find_checkout(root / "book") is None                                # no _toc.yml: not the book
+    (root / "_toc.yml").write_text("root: book/intro\n")
+    assert R.find_checkout(root / "book") == root.resolve() == R.find_checkout(root)
+    pages = R.executed_pages(root / "book")
+    assert pages == {"01_a": {"execution_seconds": 1.0}, "02_b": {"execution_seconds": 2.0, "fingerprint": fp},
+                     "intro": {}}
+    monkeypatch.chdir(root / "chapters")                                         # default: the current folder
+    assert R.executed_pages() == pages
+    monkeypatch.chdir(tmp_path)
+    assert R.find_checkout() is None and R.executed_pages() == {}
+
+    stored = R.stored_fingerprints(pages)
+    package = R.stored_fingerprints()
+    users = {u for us in package.values() for u in us}
+    assert users == {f"zoo: {c}" for c in zoo.COLLECTIONS} | {"chapter 5's sweep"}
+    assert stored[F.describe(fp)] == sorted(set(package.get(F.describe(fp), [])) | {"page 02_b"})
+    with pytest.raises(ValueError, match=r"pages\['x'\]\['fingerprint'\]"):
+        R.stored_fingerprints({"x": {"fingerprint": {"torch": "2"}}})
+    with pytest.raises(TypeError, match="pages"):
+        R.stored_fingerprints([pages])
+
+
+def test_the_largest_change_per_dispatch():
+    variability = {"dispatches": {"native": {"speed": {"adam": [0.0, -0.5, 0.25]}, "fine_tune": {"acc": []}},
+                                  "generic": {"speed": {"adam": [0.1]}, "fine_tune": {"acc": [-0.002, 0.001]}}}}
+    changes = R.dispatch_changes(variability)
+    assert changes.to_dict() == {"native": {"speed: adam": 0.5, "fine_tune: acc": 0.0},
+                                 "generic": {"speed: adam": 0.1, "fine_tune: acc": 0.002}}
+    stored = R.dispatch_changes()
+    assert list(stored.columns) == list(R.load_variability()["dispatches"]) and (stored.to_numpy() >= 0).all()
+    with pytest.raises(ValueError, match="variability"):
+        R.dispatch_changes({"dispatches": {"native": {"speed": {"adam": [float("nan")]}, "fine_tune": {}}}})

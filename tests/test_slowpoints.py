@@ -283,6 +283,11 @@ def test_zoo_gru_fixed_point_is_a_true_fixed_point():
     assert (lam < 1).all() and (lam > 0.99).all()  # stable, but slow: tau of hundreds of steps
     report = pts.readout(e.model, task.mean_input(trigger=True))
     assert len(set(report.tolist())) == 1  # one class is all that is left
+    # the summary's readout column: the point itself reads out the null class; with the trigger, the class
+    table, triggered = pts.summary(e.model), pts.summary(e.model, task.mean_input(trigger=True))
+    assert (table["readout"] == 0).all() and triggered["readout"].tolist() == report.tolist()
+    with pytest.raises(ValueError, match="inputs"):
+        pts.summary(inputs=task.mean_input(trigger=True))
 
 
 def test_starting_points_shapes():

@@ -172,3 +172,28 @@ def test_reference_predictors_and_weightings_rank_as_the_loss_intends(task, gen)
     a, s, off = report_weight_line(task, z["uniform"], b)
     assert off < 1e-4 and s == pytest.approx(math.log(11) / T, rel=1e-4) and a == pytest.approx(
         (T - 1) / T * math.log(11), rel=1e-4)
+
+
+def test_loss_table_lists_every_predictor_under_every_weighting(task, gen):
+    from mem.tasks import loss_table, reference_predictors, report_share, weighting_schemes
+    b = task.sample(200, gen)
+    z, schemes = reference_predictors(b), weighting_schemes(b)
+    loss = {(p, k): float(task.loss(v, w)) for p, v in z.items() for k, w in schemes.items()}
+    share = {(p, k): report_share(v, w) for p, v in z.items() for k, w in schemes.items() if k != "report only"}
+    lines = loss_table(loss, share).split("\n")
+    assert len(lines) == 2 + len(z) and len({len(line) for line in lines[1:]}) == 1     # aligned columns
+    assert lines[0].split() == ["----------", "loss", "----------", "report", "share", "of", "loss"]
+    assert lines[1].split() == ["predictor", "task", "loss", "weights", "1", "report", "only", "task", "loss",
+                                "weights", "1"]
+    row = lines[2 + list(z).index("always null")]
+    assert row.startswith("always null") and row.split()[2:] == [
+        *(f"{loss['always null', k]:.3f}" for k in schemes), *(f"{share['always null', k]:.1%}" for k in
+                                                                 ("task loss", "weights 1"))]
+    with pytest.raises(ValueError, match="loss must hold every predictor under every weighting"):
+        loss_table({k: v for k, v in loss.items() if k != ("perfect", "weights 1")}, share)
+    with pytest.raises(ValueError, match="share must hold every predictor"):
+        loss_table(loss, {k: v for k, v in share.items() if k[0] != "perfect"})
+    with pytest.raises(ValueError, match=r"share\[\('uniform', 'task loss'\)\]"):
+        loss_table(loss, {**share, ("uniform", "task loss"): 1.5})
+    with pytest.raises(TypeError, match="loss must be keyed by"):
+        loss_table({"uniform": 1.0}, share)

@@ -3,7 +3,7 @@
 Each function draws on given axes or makes its own (at most one column of the book wide), and returns
 them; colours, markers and labels come from :mod:`mem.plots.style`: the penalised modes from
 :data:`~mem.plots.style.MODE_STYLES`, the network before fine-tuning and the Control from
-:data:`~mem.plots.style.RUN_COLORS`.
+:data:`~mem.plots.style.FINE_TUNE_COLORS`.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ._validate import (
     check_labels,
     check_lookup,
 )
-from .style import CHANCE_STYLE, COLUMN_INCHES, MODE_STYLES, RUN_COLORS, figsize, pyplot
+from .style import FINE_TUNE_COLORS, MODE_STYLES, figsize, pyplot
 
 __all__ = ["SWEEP_QUANTITIES", "plot_class_drift", "plot_class_memory", "plot_fine_tune", "plot_lambda_sweep",
            "plot_state_space_panels", "plot_sweep_curves", "plot_sweep_grid"]
@@ -38,9 +38,9 @@ def _run_color(label) -> str | None:
     "CenterMass ..."), or None for any other label."""
     label = str(label)
     if label == "before":
-        return RUN_COLORS["before"]
+        return FINE_TUNE_COLORS["before"]
     if label.startswith("Control"):
-        return RUN_COLORS["control"]
+        return FINE_TUNE_COLORS["control"]
     for mode in ("slowpoints", "centermass"):
         if label.startswith(MODE_STYLES[mode, "fixed"]["label"]):
             return MODE_STYLES[mode, "fixed"]["color"]
@@ -90,9 +90,9 @@ def plot_lambda_sweep(table, y: str, network: str, ax=None, logy: bool = False, 
             ax.plot(d["lam"], d[y], **{"ms": 5, **style})
     ctrl = t[t["mode"] == "control"]
     if len(ctrl):
-        ax.axhline(float(ctrl[y].iloc[0]), color=RUN_COLORS["control"], ls="-.", lw=1, label="Control (λ = 0)")
+        ax.axhline(float(ctrl[y].iloc[0]), color=FINE_TUNE_COLORS["control"], ls="-.", lw=1, label="Control (λ = 0)")
     if f"{y}_before" in t.columns:
-        ax.axhline(float(t[f"{y}_before"].iloc[0]), color=RUN_COLORS["before"], lw=1.2, label="before fine-tuning")
+        ax.axhline(float(t[f"{y}_before"].iloc[0]), color=FINE_TUNE_COLORS["before"], lw=1.2, label="before fine-tuning")
     ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
@@ -146,9 +146,9 @@ def plot_sweep_curves(table, lam: float, networks, delays, axes=None):
         if t.empty:
             raise ValueError(f"networks must be in the table, got {n!r}")
         ctrl = t[t["mode"] == "control"].iloc[0]
-        runs = [(ctrl, [f"acc_{d}_before" for d in delays], dict(color=RUN_COLORS["before"], lw=1.5,
+        runs = [(ctrl, [f"acc_{d}_before" for d in delays], dict(color=FINE_TUNE_COLORS["before"], lw=1.5,
                                                                  label="before")),
-                (ctrl, [f"acc_{d}" for d in delays], dict(color=RUN_COLORS["control"], ls="-.", label="Control"))]
+                (ctrl, [f"acc_{d}" for d in delays], dict(color=FINE_TUNE_COLORS["control"], ls="-.", label="Control"))]
         for mode in ("slowpoints", "centermass"):
             r = t[(t["mode"] == mode) & (t["tracking"] == "fixed") & (t["lam"] == lam)]
             if r.empty:
@@ -158,7 +158,7 @@ def plot_sweep_curves(table, lam: float, networks, delays, axes=None):
                          dict(style, ms=4, label=f"{MODE_STYLES[mode, 'fixed']['label']} λ = {lam:g}")))
         for r, cols, style in runs:
             ax.plot(delays, [r[c] for c in cols], **style)
-        ax.axhline(0.1, **CHANCE_STYLE, label="chance")
+        ax.axhline(0.1, color="k", lw=0.8, ls=":", label="chance")
         ax.set(xscale="log", title=n)
     if fig is None:
         for ax in axes:
@@ -213,14 +213,14 @@ def plot_fine_tune(curves: dict, penalised, control, speeds: dict, title: str | 
     axes[0].legend(loc="lower left")
     if title:
         axes[0].set_title(title)
-    sp_color, ctrl_color = MODE_STYLES["slowpoints", "fixed"]["color"], RUN_COLORS["control"]
+    sp_color, ctrl_color = MODE_STYLES["slowpoints", "fixed"]["color"], FINE_TUNE_COLORS["control"]
     axes[1].plot(penalised.loss, lw=0.6, color=sp_color, label="cross-entropy, SlowPoints")
     axes[1].plot(control.loss, lw=0.6, alpha=0.7, color=ctrl_color, label="cross-entropy, Control")
     axes[1].plot(penalised.penalty, lw=1.4, ls="--", color=sp_color,
                  label=f"penalty λ ΣS, SlowPoints ({penalised.penalty[0]:.3f} → {penalised.penalty[-1]:.3f})")
     axes[1].set(xlabel="fine-tuning step", yscale="log", title="loss terms")
     axes[1].legend(loc="upper right")
-    axes[2].bar(list(speeds), list(speeds.values()), color=_run_colors(speeds) or RUN_COLORS["before"])
+    axes[2].bar(list(speeds), list(speeds.values()), color=_run_colors(speeds) or FINE_TUNE_COLORS["before"])
     for i, v in enumerate(speeds.values()):
         axes[2].text(i, v, f"{v:.2e}", ha="center", va="bottom", fontsize=8)
     axes[2].set(yscale="log", title="summed speed at\nthe ten slow points")
@@ -427,5 +427,5 @@ def plot_class_drift(table, within: dict, pooled: float):
                         label=f"{k}: within-network Spearman {within[k]:+.2f}")
     axes[1].set(yscale="log", xlabel="log10 drift speed", ylabel="lifetime (steps)",
                 title=f"{len(known)} digits with a finite lifetime: Spearman {pooled:+.2f}")
-    axes[1].legend()
+    axes[1].legend(loc="lower left")
     return axes

@@ -1,15 +1,18 @@
 """Figures of chapter 4, speed predicts memory: measures against lifetime, correlations with their intervals.
 
 Each function draws on given axes or makes its own, and returns them; colours, markers and
-labels come from :mod:`mem.plots.style`.
+labels come from :mod:`mem.plots.style`. A figure made here is at most one column wide
+(:data:`~mem.plots.style.COLUMN_INCHES`), with at most two panels across (more go in rows), and its
+text keeps the sizes of :data:`~mem.plots.style.RC`.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_count, check_dict, check_float, check_int, check_names, check_str
+from . import style
 from ._validate import as_array, check_ax, check_column, check_format, check_frame, check_lookup, check_pair
-from .style import ARCH_COLORS, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
+from .style import ARCH_COLORS, PARTIAL_COLOR, POOLED_COLOR, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
 __all__ = ["plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
            "plot_measure", "plot_measure_panels", "plot_measure_paths", "plot_within"]
@@ -55,7 +58,7 @@ def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arc
     for name, text in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
         check_str(name, text, none_ok=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.4, 3.6))
+        _, ax = plt.subplots(figsize=style.figsize(0.65, aspect=0.8))
     finite = np.isfinite(df[y].to_numpy(float))
     top = df[y][finite].max() + 0.05 * (df[y][finite].max() - df[y][finite].min() + 1e-12)
     for level in sorted(df[group].unique()):
@@ -64,7 +67,7 @@ def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arc
         for _, r in d.iterrows():
             yy, inf = (r[y], False) if np.isfinite(r[y]) else (top, True)
             big = r["hidden_size"] >= 128
-            ax.plot(r[x], yy, PROTOCOL_MARKERS.get(r["protocol"], "o"), ms=6.5, mew=1.2, mec=color,
+            ax.plot(r[x], yy, PROTOCOL_MARKERS.get(r["protocol"], "o"), ms=5.5, mew=1.1, mec=color,
                     color=color if big else "none", ls="none")
             if inf:
                 ax.annotate("", (r[x], yy + 0.08), (r[x], yy), arrowprops=dict(arrowstyle="->", color=color))
@@ -82,17 +85,23 @@ def plot_measure(df, x: str, y: str = "log_lifetime", ax=None, group: str = "arc
             ax.fill_between(grid, line - half, line + half, color=color, alpha=0.15, lw=0)
     for p, mk in PROTOCOL_MARKERS.items():
         if p in set(df["protocol"]):
-            ax.plot([], [], mk, color="none", mec="0.3", label=PROTOCOL_LABELS.get(p, p))
-    ax.plot([], [], "o", color="0.3", mec="0.3", label="128 units (filled)")
+            ax.plot([], [], mk, color="none", mec=POOLED_COLOR, label=PROTOCOL_LABELS.get(p, p))
+    ax.plot([], [], "o", color=POOLED_COLOR, mec=POOLED_COLOR, label="128 units (filled)")
     ax.set(xlabel=xlabel or x, ylabel=ylabel or y)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
 def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, labels: dict | None = None,
                       title: str | None = None):
     """Forest plot: each measure's correlation with its confidence interval, one row per subset (chapter 4).
+
+    Filled markers have p < 0.05. Each subset's colour says which networks it pools: an
+    architecture's own colour (:data:`~mem.plots.style.ARCH_COLORS`) for ``"gru..."`` and
+    ``"lstm..."``, :data:`~mem.plots.style.PARTIAL_COLOR` for all networks with the architecture
+    partialled out, :data:`~mem.plots.style.POOLED_COLOR` for all networks; a second subset of
+    the same colour is dashed. The legend lies below the axes. A new figure is one column wide.
 
     Parameters
     ----------
@@ -101,8 +110,12 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
     method : which method's rows to draw
     subsets : subsets to draw, in order (default: all, in the table's order)
     labels : optional display names for the measures
+    ax, title : axes to draw on (default: a new figure) and its title
 
-    Filled markers have p < 0.05. Returns the axes.
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on.
     """
     plt = pyplot()
     check_frame("table", table, ("method",), "mem.analysis.correlation_table()")
@@ -120,18 +133,18 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
     subsets = list(dict.fromkeys(t["subset"])) if subsets is None else list(subsets)
     measures = list(dict.fromkeys(t["measure"]))
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 0.45 * len(measures) * len(subsets) + 1))
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        _, ax = plt.subplots(figsize=style.figsize(1.0, height=0.14 * len(measures) * len(subsets) + 1.6))
+    styles = _subset_styles(subsets)
     y, ticks, names = 0, [], []
     for m in measures:
-        for k, s in enumerate(subsets):
+        for s in subsets:
             row = t[(t["measure"] == m) & (t["subset"] == s)]
             if row.empty:
                 continue
             r = row.iloc[0]
-            c = colors[k % len(colors)]
-            ax.plot([r.ci_low, r.ci_high], [y, y], color=c, lw=2, label=s if m == measures[0] else None)
-            ax.plot(r.r, y, "o", color=c if r.p < 0.05 else "white", mec=c, ms=7)
+            c, ls = styles[s]
+            ax.plot([r.ci_low, r.ci_high], [y, y], color=c, ls=ls, lw=1.8, label=s if m == measures[0] else None)
+            ax.plot(r.r, y, "o", color=c if r.p < 0.05 else "white", mec=c, ms=5.5)
             y -= 1
         ticks.append(y + (len(subsets) + 1) / 2)
         names.append((labels or {}).get(m, m))
@@ -139,11 +152,33 @@ def plot_correlations(table, ax=None, method: str = "spearman", subsets=None, la
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_yticks(ticks, names)
     ax.set_xlim(-1, 1)
-    ax.set_xlabel(f"{method} correlation with 95% CI (filled: p < 0.05)")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_xticks([-1, -0.5, 0, 0.5, 1])
+    ax.set_xlabel(f"{method.capitalize()} r, 95% CI\n(filled: p < 0.05)")
+    _legend_below(ax, ncol=2)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
+
+
+def _subset_styles(subsets) -> dict:
+    """``{subset: (colour, line style)}`` for :func:`plot_correlations` (see there)."""
+    styles, used = {}, {}
+    for s in subsets:
+        group, _, controls = s.partition(" | ")
+        color = ARCH_COLORS.get(group, PARTIAL_COLOR if "arch" in controls else POOLED_COLOR)
+        styles[s] = (color, ("-", "--", ":", "-.")[used.get(color, 0) % 4])
+        used[color] = used.get(color, 0) + 1
+    return styles
+
+
+def _legend_below(ax, ncol: int, handles=None, labels=None, inches: float = 0.55):
+    """The legend of ``ax`` centred ``inches`` below its bottom edge, clear of the tick and axis labels."""
+    from matplotlib.transforms import ScaledTranslation
+
+    fig = ax.figure
+    below = ax.transAxes + ScaledTranslation(0, -inches, fig.dpi_scale_trans)
+    args = () if handles is None else (handles, labels)
+    return ax.legend(*args, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=ncol)
 
 
 def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: str | None = None,
@@ -154,8 +189,9 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     ----------
     per_network : ``{measure: DataFrame with column r}`` (the first output of
         :func:`mem.analysis.within_network` for each measure)
-    figsize : size of the figure made when ``ax`` is None (default: 1.3 per measure + 1.5 wide, 3.2 high);
-        that figure gets a tight layout
+    figsize : size ``(width, height)`` in inches of the figure made when ``ax`` is None, at most
+        :data:`~mem.plots.style.COLUMN_INCHES` wide (default: one column wide, 3 high); that figure
+        gets a tight layout
 
     Returns the axes.
     """
@@ -167,21 +203,24 @@ def plot_within(per_network: dict, ax=None, labels: dict | None = None, title: s
     check_lookup("labels", labels, "{measure: display name}")
     check_str("title", title, none_ok=True)
     if figsize is not None:
-        check_pair("figsize", figsize, 0, strict=True)
+        width, _ = check_pair("figsize", figsize, 0, strict=True)
+        if width > style.COLUMN_INCHES:
+            raise ValueError(f"figsize must be at most one column ({style.COLUMN_INCHES} in) wide, got {width:g}")
     own = ax is None
     if own:
-        _, ax = plt.subplots(figsize=(1.3 * len(per_network) + 1.5, 3.2) if figsize is None else figsize)
+        _, ax = plt.subplots(figsize=style.figsize(1.0, height=3.0) if figsize is None else figsize)
     rng = np.random.default_rng(0)  # horizontal jitter only
     for i, (_m, per) in enumerate(per_network.items()):
         r = per["r"].to_numpy()
-        ax.plot(i + 0.12 * rng.standard_normal(len(r)), r, "o", ms=4, alpha=0.6, color="C0")
+        ax.plot(i + 0.12 * rng.standard_normal(len(r)), r, "o", ms=3.5, alpha=0.45, color=POOLED_COLOR)
         ax.plot([i - 0.3, i + 0.3], [np.median(r)] * 2, color="k", lw=2)
     ax.axhline(0, color="0.5", lw=0.8)
-    ax.set_xticks(range(len(per_network)), [(labels or {}).get(m, m) for m in per_network], rotation=20)
+    ax.set_xticks(range(len(per_network)), [(labels or {}).get(m, m) for m in per_network], rotation=30,
+                  ha="right", rotation_mode="anchor")
     ax.set_ylabel("correlation across digits,\none point per network")
     ax.set_ylim(-1.05, 1.05)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     if own:
         ax.figure.tight_layout()
     return ax
@@ -197,11 +236,12 @@ def plot_by_protocol_panels(df, value: str = "lifetime", by: str = "hidden_size"
         and ``by`` (e.g. :func:`mem.zoo.table`)
     value : the column drawn
     by : the column that splits the panels (e.g. the network size)
-    ylabel : y label of the first panel
+    ylabel : y label of the first panel of each row
     log : log-scaled y axis
     title : panel title, ``{}`` replaced by the value of ``by``
 
-    Returns the figure.
+    The figure is one column wide, two panels across (more values of ``by`` go in rows), with the
+    seeds' legend below the panels. Returns the figure.
     """
     from .training import plot_by_protocol
 
@@ -215,19 +255,25 @@ def plot_by_protocol_panels(df, value: str = "lifetime", by: str = "hidden_size"
     check_bool("log", log)
     levels = sorted(df[by].unique())
     check_format("title", title, levels[0])
-    fig, axes = plt.subplots(1, len(levels), figsize=(6 * len(levels), 3.4), sharey=True, squeeze=False)
-    for j, (ax, level) in enumerate(zip(axes[0], levels)):
+    ncols = min(2, len(levels))
+    nrows = -(-len(levels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.figsize(1.0, height=2.9 * nrows + 0.4), sharey=True,
+                             squeeze=False, layout="constrained")
+    for j, (ax, level) in enumerate(zip(axes.flat, levels)):
         d = df[df[by] == level]
         plot_by_protocol({(r.arch, r.protocol, r.seed): getattr(r, value) for r in d.itertuples()}, ax=ax, log=log,
-                         ylabel=ylabel if j == 0 else "")
-        ax.set_title(title.format(level), fontsize=10, pad=18)
-    axes[0, 0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
+                         ylabel=ylabel if j % ncols == 0 else "")
+        ax.set_title(title.format(level), pad=16)
+    for ax in axes.flat[len(levels):]:
+        ax.axis("off")
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, names, loc="outside lower center", ncol=min(len(handles), 6))
     return fig
 
 
 def plot_measure_panels(df, measures, y: str, correlations: dict, labels: dict | None = None,
-                        ylabel: str | None = None, ncols: int = 3):
+                        ylabel: str | None = None, ncols: int = 2):
     """:func:`plot_measure` for several measures, titled with each one's correlation; the legend gets a panel of
     its own (chapter 4).
 
@@ -238,9 +284,10 @@ def plot_measure_panels(df, measures, y: str, correlations: dict, labels: dict |
     y : the column on the y axis (e.g. ``"log_lifetime"``)
     correlations : ``{measure: Correlation}`` with an interval, e.g. from :func:`mem.analysis.correlate`
     labels : ``{measure: x label}``, optional
-    ylabel : y label of every panel
-    ncols : panels per row, 1..len(measures) + 1 (the legend has a panel of its own)
+    ylabel : y label of the panels of the first column
+    ncols : panels per row, 1..3 and at most len(measures) + 1 (the legend has a panel of its own)
 
+    The figure is one column wide; each row of panels is 0.72 times as high as a panel is wide.
     Returns the figure.
     """
     from ..analysis import Correlation
@@ -262,18 +309,28 @@ def plot_measure_panels(df, measures, y: str, correlations: dict, labels: dict |
         raise TypeError("correlations must be a dict {measure: mem.analysis.Correlation}")
     check_lookup("labels", labels, "{measure: x label}")
     check_str("ylabel", ylabel, none_ok=True)
-    check_count("ncols", ncols, 1, len(measures) + 1)
+    check_count("ncols", ncols, 1, min(3, len(measures) + 1))
     nrows = -(-(len(measures) + 1) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(14 / 3 * ncols, 3.8 * nrows), squeeze=False)
-    for ax, m in zip(axes.flat, measures):
+    width = style.COLUMN_INCHES / ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.figsize(1.0, height=0.72 * width * nrows), squeeze=False)
+    for k, (ax, m) in enumerate(zip(axes.flat, measures)):
         c = correlations[m]
         plot_measure(df, m, y, ax=ax, xlabel=(labels or {}).get(m, m), ylabel=ylabel,
                      title=f"{c.method.capitalize()} {c.r:+.2f} [{c.ci_low:+.2f}, {c.ci_high:+.2f}]")
+        if k % ncols:
+            ax.set_ylabel("")
+        ax.xaxis.set_major_locator(_ticks(4))
     for ax in axes.flat[len(measures):]:
         ax.axis("off")
-    axes.flat[-1].legend(*axes.flat[0].get_legend_handles_labels(), loc="center", fontsize=9)
+    axes.flat[-1].legend(*axes.flat[0].get_legend_handles_labels(), loc="center")
     fig.tight_layout()
     return fig
+
+
+def _ticks(n: int):
+    """A tick locator of at most ``n`` round ticks, so that tick labels of narrow panels do not crowd."""
+    from matplotlib.ticker import MaxNLocator
+    return MaxNLocator(nbins=n, steps=[1, 2, 2.5, 5, 10])
 
 
 def plot_correlation_panels(tables: dict, labels: dict | None = None, method: str = "spearman"):
@@ -285,6 +342,7 @@ def plot_correlation_panels(tables: dict, labels: dict | None = None, method: st
     labels : ``{measure: display name}``, optional
     method : the correlations drawn
 
+    The figure is one column wide, two panels across (a third table and more go in rows).
     Returns the figure.
     """
     plt = pyplot()
@@ -293,9 +351,17 @@ def plot_correlation_panels(tables: dict, labels: dict | None = None, method: st
         check_frame(f"tables[{title!r}]", table, ("method",), "mem.analysis.correlation_table()")
     check_lookup("labels", labels, "{measure: display name}")
     check_str("method", method)
-    fig, axes = plt.subplots(1, len(tables), figsize=(6.5 * len(tables), 5.4), sharey=True, squeeze=False)
-    for ax, (title, table) in zip(axes[0], tables.items()):
+    if not tables:
+        raise ValueError("tables must be a non-empty dict {title: table}")
+    rows = max(len(set(t["measure"])) * len(set(t["subset"])) for t in tables.values())
+    ncols = min(2, len(tables))
+    nrows = -(-len(tables) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.figsize(1.0, height=(0.12 * rows + 1.5) * nrows),
+                             sharey=True, squeeze=False)
+    for ax, (title, table) in zip(axes.flat, tables.items()):
         plot_correlations(table, ax=ax, method=method, labels=labels, title=title)
+    for ax in axes.flat[len(tables):]:
+        ax.axis("off")
     fig.tight_layout()
     return fig
 
@@ -312,9 +378,9 @@ def plot_delay_measure(df, measure: str, delay: int, labels: dict | None = None,
     delay : the probed delay
     labels : ``{measure: x label}``, optional
     controls : columns partialled out (:func:`mem.analysis.partial_correlations`)
-    ax : matplotlib axes, optional
+    ax : matplotlib axes, optional; without it a figure one column wide
 
-    Returns the axes.
+    The legend lies to the right of the axes. Returns the axes.
     """
     from ..analysis import correlate, partial_correlations
 
@@ -330,14 +396,17 @@ def plot_delay_measure(df, measure: str, delay: int, labels: dict | None = None,
     check_lookup("labels", labels, "{measure: x label}")
     check_names("controls", controls)
     check_ax("ax", ax)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.6, 4))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=style.figsize(1.0, aspect=0.5))
     c = correlate(df[measure], df[y], n_boot=0)
     p = partial_correlations(df, [measure], y, controls, n_boot=0)[measure]
     plot_measure(df, measure, y, ax=ax, xlabel=(labels or {}).get(measure, measure),
                  ylabel=f"accuracy at delay {delay}",
                  title=f"Spearman {c.r:+.2f} (p = {c.p:.1g}); partial {p.r:+.2f} (p = {p.p:.1g})")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+    if own:
+        ax.figure.tight_layout()
     return ax
 
 
@@ -354,9 +423,10 @@ def plot_measure_paths(df, measures, group: str = "arch", color: str = "log_life
     group : the column that splits the panels (default the architecture)
     color : the column mapped to the lines' colour (viridis; the colour bar is labelled ``colorbar`` or the name)
     labels : ``{measure: tick label}``, optional
-    ylabel : y label of the first panel
+    ylabel : y label of the first panel of each row
 
-    Returns the figure.
+    The figure is one column wide, two panels across (more levels of ``group`` go in rows), with the
+    colour bar to the right; a tick label may break lines with ``\\n``. Returns the figure.
     """
     plt = pyplot()
     check_frame("df", df)
@@ -377,17 +447,22 @@ def plot_measure_paths(df, measures, group: str = "arch", color: str = "log_life
     levels = sorted(df[group].unique())
     norm = plt.Normalize(values.min(), values.max() if values.max() > values.min() else values.min() + 1)
     cmap = plt.get_cmap("viridis")
-    fig, axes = plt.subplots(1, len(levels), figsize=(4.6 * len(levels) + 1.2, 3.8), sharey=True, squeeze=False)
+    ncols = min(2, len(levels))
+    nrows = -(-len(levels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.figsize(1.0, height=3.2 * nrows), sharey=True,
+                             squeeze=False, layout="constrained")
     x = np.arange(len(measures))
-    for j, (ax, level) in enumerate(zip(axes[0], levels)):
+    for j, (ax, level) in enumerate(zip(axes.flat, levels)):
         d = df[df[group] == level]
         for _, r in d.iterrows():
             ax.plot(x, [r[m] for m in measures], "-o", ms=3, lw=1, alpha=0.8, color=cmap(norm(r[color])))
-        ax.set_xticks(x, [(labels or {}).get(m, m) for m in measures], fontsize=8)
-        ax.set_xlim(-0.3, len(measures) - 0.7)
-        ax.set_title(f"{level} (n = {len(d)})", fontsize=10)
-        if j == 0:
+        ax.set_xticks(x, [(labels or {}).get(m, m) for m in measures])
+        ax.set_xlim(-0.4, len(measures) - 0.6)
+        ax.set_title(f"{str(level).upper()} (n = {len(d)})")
+        if j % ncols == 0:
             ax.set_ylabel(ylabel)
+    for ax in axes.flat[len(levels):]:
+        ax.axis("off")
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    fig.colorbar(sm, ax=list(axes[0]), label=colorbar or color, fraction=0.04, pad=0.02)
+    fig.colorbar(sm, ax=list(axes.flat), label=colorbar or color, fraction=0.05, pad=0.02)
     return fig

@@ -21,20 +21,24 @@ from numbers import Integral
 __all__ = [
     "ARCH_COLORS",
     "ARCH_MARKERS",
-    "CHANCE_STYLE",
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
+    "FINE_TUNE_COLORS",
+    "FRAME_COLORS",
+    "GUIDE_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
+    "PARTIAL_COLOR",
+    "POOLED_COLOR",
     "PROTOCOL_COLORS",
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
-    "SCHEME_COLORS",
     "RC",
-    "RUN_COLORS",
+    "SCHEME_COLORS",
     "SEED_MARKERS",
+    "TIMING_COLORS",
     "class_color",
     "figsize",
     "png",
@@ -212,7 +216,6 @@ def use() -> None:
     """
     import matplotlib
     matplotlib.rcParams.update(RC)
-    pyplot()       # in IPython, importing pyplot sets up the inline backend, whose formatters png replaces
     try:
         from IPython import get_ipython
     except ImportError:    # pragma: no cover - IPython comes with the book's extras
@@ -220,6 +223,9 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # matplotlib loads its backend lazily, at the first figure, and IPython's inline backend sets
+    # the figure formatters when it loads, which would undo the one set below: load it now.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
@@ -227,10 +233,28 @@ def use() -> None:
         formatters[mime].pop(Figure, None)
 
 
-# --- chapter 5 ---
-#: Colours of chapter 5's two unpenalised runs, beside :data:`MODE_STYLES`' penalised ones: the network
-#: before fine-tuning (light grey) and after the Control fine-tune, λ = 0 (dark grey) (chapter 5).
-RUN_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}
-#: How chapter 5's figures draw the chance level of the task: a thin dotted black line, as
-#: :func:`mem.plots.plot_delay_curves` does (chapter 5).
-CHANCE_STYLE = {"color": "#000000", "lw": 0.8, "ls": ":"}
+# --- chapter 1 ---
+#: Colours of the kinds of frame in chapter 1's figures: the outlines of the image frame ("green") and of
+#: the trigger frame ("orange") in a trial strip, whose axis label names them so, and the histogram of the
+#: noise pixels beside the image pixels' (in the image colour) (chapter 1).
+FRAME_COLORS = {"image": "#1b7837", "trigger": "#fdb863", "noise": "#9e9ac8"}
+#: The timing figure's bars of sampled frequencies and markers of the exact probabilities (chapter 1).
+TIMING_COLORS = {"sampled": "#d9d9d9", "exact": "#000000"}
+
+# --- chapter 2 ---
+#: Greys of the reference lines of chapter 2's figures, all lighter than NaCu's (chapter 2): "guide" for
+#: the end of the curricula and the longest trained and probed delays (dashed or dotted), "transition" for
+#: the stage transitions of a curriculum run, "text" for the labels of guides and the level a curve starts at.
+GUIDE_COLORS = {"guide": "#b0b0b0", "transition": "#d4d4d4", "text": "#707070"}
+
+# --- chapter 4 ---
+#: Correlations over all networks of both architectures, and each network's own correlation in the
+#: within-network figure (chapter 4; a subset of one architecture takes that architecture's colour).
+POOLED_COLOR = "#262626"
+#: Correlations over all networks with the architecture partialled out (chapter 4).
+PARTIAL_COLOR = "#66a61e"
+
+# --- the intro ---
+#: Bars of the intro's fine-tuning figure other than the speed penalty's (whose colour is SlowPoints' in
+#: :data:`MODE_STYLES`): the network before fine-tuning and after the control fine-tune, λ = 0 (the intro).
+FINE_TUNE_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}

@@ -1,7 +1,8 @@
 """Figures of chapter 1, the delayed-classification task: trials drawn as image strips.
 
 Each function draws on given axes or makes its own, and returns them; colours, markers and
-labels come from :mod:`mem.plots.style`.
+labels come from :mod:`mem.plots.style`, and every figure is at most one column
+(:data:`~mem.plots.style.COLUMN_INCHES`) wide.
 """
 from __future__ import annotations
 
@@ -9,10 +10,25 @@ import numpy as np
 
 from .._checks import check_dict, check_int, check_seed, check_str, seeded
 from ._validate import as_array, check_ax, check_image_shape
-from .style import pyplot
+from .style import COLUMN_INCHES, FRAME_COLORS, TIMING_COLORS, figsize, pyplot
 
 __all__ = ["plot_digit_examples", "plot_noise_frames", "plot_probe_frames", "plot_timing", "plot_trial",
            "plot_trial_row", "plot_trials", "trial_widget"]
+
+#: Inches per frame of a trial strip, up to the column's width.
+_FRAME_INCHES = 0.55
+#: Most frames of a probe trial drawn in one row.
+_PROBE_PER_ROW = 9
+#: Axis label of a trial strip; it names the outline colours of :data:`~mem.plots.style.FRAME_COLORS`.
+_TRIAL_XLABEL = "target per step (· = null); green: image, orange: trigger"
+
+
+def _frame_axes(ax) -> None:
+    """No ticks, and a thin box around the frame (the book's style hides the top and right spines)."""
+    ax.set_xticks([]), ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_linewidth(0.6)
 
 
 def _trial_shape(batch, image_shape) -> tuple[int, int]:
@@ -24,12 +40,25 @@ def _trial_shape(batch, image_shape) -> tuple[int, int]:
     return check_image_shape("image_shape", image_shape, batch.x.shape[-1] - 1)
 
 
+def _trial_title(batch, i: int, sep: str = ", ") -> str:
+    """The timing and report weight of trial ``i``, in two parts joined by ``sep``."""
+    tr, tp = int(batch.t_read[i]), int(batch.t_report[i])
+    return (f"t_read = {tr}, t_report = {tp}{sep}delay = {tp - tr}, "
+            f"report weight = {float(batch.w[i, tp]):g}")
+
+
+def _strip_width(T: int) -> float:
+    """Width in inches of a figure with one strip of ``T`` frames: at most the column."""
+    return min(_FRAME_INCHES * T, COLUMN_INCHES)
+
+
 def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None = None):
     """One trial as an image strip: every frame of ``batch.x[i]`` left to right, targets underneath (chapter 1).
 
-    The image frame is outlined in green, the trigger frame in orange; the row
-    below gives the target (``·`` = null, otherwise the digit) and the report
-    step's loss weight.
+    The image frame is outlined in green, the trigger frame in orange
+    (:data:`~mem.plots.style.FRAME_COLORS`); the row below gives the target
+    (``·`` = null, otherwise the digit), the title the timing and the report
+    step's loss weight. Without ``ax`` the figure is at most one column wide.
     """
     plt = pyplot()
     h, w = _trial_shape(batch, image_shape)
@@ -41,11 +70,12 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
     strip = np.full((h, T * (w + 1) - 1), np.nan)
     for t in range(T):
         strip[:, t * (w + 1):t * (w + 1) + w] = x[t, :P].reshape(h, w)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(min(0.55 * T, 16), 1.6))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=figsize(_strip_width(T) / COLUMN_INCHES, 1.2))
     ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest", aspect="equal")
     tr, tp = int(batch.t_read[i]), int(batch.t_report[i])
-    for t, color in ((tr, "tab:green"), (tp, "tab:orange")):
+    for t, color in ((tr, FRAME_COLORS["image"]), (tp, FRAME_COLORS["trigger"])):
         # Outline drawn in the one-pixel gaps around the frame, unclipped so that all four sides show.
         ax.add_patch(plt.Rectangle((t * (w + 1) - 1, -1), w + 1, h + 1, fill=False, lw=2, ec=color,
                                    clip_on=False))
@@ -54,15 +84,15 @@ def plot_trial(batch, i: int = 0, image_shape=(8, 8), ax=None, title: str | None
     centers = np.arange(T) * (w + 1) + (w - 1) / 2
     ax.set_xticks(centers)
     y = batch.y[i].cpu().numpy()
-    ax.set_xticklabels([("·" if c == 0 else str(c - 1)) for c in y], fontsize=8)
+    ax.set_xticklabels([("·" if c == 0 else str(c - 1)) for c in y])
     for t in (tr, tp):
         ax.get_xticklabels()[t].set_fontweight("bold")
     ax.set_yticks([])
     ax.tick_params(length=0)
-    ax.set_xlabel("target per step (· = null); green: image, orange: trigger", fontsize=8)
-    wgt = float(batch.w[i, tp])
-    ax.set_title(title or f"t_read = {tr}, t_report = {tp}, delay = {tp - tr}, report weight = {wgt:g}",
-                 fontsize=9)
+    ax.set_xlabel(_TRIAL_XLABEL)
+    ax.set_title(title or _trial_title(batch, i))
+    if own:
+        ax.figure.tight_layout()
     return ax
 
 
@@ -75,9 +105,9 @@ def plot_trials(batch, n: int = 4, image_shape=(8, 8)):
     h, w = _trial_shape(batch, image_shape)
     n = check_int("n", n, 1, len(batch.x))
     T = batch.x.shape[1]
-    width = min(0.55 * T, 16)
+    width = _strip_width(T)
     strip = width * h / (T * (w + 1) - 1)  # height of one strip drawn at full width, inches
-    fig, axes = plt.subplots(n, 1, figsize=(width, n * (strip + 0.55) + 0.25))
+    fig, axes = plt.subplots(n, 1, figsize=figsize(width / COLUMN_INCHES, n * (strip + 0.6) + 0.25))
     axes = np.atleast_1d(axes)
     for i, ax in enumerate(axes):
         plot_trial(batch, i, image_shape, ax=ax)
@@ -100,14 +130,14 @@ def plot_digit_examples(data, n_examples: int = 6):
     Parameters
     ----------
     data : :class:`mem.data.Digits`
-    n_examples : int, rows, 1..20 (the figure is 4.6 inches high)
+    n_examples : int, rows, 1..20 (the figure is one column wide and 4.6 inches high)
 
     Returns the figure.
     """
     plt = pyplot()
     data = _check_digits(data)
     n_examples = check_int("n_examples", n_examples, 1, 20)
-    fig, axes = plt.subplots(n_examples, 10, figsize=(7, 4.6), squeeze=False)
+    fig, axes = plt.subplots(n_examples, 10, figsize=figsize(1.0, 4.6), squeeze=False)
     for digit in range(10):
         for row, image in enumerate(data.x_train[data.y_train == digit][:n_examples]):
             axes[row, digit].imshow(image.reshape(data.image_shape), cmap="gray_r", vmin=0, vmax=1)
@@ -120,6 +150,8 @@ def plot_digit_examples(data, n_examples: int = 6):
 
 def plot_noise_frames(data, noise, n: int = 6):
     """Image frames above noise frames, and the histograms of their pixel values (chapter 1).
+
+    The frames fill the left of a figure one column wide, the histograms (log density) its right.
 
     Parameters
     ----------
@@ -136,22 +168,24 @@ def plot_noise_frames(data, noise, n: int = 6):
     if not len(noise):
         raise ValueError("noise must hold at least one frame, got none")
     n = check_int("n", n, 1, min(len(noise), len(data.x_train)))
-    fig = plt.figure(figsize=(10, 3))
-    grid = fig.add_gridspec(2, n + 4, wspace=0.15)
+    fig = plt.figure(figsize=figsize(1.0, 2.6))
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.15, 1], wspace=0.3)
+    frames = grid[0, 0].subgridspec(4, n, height_ratios=[1, 2, 2, 1], wspace=0.1, hspace=0.15)
     for col in range(n):
         for row, (frame, name) in enumerate(((data.x_train[col], "digit"), (noise[col], "noise"))):
-            ax = fig.add_subplot(grid[row, col])
+            ax = fig.add_subplot(frames[row + 1, col])
             ax.imshow(frame.reshape(data.image_shape), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_xticks([]), ax.set_yticks([])
+            _frame_axes(ax)
             if col == 0:
                 ax.set_ylabel(name)
-    ax = fig.add_subplot(grid[:, n + 1:])
+    ax = fig.add_subplot(grid[0, 1])
     bins = (np.arange(-24, 35) - 0.5) / 16                 # one bin per image level k/16
-    ax.hist(data.x_train.flatten().numpy(), bins, density=True, histtype="step", lw=1.5, label="image pixels")
-    ax.hist(noise.flatten(), bins, density=True, histtype="step", lw=1.5, label="noise pixels")
-    ax.set(yscale="log", xlabel="pixel value", ylabel="density", title="Same mean and std, different shape")
-    ax.title.set_fontsize(10)
-    ax.legend(fontsize=8)
+    ax.hist(data.x_train.flatten().numpy(), bins, density=True, histtype="step", lw=1.5,
+            color=FRAME_COLORS["image"], label="image pixels")
+    ax.hist(noise.flatten(), bins, density=True, histtype="step", lw=1.5, color=FRAME_COLORS["noise"],
+            label="noise pixels")
+    ax.set(yscale="log", xlabel="pixel value", ylabel="density", title="Same mean and std,\ndifferent shape")
+    ax.legend(loc="lower center")
     return fig
 
 
@@ -180,16 +214,21 @@ def plot_timing(freq: dict, exact: dict, n_trials: int):
     if short:
         raise ValueError(f"exact must give at least as many values as freq for every name, not for {short}")
     check_int("n_trials", n_trials)
-    fig, axes = plt.subplots(1, len(freq), figsize=(11, 2.8), sharey=True, squeeze=False)
-    for ax, k in zip(axes[0], freq):
+    across = min(len(freq), 3)                      # at most three panels across, more in rows
+    rows = -(-len(freq) // across)
+    fig, axes = plt.subplots(rows, across, figsize=figsize(1.0, 2.3 * rows), sharey=True, squeeze=False)
+    for ax, k in zip(axes.flat, freq):
         T = len(freq[k])
-        ax.bar(range(T), freq[k], width=0.8, color="0.7", label=f"{n_trials} sampled trials")
-        ax.plot(range(T), exact[k][:T], "o", ms=4, color="tab:red", label="exact")
-        ax.set(xlabel=k, xticks=range(0, T, 2))
-    axes[0, 0].set_ylabel("fraction of trials")
-    axes[0, 0].legend(fontsize=8)
+        ax.bar(range(T), freq[k], width=0.8, color=TIMING_COLORS["sampled"], label=f"{n_trials} sampled trials")
+        ax.plot(range(T), exact[k][:T], "o", ms=3, color=TIMING_COLORS["exact"], label="exact")
+        ax.set(xlabel=k, xticks=range(0, T, max(1, round(T / 4))))
+    for ax in axes.flat[len(freq):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("fraction of trials")
+    axes[0, 0].legend(loc="upper left")
     fig.tight_layout()
-    return axes[0]
+    return axes.flat[:len(freq)]
 
 
 def plot_probe_frames(probe, times, image_shape=(8, 8), title: str | None = None):
@@ -198,11 +237,11 @@ def plot_probe_frames(probe, times, image_shape=(8, 8), title: str | None = None
     Parameters
     ----------
     probe : :class:`mem.tasks.Probe` (``x`` (B, n_steps, P + 1))
-    times : sequence of steps to show
+    times : sequence of steps to show, at most nine in a row (more in further rows)
     image_shape : (h, w) of a frame
     title : str, optional
 
-    Returns the axes.
+    Returns the axes, one per step.
     """
     from ..tasks import Probe
     plt = pyplot()
@@ -217,14 +256,20 @@ def plot_probe_frames(probe, times, image_shape=(8, 8), title: str | None = None
     image_shape = check_image_shape("image_shape", image_shape, probe.x.shape[-1] - 1)
     check_str("title", title, none_ok=True)
     P = image_shape[0] * image_shape[1]
-    fig, axes = plt.subplots(1, len(times), figsize=(10, 1.6), squeeze=False)
-    for ax, t in zip(axes[0], times):
+    across = min(len(times), _PROBE_PER_ROW)
+    rows = -(-len(times) // across)
+    side = COLUMN_INCHES / _PROBE_PER_ROW                   # inches per frame, the same for any count
+    fig, axes = plt.subplots(rows, across, figsize=figsize(across / _PROBE_PER_ROW, rows * (side + 0.3)),
+                             squeeze=False, gridspec_kw=dict(wspace=0.35))
+    for ax, t in zip(axes.flat, times):
         ax.imshow(probe.x[0, t, :P].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"t = {t}", fontsize=9)
-        ax.set_xticks([]), ax.set_yticks([])
+        ax.set_title(f"t = {t}")
+        _frame_axes(ax)
+    for ax in axes.flat[len(times):]:
+        ax.set_visible(False)
     if title:
-        fig.suptitle(title, fontsize=10, y=1.08)
-    return axes[0]
+        fig.suptitle(title, y=1.0 + 0.12 / rows)
+    return axes.flat[:len(times)]
 
 
 def trial_widget(task, t_read: int = 3, delay: int = 8, seed: int = 1, image_shape=(8, 8)):
@@ -260,12 +305,24 @@ def trial_widget(task, t_read: int = 3, delay: int = 8, seed: int = 1, image_sha
 
 
 def plot_trial_row(batch, n: int = 2, image_shape=(8, 8)):
-    """The first ``n`` trials of a batch side by side, for short trials (chapter 1). Returns the axes."""
+    """The first ``n`` trials of a batch side by side, for short trials (chapter 1).
+
+    At most two strips across (more in rows), in a figure one column wide; the axis legend is
+    written once, under the figure. Returns the axes.
+    """
     plt = pyplot()
-    _trial_shape(batch, image_shape)
+    h, w = _trial_shape(batch, image_shape)
     n = check_int("n", n, 1, len(batch.x))
-    fig, axes = plt.subplots(1, n, figsize=(5 * n, 1.9), squeeze=False)
-    for i, ax in enumerate(axes[0]):
-        plot_trial(batch, i, image_shape, ax=ax)
-    fig.tight_layout(w_pad=3)
-    return axes[0]
+    across = min(n, 2)
+    rows = -(-n // across)
+    T = batch.x.shape[1]
+    strip = COLUMN_INCHES / across * 0.9 * h / (T * (w + 1) - 1)   # height of one strip, inches
+    fig, axes = plt.subplots(rows, across, figsize=figsize(1.0, rows * (strip + 0.5) + 0.3), squeeze=False)
+    for i, ax in enumerate(axes.flat[:n]):
+        plot_trial(batch, i, image_shape, ax=ax, title=_trial_title(batch, i, sep=",\n"))
+        ax.set_xlabel("")
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    fig.supxlabel(_TRIAL_XLABEL, fontsize=plt.rcParams["axes.labelsize"])
+    fig.tight_layout(w_pad=2)
+    return axes.flat[:n]

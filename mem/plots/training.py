@@ -2,7 +2,9 @@
 one number per network.
 
 Each function draws on given axes or makes its own, and returns them; colours, markers and
-labels come from :mod:`mem.plots.style`.
+labels come from :mod:`mem.plots.style`. A figure a function makes is at most one column of the
+book wide (:func:`~mem.plots.style.figsize`), with its text at the sizes of
+:data:`~mem.plots.style.RC` (nothing below 7 pt), so that it is legible as the page shows it.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import numpy as np
 
 from .._checks import check_bool, check_dict, check_float, check_int, check_names, check_str
 from ._validate import check_ax, check_axes, check_color, check_curves, check_history, check_lookup
-from .style import PROTOCOL_COLORS, PROTOCOL_LABELS, SEED_MARKERS, pyplot
+from .style import GUIDE_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, RC, SEED_MARKERS, figsize, pyplot
 
 __all__ = ["plot_by_protocol", "plot_curriculum_run", "plot_delay_curves", "plot_delay_curves_by_arch",
            "plot_histories", "plot_history", "plot_lifetime", "plot_lifetime_strip", "plot_lifetimes", "plot_schedule",
@@ -40,11 +42,11 @@ def plot_schedule(protocol, axes=None, label: str | None = None, **kw):
     schedule = protocol.schedule()
     label = protocol.name if label is None else label
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 2.6))
+        _, axes = plt.subplots(1, 2, figsize=figsize(1.0, aspect=0.38), layout="constrained")
     color = kw.pop("color", PROTOCOL_COLORS.get(label))
     axes[0].step(schedule["step"], schedule["T_max"], where="post", label=label, color=color, **kw)
     axes[1].step(schedule["step"], schedule["n_classes"] - 1, where="post", label=label, color=color, **kw)
-    axes[0].set(xlabel="training step", ylabel="trial length T_max", ylim=(0, None))
+    axes[0].set(xlabel="training step", ylabel="trial length $T_\\mathrm{max}$", ylim=(0, None))
     axes[1].set(xlabel="training step", ylabel="digits in the task", ylim=(0, 10.5))
     return axes
 
@@ -60,12 +62,12 @@ def plot_history(history, axes=None, label: str | None = None, window: int = 50,
     check_axes("axes", axes, 2)
     check_str("label", label, none_ok=True)
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 2.8))
+        _, axes = plt.subplots(1, 2, figsize=figsize(1.0, aspect=0.4), layout="constrained")
     color = kw.pop("color", PROTOCOL_COLORS.get(label))
     axes[0].plot(history.smoothed("loss", window), label=label, color=color, **kw)
     axes[1].plot(history.smoothed("accuracy", window), label=label, color=color, **kw)
     axes[0].set(xlabel="training step", ylabel="loss", yscale="log")
-    axes[1].set(xlabel="training step", ylabel=f"report accuracy ({window}-step mean)", ylim=(0, 1.02))
+    axes[1].set(xlabel="training step", ylabel=f"accuracy ({window}-step mean)", ylim=(0, 1.02))
     return axes
 
 
@@ -83,16 +85,17 @@ def plot_delay_curves(curves: dict, ax=None, colors: dict | None = None, styles:
     check_lookup("styles", styles, "{label: line style}")
     check_int("trained_delay", trained_delay, 0, none_ok=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.6))
+        _, ax = plt.subplots(figsize=figsize(0.8, aspect=0.62), layout="constrained")
     for label, c in curves.items():
         ax.errorbar(c.delays, c.accuracy, yerr=c.stderr(), label=label, capsize=2, marker="o", ms=3,
                     color=(colors or {}).get(label), ls=(styles or {}).get(label, "-"))
     chance = next(iter(curves.values())).chance
     ax.axhline(chance, color="k", lw=0.8, ls=":", label="chance")
     if trained_delay:
-        ax.axvline(trained_delay, color="0.6", lw=0.8, ls="--")
+        ax.axvline(trained_delay, color=GUIDE_COLORS["guide"], lw=0.8, ls="--")
         # Above accuracy 1 (the axis runs to 1.1), so that the label never sits on a curve.
-        ax.text(trained_delay, 1.09, " longest trained delay", fontsize=7, color="0.4", va="top")
+        ax.text(trained_delay, 1.09, " longest trained delay", fontsize=RC["legend.fontsize"],
+                color=GUIDE_COLORS["text"], va="top")
     ax.set(xscale="log", xlabel="delay d (steps from image to trigger)", ylabel="report accuracy", ylim=(0, 1.1),
            yticks=np.linspace(0, 1, 6))
     # Plain numbers at 1-2-5 steps instead of powers of ten.
@@ -124,7 +127,8 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     Each architecture (or any group: the first element of the keys, in the order of ``values``) gets a
     block of columns, one column per protocol in its colour (:data:`~mem.plots.style.PROTOCOL_COLORS`);
     seeds are points side by side with a different marker each, and a short bar marks their mean
-    (geometric on a log axis; over the finite values). A new figure grows with the number of groups.
+    (geometric on a log axis; over the finite values). A new figure is one column wide, laid out
+    by matplotlib's constrained layout (a legend added later outside the axes is fitted in).
     Returns the axes.
     """
     plt = pyplot()
@@ -143,7 +147,7 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
     check_float("outlasts", outlasts, none_ok=True)
     archs = list(dict.fromkeys(a for a, _, _ in values))
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(6.0, 1.6 + 1.5 * len(archs)), 3.2))
+        _, ax = plt.subplots(figsize=figsize(1.0, aspect=0.42), layout="constrained")
     seeds = sorted({s for _, _, s in values})
     width = 0.5 / max(len(seeds), 1)
     ticks, labels = [], []
@@ -173,9 +177,9 @@ def plot_by_protocol(values: dict, ax=None, ylabel: str = "", log: bool = False,
                 ax.plot([x0 - 0.32, x0 + 0.32], [mean, mean], color=PROTOCOL_COLORS.get(proto), lw=2, zorder=0,
                         solid_capstyle="butt", label=None)
         ax.text(i * (len(protocols) + 1) + (len(protocols) - 1) / 2, 1.0, arch.upper(), ha="center",
-                va="bottom", fontsize=10, fontweight="bold", transform=ax.get_xaxis_transform())
+                va="bottom", fontweight="bold", transform=ax.get_xaxis_transform())
     ax.set_xticks(ticks)
-    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_xticklabels(labels)
     ax.set_xlim(-0.6, ticks[-1] + 0.6)
     ax.set_ylabel(ylabel)
     if log:
@@ -212,18 +216,17 @@ def plot_schedules(protocols: dict, curriculum_end: float | None = None, title: 
         raise TypeError("protocols must be a non-empty dict {name: mem.protocols.Protocol}")
     check_float("curriculum_end", curriculum_end, none_ok=True)
     check_str("title", title, none_ok=True)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3))
+    fig, axes = plt.subplots(1, 2, figsize=figsize(1.0, aspect=0.38), layout="constrained")
     for name, proto in protocols.items():
         style = dict(lw=6, alpha=0.35) if name == "nacu" else dict(lw=1.8)
         plot_schedule(proto, axes, label=PROTOCOL_LABELS.get(name, name), color=PROTOCOL_COLORS.get(name), **style)
     if curriculum_end is not None:
         for ax in axes:
-            ax.axvline(curriculum_end, color="0.5", lw=0.8, ls="--")
+            ax.axvline(curriculum_end, color=GUIDE_COLORS["guide"], lw=0.8, ls="--")
     axes[0].set_ylim(0, 22)
-    axes[1].legend(loc="lower right", fontsize=9)
+    axes[1].legend(loc="lower right")
     if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+        fig.suptitle(title)
     return axes
 
 
@@ -248,20 +251,19 @@ def plot_curriculum_run(history, protocol, title: str | None = None):
     starts = [step for step, _ in protocol.transitions]
     T_max = [protocol.stages[i].T_max for _, i in protocol.transitions]
     color = PROTOCOL_COLORS["accuracy"]
-    fig, axes = plt.subplots(2, 2, figsize=(10, 5.2))
+    fig, axes = plt.subplots(2, 2, figsize=figsize(1.0, aspect=0.72), layout="constrained")
     plot_history(history, axes=axes[0], label=PROTOCOL_LABELS["accuracy"], color=color)
     plot_schedule(protocol, axes[1], color=color)
     axes[0, 1].axhline(protocol.threshold, color="k", lw=0.8, ls=":", label="threshold")
     for ax in axes.flat:
         for step in starts[1:]:
-            ax.axvline(step, color="0.75", lw=0.6, zorder=0)
+            ax.axvline(step, color=GUIDE_COLORS["transition"], lw=0.6, zorder=0)
     for step, T in zip(starts[1:], T_max[1:]):
         axes[1, 0].annotate(f"{step}", (step, T), xytext=(-2, 3), textcoords="offset points", ha="right",
-                            fontsize=6.5)
-    axes[0, 1].legend(loc="lower right", fontsize=8)
+                            fontsize=7)
+    axes[0, 1].legend(loc="lower right")
     if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+        fig.suptitle(title)
     return axes
 
 
@@ -274,7 +276,8 @@ def plot_histories(histories: dict, curriculum_end: float | None = None):
     histories : dict ``{(arch, protocol, seed): History}``
     curriculum_end : float, optional, step drawn as a dashed line
 
-    Returns the (n_archs, 2) axes: loss and accuracy of each architecture.
+    Returns the (n_archs, 2) axes: loss and accuracy of each architecture; the legend (the first
+    architecture's curves) is the figure's, below the panels.
     """
     from ..train import History
     plt = pyplot()
@@ -283,7 +286,8 @@ def plot_histories(histories: dict, curriculum_end: float | None = None):
     archs = sorted({a for a, _, _ in keys})
     protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
     seeds = sorted({s for _, _, s in keys})
-    fig, axes = plt.subplots(len(archs), 2, figsize=(10, 2.8 * len(archs)), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(len(archs), 2, figsize=figsize(1.0, height=0.6 + 2.1 * len(archs)), sharex=True,
+                             squeeze=False, layout="constrained")
     for row, arch in zip(axes, archs):
         for proto in protocols:
             for k, seed in enumerate(seeds):
@@ -293,13 +297,13 @@ def plot_histories(histories: dict, curriculum_end: float | None = None):
                                  ls=["-", "--", ":", "-."][k % 4], lw=1.2)
         if curriculum_end is not None:
             for ax in row:
-                ax.axvline(curriculum_end, color="0.5", lw=0.8, ls="--")
-        row[0].set_title(f"{arch.upper()}: training loss", fontsize=10)
-        row[1].set_title(f"{arch.upper()}: training accuracy", fontsize=10)
+                ax.axvline(curriculum_end, color=GUIDE_COLORS["guide"], lw=0.8, ls="--")
+        row[0].set_title(f"{arch.upper()}: training loss")
+        row[1].set_title(f"{arch.upper()}: training accuracy")
     for ax in axes[:-1].flat:
         ax.set_xlabel("")
-    axes[0, 1].legend(ncol=3, fontsize=7.5, loc="lower right")
-    fig.tight_layout()
+    handles, names = axes[0, 1].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=min(len(names), 6), frameon=False)
     return axes
 
 
@@ -321,14 +325,15 @@ def plot_delay_curves_by_arch(curves: dict):
     archs = list(dict.fromkeys(a for a, _, _ in keys))
     protocols = sorted({p for _, p, _ in keys}, key=lambda p: [*PROTOCOL_LABELS, p].index(p))
     seeds = sorted({s for _, _, s in keys})
-    fig, axes = plt.subplots(1, len(archs), figsize=(11, 3.8), sharey=True, squeeze=False)
+    _, axes = plt.subplots(1, len(archs), figsize=figsize(1.0, aspect=0.5), sharey=True, squeeze=False,
+                           layout="constrained")
     for ax, arch in zip(axes[0], archs):
         label = {(p, s): f"{PROTOCOL_LABELS.get(p, p)} s{s}" for p in protocols for s in seeds
                  if (arch, p, s) in curves}
         plot_delay_curves({label[p, s]: curves[arch, p, s] for p, s in label}, ax=ax,
                           colors={label[p, s]: PROTOCOL_COLORS.get(p) for p, s in label},
                           styles={label[p, s]: ["-", "--", ":", "-."][seeds.index(s) % 4] for p, s in label})
-        ax.set_title(arch.upper(), fontsize=10)
+        ax.set_title(arch.upper())
     for ax in axes[0, 1:]:
         ax.set_ylabel("")
     if len(seeds) > 2:
@@ -337,10 +342,9 @@ def plot_delay_curves_by_arch(curves: dict):
         keep = [h for h, n in zip(handles, names) if n == "chance"]
         axes[0, 0].legend([*(Line2D([0], [0], color=PROTOCOL_COLORS.get(p), lw=1.5) for p in protocols), *keep],
                           [*(f"{PROTOCOL_LABELS.get(p, p)} (a line style per seed)" for p in protocols),
-                           *("chance" for _ in keep)], fontsize=8, loc="lower left")
+                           *("chance" for _ in keep)], loc="lower left")
     else:
-        axes[0, 0].legend(fontsize=7.5, loc="lower left")
-    fig.tight_layout()
+        axes[0, 0].legend(loc="lower left")
     return axes[0]
 
 
@@ -367,13 +371,13 @@ def plot_lifetime(curve, label: str = "", color=None, ax=None):
     a0 = curve.accuracy[0]
     half = curve.chance + (a0 - curve.chance) / 2
     ax = plot_delay_curves({label: curve}, ax=ax, colors={label: color})
-    ax.axhline(a0, color="0.4", lw=0.8, ls="-.")
+    ax.axhline(a0, color=GUIDE_COLORS["text"], lw=0.8, ls="-.")
     ax.axhline(half, color=color, lw=0.8, ls="-.")
     ax.axvline(life, color=color, lw=1)
-    ax.annotate(f"$a_0$ = {a0:.3f}", (curve.delays[-1], a0), ha="right", va="bottom", fontsize=8)
-    ax.annotate(f"halfway to chance = {half:.3f}", (curve.delays[-1], half), ha="right", va="bottom", fontsize=8)
-    ax.annotate(f" lifetime = {life:.0f} steps", (life, 0.05), fontsize=8, color=color)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.annotate(f"$a_0$ = {a0:.3f}", (curve.delays[-1], a0), ha="right", va="bottom")
+    ax.annotate(f"halfway to chance = {half:.3f}", (curve.delays[-1], half), ha="right", va="bottom")
+    ax.annotate(f" lifetime = {life:.0f} steps", (life, 0.05), color=color)
+    ax.legend(loc="lower left")
     return ax
 
 
@@ -394,10 +398,10 @@ def plot_lifetimes(curves: dict, colors: dict | None = None, styles: dict | None
         color = (colors or {}).get(label)
         ax.axvline(life, color=color, lw=0.8, ls=":")
         y = 0.3 + 0.5 * i / max(len(lives) - 1, 1)
-        ax.annotate(f" lifetime {life:.0f} ", (life, y), color=color, fontsize=8, ha="right" if i == 0 else "left")
+        ax.annotate(f" lifetime {life:.0f} ", (life, y), color=color, ha="right" if i == 0 else "left")
     if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="lower left")
+        ax.set_title(title)
+    ax.legend(loc="lower left")
     return ax
 
 
@@ -418,8 +422,8 @@ def plot_lifetime_strip(lifetimes: dict, trained_delay: int, longest_probe: int,
     check_int("longest_probe", longest_probe)
     ax = plot_by_protocol(lifetimes, ylabel="memory lifetime (steps)", log=True, protocols=protocols,
                           outlasts=longest_probe)
-    ax.axhline(trained_delay, color="0.6", lw=0.8, ls="--", label="longest trained delay")
-    ax.axhline(longest_probe, color="0.6", lw=0.8, ls=":", label="longest probed delay")
+    ax.axhline(trained_delay, color=GUIDE_COLORS["guide"], lw=0.8, ls="--", label="longest trained delay")
+    ax.axhline(longest_probe, color=GUIDE_COLORS["guide"], lw=0.8, ls=":", label="longest probed delay")
     ax.set_ylim(10, 2 * longest_probe)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, frameon=False)
     return ax

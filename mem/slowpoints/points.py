@@ -352,16 +352,22 @@ class SlowPoints:
         map_location = check_device("map_location", map_location)
         return cls(**torch.load(path, map_location=map_location, weights_only=True))
 
-    def summary(self, model=None):
+    def summary(self, model=None, inputs: torch.Tensor | None = None):
         """A pandas DataFrame, one row per point: label, outcome, speed, ``|grad S|``, iterations,
         ``|lambda|_max``, tau, unstable and slow modes (if Jacobians were kept) and, given an
-        RNNClassifier ``model``, the class its read-out reports. Where a candidate became non-finite
+        RNNClassifier ``model``, a column ``readout``: the class :meth:`readout` gives with ``inputs``
+        (chapter 3). Without ``inputs`` that is the read-out of the point itself, which is the null
+        class 0 for a network that reports only on the trigger; with ``inputs`` (D,) or (N, D), e.g.
+        ``task.mean_input(trigger=True)``, it is the class the network would report if the trigger
+        arrived at the point, the digit the point remembers. Where a candidate became non-finite
         (:attr:`nonfinite`), a column ``nonfinite`` says which (its eigenvalue columns are NaN where its
         Jacobian is not finite)."""
         import pandas as pd
 
         if model is not None:
             check_model(model)
+        elif inputs is not None:
+            raise ValueError("inputs is the input of the read-out step: it needs a model")
 
         df = pd.DataFrame({"label": self.labels.cpu().numpy(), "outcome": self.outcome_names,
                            "speed": self.speed.cpu().double().numpy(),
@@ -380,6 +386,6 @@ class SlowPoints:
             df["n_unstable"] = self.n_unstable().numpy()
             df["n_slow"] = self.n_slow().numpy()
         if model is not None:
-            df["readout"] = self.readout(model).cpu().numpy()
+            df["readout"] = self.readout(model, inputs).cpu().numpy()
         return df
 

@@ -24,13 +24,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from .._checks import check_bool, check_float, check_generator, check_size, seeded
+from .._checks import check_bool, check_dict, check_float, check_generator, check_size, seeded
 from .._checks import check_int as _check_int
 from ..data import Digits
 from .base import MAX_BATCH, MAX_ELEMENTS, MAX_STEPS, Batch, Task, TrainingSettings, load_images
 
-__all__ = ["NULL", "N_OUTPUTS", "DelayedBatch", "DelayedClassification", "Probe", "reference_predictors",
-           "report_share", "report_weight_line", "weighting_schemes"]
+__all__ = ["NULL", "N_OUTPUTS", "DelayedBatch", "DelayedClassification", "Probe", "loss_table",
+           "reference_predictors", "report_share", "report_weight_line", "weighting_schemes"]
 
 NULL = 0        #: class index of the null output
 N_OUTPUTS = 11  #: null + 10 digits
@@ -460,3 +460,62 @@ def report_weight_line(task: DelayedClassification, logits: torch.Tensor, batch:
     l1, lT = at(1), at(T)
     slope = (lT - l1) / (T - 1)
     return l1 - slope, slope, abs(at(2 * T) - (l1 + slope * (2 * T - 1)))
+
+
+def _scored(name: str, table, low: float, high: float) -> dict:
+    """``table`` as ``{(predictor, weighting): float in [low, high]}``, checked, naming ``name``."""
+    check_dict(name, table, "{(predictor, weighting): value}")
+    out = {}
+    for key, value in table.items():
+        if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
+            raise TypeError(f"{name} must be keyed by (predictor, weighting) pairs of str, got the key {key!r}")
+        out[key] = check_float(f"{name}[{key!r}]", value, ge=low, le=high)
+    return out
+
+
+def _names(keys, i: int) -> list[str]:
+    return list(dict.fromkeys(k[i] for k in keys))
+
+
+def loss_table(loss: dict, share: dict) -> str:
+    """The losses of reference predictors under several weightings, and the report step's share of them,
+    as a text table (chapter 1).
+
+    Parameters
+    ----------
+    loss : dict ``{(predictor, weighting): float >= 0}``, every predictor under every weighting, e.g. the
+        loss (:meth:`DelayedClassification.loss`) of each of :func:`reference_predictors` under each of
+        :func:`weighting_schemes`; predictors and weightings are listed in the order of the keys
+    share : dict ``{(predictor, weighting): float in [0, 1]}``, the report step's share of the loss
+        (:func:`report_share`) of every predictor of ``loss`` under some of the weightings
+
+    Returns
+    -------
+    str, two header lines and one row per predictor: its loss under each weighting (three decimals),
+    then its report share under each weighting of ``share`` (a percentage with one decimal).
+
+    Raises
+    ------
+    ValueError
+        ``loss`` lacks a predictor under a weighting, a value is negative, NaN or infinite (a share
+        outside [0, 1]), or ``share`` names another predictor or lacks one.
+    """
+    loss = _scored("loss", loss, 0.0, math.inf)
+    share = _scored("share", share, 0.0, 1.0)
+    predictors, weightings = _names(loss, 0), _names(loss, 1)
+    missing = [(p, k) for p in predictors for k in weightings if (p, k) not in loss]
+    if missing:
+        raise ValueError(f"loss must hold every predictor under every weighting, missing {missing}")
+    shared = _names(share, 1)
+    if set(_names(share, 0)) != set(predictors) or any((p, k) not in share for p in predictors for k in shared):
+        raise ValueError(f"share must hold every predictor of loss ({predictors}) under each of its weightings "
+                         f"({shared}), and no other")
+    share_width = 13 + 12 * (len(shared) - 1)
+    lines = [f"{'':14}{'---------- loss ----------':>{13 * len(weightings) - 1}}   "
+             f"{'report share of loss':>{share_width - 3}}",
+             f"{'predictor':14}" + "".join(f"{k:>13}" for k in weightings)
+             + "".join(f"{k:>{13 if j == 0 else 12}}" for j, k in enumerate(shared))]
+    for p in predictors:
+        lines.append(f"{p:14}" + "".join(f"{loss[p, k]:13.3f}" for k in weightings)
+                     + "".join(f"{share[p, k]:{13 if j == 0 else 12}.1%}" for j, k in enumerate(shared)))
+    return "\n".join(lines)

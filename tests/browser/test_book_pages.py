@@ -9,16 +9,31 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import re
 import shutil
+import sys
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import mem_book  # noqa: E402  (the book's own Sphinx extension: the version it prints, the names it links)
+
+from mem.plots import style  # noqa: E402
+
+#: Where every page's full-page screenshot at 1280 px goes (a reviewer looks at them; the checks below
+#: measure what they show).
+SHOTS = ROOT / "_build" / "screenshots"
+WIDTH = 1280
+TQDM = re.compile(r"\d+%\|.*\|\s*\d+/\d+|\[\d+:\d\d(<|,)|\d+(\.\d+)?it/s")
+DEAD_CONTROLS = ('script[type="application/vnd.jupyter.widget-view+json"]', ".jupyter-widgets", ".widget-slider",
+                 'input[type="range"]', "select.widget-dropdown")
 HTML = ROOT / "_build" / "html"
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 PAGES = CHAPTERS + sorted((ROOT / "book").glob("*.ipynb"))      # every notebook page: chapters, intro, performance
@@ -33,8 +48,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *a, **k: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):     # one line per request would bury the test report
+            pass
+    handler = functools.partial(Quiet, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -48,7 +65,7 @@ def page():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        context = browser.new_context()
+        context = browser.new_context(viewport={"width": WIDTH, "height": 900})
         # the book must not need the internet: block every request that is not to the local server
         context.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
         yield context.new_page()
@@ -110,3 +127,82 @@ def test_exercise_solutions_are_hidden_until_asked_for(server, page, path):
         assert "Show solution" in toggle.inner_text()
         toggle.click()
         assert code.is_visible(), f"solution {i + 1} does not open"
+
+
+def _png_text_px(src: str, rendered_width: float) -> float:
+    """Smallest text of the figure at ``src`` in CSS px as rendered ``rendered_width`` px wide."""
+    from PIL import Image
+    path = HTML / unquote(urlparse(src).path).lstrip("/")
+    image = Image.open(io.BytesIO(path.read_bytes()))
+    assert "mem:smallest_text_pt" in image.text, f"{path.name}: a figure not made by mem.plots.style.png"
+    points, dpi = float(image.text["mem:smallest_text_pt"]), float(image.text["mem:dpi"])
+    return points * dpi / 72 * rendered_width / image.size[0]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
+def test_what_a_reader_sees_at_1280_px(server, page, path):
+    """Figures legible with numbered captions and alt text, click to enlarge, no dead control, no progress
+    bar, code that fits the column, `mem.*` names linked to the API page, the version in the footer."""
+    where = path.relative_to(ROOT).with_suffix("")
+    page.goto(f"{server}/{where.as_posix()}.html", wait_until="load")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{path.stem}.png"), full_page=True)
+    figures = page.eval_on_selector_all("article .cell_output img", """els => els.map(e => ({
+        src: e.currentSrc, alt: e.alt, width: e.getBoundingClientRect().width,
+        caption: e.closest("figure") ? (e.closest("figure").querySelector("figcaption") || {}).innerText : null}))""")
+    n_images = _notebook(path)[2]
+    assert len(figures) == n_images
+    column = page.eval_on_selector("article", "e => e.getBoundingClientRect().width")
+    for f in figures:
+        name = f["src"].rsplit("/", 1)[-1]
+        assert f["caption"] and re.match(r"Fig\. \d+(\.\d+)*", f["caption"]), f"{name}: no numbered caption"
+        alt = f["alt"]
+        assert len(alt) >= 30 and not re.search(r"\.(png|svg)$|^[0-9a-f]{16,}", alt), f"{name}: alt text {alt!r}"
+        assert 0 < f["width"] <= column + 1, f"{name}: {f['width']} px wide in a {column} px column"
+        px = _png_text_px(f["src"], f["width"])
+        assert px >= style.MIN_TEXT_PX, f"{name}: smallest text {px:.1f} CSS px (at least {style.MIN_TEXT_PX})"
+    if figures:    # click to enlarge, Escape to close
+        page.locator("article .cell_output img").first.click()
+        box = page.locator(".mem-lightbox")
+        assert box.is_visible() and page.eval_on_selector(".mem-lightbox img", "e => e.complete && e.naturalWidth") > 0
+        page.keyboard.press("Escape")
+        assert not box.is_visible()
+    for selector in DEAD_CONTROLS:
+        assert page.locator(selector).count() == 0, f"a control no kernel drives: {selector}"
+    text = page.inner_text("main")
+    assert not re.search(r"(interactive|VBox|HBox)\(children=", text), "a widget's repr on the page"
+    progress = TQDM.search(text)
+    assert progress is None, f"progress-bar text on the page: {progress.group(0)!r}"
+    # the code in view fits the column (hidden cells are exempt until opened)
+    wide = page.eval_on_selector_all(
+        "div.cell:not(.tag_hide-input):not(.tag_hide-cell):not(.tag_remove-input) .cell_input pre",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 60))")
+    assert not wide, f"code cells wider than the column: {wide}"
+    # every `mem.*` name that the API page documents links there
+    objects = page.evaluate("""() => Array.from(document.querySelectorAll("article code.literal"))
+        .filter(c => !c.closest("pre")).map(c => [c.innerText, c.closest("a") ? c.closest("a").href : null])""")
+    api = _documented()
+    for text_, href in objects:
+        m = mem_book.NAME.match(text_)
+        target = mem_book._target(api, m.group(0)) if m else None
+        if target is not None:
+            assert href and href.split("#")[0].endswith("book/api.html") and href.endswith("#" + target), \
+                f"{text_!r} does not link to its API entry ({href})"
+    footer = page.inner_text("footer")
+    assert f"version {mem_book.version()}" in footer and "CC BY 4.0" in footer and "MIT" in footer, footer
+
+
+@functools.lru_cache(maxsize=1)
+def _documented() -> dict:
+    """The Python objects the built book documents (its objects.inv), as mem_book's lookup takes them."""
+    from sphinx.util.inventory import InventoryFile
+    with open(HTML / "objects.inv", "rb") as f:
+        inv = InventoryFile.load(f, "", lambda base, uri: uri)
+    return {name: None for kind, entries in inv.items() if kind.startswith("py:") for name in entries}
+
+
+def test_the_api_page_and_the_glossary_carry_the_version_too(server, page):
+    for where in ("book/api", "book/glossary", "book/bibliography"):
+        page.goto(f"{server}/{where}.html", wait_until="load")
+        page.screenshot(path=str(SHOTS / f"{where.replace('/', '_')}.png"), full_page=True)
+        assert f"version {mem_book.version()}" in page.inner_text("footer"), where

@@ -36,7 +36,9 @@ def test_a_chapter_runs_from_a_non_editable_install(tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv)
     py = venv / "bin" / "python"
-    _run(py, "-m", "pip", "install", "-q", _torch_pin())         # the CPU wheel first, as in the Makefile
+    # the CPU wheel first, from the index the Makefile uses (TORCH_INDEX, exported by `make`; none outside make)
+    index = os.environ.get("TORCH_INDEX", "")
+    _run(py, "-m", "pip", "install", "-q", *(["--extra-index-url", index] if index else []), _torch_pin())
     src = tmp_path / "src"                                      # a copy: building never writes into the checkout
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "build", "*.egg-info",
                                                              "__pycache__", ".pytest_cache"))

@@ -92,7 +92,8 @@ def plot_lambda_sweep(table, y: str, network: str, ax=None, logy: bool = False, 
     if len(ctrl):
         ax.axhline(float(ctrl[y].iloc[0]), color=FINE_TUNE_COLORS["control"], ls="-.", lw=1, label="Control (λ = 0)")
     if f"{y}_before" in t.columns:
-        ax.axhline(float(t[f"{y}_before"].iloc[0]), color=FINE_TUNE_COLORS["before"], lw=1.2, label="before fine-tuning")
+        ax.axhline(float(t[f"{y}_before"].iloc[0]), color=FINE_TUNE_COLORS["before"], lw=1.2,
+                   label="before fine-tuning")
     ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
@@ -364,7 +365,7 @@ def plot_class_memory(lifetimes, accuracy, delay: int, overall: dict | None = No
     for k, v in overall.items():
         check_float(f"overall[{k!r}]", v, finite=False)
     sink = lifetimes.index[np.isinf(lifetimes.iloc[:, 0])]
-    fig, axes = plt.subplots(2, 1, figsize=figsize(1.0, height=5.6), layout="constrained")
+    _, axes = plt.subplots(2, 1, figsize=figsize(1.0, height=5.6), layout="constrained")
     colors = {"color": c} if (c := _run_colors(lifetimes.columns)) else {}
     lifetimes.replace(np.inf, np.nan).plot.bar(ax=axes[0], rot=0, logy=True, ylabel="lifetime (steps)",
                                                title="lifetime of each digit (∞: longer than the longest probed delay)",
@@ -415,7 +416,7 @@ def plot_class_drift(table, within: dict, pooled: float):
     order = list(dict.fromkeys(table["network"]))
     med = table.groupby("network")["log10 drift speed"].median().loc[order]
     known = table[np.isfinite(table.lifetime)]
-    fig, axes = plt.subplots(2, 1, figsize=figsize(1.0, height=6.0), layout="constrained")
+    _, axes = plt.subplots(2, 1, figsize=figsize(1.0, height=6.0), layout="constrained")
     colors = {"color": c} if (c := _run_colors(order)) else {}
     table.pivot(index="digit", columns="network", values="log10 drift speed")[order].plot(
         ax=axes[0], marker="o", ls="none", xticks=range(10), ylabel="log10 drift speed",

@@ -288,7 +288,7 @@ SPECS = [
     Spec(P + "regularization.plot_state_space_panels", lambda: dict(
         trajectories={"a": np.random.default_rng(0).normal(size=(2, 3, 3))}, traj_labels=np.array([1, 2]),
         points=np.zeros((1, 3)), point_labels=np.array([1]), title="{label}")),
-    Spec(P + "regularization.plot_sweep_grid", lambda: dict(table=_sweep(), networks=["net"])),
+    Spec(P + "regularization.plot_sweep_grid", lambda: dict(table=_sweep(), networks=["net"], quantity="lifetime")),
     Spec(P + "regularization.plot_class_memory", lambda: dict(
         lifetimes=pd.DataFrame({"x": [np.inf, 200.0], "y": [np.inf, 300.0]}),
         accuracy=pd.DataFrame({"x": [0.5, 0.4], "y": [0.6, 0.3]}), delay=2000, overall={"x": 250.0, "y": 300.0})),

@@ -21,6 +21,8 @@ from numbers import Integral
 __all__ = [
     "ARCH_COLORS",
     "ARCH_MARKERS",
+    "BACKGROUND_GREY",
+    "BIAS_CMAP",
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
@@ -30,9 +32,11 @@ __all__ = [
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
-    "SCHEME_COLORS",
     "RC",
+    "REFERENCE_GREY",
+    "SCHEME_COLORS",
     "SEED_MARKERS",
+    "SLOW_POINT_COLOR",
     "class_color",
     "figsize",
     "png",
@@ -218,8 +222,25 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # Load the backend now: the inline backend sets IPython's figure formatters when it is loaded, which
+    # matplotlib otherwise does at the first figure, after this call, undoing png's.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- chapter 3 ---
+#: Slow points (``S > 0``) on a speed landscape (chapter 3); no registry colour.
+SLOW_POINT_COLOR = "#fdb863"
+#: What stays in the background: search candidates still moving when their budget ran out, and the
+#: trajectories behind a network's fixed points (chapter 3, "your network"); no registry grey.
+BACKGROUND_GREY = "#c0c0c0"
+#: Reference marks that are not data: the dashed lines of curriculum stage starts, empty-panel notes
+#: (chapter 3); no registry grey.
+REFERENCE_GREY = "#a0a0a0"
+#: Colour map of ordered parameter values drawn as lines, such as the biases of the toy network's ghost passages
+#: (chapter 3): a sequence, not a registry of things; the book uses its part from dark blue to salmon.
+BIAS_CMAP = "plasma"

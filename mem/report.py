@@ -21,11 +21,13 @@ from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
 __all__ = [
+    "BUDGET_NAMES",
     "FINDER_BENCHMARK",
     "HELPERS",
     "MAX_THREADS",
     "POINT_COLUMNS",
     "book_task",
+    "budget_summary",
     "comparison_table",
     "drift_summary",
     "fill_claims",
@@ -404,6 +406,41 @@ def stage_movement_summary(c: dict, interval: int = 100) -> str:
             "    relative to the trend: with a stage start " + ", ".join(f"{x:.2f}" for x in c["ex_change"])
             + "; without " + ", ".join(f"{x:.2f}" for x in c["ex_quiet"])
             + f": ratio of medians {c['jump']:.2f}, Mann-Whitney p = {c['p_local']:.3f}")
+
+
+#: How :func:`budget_summary` names each measure of :func:`mem.searches.budget_comparison` (chapter 3).
+BUDGET_NAMES = {"adam": "Adam 2000", "paper": "authors' budget", "newton": "Newton 200", "lam_adam": "log|lambda|max"}
+
+
+def budget_summary(c: Mapping) -> str:
+    """What :func:`mem.searches.budget_comparison` found, in seven lines: each measure's Spearman with the
+    lifetime, the spans of the speeds, how far the longer searches go below Adam 2000, and how alike the
+    searches order the networks (chapter 3).
+
+    Parameters
+    ----------
+    c : the dict returned by :func:`mem.searches.budget_comparison`
+
+    Returns
+    -------
+    str
+    """
+    need = {"keys", "rho", "span", "gain", "agree", "below_newton"}
+    if not isinstance(c, Mapping) or not need <= set(c):
+        raise TypeError("c must be the dict returned by mem.searches.budget_comparison")
+    rho, span, gain, below, n = c["rho"], c["span"], c["gain"], c["below_newton"], len(c["keys"])
+    name = BUDGET_NAMES
+    lines = [f"{name[m]:16} vs lifetime: {format_groups(r)}" for m, r in rho.items()]
+    lines.append(f"median speeds span {span['adam']:.1f} decades across the {n} networks after Adam 2000, "
+                 f"{span['paper']:.1f} after the authors' budget, {span['newton']:.1f} after Newton 200")
+    lines.append(f"the authors' budget ends lower than Adam 2000 in {int((gain['paper'] > 0).sum())}/{n} networks, by "
+                 f"{gain['paper'].min():.1f} to {gain['paper'].max():.1f} decades; Newton 200 by "
+                 f"{gain['newton'].min():.1f} to {gain['newton'].max():.1f}; the authors' budget ends below Newton 200 "
+                 f"in {len(below)} networks "
+                 f"({', '.join(f'{a.upper()}: {k}' for a, k in below.groupby('arch').size().items())})")
+    lines.append("Spearman between the networks' rankings: "
+                 + ", ".join(f"{name[a]} and {name[b]} {r:+.2f}" for (a, b), r in c["agree"].items()))
+    return "\n".join(lines)
 
 
 def format_groups(r: Mapping, signs_only: bool = False) -> str:

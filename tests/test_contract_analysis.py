@@ -89,6 +89,18 @@ def _keyed(sign):
     return {k: sign * i + float(rng.normal()) for i, k in enumerate(keys)}
 
 
+def _budgets():
+    """mem.searches.budget_comparison of eight networks, four of each architecture."""
+    from mem.searches import budget_comparison
+    return budget_comparison(pd.DataFrame({
+        "arch": ["gru"] * 4 + ["lstm"] * 4, "protocol": ["decu", "vocu"] * 4, "seed": [0, 0, 1, 1] * 2,
+        "lifetime": [100.0, 200.0, 150.0, 300.0, 120.0, 90.0, 400.0, 250.0],
+        "adam": [-4.0, -4.5, -3.5, -5.0, -4.2, -3.9, -4.8, -4.4],
+        "paper": [-5.0, -6.0, -5.5, -6.5, -5.2, -5.9, -6.1, -5.6],
+        "newton": [-5.5, -5.0, -8.0, -9.0, -7.0, -6.5, -8.5, -9.5],
+        "lam_adam": [0.01, 0.002, 0.004, 0.001, 0.005, 0.003, 0.0, 0.002]}, index=[f"n{i}" for i in range(8)]))
+
+
 def _x():
     return np.array([0.1, 0.5, 0.2, 0.9, 0.7, 0.3, 0.8, 0.4])
 
@@ -292,6 +304,7 @@ FAST = [
     Spec("mem.report.point_table", lambda: dict(points=_points(), columns=["max_abs_eigenvalue", "kind"], note="n")),
     Spec("mem.report.drift_summary", lambda: dict(d=copy.deepcopy(_stored_drift()), window=4)),
     Spec("mem.report.stage_movement_summary", lambda: dict(c=_stage(), interval=100)),
+    Spec("mem.report.budget_summary", lambda: dict(c=_budgets())),
     Spec("mem.report.comparison_table", lambda: dict(table=_comparison(), names=["A", "B"])),
     Spec("mem.report.format_groups",
          lambda: dict(r=an.correlate_groups(_keyed(1.0), _keyed(-1.0)), signs_only=False)),

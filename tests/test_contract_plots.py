@@ -230,7 +230,7 @@ SPECS = [
                                                    floor=1e-16)),
     Spec(P + "slowpoints.plot_formation", lambda: dict(points={"r": {0: None, 10: (np.zeros((1, 2)), np.array([1]))}},
                                                        steps=[0, 10], lim=((-1.0, 1.0), (-1.0, 1.0)), axes=None,
-                                                       xlabel="x", ylabel="y")),
+                                                       xlabel="x", ylabel="y", ncols=2)),
     # displacement: "NaN where the class had no point at one of the two ends" (its docstring)
     Spec(P + "slowpoints.plot_displacement", lambda: dict(steps=np.array([10, 20]), displacement=np.ones((2, 1)),
                                                           labels=np.array([1]), events=[15], ax=None, title="t",

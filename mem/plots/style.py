@@ -24,14 +24,15 @@ __all__ = [
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
+    "MATRIX_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PROTOCOL_COLORS",
     "PROTOCOL_DESCRIPTIONS",
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
-    "SCHEME_COLORS",
     "RC",
+    "SCHEME_COLORS",
     "SEED_MARKERS",
     "class_color",
     "figsize",
@@ -218,8 +219,17 @@ def use() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    # Load the backend now: the inline backend sets IPython's figure formatters when it is loaded, which
+    # matplotlib otherwise does at the first figure, after this call, undoing png's.
+    pyplot().switch_backend(matplotlib.get_backend())
     from matplotlib.figure import Figure
     formatters = shell.display_formatter.formatters
     formatters["image/png"].for_type(Figure, png)
     for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
         formatters[mime].pop(Figure, None)
+
+
+# --- chapter 6 ---
+#: One colour per matrix of a hidden-chain profile: the initial recurrent matrix, the trained one, and
+#: its control (the initial matrix moved at random by as much as training moved it) (chapter 6).
+MATRIX_COLORS = {"initial": "#a6cee3", "trained": "#1a1a1a", "control": "#ff7f00"}

@@ -34,6 +34,7 @@ EXEMPT = {
     "mem.analysis.PairTest": "a frozen record of one pair's test in protocol_tests' result; no checks",
     "mem.analysis.ProtocolTests": "a frozen record of protocol_tests' result, built by mem.analysis; no checks",
     "mem.claims.Claim": "a NamedTuple of three template strings (mem.claims.CLAIMS); no checks",
+    "mem.report.BridgeContrast": "a frozen record of bridge_contrast's result, built by mem.report; no checks",
     "mem.reproduce.Recheck": "a record of a re-run's outcome, built by mem.reproduce; no checks",
     "mem.reproduce.Recheck.summary": "no parameters",
 }
@@ -176,6 +177,14 @@ def _runs():
                          "success": [False, True, False, True, True]})
 
 
+def _bridge():
+    """Six networks of two initialisations, with the columns of mem.zoo.table() that bridge_contrast reads."""
+    life = [300.0, 280.0, 260.0, 200.0, 180.0, 150.0]
+    return pd.DataFrame({"init": ["chain"] * 3 + ["default"] * 3, "lifetime": life,
+                         "log_lifetime": np.log10(life), "drift": [-4.3, -4.2, -3.9, -3.8, -3.7, -3.6],
+                         "lam_adam": [0.001, 0.002, 0.003, 0.004, 0.0025, 0.0015]})
+
+
 def _chapter1():
     """The names chapter 1's claims use (mem.claims.CLAIMS[1]), with made-up values."""
     ns = types.SimpleNamespace
@@ -297,6 +306,7 @@ FAST = [
     Spec("mem.report.format_values", lambda: dict(values={"a": 0.634, "b": (1.5, 0.25)}, spec=".2f")),
     Spec("mem.report.format_ci", lambda: dict(c=an.correlate(_x(), _y(), n_boot=20), spec="+.2f")),
     Spec("mem.report.success_counts", lambda: dict(runs=_runs(), task="copy")),
+    Spec("mem.report.bridge_contrast", lambda: dict(bridge=_bridge(), group="chain")),
     Spec("mem.report.reproduction_box", lambda: dict(rows=[("claim", "measured", "yes")], title="What reproduces")),
     Spec("mem.report.fill_claims", lambda: dict(claims=[claims.Claim("{x}", "{x + 1:.1f}", "yes")], values={"x": 1.5})),
     Spec("mem.report.what_reproduces", lambda: dict(chapter=1, values=_chapter1(), title="What reproduces"),

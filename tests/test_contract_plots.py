@@ -297,6 +297,9 @@ SPECS = [
     # -- chapter 6 --------------------------------------------------------------------------------------------
     Spec(P + "nonnormal.plot_fisher_curves", lambda: dict(curves={"chain": np.array([1.0, 0.5, 0.0])}, ax=None,
                                                           max_lag=2, logy=False, title="t", ylim=(1e-3, 2.0))),
+    Spec(P + "nonnormal.plot_chain_memory", lambda: dict(alpha=1.02, n_units=3, reference={"orthogonal":
+                                                                                    np.array([0.5, 0.25])},
+                                                         max_lag=2, ax=None)),
     Spec(P + "nonnormal.plot_benchmark_curves", lambda: dict(curves=_benchmark_curves(), ax=None, title="t")),
     Spec(P + "nonnormal.plot_success_counts", lambda: dict(table=_benchmark_table(), ax=None,
                                                            schemes=["chain", "orthogonal"])),

@@ -264,3 +264,37 @@ def test_budget_comparison_and_its_summary():
         budget_comparison(t.assign(paper=-5.0))
     with pytest.raises(TypeError, match="c must be the dict"):
         report.budget_summary({"keys": []})
+
+def test_bridge_contrast_reports_the_chapter6_comparison():
+    from scipy import stats
+
+    from mem import analysis, zoo
+
+    bridge = zoo.table(zoo.BRIDGE_DIR)
+    c = report.bridge_contrast(bridge, group="chain")
+    life, other, mw, ratio = analysis.group_contrast(bridge, "init", "chain", "lifetime")
+    assert c.life.equals(life) and c.other_life.equals(other) and c.ratio.equals(ratio)
+    assert (c.mw.statistic, c.mw.pvalue) == (mw.statistic, mw.pvalue)
+    rho = stats.spearmanr(bridge.drift, bridge.log_lifetime)
+    assert (c.rho.statistic, c.rho.pvalue) == (rho.statistic, rho.pvalue)
+    assert sorted(c.drift) == sorted(bridge[bridge.init == "chain"].drift)
+    assert len(c.drift) + len(c.other_drift) == len(bridge) and c.others == ["default", "orthogonal"]
+    lines = str(c).split("\n")
+    assert len(lines) == 6
+    assert lines[0] == f"lifetime, chain: {sorted(life.round(0))}; default and orthogonal: {sorted(other.round(0))}"
+    assert lines[1].startswith("Mann-Whitney (chain > others, one-sided, exact): U = ")
+    assert lines[3].startswith(f"Spearman, drift speed vs log lifetime over the {len(bridge)} networks: ")
+    assert lines[5] == (f"|λ|max at the Adam points: {np.exp(bridge.lam_adam).min():.5f} to "
+                        f"{np.exp(bridge.lam_adam).max():.5f}")
+    # another group: the others are named in sorted order; a tie makes scipy's test asymptotic
+    d = report.bridge_contrast(bridge.assign(lifetime=bridge.lifetime.round(-2)), group="default")
+    assert str(d).split("\n")[0].startswith("lifetime, default: ") and "chain and orthogonal: " in str(d)
+    assert "one-sided, asymptotic)" in str(d)
+    with pytest.raises(ValueError, match="group must be one of"):
+        report.bridge_contrast(bridge, group="identity")
+    with pytest.raises(ValueError, match="without the columns \\['drift'\\]"):
+        report.bridge_contrast(bridge.drop(columns="drift"))
+    with pytest.raises(ValueError, match="bridge\\['lifetime'\\] must be finite"):
+        report.bridge_contrast(bridge.assign(lifetime=np.nan))
+    with pytest.raises(TypeError, match="bridge must be"):
+        report.bridge_contrast(bridge.to_dict())

@@ -29,6 +29,7 @@ __all__ = [
     "FINE_TUNE_COLORS",
     "FRAME_COLORS",
     "GUIDE_COLORS",
+    "MATRIX_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PARTIAL_COLOR",
@@ -275,3 +276,8 @@ REFERENCE_GREY = "#a0a0a0"
 #: Colour map of ordered parameter values drawn as lines, such as the biases of the toy network's ghost passages
 #: (chapter 3): a sequence, not a registry of things; the book uses its part from dark blue to salmon.
 BIAS_CMAP = "plasma"
+
+# --- chapter 6 ---
+#: One colour per matrix of a hidden-chain profile: the initial recurrent matrix, the trained one, and
+#: its control (the initial matrix moved at random by as much as training moved it) (chapter 6).
+MATRIX_COLORS = {"initial": "#a6cee3", "trained": "#1a1a1a", "control": "#ff7f00"}

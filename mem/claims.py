@@ -294,9 +294,9 @@ CLAIMS = {
               "successful runs; a few hundredths at most",
               "faint; identity mostly, orthogonal inconsistent"),
         Claim("(Beyond both papers) chain initialisation of delayed-classification GRUs",
-              "N = 100, NaCu, 3 seeds each: lifetime chain {format_range(chain_life, '.0f', ' "
-              "to ')} vs default and orthogonal {format_range(other_life, '.0f', ' to ')} "
-              "steps (one-sided Mann-Whitney p = {mw.pvalue:.3f}); median drift speed {per_init.loc['chain',"
+              "N = 100, NaCu, 3 seeds each: lifetime chain {format_range(contrast.life, '.0f', ' "
+              "to ')} vs default and orthogonal {format_range(contrast.other_life, '.0f', ' to ')} "
+              "steps (one-sided Mann-Whitney p = {contrast.mw.pvalue:.3f}); median drift speed {per_init.loc['chain',"
               " 'drift']:.2f} vs {per_init.loc['default', 'drift']:.2f} and {per_init.loc['orthogonal', "
               "'drift']:.2f} (log10 S); report accuracy {format_range(bridge.report_accuracy, "
               "'.2f', ' to ')}",

@@ -16,8 +16,8 @@ from ._checks import check_array, check_bool, check_count, check_int, check_mode
 from .slowpoints import class_mean_states, find_slow_points
 from .tasks import DelayedClassification
 
-__all__ = ["first_seen", "formation", "formation_digits", "formation_displacement", "formation_pca", "points_lost",
-           "stage_movement"]
+__all__ = ["digit_displacement", "first_seen", "formation", "formation_digits", "formation_displacement",
+           "formation_pca", "points_lost", "stage_movement"]
 
 
 def formation(models: dict, task, n_trials: int = 1000, seed: int = 0, progress: bool = True,
@@ -82,6 +82,30 @@ def formation_displacement(points: dict, max_step: int | None = None, n_classes:
         rows.append(d)
     return np.array(ends, dtype=int), np.array(rows).reshape(len(rows), n_classes)
 
+
+
+def digit_displacement(points: dict, max_step: int | None = None) -> tuple:
+    """How far each digit's slow point moved between consecutive checkpoints, over the intervals that measure
+    something (chapter 3).
+
+    :func:`formation_displacement` of the ten digits (read-out classes 1..10; the null class 0 is left out),
+    without the intervals in which no digit has a point at both ends.
+
+    Parameters
+    ----------
+    points : {step: SlowPoints with labels 1..10, or None}, e.g. the output of :func:`formation`
+    max_step : only checkpoints up to this step (default: all)
+
+    Returns
+    -------
+    (ends (M,) int array, D (M, 10) float array, left_out list of int): the later step of each interval kept,
+    the distance digit d's point moved in it in column d (NaN where that digit lacks a point at either end),
+    and the later steps of the intervals left out.
+    """
+    ends, D = formation_displacement(points, max_step=max_step, n_classes=11)
+    D = D[:, 1:]                                             # the ten digits
+    empty = np.isnan(D).all(1)                              # no digit with a point at both ends
+    return ends[~empty], D[~empty], ends[empty].tolist()
 
 
 def _check_points(points):

@@ -12,6 +12,8 @@ import builtins
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -21,11 +23,15 @@ from .claims import CLAIMS, Claim
 from .reproduce import nearest
 
 __all__ = [
+    "BUDGET_NAMES",
     "FINDER_BENCHMARK",
     "HELPERS",
     "MAX_THREADS",
     "POINT_COLUMNS",
+    "BridgeContrast",
     "book_task",
+    "bridge_contrast",
+    "budget_summary",
     "comparison_table",
     "drift_summary",
     "fill_claims",
@@ -184,6 +190,104 @@ def success_counts(runs, task: str) -> dict:
         raise ValueError(f"task must be one of {sorted(set(runs['task']))}, got {task!r}")
     wins = runs[runs["task"] == task].groupby("scheme")["success"].agg(["sum", "size"])
     return {s: f"{int(r['sum'])}/{int(r['size'])}" for s, r in wins.iterrows()}
+
+
+@dataclass(frozen=True)
+class BridgeContrast:
+    """One initialisation's GRUs of chapter 6's bridge against the others (:func:`bridge_contrast`) (chapter 6).
+
+    ``str()`` of it is the chapter's report of the comparison, six lines.
+
+    Attributes
+    ----------
+    life, other_life : pandas Series, the memory lifetimes (steps) of the group's networks and of the others
+    mw : scipy's one-sided Mann-Whitney U result (``statistic``, ``pvalue``): the group's lifetimes larger
+    ratio : pandas Series, the group's median lifetime over each other initialisation's (indexed by init)
+    drift, other_drift : pandas Series, the drift speeds (log10 S) of the group's networks and of the others
+    rho : scipy's Spearman result (``statistic``, ``pvalue``) of drift speed against log10 lifetime, all networks
+    lam_max : pandas Series, ``|λ|max`` at each network's Adam points (``exp`` of ``lam_adam``)
+    group : str, the initialisation compared
+    others : list of str, the other initialisations, sorted
+    """
+
+    life: Any
+    other_life: Any
+    mw: Any
+    ratio: Any
+    drift: Any
+    other_drift: Any
+    rho: Any
+    lam_max: Any
+    group: str
+    others: list
+
+    def __str__(self) -> str:
+        g, rest = self.group, " and ".join(self.others)
+        # scipy's choice of method: exact when one sample has at most 8 values and no value is tied
+        exact = min(len(self.life), len(self.other_life)) <= 8 and \
+            len(set(self.life) | set(self.other_life)) == len(self.life) + len(self.other_life)
+        how = "exact" if exact else "asymptotic"
+        return "\n".join([
+            f"lifetime, {g}: {sorted(self.life.round(0))}; {rest}: {sorted(self.other_life.round(0))}",
+            f"Mann-Whitney ({g} > others, one-sided, {how}): U = {self.mw.statistic:.0f}, "
+            f"p = {self.mw.pvalue:.3f}",
+            f"drift speed (log10), {g}: {sorted(self.drift.round(2))}; {rest}: {sorted(self.other_drift.round(2))}",
+            f"Spearman, drift speed vs log lifetime over the {len(self.lam_max)} networks: "
+            f"{self.rho.statistic:.2f} (p = {self.rho.pvalue:.3f})",
+            f"median lifetime, {g} / other: {self.ratio.round(2).to_dict()}",
+            f"|λ|max at the Adam points: {self.lam_max.min():.5f} to {self.lam_max.max():.5f}"])
+
+
+def bridge_contrast(bridge, group: str = "chain") -> BridgeContrast:
+    """How the GRUs of one initialisation in chapter 6's bridge differ from the others: memory lifetime
+    (with a one-sided Mann-Whitney test), drift speed, and drift speed against lifetime (chapter 6).
+
+    Parameters
+    ----------
+    bridge : pandas DataFrame, one row per network, with the columns ``init``, ``lifetime``,
+        ``log_lifetime``, ``drift`` and ``lam_adam`` (:func:`mem.zoo.table` of the bridge collection)
+    group : the initialisation compared with the rest, a value of ``bridge["init"]``
+
+    Returns
+    -------
+    BridgeContrast: the lifetimes and drift speeds of ``group`` and of the others, the rank test,
+    the ratio of median lifetimes, Spearman's correlation of drift speed with log10 lifetime over all
+    networks, and ``|λ|max`` at the Adam points; print it for the chapter's six-line report.
+    """
+    import pandas as pd
+    from scipy import stats
+
+    from .analysis import group_contrast
+
+    if not isinstance(bridge, pd.DataFrame):
+        raise TypeError(f"bridge must be mem.zoo.table()'s DataFrame of the bridge collection, "
+                        f"got {type(bridge).__name__}")
+    columns = ["init", "lifetime", "log_lifetime", "drift", "lam_adam"]
+    missing = [c for c in columns if c not in bridge.columns]
+    if missing:
+        raise ValueError(f"bridge must be mem.zoo.table()'s DataFrame of the bridge collection, got one without "
+                         f"the columns {missing}")
+    if len(bridge) < 3:
+        raise ValueError(f"bridge must hold at least three networks (a rank correlation), got {len(bridge)}")
+    for c in columns[1:]:
+        try:
+            values = bridge[c].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"bridge[{c!r}] must hold numbers, got {bridge[c].dtype}") from None
+        if not np.isfinite(values).all():
+            raise ValueError(f"bridge[{c!r}] must be finite, got {values[~np.isfinite(values)][:3].tolist()}")
+    group = check_str("group", group)
+    inits = set(bridge["init"])
+    if group not in inits or len(inits) < 2:
+        raise ValueError(f"group must be one of bridge['init'] ({sorted(map(str, inits))}), with others beside "
+                         f"it, got {group!r}")
+    life, other_life, mw, ratio = group_contrast(bridge, "init", group, "lifetime")
+    inside = bridge["init"] == group
+    return BridgeContrast(life=life, other_life=other_life, mw=mw, ratio=ratio,
+                          drift=bridge[inside]["drift"], other_drift=bridge[~inside]["drift"],
+                          rho=stats.spearmanr(bridge["drift"], bridge["log_lifetime"]),
+                          lam_max=np.exp(bridge["lam_adam"]), group=group,
+                          others=sorted(map(str, inits - {group})))
 
 
 def reproduction_box(rows, title: str = "What reproduces"):
@@ -405,6 +509,41 @@ def stage_movement_summary(c: dict, interval: int = 100) -> str:
             "    relative to the trend: with a stage start " + ", ".join(f"{x:.2f}" for x in c["ex_change"])
             + "; without " + ", ".join(f"{x:.2f}" for x in c["ex_quiet"])
             + f": ratio of medians {c['jump']:.2f}, Mann-Whitney p = {c['p_local']:.3f}")
+
+
+#: How :func:`budget_summary` names each measure of :func:`mem.searches.budget_comparison` (chapter 3).
+BUDGET_NAMES = {"adam": "Adam 2000", "paper": "authors' budget", "newton": "Newton 200", "lam_adam": "log|lambda|max"}
+
+
+def budget_summary(c: Mapping) -> str:
+    """What :func:`mem.searches.budget_comparison` found, in seven lines: each measure's Spearman with the
+    lifetime, the spans of the speeds, how far the longer searches go below Adam 2000, and how alike the
+    searches order the networks (chapter 3).
+
+    Parameters
+    ----------
+    c : the dict returned by :func:`mem.searches.budget_comparison`
+
+    Returns
+    -------
+    str
+    """
+    need = {"keys", "rho", "span", "gain", "agree", "below_newton"}
+    if not isinstance(c, Mapping) or not need <= set(c):
+        raise TypeError("c must be the dict returned by mem.searches.budget_comparison")
+    rho, span, gain, below, n = c["rho"], c["span"], c["gain"], c["below_newton"], len(c["keys"])
+    name = BUDGET_NAMES
+    lines = [f"{name[m]:16} vs lifetime: {format_groups(r)}" for m, r in rho.items()]
+    lines.append(f"median speeds span {span['adam']:.1f} decades across the {n} networks after Adam 2000, "
+                 f"{span['paper']:.1f} after the authors' budget, {span['newton']:.1f} after Newton 200")
+    lines.append(f"the authors' budget ends lower than Adam 2000 in {int((gain['paper'] > 0).sum())}/{n} networks, by "
+                 f"{gain['paper'].min():.1f} to {gain['paper'].max():.1f} decades; Newton 200 by "
+                 f"{gain['newton'].min():.1f} to {gain['newton'].max():.1f}; the authors' budget ends below Newton 200 "
+                 f"in {len(below)} networks "
+                 f"({', '.join(f'{a.upper()}: {k}' for a, k in below.groupby('arch').size().items())})")
+    lines.append("Spearman between the networks' rankings: "
+                 + ", ".join(f"{name[a]} and {name[b]} {r:+.2f}" for (a, b), r in c["agree"].items()))
+    return "\n".join(lines)
 
 
 def format_groups(r: Mapping, signs_only: bool = False) -> str:

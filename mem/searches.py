@@ -13,7 +13,13 @@ from ._checks import check_choice, check_count, check_int, check_labels, check_m
 from .slowpoints import COMPONENTS, SlowPoints, class_mean_states, dynamics, find_slow_points, flat_states
 from .tasks import DelayedClassification
 
-__all__ = ["class_point_summary", "nearest_cloud", "search_budgets", "search_summary"]
+__all__ = ["BUDGET_MEASURES", "budget_comparison", "class_point_summary", "nearest_cloud", "search_budgets",
+           "search_summary"]
+
+#: The columns of the zoo's table that :func:`budget_comparison` compares (chapter 3): the median ``log10 S``
+#: of a network's class points after 2000 Adam steps (``adam``), after the authors' budget (``paper``) and
+#: after 200 Newton iterations (``newton``), and the median ``log|lambda|max`` at the Adam 2000 points.
+BUDGET_MEASURES = ("adam", "paper", "newton", "lam_adam")
 
 
 def class_point_summary(model, task, points=None, components: str = "full", n_iters: int = 2000,
@@ -164,3 +170,61 @@ def search_summary(points, model, trigger: torch.Tensor) -> dict:
     check_tensor("trigger", trigger, last=model.input_size, dims=(1,), convert=False, floating=True)
     return dict(moved=(points.states - points.initial_states).norm(dim=1),
                 own=int((points.readout(model, trigger) == points.labels).sum()))
+
+
+def budget_comparison(table) -> dict:
+    """How the speeds of the zoo's searches depend on the search, across networks, and how each orders the
+    networks by memory lifetime (chapter 3).
+
+    Parameters
+    ----------
+    table : pandas DataFrame, one row per network (at least 4 of each architecture, each ``(arch, protocol,
+        seed)`` once), with the columns ``arch``, ``protocol``, ``seed``, ``lifetime`` and
+        :data:`BUDGET_MEASURES`, all numbers finite; e.g.
+        ``mem.zoo.table().query("hidden_size == 64").set_index("name")``
+
+    Returns
+    -------
+    dict with
+
+    - ``keys``: list of the rows' ``(arch, protocol, seed)``;
+    - ``values``: ``{measure: {key: float}}`` for each of :data:`BUDGET_MEASURES`; ``life``: ``{key: lifetime}``;
+    - ``rho``: ``{measure: {"all" or arch: Correlation}}``, Spearman with the lifetime over all networks and
+      within each architecture (:func:`mem.analysis.correlate_groups`, no bootstrap: NaN intervals);
+    - ``span``: ``{speed: max - min}`` over the networks, in decades, for ``adam``, ``paper``, ``newton``;
+    - ``gain``: ``{"paper" or "newton": pandas Series}``, how many decades below ``adam`` each network's
+      speed ends after that search (indexed like ``table``);
+    - ``agree``: ``{(a, b): float}``, the Spearman r between the networks' speeds after searches a and b;
+    - ``below_newton``: the rows of ``table`` in which the authors' budget ends below Newton 200.
+    """
+    from ._checks import check_frame
+    from .analysis import correlate, correlate_groups
+
+    speeds = BUDGET_MEASURES[:3]
+    check_frame("table", table, ("arch", "protocol", "seed", "lifetime", *BUDGET_MEASURES),
+                "a pandas DataFrame of networks (mem.zoo.table())")
+    sizes = table.groupby("arch").size().to_dict() if len(table) else {}
+    if not sizes or min(sizes.values()) < 4:
+        raise ValueError(f"table must have at least 4 networks (rows) of each architecture to correlate, got {sizes}")
+    columns = ["seed", "lifetime", *BUDGET_MEASURES]
+    numbers = table[columns]
+    if not all(np.issubdtype(t, np.number) for t in numbers.dtypes) or not np.isfinite(numbers.to_numpy(float)).all():
+        raise ValueError(f"table must hold finite numbers in the columns {columns}")
+    flat = [c for c in ["lifetime", *BUDGET_MEASURES] if (table.groupby("arch")[c].nunique() < 2).any()]
+    if flat:
+        raise ValueError(f"table must have columns that vary within each architecture, to correlate; {flat} do not")
+    if not table.index.is_unique:
+        raise ValueError("table must have one row per network (a unique index)")
+    key = {n: (r.arch, r.protocol, r.seed) for n, r in table.iterrows()}
+    keys = list(key.values())
+    if len(set(keys)) != len(keys):
+        raise ValueError("table must hold each (arch, protocol, seed) once")
+    life = {key[n]: table.loc[n, "lifetime"] for n in table.index}
+    values = {m: {key[n]: table.loc[n, m] for n in table.index} for m in BUDGET_MEASURES}
+    pairs = (("adam", "paper"), ("adam", "newton"), ("paper", "newton"))
+    return dict(keys=keys, values=values, life=life,
+                rho={m: correlate_groups(values[m], life) for m in BUDGET_MEASURES},
+                span={m: table[m].max() - table[m].min() for m in speeds},
+                gain={m: table["adam"] - table[m] for m in speeds[1:]},
+                agree={(a, b): correlate(table[a], table[b], n_boot=0).r for a, b in pairs},
+                below_newton=table[table["paper"] < table["newton"]])

@@ -34,6 +34,7 @@ EXEMPT = {
     "mem.analysis.PairTest": "a frozen record of one pair's test in protocol_tests' result; no checks",
     "mem.analysis.ProtocolTests": "a frozen record of protocol_tests' result, built by mem.analysis; no checks",
     "mem.claims.Claim": "a NamedTuple of three template strings (mem.claims.CLAIMS); no checks",
+    "mem.report.BridgeContrast": "a frozen record of bridge_contrast's result, built by mem.report; no checks",
     "mem.reproduce.Recheck": "a record of a re-run's outcome, built by mem.reproduce; no checks",
     "mem.reproduce.Recheck.summary": "no parameters",
 }
@@ -87,6 +88,18 @@ def _keyed(sign):
     rng = np.random.default_rng(3)
     keys = [(a, p, s) for a in ("gru", "lstm") for p in ("decu", "vocu") for s in (0, 1)]
     return {k: sign * i + float(rng.normal()) for i, k in enumerate(keys)}
+
+
+def _budgets():
+    """mem.searches.budget_comparison of eight networks, four of each architecture."""
+    from mem.searches import budget_comparison
+    return budget_comparison(pd.DataFrame({
+        "arch": ["gru"] * 4 + ["lstm"] * 4, "protocol": ["decu", "vocu"] * 4, "seed": [0, 0, 1, 1] * 2,
+        "lifetime": [100.0, 200.0, 150.0, 300.0, 120.0, 90.0, 400.0, 250.0],
+        "adam": [-4.0, -4.5, -3.5, -5.0, -4.2, -3.9, -4.8, -4.4],
+        "paper": [-5.0, -6.0, -5.5, -6.5, -5.2, -5.9, -6.1, -5.6],
+        "newton": [-5.5, -5.0, -8.0, -9.0, -7.0, -6.5, -8.5, -9.5],
+        "lam_adam": [0.01, 0.002, 0.004, 0.001, 0.005, 0.003, 0.0, 0.002]}, index=[f"n{i}" for i in range(8)]))
 
 
 def _x():
@@ -162,6 +175,14 @@ def _runs():
     return pd.DataFrame({"task": ["copy"] * 4 + ["addition"],
                          "scheme": ["orthogonal", "chain", "chain", "chain", "chain"],
                          "success": [False, True, False, True, True]})
+
+
+def _bridge():
+    """Six networks of two initialisations, with the columns of mem.zoo.table() that bridge_contrast reads."""
+    life = [300.0, 280.0, 260.0, 200.0, 180.0, 150.0]
+    return pd.DataFrame({"init": ["chain"] * 3 + ["default"] * 3, "lifetime": life,
+                         "log_lifetime": np.log10(life), "drift": [-4.3, -4.2, -3.9, -3.8, -3.7, -3.6],
+                         "lam_adam": [0.001, 0.002, 0.003, 0.004, 0.0025, 0.0015]})
 
 
 def _chapter1():
@@ -285,6 +306,7 @@ FAST = [
     Spec("mem.report.format_values", lambda: dict(values={"a": 0.634, "b": (1.5, 0.25)}, spec=".2f")),
     Spec("mem.report.format_ci", lambda: dict(c=an.correlate(_x(), _y(), n_boot=20), spec="+.2f")),
     Spec("mem.report.success_counts", lambda: dict(runs=_runs(), task="copy")),
+    Spec("mem.report.bridge_contrast", lambda: dict(bridge=_bridge(), group="chain")),
     Spec("mem.report.reproduction_box", lambda: dict(rows=[("claim", "measured", "yes")], title="What reproduces")),
     Spec("mem.report.fill_claims", lambda: dict(claims=[claims.Claim("{x}", "{x + 1:.1f}", "yes")], values={"x": 1.5})),
     Spec("mem.report.what_reproduces", lambda: dict(chapter=1, values=_chapter1(), title="What reproduces"),
@@ -292,6 +314,7 @@ FAST = [
     Spec("mem.report.point_table", lambda: dict(points=_points(), columns=["max_abs_eigenvalue", "kind"], note="n")),
     Spec("mem.report.drift_summary", lambda: dict(d=copy.deepcopy(_stored_drift()), window=4)),
     Spec("mem.report.stage_movement_summary", lambda: dict(c=_stage(), interval=100)),
+    Spec("mem.report.budget_summary", lambda: dict(c=_budgets())),
     Spec("mem.report.comparison_table", lambda: dict(table=_comparison(), names=["A", "B"])),
     Spec("mem.report.format_groups",
          lambda: dict(r=an.correlate_groups(_keyed(1.0), _keyed(-1.0)), signs_only=False)),

@@ -230,7 +230,7 @@ SPECS = [
                                                    floor=1e-16)),
     Spec(P + "slowpoints.plot_formation", lambda: dict(points={"r": {0: None, 10: (np.zeros((1, 2)), np.array([1]))}},
                                                        steps=[0, 10], lim=((-1.0, 1.0), (-1.0, 1.0)), axes=None,
-                                                       xlabel="x", ylabel="y")),
+                                                       xlabel="x", ylabel="y", ncols=2)),
     # displacement: "NaN where the class had no point at one of the two ends" (its docstring)
     Spec(P + "slowpoints.plot_displacement", lambda: dict(steps=np.array([10, 20]), displacement=np.ones((2, 1)),
                                                           labels=np.array([1]), events=[15], ax=None, title="t",
@@ -297,6 +297,9 @@ SPECS = [
     # -- chapter 6 --------------------------------------------------------------------------------------------
     Spec(P + "nonnormal.plot_fisher_curves", lambda: dict(curves={"chain": np.array([1.0, 0.5, 0.0])}, ax=None,
                                                           max_lag=2, logy=False, title="t", ylim=(1e-3, 2.0))),
+    Spec(P + "nonnormal.plot_chain_memory", lambda: dict(alpha=1.02, n_units=3, reference={"orthogonal":
+                                                                                    np.array([0.5, 0.25])},
+                                                         max_lag=2, ax=None)),
     Spec(P + "nonnormal.plot_benchmark_curves", lambda: dict(curves=_benchmark_curves(), ax=None, title="t")),
     Spec(P + "nonnormal.plot_success_counts", lambda: dict(table=_benchmark_table(), ax=None,
                                                            schemes=["chain", "orthogonal"])),

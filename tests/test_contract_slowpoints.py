@@ -118,6 +118,18 @@ def _points_by_step():
     return {100: None, 200: p, 300: _gru_points()}
 
 
+def _budget_table():
+    """Eight networks of a zoo table, four of each architecture (mem.searches.budget_comparison)."""
+    import pandas as pd
+    return pd.DataFrame({
+        "arch": ["gru"] * 4 + ["lstm"] * 4, "protocol": ["decu", "vocu"] * 4, "seed": [0, 0, 1, 1] * 2,
+        "lifetime": [100.0, 200.0, 150.0, 300.0, 120.0, 90.0, 400.0, 250.0],
+        "adam": [-4.0, -4.5, -3.5, -5.0, -4.2, -3.9, -4.8, -4.4],
+        "paper": [-5.0, -6.0, -5.5, -6.5, -5.2, -5.9, -6.1, -5.6],
+        "newton": [-5.5, -5.0, -8.0, -9.0, -7.0, -6.5, -8.5, -9.5],
+        "lam_adam": [0.01, 0.002, 0.004, 0.001, 0.005, 0.003, 0.0, 0.002]}, index=[f"n{i}" for i in range(8)])
+
+
 SPECS = [
     # mem.slowpoints.state_map
     Spec("mem.slowpoints.state_map.residual_of",
@@ -207,6 +219,8 @@ SPECS = [
                       steps=(1, 3))),
     Spec("mem.searches.search_summary",
          lambda: dict(points=_gru_points(), model=_gru(), trigger=_task().mean_input(trigger=True))),
+    Spec("mem.searches.budget_comparison", lambda: dict(table=_budget_table()),
+         finite=False),  # documented: the correlations are without bootstrap, their intervals NaN
     # mem.drift
     Spec("mem.drift.ghost_passage", lambda: dict(bias=0.6, h=-1.0, n_steps=5)),
     Spec("mem.drift.drift",
@@ -235,6 +249,8 @@ SPECS = [
     Spec("mem.formation.formation_displacement",
          lambda: dict(points=_points_by_step(), max_step=1000, n_classes=11),
          finite=False),  # documented: NaN where a class lacks a point at either end of an interval
+    Spec("mem.formation.digit_displacement", lambda: dict(points=_points_by_step(), max_step=1000),
+         finite=False),  # documented: NaN where a digit lacks a point at either end of an interval
     Spec("mem.formation.first_seen", lambda: dict(points=_points_by_step(), n_digits=10)),
     Spec("mem.formation.points_lost", lambda: dict(points=_points_by_step())),
     Spec("mem.formation.formation_pca", lambda: dict(points=_points_by_step())),

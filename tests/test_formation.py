@@ -54,3 +54,28 @@ def test_formation_pca_projects_all_checkpoints_together():
     assert out[100] is None and out[300][0].shape == (3, 2) and out[300][1].tolist() == [2, 3, 4]
     pca = PCA(2).fit(np.concatenate([pts[200].h.numpy(), pts[300].h.numpy()]))
     assert np.allclose(out[200][0], pca.transform(pts[200].h.numpy()))
+
+
+def test_digit_displacement_keeps_the_digits_and_the_intervals_that_measure_something():
+    from types import SimpleNamespace
+
+    import torch
+
+    from mem.formation import digit_displacement
+
+    def pts(labels, h):
+        return SimpleNamespace(labels=torch.tensor(labels), h=torch.tensor(h), states=torch.tensor(h))
+
+    points = {100: pts([1, 2], [[0.0, 0.0], [1.0, 1.0]]), 200: pts([3], [[5.0, 5.0]]),
+              300: pts([1, 3], [[3.0, 4.0], [5.0, 6.0]]), 400: pts([1], [[3.0, 4.0]])}
+    ends, D, left_out = digit_displacement(points)
+    assert ends.tolist() == [300, 400] and left_out == [200]      # 100 -> 200 shares no digit
+    assert D.shape == (2, 10)
+    assert D[0, 2] == pytest.approx(1.0) and np.isnan(D[0, 0])   # digit 2 (class 3) moved 1; digit 0 absent at 200
+    assert D[1, 0] == pytest.approx(0.0) and np.isnan(D[1, 2])
+    full_ends, full = formation_displacement(points)
+    assert np.array_equal(D, full[1:, 1:], equal_nan=True) and full_ends.tolist() == [200, 300, 400]
+    ends, D, left_out = digit_displacement(points, max_step=200)
+    assert len(ends) == 0 and D.shape == (0, 10) and left_out == [200]
+    with pytest.raises(TypeError, match="points must be a dict"):
+        digit_displacement([1, 2])

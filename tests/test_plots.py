@@ -173,6 +173,8 @@ def test_chapter6_plots_draw_what_they_are_given():
 
     ax = plots.plot_fisher_curves({"chain α=1": theory.delay_line_memory(10, 1.0), "orthogonal": [1.0]})
     assert len(ax.lines) == 2 and "J_tot = 2.93" in ax.get_legend().get_texts()[0].get_text()
+    ax = plots.plot_fisher_curves({"chain α=1": [1.0, 0.5], "chain α=2": [1.0, 0.8], "orthogonal": [1.0]})
+    assert [ln.get_linestyle() for ln in ax.lines] == ["-", "--", "-"]     # two chains: one dashed
     with pytest.raises(ValueError, match="curves must be a non-empty dict"):
         plots.plot_fisher_curves({})
     steps = np.array([0, 10, 20])
@@ -348,6 +350,61 @@ def test_chapter6_figures_of_several_panels():
     assert len(axes[0].lines) == 2 + 1 and len(axes[1].collections) == 2
     with pytest.raises(ValueError, match="curves must be a dict"):
         plots.plot_bridge(bridge, {"x": c})
+    plt.close("all")
+
+
+def test_chapter6_widget_figure_draws_the_chain_it_is_given():
+    from mem import theory
+
+    ax = plots.plot_chain_memory(1.1, 20, reference={"orthogonal ×0.99": np.array([0.5, 0.25])}, max_lag=30)
+    assert np.allclose(ax.lines[0].get_ydata(), theory.delay_line_memory(20, 1.1))
+    assert np.allclose(ax.lines[1].get_ydata(), [0.5, 0.25]) and len(ax.lines) == 2
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == f"chain α=1.1, N=20: J_tot = {theory.delay_line_memory(20, 1.1).sum():.2f}"
+    assert ax.lines[0].get_color() == plots.SCHEME_COLORS["chain"]
+    assert ax.get_ylim() == pytest.approx((1e-4, 2))       # the sliders move the curve, not the axes
+    assert len(plots.plot_chain_memory(1.0, 5).lines) == 1
+    with pytest.raises(ValueError, match="alpha"):
+        plots.plot_chain_memory(0.0, 10)
+    with pytest.raises(TypeError, match=r"reference must be a dict .* with str labels"):
+        plots.plot_chain_memory(1.0, 10, reference={3: [1.0]})
+    plt.close("all")
+
+
+@matplotlib.rc_context(plots.style.RC)       # the book's fonts, as mem.plots.style.use() sets them
+def test_chapter6_figures_fit_the_column():
+    """Every figure of chapter 6 is at most one column wide, with no text below 7 pt (issue 20)."""
+    import pandas as pd
+
+    from mem import theory
+    from mem.plots import style
+
+    steps = np.array([0, 10])
+    curves = {"chain": (steps, np.array([[1.0, 0.5]]), 3e-4), "identity": (steps, np.array([[1.0, 0.9]]), 1e-3)}
+    table = pd.DataFrame({"task": ["copy", "addition"], "scheme": ["chain"] * 2, "success": [True, False]})
+    dec = pd.DataFrame([[0.9, 0.1], [0.8, -2.0]], columns=[0, 5], index=pd.MultiIndex.from_tuples(
+        [(0.0, "chain"), (0.1, "chain")]))
+    off = np.arange(-3, 4)
+    profile = {"initial": (off, off * 0.0), "trained": (off, off * 0.1), "control": (off, -off * 0.1)}
+    figures = {
+        "linear memory": plots.plot_linear_memory({"chain": theory.delay_line_memory(10)}, {"chain": [1.0, 0.0]},
+                                                  n_units=10)[0],
+        "chain memory": plots.plot_chain_memory(1.02, 10),
+        "decoding": plots.plot_decoding_panels([0, 5], dec, n_units=4)[0],
+        "overview": plots.plot_benchmark_overview({"copy": curves, "addition": curves, "psdigits": curves},
+                                                  table)[0],
+        "profiles": plots.plot_chain_profile_panels({"a": profile, "b": profile}, window=2)[0],
+        "success": plots.plot_success_counts(table),
+    }
+    for name, ax in figures.items():
+        fig = ax.figure
+        assert fig.get_size_inches()[0] <= style.COLUMN_INCHES + 1e-9, name
+        assert style.smallest_text(fig) >= 7, name
+    overview = figures["overview"].figure
+    assert len(overview.axes) == 4 and len(overview.legends) == 1      # one legend for the four panels
+    assert all(ax.get_legend() is None for ax in overview.axes)
+    assert [ln.get_color() for ln in figures["profiles"].lines] == [plots.MATRIX_COLORS[k] for k in profile] + \
+        ["0.8", "0.8"]
     plt.close("all")
 
 

@@ -223,6 +223,83 @@ def test_chapter2_seed_separation_takes_the_first_seeds():
     with pytest.raises(TypeError, match="groups must be a list of names"):
         report.seed_separation(life, ["nacu", "decu", "vocu"], "gru")
 
+def _budget_table():
+    """Eight networks with speeds after three searches that order them differently."""
+    keys = [(a, p, s) for a in ("gru", "lstm") for p in ("decu", "vocu") for s in (0, 1)]
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"arch": [k[0] for k in keys], "protocol": [k[1] for k in keys], "seed": [k[2] for k in keys],
+                         "lifetime": 100.0 + np.arange(8) * 20, "adam": -4.0 - 0.1 * np.arange(8),
+                         "paper": -5.5 + rng.normal(0, 0.3, 8),
+                         "newton": -5.0 - 3.0 * (np.arange(8) >= 4) - 0.01 * np.arange(8),
+                         "lam_adam": 0.01 - 0.001 * np.arange(8)},
+                        index=[f"{a}-{p}-s{s}" for a, p, s in keys])
+
+
+def test_budget_comparison_and_its_summary():
+    from mem.analysis import correlate
+    from mem.searches import budget_comparison
+    t = _budget_table()
+    c = budget_comparison(t)
+    assert c["keys"][0] == ("gru", "decu", 0) and len(c["values"]["adam"]) == 8
+    assert c["rho"]["adam"]["all"].r == pytest.approx(-1.0) and c["rho"]["lam_adam"]["gru"].r == pytest.approx(-1.0)
+    assert c["span"]["adam"] == pytest.approx(0.7) and c["span"]["newton"] == pytest.approx(3.07)
+    assert np.allclose(c["gain"]["newton"], t["adam"] - t["newton"])
+    assert c["agree"]["adam", "paper"] == pytest.approx(correlate(t["adam"], t["paper"], n_boot=0).r)
+    assert list(c["below_newton"].index) == list(t.index[t["paper"] < t["newton"]])
+    lines = report.budget_summary(c).split("\n")
+    assert len(lines) == 7 and lines[0].startswith("Adam 2000        vs lifetime: Spearman -1.00")
+    assert lines[3].startswith("log|lambda|max   vs lifetime:")
+    assert lines[4] == "median speeds span 0.7 decades across the 8 networks after Adam 2000, " \
+                       f"{c['span']['paper']:.1f} after the authors' budget, 3.1 after Newton 200"
+    assert lines[5].endswith(f"ends below Newton 200 in {len(c['below_newton'])} networks "
+                             f"(GRU: {len(c['below_newton'])})")
+    assert lines[6].startswith("Spearman between the networks' rankings: Adam 2000 and authors' budget ")
+    with pytest.raises(ValueError, match=r"table must .*columns"):
+        budget_comparison(t.drop(columns="paper"))
+    with pytest.raises(ValueError, match="table must hold finite numbers"):
+        budget_comparison(t.assign(adam=[np.nan] + [-4.0] * 7))
+    with pytest.raises(ValueError, match="at least 4 networks"):
+        budget_comparison(t.iloc[:6])
+    with pytest.raises(ValueError, match=r"vary within each architecture.*'paper'"):
+        budget_comparison(t.assign(paper=-5.0))
+    with pytest.raises(TypeError, match="c must be the dict"):
+        report.budget_summary({"keys": []})
+
+def test_bridge_contrast_reports_the_chapter6_comparison():
+    from scipy import stats
+
+    from mem import analysis, zoo
+
+    bridge = zoo.table(zoo.BRIDGE_DIR)
+    c = report.bridge_contrast(bridge, group="chain")
+    life, other, mw, ratio = analysis.group_contrast(bridge, "init", "chain", "lifetime")
+    assert c.life.equals(life) and c.other_life.equals(other) and c.ratio.equals(ratio)
+    assert (c.mw.statistic, c.mw.pvalue) == (mw.statistic, mw.pvalue)
+    rho = stats.spearmanr(bridge.drift, bridge.log_lifetime)
+    assert (c.rho.statistic, c.rho.pvalue) == (rho.statistic, rho.pvalue)
+    assert sorted(c.drift) == sorted(bridge[bridge.init == "chain"].drift)
+    assert len(c.drift) + len(c.other_drift) == len(bridge) and c.others == ["default", "orthogonal"]
+    lines = str(c).split("\n")
+    assert len(lines) == 6
+    assert lines[0] == f"lifetime, chain: {sorted(life.round(0))}; default and orthogonal: {sorted(other.round(0))}"
+    assert lines[1].startswith("Mann-Whitney (chain > others, one-sided, exact): U = ")
+    assert lines[3].startswith(f"Spearman, drift speed vs log lifetime over the {len(bridge)} networks: ")
+    assert lines[5] == (f"|λ|max at the Adam points: {np.exp(bridge.lam_adam).min():.5f} to "
+                        f"{np.exp(bridge.lam_adam).max():.5f}")
+    # another group: the others are named in sorted order; a tie makes scipy's test asymptotic
+    d = report.bridge_contrast(bridge.assign(lifetime=bridge.lifetime.round(-2)), group="default")
+    assert str(d).split("\n")[0].startswith("lifetime, default: ") and "chain and orthogonal: " in str(d)
+    assert "one-sided, asymptotic)" in str(d)
+    with pytest.raises(ValueError, match="group must be one of"):
+        report.bridge_contrast(bridge, group="identity")
+    with pytest.raises(ValueError, match="without the columns \\['drift'\\]"):
+        report.bridge_contrast(bridge.drop(columns="drift"))
+    with pytest.raises(ValueError, match="bridge\\['lifetime'\\] must be finite"):
+        report.bridge_contrast(bridge.assign(lifetime=np.nan))
+    with pytest.raises(TypeError, match="bridge must be"):
+        report.bridge_contrast(bridge.to_dict())
+
+
 
 def test_sweep_move_summary_counts_what_moved():
     moved = pd.DataFrame({"mode": ["slowpoints", "slowpoints", "control"],

@@ -16,8 +16,10 @@ document.addEventListener("DOMContentLoaded", () => {
     img.classList.add("mem-enlargeable");
     img.title = "Click to enlarge";
     img.tabIndex = 0;
-    const open = () => { big.src = img.currentSrc || img.src; big.alt = img.alt; box.hidden = false; };
+    // Sphinx wraps a sized image in a link to the file: the viewer replaces that navigation
+    const open = (e) => { e.preventDefault(); e.stopPropagation();
+      big.src = img.currentSrc || img.src; big.alt = img.alt; box.hidden = false; };
     img.addEventListener("click", open);
-    img.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+    img.addEventListener("keydown", (e) => { if (e.key === "Enter") open(e); });
   });
 });

@@ -10,26 +10,38 @@ import numpy as np
 
 from .._checks import check_bool, check_dict, check_float, check_int, check_names, check_str
 from ._validate import as_array, check_ax, check_format, check_frame, check_pair
-from .style import SCHEME_COLORS, pyplot, scheme_color
+from .style import MATRIX_COLORS, SCHEME_COLORS, figsize, pyplot, scheme_color
 
 __all__ = ["plot_amplification", "plot_benchmark_curves", "plot_benchmark_overview", "plot_bridge",
-           "plot_chain_profile", "plot_chain_profile_panels", "plot_decoding", "plot_decoding_panels",
-           "plot_fisher_curves", "plot_linear_memory", "plot_success_counts"]
+           "plot_chain_memory", "plot_chain_profile", "plot_chain_profile_panels", "plot_decoding",
+           "plot_decoding_panels", "plot_fisher_curves", "plot_linear_memory", "plot_success_counts"]
+
+#: Size of a figure of one panel: 80% of the column (chapter 6).
+_ONE = dict(width=0.8, aspect=0.6)
 
 
-def _scheme_curves(name: str, curves, shape: str, ax):
-    """Check ``{label: (K,) values}`` and return (axes, ``{label: float array}``): the start of every
-    figure of one line per scheme (chapter 6). A new (5, 3.4) figure when ``ax`` is None."""
+def _curves(name: str, curves, shape: str) -> dict:
+    """Check ``{label: (K,) values}`` (finite, 1-D) and return ``{label: float array}`` (chapter 6)."""
     check_dict(name, curves, shape)
+    bad = [label for label in curves if not isinstance(label, str)]
+    if bad:
+        raise TypeError(f"{name} must be a dict {shape} with str labels, got the label {bad[0]!r}")
     for label, a in curves.items():
         as_array(f"{name}[{label!r}]", a, finite=True)
     arrays = {label: np.asarray(a, dtype=float) for label, a in curves.items()}
     for label, a in arrays.items():
         if a.ndim != 1:
             raise ValueError(f"{name}[{label!r}] must be 1-D (K,), got shape {a.shape}")
+    return arrays
+
+
+def _scheme_curves(name: str, curves, shape: str, ax):
+    """Check ``{label: (K,) values}`` and return (axes, ``{label: float array}``): the start of every
+    figure of one line per scheme (chapter 6). A new figure 80% of the column wide when ``ax`` is None."""
+    arrays = _curves(name, curves, shape)
     check_ax("ax", ax)
     if ax is None:
-        _, ax = pyplot().subplots(figsize=(5, 3.4))
+        _, ax = pyplot().subplots(figsize=figsize(**_ONE))
     return ax, arrays
 
 
@@ -38,8 +50,8 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
     """Fisher memory curves J(k) (chapter 6), one line per entry of ``{label: J (K,)}``, with J_tot in the legend.
 
     Labels starting with a scheme's name (``"chain ..."``) take its colour
-    (:data:`~mem.plots.style.SCHEME_COLORS`); ``max_lag`` is the last lag drawn (None: all); ``ylim`` fixes the
-    y range (``(bottom, top)``). Returns the axes.
+    (:data:`~mem.plots.style.SCHEME_COLORS`), a second curve of one scheme dashed; ``max_lag`` is
+    the last lag drawn (None: all); ``ylim`` fixes the y range (``(bottom, top)``). Returns the axes.
     """
     check_int("max_lag", max_lag, 0, none_ok=True)
     check_bool("logy", logy)
@@ -47,19 +59,52 @@ def plot_fisher_curves(curves: dict, ax=None, max_lag: int | None = None, logy: 
     if ylim is not None:
         check_pair("ylim", ylim)
     ax, curves = _scheme_curves("curves", curves, "{label: J}", ax)
+    drawn = []
     for label, J in curves.items():
         k = np.arange(len(J)) if max_lag is None else np.arange(min(len(J), max_lag + 1))
-        ax.plot(k, np.where(J[k] > 0, J[k], np.nan), color=scheme_color(label),
-                label=f"{label}: J_tot = {J.sum():.2f}")
+        color = scheme_color(label)
+        ls = "--" if color is not None and color in drawn else "-"      # a second curve of one scheme
+        drawn.append(color)
+        ax.plot(k, np.where(J[k] > 0, J[k], np.nan), color=color, ls=ls, label=f"{label}: J_tot = {J.sum():.2f}")
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel="lag k (steps)", ylabel="Fisher memory J(k)")
     if ylim is not None:
         ax.set_ylim(*ylim)
     if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7)
+        ax.set_title(title)
+    ax.legend()
     return ax
+
+
+def plot_chain_memory(alpha: float = 1.02, n_units: int = 100, reference: dict | None = None,
+                      max_lag: int = 300, ax=None):
+    """The Fisher memory curve of a chain of gain ``alpha`` and ``n_units`` units fed at its head,
+    beside reference curves: chapter 6's widget (chapter 6).
+
+    Parameters
+    ----------
+    alpha : the chain's gain, a finite real in (0, 10]
+    n_units : the chain's length N, 1..1000
+    reference : ``{label: J (K,)}``, curves drawn for comparison (e.g. an orthogonal network's
+        :func:`mem.theory.fisher_memory`), or None
+    max_lag : the last lag drawn
+    ax : matplotlib Axes to draw on, or None for a new figure
+
+    Returns
+    -------
+    the axes: :func:`plot_fisher_curves` of :func:`mem.theory.delay_line_memory` and the references,
+    on a fixed y range (1e-4 to 2), so that moving the widget's sliders moves the curve, not the axes.
+    """
+    from ..theory import delay_line_memory
+
+    alpha = check_float("alpha", alpha, gt=0, le=10)
+    n_units = check_int("n_units", n_units, 1, 1000)
+    max_lag = check_int("max_lag", max_lag, 0)
+    reference = {} if reference is None else _curves("reference", reference, "{label: J (K,)}")
+    check_ax("ax", ax)
+    curves = {f"chain α={alpha:g}, N={n_units}": delay_line_memory(n_units, alpha), **reference}
+    return plot_fisher_curves(curves, ax=ax, max_lag=max_lag, title="Fisher memory of a chain", ylim=(1e-4, 2))
 
 
 def plot_benchmark_curves(curves: dict, ax=None, title: str | None = None):
@@ -81,7 +126,7 @@ def plot_benchmark_curves(curves: dict, ax=None, title: str | None = None):
     check_ax("ax", ax)
     check_str("title", title, none_ok=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.4, 3.4))
+        _, ax = plt.subplots(figsize=figsize(**_ONE))
     for scheme, (steps, mat, lr) in curves.items():
         mat = np.asarray(mat, dtype=float)
         color = scheme_color(scheme)
@@ -89,10 +134,10 @@ def plot_benchmark_curves(curves: dict, ax=None, title: str | None = None):
         ax.fill_between(steps, np.nanmin(mat, 0), np.nanmax(mat, 0), color=color, alpha=0.15, lw=0)
     ax.axhline(1.0, color="0.5", ls="--", lw=0.8)
     ax.axhline(0.5, color="0.5", ls=":", lw=0.8)
-    ax.set(xlabel="updates", ylabel="validation loss / baseline", ylim=(0, 1.4))
+    ax.set(xlabel="updates", ylabel="val. loss / baseline", ylim=(0, 1.4))
     if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7)
+        ax.set_title(title)
+    ax.legend()
     return ax
 
 
@@ -109,7 +154,7 @@ def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal
     check_ax("ax", ax)
     tasks = list(dict.fromkeys(table["task"]))
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.2))
+        _, ax = plt.subplots(figsize=figsize(**_ONE))
     width = 0.8 / len(schemes)
     for i, scheme in enumerate(schemes):
         sub = table[table["scheme"] == scheme]
@@ -118,10 +163,11 @@ def plot_success_counts(table, ax=None, schemes=("chain", "fbchain", "orthogonal
         x = np.arange(len(tasks)) + (i - (len(schemes) - 1) / 2) * width
         ax.bar(x, ok, width, color=scheme_color(scheme), label=scheme)
         for xi, o, m in zip(x, ok, n):
-            ax.text(xi, o, f"{o}/{m}", ha="center", va="bottom", fontsize=6)
+            ax.text(xi, o, f"{o}/{m}", ha="center", va="bottom", fontsize=7, rotation=90)
     ax.set_xticks(np.arange(len(tasks)), tasks)
     ax.set_ylabel("successful runs")
-    ax.legend(fontsize=7)
+    ax.set_ylim(0, 1.35 * ax.get_ylim()[1])         # room for the counts above the bars and the legend
+    ax.legend(ncols=2)
     return ax
 
 
@@ -145,18 +191,18 @@ def plot_decoding(lags, r2: dict, ax=None, n_units: int | None = None, title: st
     check_int("n_units", n_units, 0, none_ok=True)
     check_str("title", title, none_ok=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 3.4))
+        _, ax = plt.subplots(figsize=figsize(**_ONE))
     for label, r in r2.items():
         ax.plot(lags, np.clip(np.asarray(r, dtype=float), -0.1, 1.0), "o-", ms=3, color=scheme_color(label),
                 label=label)
     if n_units:
         ax.axvline(n_units, color="0.5", ls=":", lw=1)
-        ax.text(n_units, 0.95, " N", color="0.4", fontsize=8)
+        ax.text(n_units, 0.95, " N", color="0.4")
     ax.axhline(0, color="0.8", lw=0.8)
     ax.set(xlabel="lag k (steps)", ylabel="decoding R² (clipped at -0.1)", ylim=(-0.12, 1.02))
     if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7)
+        ax.set_title(title)
+    ax.legend()
     return ax
 
 
@@ -167,7 +213,8 @@ def plot_chain_profile(profiles: dict, ax=None, window: int = 10, title: str | N
     ``profiles`` is ``{label: (offsets, profile)}`` from :func:`mem.theory.chain_profile`; only
     offsets within ``window`` of 0 are drawn, and offset 0 (the self-weights, which dwarf the
     rest after an identity start) only if ``diagonal``. A forward chain is a bump at positive
-    i - j. Returns the axes.
+    i - j. Labels ``initial``, ``trained`` and ``control`` take their colours from
+    :data:`~mem.plots.style.MATRIX_COLORS`. Returns the axes.
     """
     plt = pyplot()
     window = check_int("window", window, 0)
@@ -183,17 +230,17 @@ def plot_chain_profile(profiles: dict, ax=None, window: int = 10, title: str | N
     check_str("title", title, none_ok=True)
     diagonal = check_bool("diagonal", diagonal)
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 3.4))
+        _, ax = plt.subplots(figsize=figsize(**_ONE))
     for label, (off, prof) in profiles.items():
         off, prof = np.asarray(off), np.asarray(prof)
         keep = (np.abs(off) <= window) & ((off != 0) | diagonal)
-        ax.plot(off[keep], prof[keep], "o-", ms=3, label=label)
+        ax.plot(off[keep], prof[keep], "o-", ms=3, color=MATRIX_COLORS.get(label), label=label)
     ax.axhline(0, color="0.8", lw=0.8)
     ax.axvline(0, color="0.8", lw=0.8)
-    ax.set(xlabel="i - j (units, ordered by peak time)", ylabel="mean weight W[i, j]")
+    ax.set(xlabel="i − j (units ordered by peak time)", ylabel="mean weight W[i, j]")
     if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7)
+        ax.set_title(title)
+    ax.legend()
     return ax
 
 
@@ -213,13 +260,13 @@ def plot_amplification(norms: dict, ax=None, n_units: int | None = None, title: 
         ax.axvline(n_units, color="0.5", ls=":", lw=1)
     ax.set(xlabel="steps k", ylabel="‖A^k v‖",
            title="transient amplification of an input at the head" if title is None else title)
-    ax.legend(fontsize=7)
+    ax.legend()
     return ax
 
 
 def plot_decoding_panels(lags, decoding, n_units: int | None = None,
                          title: str = "untrained elu RNN, N = {n_units}, noise {noise:g}"):
-    """One :func:`plot_decoding` panel per noise level, side by side with a shared y axis (chapter 6).
+    """One :func:`plot_decoding` panel per noise level, two per row, with a shared y axis (chapter 6).
 
     Parameters
     ----------
@@ -247,13 +294,18 @@ def plot_decoding_panels(lags, decoding, n_units: int | None = None,
     check_int("n_units", n_units, 0, none_ok=True)
     check_format("title", title, noise=0.0, n_units=n_units)
     noises = list(dict.fromkeys(index.get_level_values(0)))
-    _, axes = plt.subplots(1, len(noises), figsize=(5.5 * len(noises), 3.6), sharey=True, squeeze=False)
-    for ax, noise in zip(axes[0], noises):
+    axes = _grid(len(noises), 2, 3.2, sharey=True)
+    for ax, noise in zip(axes, noises):
         rows = decoding.loc[noise]
         plot_decoding(lags, {s: rows.loc[s].to_numpy() for s in rows.index}, ax=ax, n_units=n_units,
                       title=title.format(noise=noise, n_units=n_units))
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    for ax in axes[:-1]:       # one legend, in the last panel
+        ax.get_legend().remove()
+    axes[-1].legend(loc="upper center")
     plt.tight_layout()
-    return axes[0]
+    return axes
 
 
 def plot_bridge(table, curves: dict):
@@ -283,26 +335,25 @@ def plot_bridge(table, curves: dict):
                             f"got {type(c).__name__}")
     as_array("table['drift']", table["drift"].to_numpy(), finite=True)
     as_array("table['log_lifetime']", table["log_lifetime"].to_numpy())     # inf: outlasts the probe
-    _, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    _, axes = plt.subplots(1, 2, figsize=figsize(1.0, aspect=0.45))
     for row in table.itertuples():
         c = curves[row.name]
         axes[0].plot(c.delays, c.accuracy, color=SCHEME_COLORS.get(row.init), alpha=0.8,
                      label=row.init if row.seed == 0 else None)
-    axes[0].set(xscale="log", xlabel="delay (steps)", ylabel="accuracy",
-                title="GRU-100, NaCu: memory by initialisation")
+    axes[0].set(xscale="log", xlabel="delay (steps)", ylabel="accuracy", title="memory by initialisation")
     axes[0].axhline(0.1, color="0.8", lw=0.8)
-    axes[0].legend(fontsize=7)
+    axes[0].legend()
     for init_name, d in table.groupby("init"):
         axes[1].scatter(d.drift, d.log_lifetime, color=SCHEME_COLORS.get(init_name), label=init_name)
     axes[1].set(xlabel="drift speed (log10 S)", ylabel="log10 lifetime", title="chapter 4's best predictor")
-    axes[1].legend(fontsize=7)
+    axes[1].legend()
     plt.tight_layout()
     return axes
 
 
 def plot_benchmark_overview(curves: dict, table):
     """Chapter 6's benchmark figure: :func:`plot_benchmark_curves` of every task, then
-    :func:`plot_success_counts` of every run, in one row (chapter 6).
+    :func:`plot_success_counts` of every run, two panels per row (chapter 6).
 
     Parameters
     ----------
@@ -317,17 +368,26 @@ def plot_benchmark_overview(curves: dict, table):
     check_dict("curves", curves, "{task: mem.benchmarks.curves(task)}")
     check_frame("table", table, ("task", "scheme", "success"), "mem.benchmarks.table()")
     n = len(curves)
-    _, axes = plt.subplots(1, n + 1, figsize=(4.5 * (n + 1), 3.6), gridspec_kw={"width_ratios": [1] * n + [1.1]})
+    axes = _grid(n + 1, 2, 2.7)
     for ax, (task_name, c) in zip(axes, curves.items()):
-        plot_benchmark_curves(c, ax=ax, title=f"{task_name}: best lr per scheme, 3 seeds")
+        plot_benchmark_curves(c, ax=ax, title=f"{task_name}, best lr per scheme")
     plot_success_counts(table, ax=axes[n])
-    axes[n].set_title("successes (final loss < baseline / 2), all lr and seeds", fontsize=10)
-    plt.tight_layout()
+    axes[n].set_title("successes, every lr and seed")
+    # one legend for the figure: the schemes' colours (the best lr of each is in mem.benchmarks.summary)
+    # and the two dashed lines
+    handles, labels = axes[n].get_legend_handles_labels()
+    handles += [plt.Line2D([], [], color="0.5", ls="--", lw=0.8), plt.Line2D([], [], color="0.5", ls=":", lw=0.8)]
+    labels += ["baseline", "success threshold"]
+    for ax in axes:
+        ax.get_legend().remove()
+    fig = axes[0].figure
+    fig.legend(handles, labels, loc="upper center", ncols=3, bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return axes
 
 
 def plot_chain_profile_panels(profiles: dict, window: int = 10, diagonal: bool = True):
-    """One :func:`plot_chain_profile` panel per network, side by side (chapter 6).
+    """One :func:`plot_chain_profile` panel per network, two per row (chapter 6).
 
     ``profiles`` is ``{title: {label: (offsets, profile)}}``, e.g. ``{name:
     mem.benchmarks.chain_profiles(mem.benchmarks.load(name))}``. Returns the axes.
@@ -336,17 +396,17 @@ def plot_chain_profile_panels(profiles: dict, window: int = 10, diagonal: bool =
     check_dict("profiles", profiles, "{title: {label: (offsets, profile)}}")
     check_int("window", window, 0)
     check_bool("diagonal", diagonal)
-    _, axes = plt.subplots(1, len(profiles), figsize=(5.5 * len(profiles), 3.6), squeeze=False)
-    for ax, (title, p) in zip(axes[0], profiles.items()):
+    axes = _grid(len(profiles), 2, 3.0)
+    for ax, (title, p) in zip(axes, profiles.items()):
         plot_chain_profile(p, ax=ax, window=window, title=title, diagonal=diagonal)
     plt.tight_layout()
-    return axes[0]
+    return axes
 
 
 def plot_linear_memory(curves: dict, norms: dict, n_units: int | None = None, max_lag: int | None = 300,
                        title: str | None = None):
-    """Chapter 6's linear-theory figure: :func:`plot_fisher_curves` of ``curves`` beside
-    :func:`plot_amplification` of ``norms`` (chapter 6).
+    """Chapter 6's linear-theory figure: :func:`plot_fisher_curves` of ``curves`` above
+    :func:`plot_amplification` of ``norms``, each the column's width (chapter 6).
 
     Parameters
     ----------
@@ -369,9 +429,26 @@ def plot_linear_memory(curves: dict, norms: dict, n_units: int | None = None, ma
     check_int("n_units", n_units, 0, none_ok=True)
     check_int("max_lag", max_lag, 0, none_ok=True)
     check_str("title", title, none_ok=True)
-    _, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    _, axes = plt.subplots(2, 1, figsize=figsize(1.0, height=5.6))
     plot_fisher_curves(curves, ax=axes[0], max_lag=max_lag,
                        title=f"Fisher memory curves, N = {n_units}" if title is None else title)
     plot_amplification(norms, ax=axes[1], n_units=n_units)
+    for ax in axes:        # the legends beside the axes: the curves fill the panels
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     plt.tight_layout()
     return axes
+
+
+def _grid(n: int, ncols: int, row_height: float, sharey: bool = False) -> np.ndarray:
+    """``n`` axes in rows of at most ``ncols``, one column wide, ``row_height`` inches per row (chapter 6).
+
+    Axes beyond ``n`` in the last row are removed; returns the ``n`` axes in reading order.
+    """
+    ncols = min(n, ncols)
+    nrows = -(-n // ncols)
+    _, axes = pyplot().subplots(nrows, ncols, figsize=figsize(1.0, height=row_height * nrows), sharey=sharey,
+                                squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[n:]:
+        ax.remove()
+    return axes[:n]

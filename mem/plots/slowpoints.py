@@ -18,7 +18,20 @@ from .._checks import (
     positive_ints,
 )
 from ._validate import as_array, check_ax, check_axes, check_labels, check_lookup, check_pair
-from .style import ARCH_MARKERS, CLASS_COLORS, PROTOCOL_COLORS, PROTOCOL_LABELS, class_color, pyplot
+from .style import (
+    ARCH_MARKERS,
+    BACKGROUND_GREY,
+    BIAS_CMAP,
+    CLASS_COLORS,
+    COLUMN_INCHES,
+    PROTOCOL_COLORS,
+    PROTOCOL_LABELS,
+    REFERENCE_GREY,
+    SLOW_POINT_COLOR,
+    class_color,
+    figsize,
+    pyplot,
+)
 
 __all__ = [
     "plot_against",
@@ -65,12 +78,16 @@ def _check_levels(levels, name: str = "levels") -> dict:
     return levels
 
 
+def _digit_handles(labels) -> list:
+    """Legend handles 'digit d' for the classes in ``labels`` (1..10)."""
+    from matplotlib.lines import Line2D
+    return [Line2D([], [], color=class_color(k), marker="o", ls="none", ms=6, label=f"{k - 1}")
+            for k in sorted({int(k) for k in labels})]
+
+
 def _digit_legend(ax, labels, **kw):
     """Legend entries 'digit d' for the classes in ``labels`` (1..10)."""
-    from matplotlib.lines import Line2D
-    handles = [Line2D([], [], color=class_color(k), marker="o", ls="none", ms=6, label=f"{k - 1}")
-               for k in sorted({int(k) for k in labels})]
-    return ax.legend(handles=handles, title="digit", **kw)
+    return ax.legend(handles=_digit_handles(labels), title="digit", **kw)
 
 
 def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: int = 161, arrows: int = 15,
@@ -120,7 +137,7 @@ def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: i
         return X.numpy(), Y.numpy(), r[:, 0].reshape(m, m).numpy(), r[:, 1].reshape(m, m).numpy()
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 4))
+        _, ax = plt.subplots(figsize=figsize(0.7, 4.4))
     X, Y, U, V = flow(n)
     logS = np.log10(U ** 2 + V ** 2 + 1e-12)
     im = ax.imshow(logS, origin="lower", extent=(-lim, lim, -lim, lim), cmap="viridis", vmin=-6,
@@ -138,18 +155,18 @@ def plot_speed_landscape(model, inputs=None, points=None, lim: float = 1.2, n: i
         styles = [(fixed & (unstable == 0), dict(marker="o", mfc="k", mec="w", ms=9, label="stable fixed point")),
                   (fixed & (unstable == 1), dict(marker="X", mfc="w", mec="k", ms=10, label="saddle")),
                   (fixed & (unstable >= 2), dict(marker="o", mfc="w", mec="k", ms=9, mew=2, label="source")),
-                  (points.outcome.cpu().numpy() == 1, dict(marker="D", mfc="#ff7f0e", mec="k", ms=8,
+                  (points.outcome.cpu().numpy() == 1, dict(marker="D", mfc=SLOW_POINT_COLOR, mec="k", ms=8,
                                                            label="slow point (S > 0)")),
-                  (points.outcome.cpu().numpy() == 2, dict(marker=".", mfc="0.6", mec="0.6", ms=6,
+                  (points.outcome.cpu().numpy() == 2, dict(marker=".", mfc=BACKGROUND_GREY, mec=BACKGROUND_GREY, ms=6,
                                                            label="still moving"))]
         for mask, style in styles:
             if mask.any():
                 ax.plot(p[mask, 0], p[mask, 1], ls="none", **style)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False,
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False,
                   handletextpad=0.2, columnspacing=0.8)
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="$h_1$", ylabel="$h_2$", aspect="equal")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -186,7 +203,7 @@ def plot_state_space(traj, traj_labels, points=None, point_labels=None, starts=N
     check_str("xlabel", xlabel)
     check_str("ylabel", ylabel)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4.4))
+        _, ax = plt.subplots(figsize=figsize(0.7, 4.4))
     for tr, k in zip(traj, traj_labels):
         ax.plot(tr[:, 0], tr[:, 1], color=class_color(k), lw=0.5, alpha=0.35)
         ax.plot(tr[0, 0], tr[0, 1], ".", color=class_color(k), ms=3, alpha=0.6)
@@ -200,7 +217,7 @@ def plot_state_space(traj, traj_labels, points=None, point_labels=None, starts=N
     _digit_legend(ax, traj_labels, fontsize=7, ncol=2, loc="best", framealpha=0.85, title_fontsize=7)
     ax.set(xlabel=xlabel, ylabel=ylabel)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -228,20 +245,21 @@ def plot_eigenvalues(eigenvalues, labels=None, axes=None, n_top: int = 10, title
     check_axes("axes", axes, 2)
     check_str("title", title, none_ok=True)
     if axes is None:
-        _, axes = plt.subplots(2, 1, figsize=(4.2, 6.4), gridspec_kw={"height_ratios": [1.3, 1]})
+        _, axes = plt.subplots(2, 1, figsize=figsize(0.6, 6.0), gridspec_kw={"height_ratios": [1.3, 1]})
     t = np.linspace(0, 2 * np.pi, 400)
     axes[0].plot(np.cos(t), np.sin(t), color="k", lw=0.8)
     n_top = min(n_top, ev.shape[1])
     for i, row in enumerate(ev):
-        color = "0.3" if labels is None else class_color(labels[i])
+        color = "k" if labels is None else class_color(labels[i])
         axes[0].plot(row.real, row.imag, ".", color=color, ms=3, alpha=0.7)
         mod = np.sort(np.abs(row))[::-1][:n_top]
         axes[1].plot(np.arange(1, n_top + 1), mod, ".-", color=color, lw=0.8, ms=4, alpha=0.8)
     axes[0].set(xlabel=r"Re $\lambda$", ylabel=r"Im $\lambda$", aspect="equal", xlim=(-1.1, 1.1), ylim=(-1.1, 1.1))
     axes[1].axhline(1.0, color="k", lw=0.8, ls="--")
-    axes[1].set(xlabel="rank", ylabel=r"$|\lambda|$ (largest first)", xticks=np.arange(1, n_top + 1))
+    axes[1].set(xlabel="rank", ylabel=r"$|\lambda|$ (largest first)",
+                xticks=np.arange(1, n_top + 1, max(1, (n_top + 4) // 5)))
     if title:
-        axes[0].set_title(title, fontsize=10)
+        axes[0].set_title(title)
     return axes
 
 
@@ -273,7 +291,7 @@ def plot_drift(speed, reported, labels, levels: dict | None = None, axes=None, t
     check_axes("axes", axes, 2)
     check_str("title", title, none_ok=True)
     if axes is None:
-        _, axes = plt.subplots(2, 1, figsize=(5, 4.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+        _, axes = plt.subplots(2, 1, figsize=figsize(0.7, 4.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     K, T = S.shape
     t = np.arange(1, T + 1)
     for k in range(K):
@@ -281,7 +299,7 @@ def plot_drift(speed, reported, labels, levels: dict | None = None, axes=None, t
     for i, (name, value) in enumerate(levels.items()):
         axes[0].axhline(value, color="k", lw=1, ls=["--", ":", "-."][i % 3], label=name)
     if levels:
-        axes[0].legend(fontsize=7, loc="lower left")
+        axes[0].legend(loc="lower left")
     axes[0].set(xscale="log", ylabel=r"$\log_{10} S$")
     cmap = ListedColormap(["k", *CLASS_COLORS])
     edges = np.concatenate([[0.5], np.sqrt(t[:-1] * t[1:]), [T + 0.5]])  # cells centred on each step in log t
@@ -290,20 +308,25 @@ def plot_drift(speed, reported, labels, levels: dict | None = None, axes=None, t
     axes[1].set(xscale="log", xlabel="steps with the mean input", ylabel="reported digit\n(row: start)")
     axes[1].set_xlim(1, T)
     if title:
-        axes[0].set_title(title, fontsize=10)
+        axes[0].set_title(title)
     return axes
 
 
-def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1", ylabel: str = "PC 2"):
-    """Class slow points of training checkpoints in a shared projection: rows of networks, columns of steps (chapter 3).
+def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1", ylabel: str = "PC 2",
+                   ncols: int | None = None):
+    """Class slow points of training checkpoints in a shared projection: a block of rows per network, one panel
+    per step (chapter 3).
 
     Parameters
     ----------
     points : {row_name: {step: (xy (K, 2), labels (K,)) or None}}; None (no class
         reported correctly yet) leaves the panel empty
-    steps : the steps to show, one column each
+    steps : the steps to show, one panel each, in reading order
     lim : ((x0, x1), (y0, y1)) shared axis limits, optional (default: all points shown)
-    axes : (rows, columns) array of matplotlib axes, optional
+    axes : (len(points) * ceil(len(steps) / ncols), ncols) array of matplotlib axes, optional
+    ncols : panels per row, 1..20, at most len(steps) (default: up to 5): each network's steps wrap onto
+        ``ceil(len(steps) / ncols)`` rows, so that the figure fits the book's column. The digit legend takes
+        the first network's last free panel, or goes below the panels when none is free.
 
     Returns the figure.
     """
@@ -327,17 +350,30 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
         if len(lim) != 2:
             raise ValueError(f"lim must be ((x0, x1), (y0, y1)) or None, got {len(lim)} entries")
         lim = (check_pair("lim", lim[0]), check_pair("lim", lim[1]))
-    check_axes("axes", axes, len(points) * len(steps))
+    nc = min(len(steps), 5) if ncols is None else check_count("ncols", ncols, 1, 20)
+    if nc > len(steps):
+        raise ValueError(f"ncols must be at most the number of steps ({len(steps)}), got {nc}")
+    nr = -(-len(steps) // nc)                                 # rows per network
+    check_axes("axes", axes, len(points) * nr * nc)
     check_str("xlabel", xlabel)
     check_str("ylabel", ylabel)
-    if axes is None:
-        fig, axes = plt.subplots(len(points), len(steps), figsize=(1.6 * len(steps) + 0.6, 1.7 * len(points) + 0.6),
-                                 sharex=True, sharey=True, squeeze=False)
+    if axes is None:                                          # a thin empty row between the networks' blocks
+        side = (COLUMN_INCHES - 0.8) / nc
+        fig = plt.figure(figsize=(COLUMN_INCHES, len(points) * (nr * (side + 0.3) + 0.2) + 0.1))
+        ratios = ([1.0] * nr + [0.02]) * len(points)
+        gs = fig.add_gridspec(len(ratios) - 1, nc, height_ratios=ratios[:-1], hspace=0.45)
+        axes = np.empty((len(points) * nr, nc), dtype=object)
+        for i in range(len(points)):
+            for r in range(nr):
+                for c in range(nc):
+                    first = axes[0, 0] if i or r or c else None
+                    axes[i * nr + r, c] = fig.add_subplot(gs[i * (nr + 1) + r, c], sharex=first, sharey=first)
     else:
-        axes = np.atleast_2d(axes)
-        if axes.shape != (len(points), len(steps)):
-            raise ValueError(f"axes must be a (rows, steps) = {(len(points), len(steps))} array of matplotlib Axes, "
-                             f"got shape {axes.shape}")
+        axes = np.asarray(axes, dtype=object)
+        axes = axes.reshape(-1, nc) if axes.ndim == 1 else axes     # check_axes counted them
+        if axes.shape != (len(points) * nr, nc):
+            raise ValueError(f"axes must be a (networks * rows, ncols) = {(len(points) * nr, nc)} array of matplotlib "
+                             f"Axes, got shape {axes.shape}")
         fig = axes.flat[0].figure
     if lim is None:
         shown = [_np(v[0], f"points[{row!r}][{s!r}] xy", 2, 2) for row, r in points.items() for s, v in r.items()
@@ -350,7 +386,8 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
     all_labels = set()
     for i, (row, by_step) in enumerate(points.items()):
         for j, s in enumerate(steps):
-            ax = axes[i, j]
+            r, c = i * nr + j // nc, j % nc
+            ax = axes[r, c]
             v = by_step[s]
             if v is not None:
                 xy = _np(v[0], f"points[{row!r}][{s!r}] xy", 2, 2)
@@ -359,18 +396,24 @@ def plot_formation(points: dict, steps, lim=None, axes=None, xlabel: str = "PC 1
                     ax.plot(p[0], p[1], "o", color=class_color(k), mec="k", mew=0.4, ms=6)
                     all_labels.add(int(k))
             else:
-                ax.text(0.5, 0.5, "no class\nlearned", ha="center", va="center", fontsize=7, color="0.5",
+                ax.text(0.5, 0.5, "no class\nlearned", ha="center", va="center", fontsize=7, color=REFERENCE_GREY,
                         transform=ax.transAxes)
             ax.set(xlim=lim[0], ylim=lim[1], xticks=[], yticks=[])
-            if i == 0:
-                ax.set_title(f"step {s}", fontsize=8)
-            if j == 0:
-                ax.set_ylabel(f"{row}\n{ylabel}", fontsize=8)
-            if i == len(points) - 1:
-                ax.set_xlabel(xlabel, fontsize=8)
+            ax.set_title(f"step {s}")
+            if c == 0:
+                ax.set_ylabel(f"{row}\n{ylabel}")
+            if i == len(points) - 1 and j >= (nr - 1) * nc:    # the bottom row
+                ax.set_xlabel(xlabel)
+        for j in range(len(steps), nr * nc):                  # the free panels of this network's block
+            axes[i * nr + j // nc, j % nc].set_axis_off()
     if all_labels:
-        _digit_legend(axes[0, -1], all_labels, fontsize=6, title_fontsize=6, loc="upper left",
-                      bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+        free = len(steps) < nr * nc
+        if free:
+            _digit_legend(axes[nr - 1, nc - 1], all_labels, loc="center", ncol=2, handletextpad=0.1,
+                          columnspacing=0.6, frameon=False)
+        else:
+            fig.legend(handles=_digit_handles(all_labels), title="digit", loc="upper center",
+                       bbox_to_anchor=(0.5, 0.0), ncol=10, frameon=False, handletextpad=0.1, columnspacing=0.8)
     return fig
 
 
@@ -400,7 +443,7 @@ def plot_displacement(steps, displacement, labels, events=None, ax=None, title: 
     check_str("title", title, none_ok=True)
     check_str("event_label", event_label)
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 3))
+        _, ax = plt.subplots(figsize=figsize(1.0, 3.0))
     for j, k in enumerate(labels):
         ax.plot(steps, D[:, j], ".-", color=class_color(k), lw=0.8, ms=4, alpha=0.8)
     with np.errstate(all="ignore"):
@@ -410,11 +453,11 @@ def plot_displacement(steps, displacement, labels, events=None, ax=None, title: 
             med = np.nanmedian(D, axis=1)
     ax.plot(steps, med, "k-", lw=2, label="median over classes")
     for i, e in enumerate(events):
-        ax.axvline(e, color="0.5", lw=0.8, ls="--", label=event_label if i == 0 else None)
+        ax.axvline(e, color=REFERENCE_GREY, lw=0.8, ls="--", label=event_label if i == 0 else None)
     ax.set(xlabel="training step (end of interval)", ylabel="distance moved since\nprevious checkpoint")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(loc="upper right")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -446,7 +489,7 @@ def plot_against(x: dict, y: dict, ax=None, xlabel: str = "", ylabel: str = "", 
     check_bool("logy", logy)
     check_str("title", title, none_ok=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.2, 3.4))
+        _, ax = plt.subplots(figsize=figsize(0.62, 3.4))
     seen = set()
     for key in sorted(x):
         arch, proto = key[0], key[1]
@@ -463,7 +506,7 @@ def plot_against(x: dict, y: dict, ax=None, xlabel: str = "", ylabel: str = "", 
             axis.set_ticks(ticks, [f"{t:g}" for t in ticks])
             axis.set_minor_formatter(plt.NullFormatter())
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -496,16 +539,16 @@ def plot_search_speeds(speeds: dict, ax=None, start_label: str = "class mean (st
     for name, text in (("start_label", start_label), ("end_label", end_label), ("title", title)):
         check_str(name, text)
     if ax is None:
-        _fig, ax = plt.subplots(figsize=(7.5, 3.4))
+        _fig, ax = plt.subplots(figsize=figsize(1.0, 3.0))
     for j, (start, end, labels) in enumerate(rows):
         colors = [class_color(k) for k in labels.tolist()]
         ax.scatter(np.full(len(colors), j - 0.12), start, c=colors, marker="o", s=20)
         ax.scatter(np.full(len(colors), j + 0.12), end, c=colors, marker="*", s=80)
-    ax.scatter([], [], c="grey", marker="o", s=20, label=start_label)
-    ax.scatter([], [], c="grey", marker="*", s=80, label=end_label)
+    ax.scatter([], [], c="k", marker="o", s=20, label=start_label)
+    ax.scatter([], [], c="k", marker="*", s=80, label=end_label)
     ax.set(xticks=range(len(speeds)), xticklabels=list(speeds), xlim=(-0.5, len(speeds) - 0.5),
            ylabel=r"$\log_{10} S$", title=title)
-    ax.legend(fontsize=8)
+    ax.legend()
     ax.figure.tight_layout()
     return ax
 
@@ -577,11 +620,14 @@ def plot_ghost_passage(dwell: dict, ax=None, n_steps: int = 100):
     check_ax("ax", ax)
     check_count("n_steps", n_steps, 1, 100_000)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4.6))
-    for b, k in dwell.items():
-        ax.plot(ghost_passage(b, n_steps=n_steps), label=f"b = {b}: {k} steps near the ghost")
+        _, ax = plt.subplots(figsize=figsize(0.6, 3.4))
+    cmap = plt.get_cmap(BIAS_CMAP)
+    for i, (b, k) in enumerate(dwell.items()):
+        color = cmap(0.6 * i / max(len(dwell) - 1, 1))         # in the order given: the first darkest
+        ax.plot(ghost_passage(b, n_steps=n_steps), color=color, label=f"b = {b}: {k}")
     ax.set(xlabel="step", ylabel="$h_1$", title="leaving $h_1 = -1$ past the ghost")
-    ax.legend(fontsize=8, loc="center right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, title="bias: steps near the ghost",
+              handlelength=1.5, columnspacing=1.0)
     return ax
 
 
@@ -605,11 +651,19 @@ def plot_against_panels(measures: dict, y: dict, titles: dict | None = None, yla
     check_lookup("titles", titles, "{name: title}")
     check_str("ylabel", ylabel)
     check_bool("logy", logy)
-    fig, axes = plt.subplots(1, len(measures), figsize=(5 * len(measures), 3.9), squeeze=False)
-    for ax, (name, m) in zip(axes[0], measures.items()):
-        plot_against(m, y, ax=ax, xlabel=name, ylabel=ylabel, logy=logy, title=(titles or {}).get(name))
-    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
+    n = len(measures)
+    nc = min(n, 2)
+    nr = -(-n // nc)
+    fig, axes = plt.subplots(nr, nc, figsize=figsize(1.0 if nc > 1 else 0.62, 2.6 * nr + 0.5), sharey=True,
+                             squeeze=False)
+    for j, (ax, (name, m)) in enumerate(zip(axes.flat, measures.items())):
+        plot_against(m, y, ax=ax, xlabel=name, ylabel="" if j % nc else ylabel, logy=logy,
+                     title=(titles or {}).get(name))
+    for ax in axes.flat[n:]:
+        fig.delaxes(ax)
     fig.tight_layout()
+    fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+               frameon=False)
     return fig
 
 
@@ -641,7 +695,7 @@ def plot_search_budgets(result: dict, labels, title: str | None = None):
         if len(as_array(f"result[{key!r}]", result[key], 1)) != B:
             raise ValueError(f"result[{key!r}] must have one value per budget ({B})")
     check_str("title", title, none_ok=True)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, axes = plt.subplots(1, 2, figsize=figsize(1.0, 2.9))
     for j, lab in enumerate(labels.tolist()):
         axes[0].plot(budgets, result["log_speed"][:, j], "-", color=class_color(lab), lw=0.8)
     axes[0].plot(budgets, result["median_log_speed"], "k-o", lw=2, label="median over the digits")
@@ -650,9 +704,9 @@ def plot_search_budgets(result: dict, labels, title: str | None = None):
         ax.set(xscale="log", xlabel="Adam steps", ylabel=ylabel)
         ax.set_xticks(budgets, [str(B) for B in budgets])
         ax.minorticks_off()
-    axes[0].legend(fontsize=8)
+    axes[0].legend()
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -672,10 +726,14 @@ def plot_eigenvalue_panels(points: dict, n_top: int = 10):
     for p in points.values():
         _check_points(p, none_ok=False)
     positive_ints(n_top=n_top)
-    fig, axes = plt.subplots(2, len(points), figsize=(13 / 3 * len(points), 7.6), squeeze=False,
-                             gridspec_kw={"height_ratios": [1.35, 1]})
+    n = len(points)
+    fig, axes = plt.subplots(2, n, figsize=figsize(min(1.0, 0.2 + 0.27 * n), 4.8), squeeze=False, sharey="row",
+                             gridspec_kw={"height_ratios": [1.2, 1]})
     for j, (title, p) in enumerate(points.items()):
         plot_eigenvalues(p.eigenvalues(), p.labels, axes=axes[:, j], n_top=n_top, title=title)
+        if j:
+            axes[0, j].set_ylabel("")
+            axes[1, j].set_ylabel("")
     fig.tight_layout()
     return fig
 
@@ -699,11 +757,29 @@ def plot_drift_panels(drifts: dict, levels: dict | None = None):
     levels = check_lookup("levels", levels, "{title: {name: log10 S}}")
     for title in levels:
         _check_levels(levels[title], f"levels[{title!r}]")
-    fig, axes = plt.subplots(2, len(drifts), figsize=(5 * len(drifts), 5.8), sharex=True, squeeze=False,
+    n = len(drifts)
+    fig, axes = plt.subplots(2, n, figsize=figsize(min(1.0, 0.2 + 0.27 * n), 4.4), sharex=True, squeeze=False,
                              gridspec_kw={"height_ratios": [2, 1]})
     for j, (title, d) in enumerate(drifts.items()):
         plot_drift(d.S, d.reported, d.end.labels, levels=levels.get(title), axes=axes[:, j], title=title)
+    lo, hi = min(ax.get_ylim()[0] for ax in axes[0]), max(ax.get_ylim()[1] for ax in axes[0])
+    rows = [t.get_text() for t in axes[1, 0].get_yticklabels()]
+    handles = {}
+    for j, ax in enumerate(axes[0]):
+        ax.set_ylim(lo, hi)                                   # one speed scale for all panels
+        if ax.get_legend() is not None:
+            handles.update(zip(ax.get_legend_handles_labels()[1], ax.get_legend_handles_labels()[0]))
+            ax.get_legend().remove()
+        if j:
+            ax.set_ylabel("")
+            ax.tick_params(labelleft=False)
+            axes[1, j].set_ylabel("")
+            if [t.get_text() for t in axes[1, j].get_yticklabels()] == rows:   # the same starts: labelled once
+                axes[1, j].tick_params(labelleft=False)
     fig.tight_layout()
+    if handles:
+        fig.legend(list(handles.values()), list(handles), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                   ncol=min(len(handles), 3), frameon=False)
     return fig
 
 
@@ -723,7 +799,8 @@ def plot_displacement_panels(panels: dict, labels):
     if not all(isinstance(v, (tuple, list)) and len(v) == 3 for v in panels.values()):
         raise ValueError("panels must be a dict {title: (steps, displacement, events)}")
     check_labels("labels", labels)
-    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 2.9 * len(panels)), sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(len(panels), 1, figsize=figsize(1.0, 2.3 * len(panels) + 0.3), sharex=True, sharey=True,
+                             squeeze=False)
     for ax, (title, (steps, D, events)) in zip(axes[:, 0], panels.items()):
         plot_displacement(steps, D, labels=labels, events=events, ax=ax, title=title)
     for ax in axes[:-1, 0]:
@@ -748,7 +825,7 @@ def plot_ghost(model, points, dwell: dict, title: str | None = None):
     check_dict("dwell", dwell, "{bias: steps}")
     _check_points(points)
     check_str("title", title, none_ok=True)
-    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), gridspec_kw={"width_ratios": [1.1, 1]})
+    fig, axes = plt.subplots(1, 2, figsize=figsize(1.0, 3.7), gridspec_kw={"width_ratios": [1.2, 1]})
     plot_speed_landscape(model, points=points, ax=axes[0], title=title)
     plot_ghost_passage(dwell, ax=axes[1])
     fig.tight_layout()
@@ -770,10 +847,29 @@ def plot_points_pca_panels(panels: dict, x, x_labels):
     check_dict("panels", panels, "{title: (model, points, starts)}")
     if not all(isinstance(v, (tuple, list)) and len(v) == 3 for v in panels.values()):
         raise ValueError("panels must be a dict {title: (model, points, starts)}")
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.6), squeeze=False)
-    for ax, (title, (model, points, starts)) in zip(axes[0], panels.items()):
+    n = len(panels)
+    nc = min(n, 2)
+    nr = -(-n // nc)
+    fig, axes = plt.subplots(nr, nc, figsize=figsize(1.0 if nc > 1 else 0.7, 3.2 * nr + 0.2), squeeze=False)
+    for ax, (title, (model, points, starts)) in zip(axes.flat, panels.items()):
         plot_points_pca(model, x, x_labels, points, starts=starts, ax=ax, title=title)
+        ax.set_title(ax.get_title().replace(", ", ",\n", 1))   # "title (PCA of h,\n..% of variance)"
+        if n > 1:
+            ax.get_legend().remove()                         # one digit legend for all panels
+    for ax in axes.flat[n:]:
+        ax.set_axis_off()
     fig.tight_layout()
+    if n > 1:
+        kw = dict(handles=_digit_handles(check_labels("x_labels", x_labels)), title="digit", frameon=False)
+        if n < nr * nc:
+            from matplotlib.lines import Line2D
+            free = axes.flat[-1]
+            free.add_artist(free.legend(loc="upper center", ncol=2, **kw))
+            free.legend(handles=[Line2D([], [], ls="none", marker="*", ms=12, color="w", mec="k", label="slow point"),
+                                 Line2D([], [], ls="none", marker="o", ms=5, mfc="w", mec="k", mew=1.5,
+                                        label="class mean (start)")], loc="lower center", frameon=False)
+        else:
+            fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=10, **kw)
     return fig
 
 
@@ -838,18 +934,18 @@ def plot_fixed_points_pca(traj, memories, labels, saddles=None, directions=None,
     check_str("title", title, none_ok=True)
     plt = pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 5))
+        _, ax = plt.subplots(figsize=figsize(0.85, 4.8))
     pca = PCA(2).fit(T.reshape(-1, n))
     P = pca.transform(T.reshape(-1, n))
     if T.ndim == 3:
         for tr in P.reshape(T.shape[0], T.shape[1], 2):
-            ax.plot(tr[:, 0], tr[:, 1], color="0.8", lw=0.5, zorder=1)
+            ax.plot(tr[:, 0], tr[:, 1], color=BACKGROUND_GREY, lw=0.5, zorder=1)
     else:
-        ax.scatter(P[:, 0], P[:, 1], s=2, color="0.8", zorder=1)
+        ax.scatter(P[:, 0], P[:, 1], s=2, color=BACKGROUND_GREY, zorder=1)
     m = pca.transform(M)
     for k, (xy, lab) in enumerate(zip(m, labels)):
         ax.scatter(*xy, s=60, color=class_color(k + 1), edgecolor="k", zorder=3)
-        ax.annotate(str(lab), xy, xytext=(6, 6), textcoords="offset points", fontsize=9)
+        ax.annotate(str(lab), xy, xytext=(6, 6), textcoords="offset points")
     if S is not None:
         s2 = pca.transform(S)
         if D is not None:

@@ -21,12 +21,15 @@ from numbers import Integral
 __all__ = [
     "ARCH_COLORS",
     "ARCH_MARKERS",
+    "BACKGROUND_GREY",
+    "BIAS_CMAP",
     "CLASS_COLORS",
     "COLUMN_INCHES",
     "DPI",
     "FINE_TUNE_COLORS",
     "FRAME_COLORS",
     "GUIDE_COLORS",
+    "MATRIX_COLORS",
     "MIN_TEXT_PX",
     "MODE_STYLES",
     "PARTIAL_COLOR",
@@ -36,8 +39,10 @@ __all__ = [
     "PROTOCOL_LABELS",
     "PROTOCOL_MARKERS",
     "RC",
+    "REFERENCE_GREY",
     "SCHEME_COLORS",
     "SEED_MARKERS",
+    "SLOW_POINT_COLOR",
     "TIMING_COLORS",
     "class_color",
     "figsize",
@@ -258,3 +263,21 @@ PARTIAL_COLOR = "#66a61e"
 #: Bars of the intro's fine-tuning figure other than the speed penalty's (whose colour is SlowPoints' in
 #: :data:`MODE_STYLES`): the network before fine-tuning and after the control fine-tune, λ = 0 (the intro).
 FINE_TUNE_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}
+
+# --- chapter 3 ---
+#: Slow points (``S > 0``) on a speed landscape (chapter 3); no registry colour.
+SLOW_POINT_COLOR = "#f46d43"
+#: What stays in the background: search candidates still moving when their budget ran out, and the
+#: trajectories behind a network's fixed points (chapter 3, "your network"); no registry grey.
+BACKGROUND_GREY = "#c0c0c0"
+#: Reference marks that are not data: the dashed lines of curriculum stage starts, empty-panel notes
+#: (chapter 3); no registry grey.
+REFERENCE_GREY = "#a0a0a0"
+#: Colour map of ordered parameter values drawn as lines, such as the biases of the toy network's ghost passages
+#: (chapter 3): a sequence, not a registry of things; the book uses its part from dark blue to salmon.
+BIAS_CMAP = "plasma"
+
+# --- chapter 6 ---
+#: One colour per matrix of a hidden-chain profile: the initial recurrent matrix, the trained one, and
+#: its control (the initial matrix moved at random by as much as training moved it) (chapter 6).
+MATRIX_COLORS = {"initial": "#a6cee3", "trained": "#1a1a1a", "control": "#ff7f00"}

@@ -178,8 +178,9 @@ def budget_comparison(table) -> dict:
 
     Parameters
     ----------
-    table : pandas DataFrame, one row per network (at least 4 of each architecture, each ``(arch, protocol,
-        seed)`` once), with the columns ``arch``, ``protocol``, ``seed``, ``lifetime`` and
+    table : pandas DataFrame
+        One row per network (at least 4 of each architecture, each ``(arch, protocol, seed)``
+        once), with the columns ``arch``, ``protocol``, ``seed``, ``lifetime`` and
         :data:`BUDGET_MEASURES`, all numbers finite; e.g.
         ``mem.zoo.table().query("hidden_size == 64").set_index("name")``
 

@@ -21,12 +21,12 @@ ROLE = re.compile(r"\{term\}`([^`]+)`")
 MIN_TERMS_PER_CHAPTER = 8
 #: Terms each chapter must link (its subject; a chapter that stops using one should say why here).
 CENTRAL = {
-    "01_task": ["Memory lifetime"],
+    "01_task": ["Delayed classification", "Trigger", "Null class", "Curriculum"],
     "02_training_protocols": ["Curriculum", "Memory lifetime"],
     "03_slow_points": ["Speed", "Fixed point", "Slow point"],
     "04_speed_predicts_memory": ["Speed", "Slow point"],
     "05_speed_regularization": ["Speed", "Slow point"],
-    "06_nonnormal_init": [],
+    "06_nonnormal_init": ["Non-normal", "Chain", "Fisher memory"],
 }
 
 

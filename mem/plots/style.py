@@ -259,9 +259,9 @@ POOLED_COLOR = "#262626"
 #: Correlations over all networks with the architecture partialled out (chapter 4).
 PARTIAL_COLOR = "#66a61e"
 
-# --- the intro ---
-#: Bars of the intro's fine-tuning figure other than the speed penalty's (whose colour is SlowPoints' in
-#: :data:`MODE_STYLES`): the network before fine-tuning and after the control fine-tune, λ = 0 (the intro).
+# --- the intro and chapter 5 ---
+#: Runs other than the speed penalty's (whose colour is SlowPoints' in :data:`MODE_STYLES`): the network
+#: before fine-tuning and after the control fine-tune, λ = 0 (the intro, chapter 5).
 FINE_TUNE_COLORS = {"before": "#bdbdbd", "control": "#5e5e5e"}
 
 # --- chapter 3 ---

@@ -147,6 +147,8 @@ def test_what_a_reader_sees_at_1280_px(server, page, path):
     page.goto(f"{server}/{where.as_posix()}.html", wait_until="load")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{path.stem}.png"), full_page=True)
+    # open what a reader can open (exercise solutions, hidden code), so that every figure is measured as shown
+    page.eval_on_selector_all("article details", "els => els.forEach(e => { e.open = true; })")
     figures = page.eval_on_selector_all("article .cell_output img", """els => els.map(e => ({
         src: e.currentSrc, alt: e.alt, width: e.getBoundingClientRect().width,
         caption: e.closest("figure") ? (e.closest("figure").querySelector("figcaption") || {}).innerText : null}))""")

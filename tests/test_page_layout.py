@@ -9,7 +9,10 @@ The browser test (tests/browser) checks the rendered pages; these checks run wit
   shows nothing else, and no page stores widget state: the rendered page never draws a dead control;
 - no progress-bar text reaches the page;
 - the code a reader sees fits the column, nbval markers are cell tags (not comments), and the
-  "What reproduces" box is one short call.
+  "What reproduces" box is one short call;
+- the code in view is the science: assertions and formatting sit in cells behind a toggle
+  (``hide-input``; their output stays on the page), so no visible cell asserts, and a chapter
+  shows at most :data:`VISIBLE_CODE_LINES` lines of code.
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ CODE_COLUMNS = 76
 #: The column's width in CSS px at a 1280 px window (the browser test measures it).
 COLUMN_PX = 688
 HIDDEN = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
+#: The most lines of code a chapter shows before a reader opens anything (they were 158-398 before issue 20).
+VISIBLE_CODE_LINES = 150
 TQDM = re.compile(r"\d+%\|.*\|\s*\d+/\d+|\[\d+:\d\d(<|,)")
 
 
@@ -103,6 +108,19 @@ def test_the_code_in_view_fits_the_column_and_carries_no_plumbing(path):
         assert not wide, f"cell {i}: {len(wide)} lines wider than {CODE_COLUMNS} characters: {wide[0]!r}"
         if "what_reproduces(" in cell.source:
             assert len(cell.source.splitlines()) <= 3, f"cell {i}: the What reproduces box is not a short call"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
+def test_assertions_and_formatting_sit_behind_a_toggle(path):
+    shown = 0
+    for i, cell in _cells(path):
+        if _tags(cell) & HIDDEN or cell.source.startswith("# Colab set-up:"):
+            continue
+        assert not re.search(r"(?m)^\s*assert\b", cell.source), \
+            f"cell {i}: an assertion in view; move it to a hide-input cell after it"
+        shown += len(cell.source.splitlines())
+    if path.parent.name == "chapters":
+        assert shown <= VISIBLE_CODE_LINES, f"{shown} lines of code in view (at most {VISIBLE_CODE_LINES})"
 
 
 def test_png_text_size_reads_what_style_png_writes():

@@ -18,13 +18,15 @@ THREADS ?= 2
 
 setup: $(STAMP)
 
+# The set-up also downloads cffconvert's wheel into .venv/cff, without installing it: tests/test_packaging.py
+# validates CITATION.cff against the Citation File Format schema it ships (cffconvert itself pins
+# jsonschema<4, which the book's tools cannot use).
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) $(TORCH)
 	$(BIN)/python -m pip install -q -e ".[book,test]"
-	# the Citation File Format schema for tests/test_packaging.py, from cffconvert's wheel (not installed:
-	# cffconvert pins jsonschema<4, which the book's tools cannot use)
 	$(BIN)/python -m pip download -q --no-deps --dest $(VENV)/cff cffconvert==2.0.0
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)

@@ -48,8 +48,8 @@ from ._checks import check_bool, check_choice, check_float, check_int, check_mod
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
 from .measures import speed_measures
-from .models import RNNClassifier
-from .protocols import DeCu, NaCu, VoCu, make_protocol
+from .models import ARCHS, RNNClassifier
+from .protocols import PROTOCOLS, DeCu, NaCu, VoCu, make_protocol
 from .slowpoints import paper_components
 from .store import Collection, manifest_entry, pinned_threads, rebuild_command, require_keys
 from .tasks import DelayedClassification
@@ -68,6 +68,7 @@ __all__ = [
     "RECIPE",
     "ZOO_DIR",
     "ZooEntry",
+    "ZooIndex",
     "bridge_configs",
     "build_summary",
     "class_table",
@@ -75,6 +76,7 @@ __all__ = [
     "default_configs",
     "entry_name",
     "evaluate_entry",
+    "index",
     "load",
     "manifest",
     "measure_speed",
@@ -234,6 +236,95 @@ def names(zoo_dir: Path | str = ZOO_DIR, **where) -> list[str]:
         raise ValueError(f"filters must be config keys, one of {sorted(keys)}, got unknown {unknown}")
     return sorted(out)
 
+
+@dataclass(frozen=True)
+class ZooIndex:
+    """The zoo's networks by (group, protocol, seed), made by :func:`index` (chapter 2).
+
+    A **group** is an architecture and a size, named ``f"{arch}{hidden_size}"`` (``"gru64"``).
+
+    Attributes
+    ----------
+    key : dict ``{name (str): (group (str), protocol (str), seed (int))}``, in group order and by name
+        within a group (the order of :func:`names`)
+    by_key : dict ``{(group, protocol, seed): name}``, the inverse of ``key``
+    groups : list of str, by size, then by architecture in the order of :data:`mem.models.ARCHS`
+        (``["gru64", "lstm64", "gru128", "lstm128"]`` for the networks collection)
+    protocols : list of str, in the order of :data:`mem.protocols.PROTOCOLS` (``["nacu", "decu", "vocu"]``)
+    seeds : dict ``{group: sorted list of the seeds (int) of its networks}``
+    labels : dict ``{group: display name}``, e.g. ``{"gru64": "GRU-64"}``
+    """
+
+    key: dict
+    by_key: dict
+    groups: list
+    protocols: list
+    seeds: dict
+    labels: dict
+
+    @property
+    def names(self) -> list[str]:
+        """Every network's name, in the order of ``key``."""
+        return list(self.key)
+
+
+def index(zoo_dir: Path | str = ZOO_DIR, **where) -> ZooIndex:
+    """Look up the zoo's networks by (group, protocol, seed) without loading them (chapter 2).
+
+    Reads the configs of the manifest's entries (:func:`manifest`); a network's group is its
+    architecture and size, ``f"{arch}{hidden_size}"`` (``"gru64"``).
+
+    Parameters
+    ----------
+    zoo_dir : path of a collection's folder (default: the ``networks`` collection, 54 networks)
+    **where : filters on the configs, as in :func:`names` (e.g. ``hidden_size=64``, ``init="chain"``)
+
+    Returns
+    -------
+    :class:`ZooIndex` with ``key`` (name to (group, protocol, seed)), ``by_key`` (its inverse),
+    ``groups``, ``protocols``, ``seeds`` per group and display ``labels`` per group.
+
+    Raises
+    ------
+    ValueError
+        If no entry of ``zoo_dir`` passes the filters, if an entry's config has no architecture, size,
+        protocol or seed, or if two entries share a (group, protocol, seed) (in the ``bridge``
+        collection they differ by ``init``: filter on it).
+
+    Examples
+    --------
+    >>> zoo_index = index()
+    >>> zoo_index.by_key["gru64", "decu", 0]
+    'gru64-decu-s0'
+    """
+    entries = manifest(zoo_dir)["entries"]
+    chosen = names(zoo_dir, **where)
+    if not chosen:
+        raise ValueError(f"zoo_dir must hold built entries that pass the filters {where}: none in {str(zoo_dir)!r}")
+    key, size_arch = {}, {}
+    for name in chosen:
+        cfg = entries[name]["config"]
+        proto = cfg.get("protocol")
+        if not all(k in cfg for k in ("arch", "hidden_size", "seed")) or not isinstance(proto, dict) \
+                or "name" not in proto:
+            raise ValueError(f"zoo_dir's entries must have configs with arch, hidden_size, protocol and seed "
+                             f"(networks of the zoo), got {name!r} without them")
+        group = f"{cfg['arch']}{cfg['hidden_size']}"
+        key[name], size_arch[group] = (group, proto["name"], cfg["seed"]), (cfg["hidden_size"], cfg["arch"])
+    by_key = {}
+    for name, k in key.items():
+        if k in by_key:
+            raise ValueError(f"zoo_dir's entries {by_key[k]!r} and {name!r} share (group, protocol, seed) {k}: "
+                             "filter them on what they differ in (e.g. init=...)")
+        by_key[k] = name
+    rank = {arch: i for i, arch in enumerate(ARCHS)}
+    groups = sorted(size_arch, key=lambda g: (size_arch[g][0], rank.get(size_arch[g][1], len(ARCHS)), g))
+    present = {k[1] for k in by_key}
+    protocols = [p for p in PROTOCOLS if p in present] + sorted(present - set(PROTOCOLS))
+    key = {name: key[name] for g in groups for name in chosen if key[name][0] == g}
+    return ZooIndex(key=key, by_key={k: name for name, k in key.items()}, groups=groups, protocols=protocols,
+                    seeds={g: sorted({s for gg, _, s in by_key if gg == g}) for g in groups},
+                    labels={g: f"{size_arch[g][1].upper()}-{size_arch[g][0]}" for g in groups})
 
 def _measured(zoo_dir):
     """(name, metrics, config) of every entry, refusing entries measured before the slow-point measures."""

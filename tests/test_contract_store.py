@@ -23,6 +23,8 @@ from mem.tasks import DelayedClassification
 EXEMPT = {
     "mem.store.IntegrityError": "a plain exception class: a message, nothing to validate",
     "mem.zoo.ZooEntry": "a plain record (dataclass) that zoo.load fills from a verified entry; nothing to validate",
+    "mem.zoo.ZooIndex": "a plain record (frozen dataclass) that zoo.index fills from a verified manifest; nothing to "
+                        "validate",
 }
 
 _IDS = itertools.count()
@@ -152,6 +154,10 @@ SPECS = [
     Spec("mem.zoo.manifest", lambda: dict(zoo_dir=str(zoo.BRIDGE_DIR))),
     Spec("mem.zoo.names", lambda: dict(zoo_dir=str(zoo.BRIDGE_DIR), seed=0),
          fixed={"seed": "a filter value (**where): compared with the stored configs' values; no match gives []"}),
+    # the bridge's entries differ by init: one (group, protocol, seed) per network only when filtered on it
+    Spec("mem.zoo.index", lambda: dict(zoo_dir=str(zoo.BRIDGE_DIR), init="chain"),
+         fixed={"init": "a filter value (**where): compared with the stored configs' values; no match is refused, "
+                        "as tests/test_zoo.py::test_index_of_the_zoo checks"}),
     Spec("mem.zoo.table", lambda: dict(zoo_dir=str(zoo.BRIDGE_DIR), probe_seed=None),
          fixed={"probe_seed": "each valid seed re-measures every network (seconds each), too slow for the families: "
                               "its refusals are tested in tests/test_zoo.py::test_table_checks_probe_seed"}),

@@ -188,6 +188,30 @@ def test_tables_of_the_zoo():
     assert e.metrics["speed"]["settings"]["paper"]["n_iters"] == 100_000
 
 
+
+def test_index_of_the_zoo():
+    """chapter 2's lookup: every network by (group, protocol, seed), groups by size then architecture."""
+    ix = zoo.index()
+    assert ix.groups == ["gru64", "lstm64", "gru128", "lstm128"] and ix.protocols == ["nacu", "decu", "vocu"]
+    assert ix.seeds == {"gru64": list(range(6)), "lstm64": list(range(6)), "gru128": [0, 1, 2], "lstm128": [0, 1, 2]}
+    assert ix.labels == {"gru64": "GRU-64", "lstm64": "LSTM-64", "gru128": "GRU-128", "lstm128": "LSTM-128"}
+    assert sorted(ix.names) == zoo.names() and len(ix.by_key) == 54
+    assert [ix.key[n][0] for n in ix.names] == sorted((ix.key[n][0] for n in ix.names), key=ix.groups.index)
+    for name, (group, protocol, seed) in ix.key.items():
+        cfg = zoo.manifest()["entries"][name]["config"]
+        assert group == f"{cfg['arch']}{cfg['hidden_size']}" and (protocol, seed) == (cfg["protocol"]["name"],
+                                                                                        cfg["seed"])
+        assert ix.by_key[group, protocol, seed] == name
+    small = zoo.index(hidden_size=128, protocol="decu")
+    assert small.groups == ["gru128", "lstm128"] and small.protocols == ["decu"] and len(small.key) == 6
+    with pytest.raises(ValueError, match="init"):            # the bridge's inits share (group, protocol, seed)
+        zoo.index(zoo.BRIDGE_DIR)
+    assert zoo.index(zoo.BRIDGE_DIR, init="chain").by_key["gru100", "nacu", 1] == "gru100-nacu-chain-s1"
+    with pytest.raises(ValueError, match="zoo_dir"):
+        zoo.index(seed=99)
+    with pytest.raises(ValueError, match="filters"):
+        zoo.index(colour="red")
+
 def test_build_summary_counts_every_collection():
     s = zoo.build_summary()
     assert s.loc["networks", "entries"] == len(zoo.names()) == 54

@@ -37,6 +37,7 @@ __all__ = [
     "TaskParams",
     "VoCu",
     "curriculum_stages",
+    "digit_entry_steps",
     "loss_jumps",
     "make_protocol",
     "protocol_stage_starts",
@@ -420,3 +421,24 @@ def protocol_stage_starts(config: dict | str) -> list:
     """
     sched = make_protocol(config).schedule()
     return stage_starts(sched["T_max"], sched["n_classes"]).tolist()
+
+
+def digit_entry_steps(config: dict | str) -> dict:
+    """The step at which each digit enters a protocol's task, from its configuration (chapter 3).
+
+    A task of ``n_classes`` classes asks for the digits ``0 .. n_classes - 2`` (one class is the null report), so
+    digit ``d`` enters at the first step whose ``n_classes`` is at least ``d + 2``: at step 0 for every digit
+    without a vocabulary curriculum; under :class:`VoCu` the first two at step 0 and each further one at the
+    start of its stage (:func:`protocol_stage_starts`).
+
+    Parameters
+    ----------
+    config : a protocol's name or configuration dict, as :func:`make_protocol` takes it (e.g. a zoo
+        entry's ``config["protocol"]``)
+
+    Returns
+    -------
+    dict ``{digit: step}`` of ints, for every digit the schedule asks for at some step, in increasing order.
+    """
+    n_classes = make_protocol(config).schedule()["n_classes"]
+    return {d: int(np.argmax(n_classes >= d + 2)) for d in range(int(n_classes.max()) - 1)}

@@ -13,13 +13,18 @@ from ._checks import check_choice, check_count, check_int, check_labels, check_m
 from .slowpoints import COMPONENTS, SlowPoints, class_mean_states, dynamics, find_slow_points, flat_states
 from .tasks import DelayedClassification
 
-__all__ = ["BUDGET_MEASURES", "budget_comparison", "class_point_summary", "nearest_cloud", "search_budgets",
-           "search_summary"]
+__all__ = ["BUDGET_COLUMNS", "BUDGET_MEASURES", "budget_comparison", "budget_table", "class_point_summary",
+           "nearest_cloud", "search_budgets", "search_summary"]
 
 #: The columns of the zoo's table that :func:`budget_comparison` compares (chapter 3): the median ``log10 S``
 #: of a network's class points after 2000 Adam steps (``adam``), after the authors' budget (``paper``) and
 #: after 200 Newton iterations (``newton``), and the median ``log|lambda|max`` at the Adam 2000 points.
 BUDGET_MEASURES = ("adam", "paper", "newton", "lam_adam")
+
+#: The column names :func:`budget_table` gives the zoo's columns (chapter 3): each search's median ``log10 S``,
+#: the largest ``|lambda|`` at the Adam 2000 points (from ``lam_adam``, its median log) and the memory lifetime.
+BUDGET_COLUMNS = {"adam": "Adam 2000", "paper": "authors' budget", "newton": "Newton 200",
+                  "lam_adam": "|lambda|max", "lifetime": "lifetime"}
 
 
 def class_point_summary(model, task, points=None, components: str = "full", n_iters: int = 2000,
@@ -229,3 +234,39 @@ def budget_comparison(table) -> dict:
                 gain={m: table["adam"] - table[m] for m in speeds[1:]},
                 agree={(a, b): correlate(table[a], table[b], n_boot=0).r for a, b in pairs},
                 below_newton=table[table["paper"] < table["newton"]])
+
+
+def budget_table(table):
+    """The zoo's slow-point speeds after each search, beside the slowest mode and the memory lifetime, one row
+    per network: the table chapter 3 prints (chapter 3).
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        One row per network with the columns :data:`BUDGET_MEASURES` and ``lifetime``, all finite numbers;
+        e.g. ``mem.zoo.table().query("hidden_size == 64").set_index("name")``.
+
+    Returns
+    -------
+    pandas DataFrame indexed like ``table``, with the columns of :data:`BUDGET_COLUMNS` in its order:
+    ``"Adam 2000"``, ``"authors' budget"`` and ``"Newton 200"`` (the median ``log10 S`` of a network's class
+    points after each search, as stored), ``"|lambda|max"`` (``exp`` of the median ``log|lambda|max`` at the
+    Adam 2000 points) and ``"lifetime"`` (steps).
+
+    Raises
+    ------
+    TypeError
+        ``table`` is not a DataFrame.
+    ValueError
+        a column is missing or holds something other than finite numbers.
+    """
+    from ._checks import check_frame
+
+    columns = list(BUDGET_COLUMNS)
+    check_frame("table", table, columns, "a pandas DataFrame of networks (mem.zoo.table())")
+    numbers = table[columns]
+    if not all(np.issubdtype(t, np.number) for t in numbers.dtypes) or not np.isfinite(numbers.to_numpy(float)).all():
+        raise ValueError(f"table must hold finite numbers in the columns {columns}")
+    out = numbers.rename(columns=BUDGET_COLUMNS)
+    out["|lambda|max"] = np.exp(table["lam_adam"])
+    return out

@@ -44,7 +44,7 @@ import torch
 
 from . import data as _data
 from . import store
-from ._checks import check_bool, check_choice, check_float, check_int, check_model_task, check_seed
+from ._checks import check_array, check_bool, check_choice, check_float, check_int, check_model_task, check_seed
 from .evaluate import DEFAULT_DELAYS, DelayCurve, accuracy_vs_delay, memory_lifetime, report_accuracy
 from .init import initialize
 from .measures import speed_measures
@@ -71,6 +71,7 @@ __all__ = [
     "ZooIndex",
     "bridge_configs",
     "build_summary",
+    "checkpoint_models",
     "class_table",
     "collection",
     "default_configs",
@@ -459,6 +460,47 @@ def load(name: str, zoo_dir: Path | str = ZOO_DIR, device="cpu") -> ZooEntry:
     model.to(device).eval()
     return ZooEntry(name, model, History.from_dict(payload["history"]), cfg, e["metrics"],
                     payload.get("checkpoints"))
+
+
+def checkpoint_models(entry: ZooEntry, until: int | None = None, also=()) -> dict:
+    """The network of a zoo entry at its stored checkpoints, ``{step: model}``, the input of
+    :func:`mem.formation.formation` (chapter 3).
+
+    Parameters
+    ----------
+    entry : ZooEntry
+        An entry built with checkpoints (``names(checkpoints=True)``; :data:`FORMATION_CHECKPOINTS`).
+    until : int >= 0 or None, default None
+        Keep the checkpoints at steps ``<= until``; None keeps every stored checkpoint.
+    also : list of int, default ()
+        Further steps to keep beyond ``until``, each one of the stored checkpoints.
+
+    Returns
+    -------
+    dict ``{step: RNNClassifier}`` in increasing order of step, each network as :meth:`ZooEntry.model_at`
+    rebuilds it (eval mode, on the device of ``entry.model``).
+
+    Raises
+    ------
+    TypeError
+        ``entry`` is not a ZooEntry, ``until`` not an integer or None, ``also`` not a list of integers.
+    ValueError
+        ``entry`` has no checkpoints, ``until`` is negative, or a step in ``also`` is not stored.
+    """
+    if not isinstance(entry, ZooEntry):
+        raise TypeError(f"entry must be a mem.zoo.ZooEntry (mem.zoo.load), got {type(entry).__name__}")
+    until = check_int("until", until, lo=0, none_ok=True)
+    empty = isinstance(also, (list, tuple)) and not also       # numpy reads () as floats
+    also = [] if empty else check_array("also", also, int, ndim=1).tolist()
+    if not entry.checkpoints:
+        raise ValueError(f"entry {entry.name!r} has no checkpoints; entries with checkpoints: "
+                         f"{names(checkpoints=True)}")
+    stored = sorted(entry.checkpoints)
+    missing = sorted(set(also) - set(stored))
+    if missing:
+        raise ValueError(f"also must list stored checkpoints of {entry.name!r} ({stored}), got {missing}")
+    steps = [s for s in stored if until is None or s <= until or s in also]
+    return {s: entry.model_at(s) for s in steps}
 
 
 def _device(device) -> torch.device:

@@ -116,6 +116,23 @@ def _keyed(v=1.0):
     return {("gru", "nacu", 0): v, ("lstm", "decu", 1): 2 * v}
 
 
+def _budget_table():
+    """Eight networks of a zoo table, four of each architecture (mem.searches.budget_comparison)."""
+    return pd.DataFrame({
+        "arch": ["gru"] * 4 + ["lstm"] * 4, "protocol": ["decu", "vocu"] * 4, "seed": [0, 0, 1, 1] * 2,
+        "lifetime": [100.0, 200.0, 150.0, 300.0, 120.0, 90.0, 400.0, 250.0],
+        "adam": [-4.0, -4.5, -3.5, -5.0, -4.2, -3.9, -4.8, -4.4],
+        "paper": [-5.0, -6.0, -5.5, -6.5, -5.2, -5.9, -6.1, -5.6],
+        "newton": [-5.5, -5.0, -8.0, -9.0, -7.0, -6.5, -8.5, -9.5],
+        "lam_adam": [0.01, 0.002, 0.004, 0.001, 0.005, 0.003, 0.0, 0.002]}, index=[f"n{i}" for i in range(8)])
+
+
+def _budget_comparison():
+    """What mem.searches.budget_comparison says of eight networks (plot_budget_panels draws it)."""
+    from mem.searches import budget_comparison
+    return budget_comparison(_budget_table())
+
+
 def _zoo_df():
     return pd.DataFrame({"arch": ["gru", "lstm"] * 3, "protocol": ["nacu", "decu", "vocu"] * 2, "seed": [0] * 6,
                          "hidden_size": [64] * 3 + [128] * 3, "size": ["64"] * 3 + ["128"] * 3,
@@ -245,6 +262,7 @@ SPECS = [
     Spec(P + "slowpoints.plot_ghost_passage", lambda: dict(dwell={0.6: 3}, ax=None, n_steps=5)),
     Spec(P + "slowpoints.plot_against_panels", lambda: dict(measures={"m": _keyed()}, y=_keyed(3.0),
                                                             titles={"m": "t"}, ylabel="y", logy=False)),
+    Spec(P + "slowpoints.plot_budget_panels", lambda: dict(comparison=_budget_comparison(), ylabel="y")),
     Spec(P + "slowpoints.plot_search_budgets", lambda: dict(
         result={"budgets": np.array([10, 20]), "log_speed": np.zeros((2, 1)), "median_log_speed": np.zeros(2),
                 "moved": np.ones(2)}, labels=np.array([1]), title="t")),
@@ -334,7 +352,8 @@ SPECS = [
 PANELS = {"task.plot_trials", "task.plot_timing", "task.plot_trial_row", "task.plot_digit_examples",
           "task.plot_noise_frames", "training.plot_schedules", "training.plot_curriculum_run",
           "training.plot_histories", "training.plot_delay_curves_by_arch", "slowpoints.plot_search_speeds",
-          "slowpoints.plot_against_panels", "slowpoints.plot_search_budgets", "slowpoints.plot_eigenvalue_panels",
+          "slowpoints.plot_against_panels",
+          "slowpoints.plot_budget_panels", "slowpoints.plot_search_budgets", "slowpoints.plot_eigenvalue_panels",
           "slowpoints.plot_drift_panels", "slowpoints.plot_displacement_panels", "slowpoints.plot_ghost",
           "slowpoints.plot_points_pca_panels", "speed.plot_within", "speed.plot_by_protocol_panels",
           "speed.plot_measure_panels", "speed.plot_measure_paths", "speed.plot_correlation_panels",

@@ -221,6 +221,7 @@ SPECS = [
          lambda: dict(points=_gru_points(), model=_gru(), trigger=_task().mean_input(trigger=True))),
     Spec("mem.searches.budget_comparison", lambda: dict(table=_budget_table()),
          finite=False),  # documented: the correlations are without bootstrap, their intervals NaN
+    Spec("mem.searches.budget_table", lambda: dict(table=_budget_table())),
     # mem.drift
     Spec("mem.drift.ghost_passage", lambda: dict(bias=0.6, h=-1.0, n_steps=5)),
     Spec("mem.drift.drift",

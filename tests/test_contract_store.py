@@ -148,6 +148,7 @@ SPECS = [
     Spec("mem.store.summary", lambda: dict(names=["bridge"])),
     # mem.zoo
     Spec("mem.zoo.ZooEntry.model_at", lambda: dict(step=100), of=lambda: zoo.load("gru64-decu-s0")),
+    Spec("mem.zoo.checkpoint_models", lambda: dict(entry=zoo.load("gru64-decu-s0"), until=200, also=[3000])),
     Spec("mem.zoo.entry_name", lambda: dict(cfg=zoo.default_configs()[0])),
     Spec("mem.zoo.default_configs"),
     Spec("mem.zoo.bridge_configs"),

@@ -162,6 +162,7 @@ SPECS = [
                                                   n_classes=np.full(6, 11), width=2)),
     Spec("mem.protocols.schedule_shares", lambda: dict(protocol=pr.DeCu(4), T_max=20, n_classes=11)),
     Spec("mem.protocols.protocol_stage_starts", lambda: dict(config="decu")),
+    Spec("mem.protocols.digit_entry_steps", lambda: dict(config="vocu")),
     # ----------------------------------------------------------------------------------------- mem.evaluate
     Spec("mem.evaluate.DelayCurve", lambda: dict(delays=np.array([1, 2, 4]), accuracy=np.array([0.9, 0.5, 0.2]),
                                                  n_trials=10, chance=0.1, class_accuracy=np.full((3, 2), 0.5),

@@ -620,3 +620,26 @@ def test_intro_figures_draw_what_they_are_given():
         plots.plot_penalty_lifetimes(before, {"a": 90.0}, penalised, lam=1000)
     with pytest.raises(ValueError, match=r"penalised\['b'\]"):
         plots.plot_penalty_lifetimes(before, control, {"a": 300.0, "b": float("inf")}, lam=1000)
+
+
+def test_budget_panels_draw_the_lifetime_against_each_measure():
+    import pandas as pd
+
+    from mem.searches import BUDGET_MEASURES, budget_comparison
+    keys = [(a, p, s) for a in ("gru", "lstm") for p in ("decu", "vocu") for s in (0, 1)]
+    t = pd.DataFrame({"arch": [k[0] for k in keys], "protocol": [k[1] for k in keys], "seed": [k[2] for k in keys],
+                      "lifetime": 100.0 + np.arange(8) * 20, "adam": -4.0 - 0.1 * np.arange(8),
+                      "paper": -5.5 + np.sin(np.arange(8)), "newton": -5.0 - 0.3 * np.arange(8) ** 1.5,
+                      "lam_adam": 0.01 - 0.001 * np.arange(8)})
+    c = budget_comparison(t)
+    fig = plots.plot_budget_panels(c, ylabel="life")
+    assert len(fig.axes) == len(BUDGET_MEASURES) == 4
+    assert fig.axes[0].get_xlabel() == r"median $\log_{10} S$, Adam 2000" and fig.axes[0].get_ylabel() == "life"
+    assert [a.get_title() for a in fig.axes] == [f"Spearman {c['rho'][m]['all'].r:+.2f} (n = 8)"
+                                                 for m in BUDGET_MEASURES]
+    assert fig.axes[0].get_yscale() == "log" and fig.axes[3].get_xlabel().endswith("Adam 2000")
+    with pytest.raises(ValueError, match=r"comparison must be the dict of mem\.searches\.budget_comparison"):
+        plots.plot_budget_panels({"values": {}})
+    with pytest.raises(TypeError, match="comparison"):
+        plots.plot_budget_panels([c])
+

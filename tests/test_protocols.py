@@ -116,6 +116,21 @@ def test_protocol_stage_starts_reads_the_schedule():
     assert len(protocol_stage_starts("vocu")) > 0
 
 
+def test_digit_entry_steps_reads_when_each_digit_enters_the_task():
+    from mem.protocols import digit_entry_steps, protocol_stage_starts
+    starts = protocol_stage_starts("vocu")
+    steps = digit_entry_steps("vocu")                 # digits 0 and 1 from the start, then one per stage
+    assert steps == {0: 0, 1: 0, **{d: starts[d - 2] for d in range(2, 10)}}
+    assert digit_entry_steps({"name": "vocu", "classes_start": 4, "n_iters": 100})[2] == 0
+    assert digit_entry_steps({"name": "vocu", "classes_end": 6})[4] > 0 and len(digit_entry_steps(
+        {"name": "vocu", "classes_end": 6})) == 5      # only the digits the task ever asks for
+    assert digit_entry_steps("decu") == digit_entry_steps("nacu") == {d: 0 for d in range(10)}
+    with pytest.raises(ValueError, match="config must name a protocol"):
+        digit_entry_steps("nope")
+    with pytest.raises(TypeError, match="config"):
+        digit_entry_steps(3)
+
+
 @pytest.mark.parametrize("p", [NaCu(7), DeCu(3000), DeCu(40, fraction=0.5), VoCu(3000), VoCu(11, fraction=0.9),
                                DeCu(5, T_start=6, T_end=20)])
 def test_fixed_schedules_are_the_step_by_step_ones(p):

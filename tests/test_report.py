@@ -265,7 +265,21 @@ def test_budget_comparison_and_its_summary():
     with pytest.raises(TypeError, match="c must be the dict"):
         report.budget_summary({"keys": []})
 
-def test_bridge_contrast_reports_the_chapter6_comparison():
+def test_budget_table_names_the_columns_the_chapter_prints():
+    from mem.searches import BUDGET_COLUMNS, budget_table
+    t = _budget_table()
+    out = budget_table(t)
+    assert list(out.columns) == list(BUDGET_COLUMNS.values()) and list(out.index) == list(t.index)
+    assert np.array_equal(out["Adam 2000"], t["adam"]) and np.array_equal(out["Newton 200"], t["newton"])
+    assert np.allclose(out["|lambda|max"], np.exp(t["lam_adam"])) and np.array_equal(out["lifetime"], t["lifetime"])
+    assert list(t.columns) == ["arch", "protocol", "seed", "lifetime", "adam", "paper", "newton", "lam_adam"]
+    with pytest.raises(ValueError, match=r"table must .*columns \['paper'\]"):
+        budget_table(t.drop(columns="paper"))
+    with pytest.raises(ValueError, match="table must hold finite numbers"):
+        budget_table(t.assign(lifetime=[np.inf] + [100.0] * 7))
+    with pytest.raises(TypeError, match="table must be"):
+        budget_table(t.to_dict("list"))
+
     from scipy import stats
 
     from mem import analysis, zoo

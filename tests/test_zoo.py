@@ -212,6 +212,24 @@ def test_index_of_the_zoo():
     with pytest.raises(ValueError, match="filters"):
         zoo.index(colour="red")
 
+def test_checkpoint_models_rebuilds_the_kept_checkpoints():
+    e = zoo.load("gru64-vocu-s0")
+    models = zoo.checkpoint_models(e, until=300, also=[1750, 3000])
+    assert list(models) == [0, 100, 200, 300, 1750, 3000]
+    for step, m in models.items():
+        assert all(torch.equal(a, b) for a, b in zip(m.state_dict().values(), e.model_at(step).state_dict().values()))
+    assert list(zoo.checkpoint_models(e)) == sorted(e.checkpoints) == zoo.FORMATION_CHECKPOINTS
+    assert list(zoo.checkpoint_models(e, until=0, also=np.array([100]))) == [0, 100]
+    with pytest.raises(ValueError, match=r"also must list stored checkpoints .*\[150\]"):
+        zoo.checkpoint_models(e, until=100, also=[150])
+    with pytest.raises(TypeError, match=r"entry must be a mem\.zoo\.ZooEntry"):
+        zoo.checkpoint_models("gru64-vocu-s0")
+    with pytest.raises(TypeError, match="until"):
+        zoo.checkpoint_models(e, until=2.5)
+    with pytest.raises(ValueError, match="has no checkpoints"):
+        zoo.checkpoint_models(zoo.load("gru64-nacu-s0"))
+
+
 def test_build_summary_counts_every_collection():
     s = zoo.build_summary()
     assert s.loc["networks", "entries"] == len(zoo.names()) == 54

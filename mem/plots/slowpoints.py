@@ -36,6 +36,7 @@ from .style import (
 __all__ = [
     "plot_against",
     "plot_against_panels",
+    "plot_budget_panels",
     "plot_displacement",
     "plot_displacement_panels",
     "plot_drift",
@@ -665,6 +666,44 @@ def plot_against_panels(measures: dict, y: dict, titles: dict | None = None, yla
     fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
                frameon=False)
     return fig
+
+
+#: The x label of each panel of :func:`plot_budget_panels`, one per measure of :func:`mem.searches.budget_comparison`.
+_BUDGET_AXES = {"adam": r"median $\log_{10} S$, Adam 2000",
+                "paper": r"median $\log_{10} S$, authors' budget",
+                "newton": r"median $\log_{10} S$, Newton 200",
+                "lam_adam": r"median $\log|\lambda|_\mathrm{max}$, Adam 2000"}
+
+
+def plot_budget_panels(comparison: dict, ylabel: str = "memory lifetime (steps)"):
+    """The memory lifetime against each measure of :func:`mem.searches.budget_comparison`, one panel per measure
+    (the median speed after each search and the slowest mode's growth rate), titled with its Spearman correlation
+    over all networks (chapter 3).
+
+    Parameters
+    ----------
+    comparison : dict
+        What :func:`mem.searches.budget_comparison` returns (its ``values``, ``life``, ``rho`` and ``keys`` are
+        drawn), for the measures ``adam``, ``paper``, ``newton`` and ``lam_adam``.
+    ylabel : str
+        The label of the (logarithmic) y axis.
+
+    Returns the figure (:func:`plot_against_panels`).
+    """
+    if not isinstance(comparison, dict):
+        raise TypeError(f"comparison must be the dict of mem.searches.budget_comparison, got "
+                        f"{type(comparison).__name__}")
+    keys = ("values", "life", "rho", "keys")
+    if not set(keys) <= set(comparison) or not all(isinstance(comparison[k], dict) for k in keys[:3]) \
+            or not set(_BUDGET_AXES) <= set(comparison["values"]) & set(comparison["rho"]):
+        raise ValueError(f"comparison must be the dict of mem.searches.budget_comparison ({', '.join(keys)}, for "
+                         f"the measures {list(_BUDGET_AXES)}), got the keys {sorted(map(str, comparison))}")
+    check_str("ylabel", ylabel)
+    n, rho = len(comparison["keys"]), comparison["rho"]
+    return plot_against_panels({_BUDGET_AXES[m]: comparison["values"][m] for m in _BUDGET_AXES}, comparison["life"],
+                               ylabel=ylabel, logy=True,
+                               titles={_BUDGET_AXES[m]: f"Spearman {rho[m]['all'].r:+.2f} (n = {n})"
+                                       for m in _BUDGET_AXES})
 
 
 def plot_search_budgets(result: dict, labels, title: str | None = None):

@@ -351,8 +351,12 @@ def make_dry_run(*targets: str, **variables: str) -> list[str]:
     """The commands ``make`` would run for ``targets`` (``make -n``, nothing is executed), one per logical line."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    # the Makefile's own defaults: no setting inherited from a `make` that runs these tests (`make test
+    # TORCH_INDEX=` exports its variables and passes them to sub-makes through MAKEFLAGS)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "TORCH_INDEX", "BUILD_GOAL", "THREADS")}
     out = subprocess.run(["make", "-n", "--no-print-directory", *targets, *(f"{k}={v}" for k, v in variables.items())],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+                         cwd=ROOT, capture_output=True, text=True, check=True, env=env).stdout
     return out.replace("\\\n", " ").splitlines()
 
 

@@ -251,7 +251,7 @@ class ZooIndex:
     by_key : dict ``{(group, protocol, seed): name}``, the inverse of ``key``
     groups : list of str, by size, then by architecture in the order of :data:`mem.models.ARCHS`
         (``["gru64", "lstm64", "gru128", "lstm128"]`` for the networks collection)
-    protocols : list of str, in the order of :data:`mem.protocols.PROTOCOLS` (``["nacu", "decu", "vocu"]``)
+    protocols : list of str, in the order of ``mem.protocols.PROTOCOLS`` (``["nacu", "decu", "vocu"]``)
     seeds : dict ``{group: sorted list of the seeds (int) of its networks}``
     labels : dict ``{group: display name}``, e.g. ``{"gru64": "GRU-64"}``
     """

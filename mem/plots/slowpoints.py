@@ -688,7 +688,10 @@ def plot_budget_panels(comparison: dict, ylabel: str = "memory lifetime (steps)"
     ylabel : str
         The label of the (logarithmic) y axis.
 
-    Returns the figure (:func:`plot_against_panels`).
+    Returns
+    -------
+    matplotlib Figure
+        The figure (:func:`plot_against_panels`).
     """
     if not isinstance(comparison, dict):
         raise TypeError(f"comparison must be the dict of mem.searches.budget_comparison, got "

@@ -10,6 +10,7 @@ import functools
 
 import numpy as np
 import pytest
+import small_inputs
 import torch
 from contract import Spec, check_spec
 
@@ -119,15 +120,7 @@ def _points_by_step():
 
 
 def _budget_table():
-    """Eight networks of a zoo table, four of each architecture (mem.searches.budget_comparison)."""
-    import pandas as pd
-    return pd.DataFrame({
-        "arch": ["gru"] * 4 + ["lstm"] * 4, "protocol": ["decu", "vocu"] * 4, "seed": [0, 0, 1, 1] * 2,
-        "lifetime": [100.0, 200.0, 150.0, 300.0, 120.0, 90.0, 400.0, 250.0],
-        "adam": [-4.0, -4.5, -3.5, -5.0, -4.2, -3.9, -4.8, -4.4],
-        "paper": [-5.0, -6.0, -5.5, -6.5, -5.2, -5.9, -6.1, -5.6],
-        "newton": [-5.5, -5.0, -8.0, -9.0, -7.0, -6.5, -8.5, -9.5],
-        "lam_adam": [0.01, 0.002, 0.004, 0.001, 0.005, 0.003, 0.0, 0.002]}, index=[f"n{i}" for i in range(8)])
+    return small_inputs.budget_table()
 
 
 SPECS = [

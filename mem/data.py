@@ -1,10 +1,13 @@
 """Images for the delayed-classification task (chapter 1).
 
 The default data set is scikit-learn's 8x8 digits, which ships inside
-scikit-learn, so nothing is downloaded. ``load_mnist`` reads the standard IDX
-files from a local folder for readers who want the paper's 28x28 MNIST.
+scikit-learn, so nothing is downloaded. ``load_mnist1d`` generates MNIST-1D
+(Greydanus & Kobak 2024; ten classes of 40-sample one-dimensional signals) with
+the ``mnist1d`` package, locally and deterministically: a second data set that
+needs no download either. ``load_mnist`` reads the standard IDX files from a
+local folder for readers who want the paper's 28x28 MNIST.
 
-Both loaders return a :class:`Digits` container: flattened images scaled to
+All three loaders return a :class:`Digits` container: flattened images scaled to
 [0, 1], integer labels 0..9, a fixed stratified train/test split, and the noise
 statistics (mean and standard deviation of the training pixels) that the task
 uses for its noise frames.
@@ -21,7 +24,16 @@ import torch
 
 from ._checks import check_dict, check_int, check_path, check_seed
 
-__all__ = ["Digits", "frame_detectability", "load_digits", "load_mnist", "pixel_table", "read_idx"]
+__all__ = [
+    "MNIST1D_SAMPLES",
+    "Digits",
+    "frame_detectability",
+    "load_digits",
+    "load_mnist",
+    "load_mnist1d",
+    "pixel_table",
+    "read_idx",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,56 @@ def load_digits(test_size: int = 450, seed: int = 0) -> Digits:
     x_tr, x_te, y_tr, y_te = train_test_split(
         x, bunch.target, test_size=test_size, stratify=bunch.target, random_state=seed)
     return _make_digits(x_tr, y_tr, x_te, y_te, (8, 8))
+
+
+#: The MNIST-1D of :func:`load_mnist1d`: the ``mnist1d`` package's default arguments (5000 signals of 40
+#: samples, 4000 train and 1000 test, seed 42), as its authors publish the data set (chapter 1).
+MNIST1D_SAMPLES = 5000
+
+
+def load_mnist1d(num_samples: int = MNIST1D_SAMPLES, seed: int = 42) -> Digits:
+    """MNIST-1D: ten classes of 40-sample one-dimensional signals, generated locally (chapter 1).
+
+    The ``mnist1d`` package :cite:p:`greydanus2024` builds each signal from one of ten digit-like
+    templates by padding, shifting, scaling, shearing and adding correlated and i.i.d. noise; its
+    ``make_dataset`` runs here, with its default arguments but for ``num_samples`` and ``seed`` (never
+    its ``get_dataset``, which downloads). The split is the package's own, fixed: the first 80% of its
+    shuffled samples train, the rest test. Values are mapped affinely to [0, 1] by the minimum and
+    maximum over the training signals only (test values may fall slightly outside), and the noise
+    statistics, as for the digits, are the mean and standard deviation of the training values. The
+    generator seeds numpy's and Python's global generators; their states are restored afterwards.
+
+    Parameters
+    ----------
+    num_samples : int
+        Signals in all, 100 to 100,000 (default 5000: 4000 train, 1000 test); a multiple of 10 is
+        used as it is, anything else is rounded down to one (the package draws equally per class).
+    seed : int
+        The package's seed, in ``0..2**32 - 1`` (default 42, the published data set).
+
+    Returns
+    -------
+    Digits
+        ``x_*`` of shape (N, 40), ``image_shape == (1, 40)``.
+    """
+    import random
+
+    num_samples = check_int("num_samples", num_samples, 100, 100_000)
+    seed = check_int("seed", check_seed(seed), 0, 2**32 - 1)
+    from mnist1d.data import get_dataset_args, make_dataset
+    args = get_dataset_args()
+    args.num_samples, args.seed = num_samples, seed
+    # mnist1d seeds numpy's legacy global generator (and Python's): keep the caller's states
+    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
+    try:
+        data = make_dataset(args)
+    finally:
+        np.random.set_state(np_state)  # noqa: NPY002
+        random.setstate(py_state)
+    x, x_test = np.asarray(data["x"], dtype=np.float64), np.asarray(data["x_test"], dtype=np.float64)
+    lo, hi = float(x.min()), float(x.max())
+    scale = lambda v: (v - lo) / (hi - lo)  # noqa: E731
+    return _make_digits(scale(x), data["y"], scale(x_test), data["y_test"], (1, int(x.shape[1])))
 
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),

@@ -98,6 +98,7 @@ SPECS = [
     Spec("mem.data.read_idx", lambda: dict(path=str(Path(_mnist_dir()) / "train-labels-idx1-ubyte"))),
     Spec("mem.data.read_idx", lambda: dict(path=str(Path(_mnist_dir()) / "t10k-labels-idx1-ubyte.gz"))),
     Spec("mem.data.load_mnist", lambda: dict(root=_mnist_dir())),
+    Spec("mem.data.load_mnist1d", lambda: dict(num_samples=100, seed=42), examples=2),
     Spec("mem.data.pixel_table", lambda: dict(frames={"images": torch.rand(3, 4, generator=_gen())})),
     Spec("mem.data.frame_detectability", lambda: dict(images=torch.rand(6, 3, generator=_gen()),
                                                       noise=torch.randn(6, 3, generator=_gen()))),

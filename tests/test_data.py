@@ -94,3 +94,64 @@ def test_pixel_table_and_frame_detectability():
     auc = mem.data.frame_detectability(d.x_train[:400], noise)
     assert auc["smallest pixel value"] == 1.0 and abs(auc["mean pixel value"] - 0.5) < 0.1
     assert auc["linear read-out (held out)"] > 0.99
+
+
+def test_load_mnist1d_generates_the_published_data_set_locally():
+    """MNIST-1D from the mnist1d package: no network (conftest refuses any), deterministic, the package's
+    split, values in [0, 1] by the training range, and the global generators left as they were."""
+    import random
+    # the legacy global generators are the ones mnist1d seeds
+    np.random.seed(3)  # noqa: NPY002
+    random.seed(3)
+    before = np.random.get_state()[1].copy(), random.getstate()  # noqa: NPY002
+    d = mem.data.load_mnist1d()
+    assert (np.random.get_state()[1] == before[0]).all() and random.getstate() == before[1]  # noqa: NPY002
+    assert d.x_train.shape == (4000, 40) and d.x_test.shape == (1000, 40) and d.image_shape == (1, 40)
+    assert set(d.y_train.tolist()) == set(d.y_test.tolist()) == set(range(10))
+    assert float(d.x_train.min()) == 0.0 and float(d.x_train.max()) == 1.0
+    assert d.noise_mean == pytest.approx(float(d.x_train.double().mean()), rel=1e-5)
+    assert d.noise_std == pytest.approx(float(d.x_train.double().std(unbiased=False)), rel=1e-4)
+    again = mem.data.load_mnist1d()
+    assert torch.equal(d.x_train, again.x_train) and torch.equal(d.y_test, again.y_test)
+    other = mem.data.load_mnist1d(seed=0)
+    assert not torch.equal(d.x_train, other.x_train)
+    assert mem.data.load_mnist1d(num_samples=105).x_train.shape == (80, 40)     # 100 (10 per class), 80% train
+    with pytest.raises(ValueError, match="num_samples"):
+        mem.data.load_mnist1d(num_samples=10)
+    with pytest.raises(TypeError, match="seed"):
+        mem.data.load_mnist1d(seed="42")
+
+
+def _train_and_evaluate(data, hidden_size=8):
+    """The chapters' stack on ``data``: the delayed task, a GRU, a few NaCu steps, accuracy against delay."""
+    task = mem.tasks.DelayedClassification(data, T_max=8, delta_min=2)
+    model = mem.models.RNNClassifier("gru", task.input_size, hidden_size, seed=0)
+    history = mem.train.train(model, task, mem.protocols.NaCu(n_iters=5, T_max=8), seed=0, batch_size=16,
+                              progress=False)
+    curve = mem.evaluate.accuracy_vs_delay(model, task, delays=[2, 5, 10], n_trials=20, batch_size=20)
+    return task, history, curve
+
+
+def test_the_chapters_stack_runs_on_mnist1d():
+    d = mem.data.load_mnist1d(num_samples=200)
+    task, history, curve = _train_and_evaluate(d)
+    assert task.input_size == 41                       # 40 samples + the trigger
+    assert len(history.loss) == 5 and np.isfinite(history.loss).all()
+    assert curve.accuracy.shape == (3,) and ((curve.accuracy >= 0) & (curve.accuracy <= 1)).all()
+
+
+def test_a_reader_with_mnist_on_disk_can_train_on_it(tmp_path):
+    """load_mnist end to end: tiny generated IDX files (the four standard names, one gzip-compressed), the
+    delayed task, a few training steps and an evaluation on the test images."""
+    rng = np.random.default_rng(1)
+    files = {"train-images-idx3-ubyte": rng.integers(0, 256, size=(40, 4, 5), dtype=np.uint8),
+             "train-labels-idx1-ubyte": (np.arange(40) % 10).astype(np.uint8),
+             "t10k-images-idx3-ubyte.gz": rng.integers(0, 256, size=(20, 4, 5), dtype=np.uint8),
+             "t10k-labels-idx1-ubyte": (np.arange(20) % 10).astype(np.uint8)}
+    for name, array in files.items():
+        _write_idx(tmp_path / name, array, compress=name.endswith(".gz"))
+    d = mem.data.load_mnist(tmp_path)
+    task, history, curve = _train_and_evaluate(d)
+    assert task.input_size == 21 and d.image_shape == (4, 5)
+    assert len(history.loss) == 5 and np.isfinite(history.loss).all()
+    assert curve.n_trials == 20 and ((curve.accuracy >= 0) & (curve.accuracy <= 1)).all()

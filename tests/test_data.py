@@ -98,7 +98,7 @@ def test_pixel_table_and_frame_detectability():
 
 def test_load_mnist1d_generates_the_published_data_set_locally():
     """MNIST-1D from the mnist1d package: no network (conftest refuses any), deterministic, the package's
-    split, values in [0, 1] by the training range, and the global generators left as they were."""
+    split, values standardised by the training values, and the global generators left as they were."""
     import random
     # the legacy global generators are the ones mnist1d seeds
     np.random.seed(3)  # noqa: NPY002
@@ -108,9 +108,10 @@ def test_load_mnist1d_generates_the_published_data_set_locally():
     assert (np.random.get_state()[1] == before[0]).all() and random.getstate() == before[1]  # noqa: NPY002
     assert d.x_train.shape == (4000, 40) and d.x_test.shape == (1000, 40) and d.image_shape == (1, 40)
     assert set(d.y_train.tolist()) == set(d.y_test.tolist()) == set(range(10))
-    assert float(d.x_train.min()) == 0.0 and float(d.x_train.max()) == 1.0
-    assert d.noise_mean == pytest.approx(float(d.x_train.double().mean()), rel=1e-5)
+    assert d.noise_mean == pytest.approx(0.0, abs=1e-6) and d.noise_std == pytest.approx(1.0, rel=1e-5)
+    assert d.noise_mean == pytest.approx(float(d.x_train.double().mean()), abs=1e-6)
     assert d.noise_std == pytest.approx(float(d.x_train.double().std(unbiased=False)), rel=1e-4)
+    assert abs(float(d.x_test.mean())) < 0.1 and 0.9 < float(d.x_test.std()) < 1.1   # the test split's own
     again = mem.data.load_mnist1d()
     assert torch.equal(d.x_train, again.x_train) and torch.equal(d.y_test, again.y_test)
     other = mem.data.load_mnist1d(seed=0)

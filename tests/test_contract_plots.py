@@ -54,6 +54,18 @@ def _batch():
     return _task().sample(2, _gen())
 
 
+@functools.cache
+def _signal_task():
+    """A delayed task on MNIST-1D's 1-D signals (40 samples), as long as _task's trials."""
+    from mem.data import load_mnist1d
+    from mem.tasks import DelayedClassification
+    return DelayedClassification(load_mnist1d(num_samples=100), T_max=_task().T_max)
+
+
+def _signal_batch():
+    return _signal_task().sample(2, _gen())
+
+
 def _probe():
     return _task().sample_probe(2, 3, _gen())
 
@@ -203,6 +215,11 @@ SPECS = [
     Spec(P + "task.plot_probe_frames", lambda: dict(probe=_probe(), times=[0, 2], image_shape=(8, 8), title="p")),
     Spec(P + "task.trial_widget", lambda: dict(task=_task(), t_read=0, delay=4, seed=1, image_shape=(8, 8))),
     Spec(P + "task.plot_trial_row", lambda: dict(batch=_batch(), n=1, image_shape=(8, 8))),
+    Spec(P + "task.plot_signal_examples", lambda: dict(data=_signal_task().data, n_examples=1)),
+    Spec(P + "task.plot_signal_trials", lambda: dict(batch=_signal_batch(), n=1, image_shape=(1, 40), vmax=3.0)),
+    Spec(P + "task.plot_trials_beside", lambda: dict(digit_batch=_batch(), signal_batch=_signal_batch(), n=1,
+                                                     image_shape=(8, 8), signal_shape=(1, 40),
+                                                     labels=("digits", "signals"), vmax=3.0)),
     # -- chapter 2 --------------------------------------------------------------------------------------------
     Spec(P + "training.plot_schedule", lambda: dict(protocol=protocols.DeCu(10, T_start=4, T_end=6), axes=None,
                                                     label="decu")),
@@ -343,7 +360,8 @@ SPECS = [
 #: Figures of several panels laid out tightly: each call costs 0.05-0.2 s, so no Hypothesis example beyond the
 #: fixed families (which already try 0, -1, 2**62, NaN, inf, 1e300 for every number).
 PANELS = {"task.plot_trials", "task.plot_timing", "task.plot_trial_row", "task.plot_digit_examples",
-          "task.plot_noise_frames", "training.plot_schedules", "training.plot_curriculum_run",
+          "task.plot_noise_frames", "task.plot_signal_examples", "task.plot_signal_trials", "task.plot_trials_beside",
+          "training.plot_schedules", "training.plot_curriculum_run",
           "training.plot_histories", "training.plot_delay_curves_by_arch", "slowpoints.plot_search_speeds",
           "slowpoints.plot_against_panels",
           "slowpoints.plot_budget_panels", "slowpoints.plot_search_budgets", "slowpoints.plot_eigenvalue_panels",

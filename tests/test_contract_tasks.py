@@ -102,6 +102,7 @@ SPECS = [
     Spec("mem.data.pixel_table", lambda: dict(frames={"images": torch.rand(3, 4, generator=_gen())})),
     Spec("mem.data.frame_detectability", lambda: dict(images=torch.rand(6, 3, generator=_gen()),
                                                       noise=torch.randn(6, 3, generator=_gen()))),
+    Spec("mem.data.frame_baseline", lambda: dict(data=_digits())),
     # mem.tasks and its base
     Spec("mem.tasks.make_task", lambda: dict(name="copy", T=6, n_symbols=2, n_letters=3)),
     Spec("mem.tasks.base.Batch.to", lambda: dict(device="cpu"),

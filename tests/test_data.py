@@ -1,3 +1,4 @@
+import dataclasses
 import gzip
 import struct
 
@@ -156,3 +157,27 @@ def test_a_reader_with_mnist_on_disk_can_train_on_it(tmp_path):
     assert task.input_size == 21 and d.image_shape == (4, 5)
     assert len(history.loss) == 5 and np.isfinite(history.loss).all()
     assert curve.n_trials == 20 and ((curve.accuracy >= 0) & (curve.accuracy <= 1)).all()
+
+
+def test_frame_baseline_scores_a_memoryless_classifier_on_the_test_frames_only(digits):
+    """Logistic regression fitted on the training frames, scored on the test frames, deterministic; MNIST-1D is far
+    harder for it than the digits."""
+    from sklearn.linear_model import LogisticRegression
+    acc = mem.data.frame_baseline(digits)
+    assert isinstance(acc, float) and 0.9 < acc <= 1.0
+    assert mem.data.frame_baseline(digits) == acc
+    direct = LogisticRegression(max_iter=2000).fit(digits.x_train.double().numpy(), digits.y_train.numpy())
+    assert acc == pytest.approx(direct.score(digits.x_test.double().numpy(), digits.y_test.numpy()), abs=1 / 450)
+    # the test frames are never fitted: with every test label shifted to another class, nothing is right
+    shifted = dataclasses.replace(digits, y_test=(digits.y_test + 1) % 10)
+    assert mem.data.frame_baseline(shifted) < 0.05
+    m1d = mem.data.frame_baseline(mem.data.load_mnist1d())
+    assert 0.1 < m1d < acc - 0.3
+    with pytest.raises(TypeError, match=r"data must be mem\.data\.Digits"):
+        mem.data.frame_baseline(digits.x_train)
+    with pytest.raises(ValueError, match="two classes"):
+        mem.data.frame_baseline(dataclasses.replace(digits, y_train=torch.zeros_like(digits.y_train)))
+    x = digits.x_test.clone()
+    x[0, 0] = float("nan")
+    with pytest.raises(ValueError, match="data must hold finite values"):
+        mem.data.frame_baseline(dataclasses.replace(digits, x_test=x))

@@ -315,6 +315,87 @@ def test_chapter1_figures_draw_what_they_are_given(task, gen):
     assert [w.value for w in box.children[0].children] == [2, 5]
 
 
+@pytest.fixture(scope="module")
+def signals():
+    """MNIST-1D, small (200 signals of 40 samples), and a delayed task on it like the chapters'."""
+    from mem.data import load_mnist1d
+    from mem.tasks import DelayedClassification
+    data = load_mnist1d(num_samples=200)
+    return data, DelayedClassification(data, T_max=20, delta_min=4)
+
+
+def test_chapter1_signal_figures_draw_1d_trials_step_under_step(task, gen, signals):
+    from mem.plots import style
+    data, task_1d = signals
+    fig = plots.plot_signal_examples(data, n_examples=2)
+    assert len(fig.axes) == 10 and fig.axes[3].get_title() == "class 3"
+    assert all(len(ax.get_lines()) == 2 for ax in fig.axes)
+    line = fig.axes[3].get_lines()[0]
+    assert line.get_color() == plots.class_color(4)                        # class 3 is the task's label 4
+    np.testing.assert_array_equal(line.get_ydata(), data.x_train[data.y_train == 3][0].numpy())
+    b = task_1d.sample(3, gen)
+    axes = plots.plot_signal_trials(b, n=3, image_shape=data.image_shape)
+    assert len(axes) == 3
+    labels = [t.get_text() for t in axes[1].get_xticklabels()]
+    assert len(labels) == 20 and labels[int(b.t_report[1])] == str(int(b.label[1]) - 1)
+    assert sum(lab != "·" for lab in labels) == 1
+    assert [p.get_edgecolor()[:3] for p in axes[1].patches] == [matplotlib.colors.to_rgb(style.FRAME_COLORS[k])
+                                                                 for k in ("image", "trigger")]
+    heat = axes[1].images[0]
+    assert heat.get_clim() == (-3.0, 3.0)                                  # symmetric about 0
+    tr, width = int(b.t_read[1]), 8
+    np.testing.assert_array_equal(heat.get_array()[:, tr * (width + 1)], b.x[1, tr, :40].numpy())
+    assert any(ax.get_ylabel() == "value (standardised)" for ax in axes[0].figure.axes)  # the colour bar's label
+    digit_b = task.sample(2, gen)
+    beside = plots.plot_trials_beside(digit_b, b, n=2, labels=("8×8 digits", "MNIST-1D"))
+    assert len(beside) == 4
+    assert [ax.get_title().split(":")[0] for ax in beside] == ["8×8 digits"] * 2 + ["MNIST-1D"] * 2
+    for strip, heatmap in zip(beside[:2], beside[2:]):                     # every step at the same place across
+        np.testing.assert_allclose(strip.get_xticks(), heatmap.get_xticks())
+        assert strip.get_position().x0 == pytest.approx(heatmap.get_position().x0)
+        assert strip.get_position().x1 == pytest.approx(heatmap.get_position().x1)
+    with matplotlib.rc_context(style.RC):
+        for fig in (plots.plot_signal_examples(data), plots.plot_signal_trials(b)[0].figure,
+                    plots.plot_trials_beside(digit_b, b)[0].figure):
+            assert fig.get_size_inches()[0] <= style.COLUMN_INCHES
+            assert style.smallest_text(fig) >= 7
+            _, meta = style.png(fig)
+            assert meta["width"] <= 100 * (style.COLUMN_INCHES + 2 * 0.1), meta
+
+
+def test_chapter1_signal_figures_require_1d_signals(task, gen, digits, signals):
+    data, task_1d = signals
+    b, digit_b = task_1d.sample(2, gen), task.sample(2, gen)
+    with pytest.raises(ValueError, match=r"data\.image_shape must be \(1, samples\)"):
+        plots.plot_signal_examples(digits)                                 # 8x8 images are not signals
+    with pytest.raises(TypeError, match=r"data must be mem\.data\.Digits"):
+        plots.plot_signal_examples(b)
+    with pytest.raises(ValueError, match="n_examples"):
+        plots.plot_signal_examples(data, n_examples=0)
+    with pytest.raises(ValueError, match=r"image_shape must be \(1, samples\)"):
+        plots.plot_signal_trials(digit_b, image_shape=(8, 8))
+    with pytest.raises(ValueError, match="image_shape"):
+        plots.plot_signal_trials(b, image_shape=(1, 64))                   # not the frames' 40 samples
+    with pytest.raises(TypeError, match=r"batch must be a mem\.tasks\.DelayedBatch"):
+        plots.plot_signal_trials(data)
+    with pytest.raises(ValueError, match="vmax"):
+        plots.plot_signal_trials(b, vmax=0.0)
+    with pytest.raises(ValueError, match="n must be"):
+        plots.plot_signal_trials(b, n=3)
+    with pytest.raises(ValueError, match="signal_shape"):
+        plots.plot_trials_beside(digit_b, digit_b)                         # digit trials in the heatmaps' place
+    with pytest.raises(TypeError, match=r"signal_batch must be a mem\.tasks\.DelayedBatch"):
+        plots.plot_trials_beside(digit_b, data)
+    with pytest.raises(TypeError, match=r"digit_batch must be a mem\.tasks\.DelayedBatch"):
+        plots.plot_trials_beside(None, b)
+    with pytest.raises(ValueError, match="signal_batch must have the trial length of digit_batch"):
+        plots.plot_trials_beside(digit_b, task_1d.sample(2, gen, T_max=6))
+    with pytest.raises(ValueError, match="labels must be two str"):
+        plots.plot_trials_beside(digit_b, b, labels=("digits",))
+    with pytest.raises(TypeError, match="labels must be two str"):
+        plots.plot_trials_beside(digit_b, b, labels="digits")
+
+
 def test_chapter6_figures_of_several_panels():
     from types import SimpleNamespace
 

@@ -1,4 +1,5 @@
-"""Figures of chapter 1, the delayed-classification task: trials drawn as image strips.
+"""Figures of chapter 1, the delayed-classification task: trials drawn as image strips, and trials of
+one-dimensional signals (MNIST-1D) drawn as heatmaps.
 
 Each function draws on given axes or makes its own, and returns them; colours, markers and
 labels come from :mod:`mem.plots.style`, and every figure is at most one column
@@ -8,19 +9,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_dict, check_int, check_seed, check_str, seeded
+from .._checks import check_dict, check_float, check_int, check_seed, check_str, seeded
 from ._validate import as_array, check_ax, check_image_shape
-from .style import COLUMN_INCHES, FRAME_COLORS, TIMING_COLORS, figsize, pyplot
+from .style import COLUMN_INCHES, FRAME_COLORS, TIMING_COLORS, class_color, figsize, pyplot
 
-__all__ = ["plot_digit_examples", "plot_noise_frames", "plot_probe_frames", "plot_timing", "plot_trial",
-           "plot_trial_row", "plot_trials", "trial_widget"]
+__all__ = ["plot_digit_examples", "plot_noise_frames", "plot_probe_frames", "plot_signal_examples",
+           "plot_signal_trials", "plot_timing", "plot_trial", "plot_trial_row", "plot_trials", "plot_trials_beside",
+           "trial_widget"]
 
 #: Inches per frame of a trial strip, up to the column's width.
 _FRAME_INCHES = 0.55
+#: Units across of one step's column in a heatmap of 1-D signal frames (a one-unit gap between steps).
+_FRAME_WIDTH = 8
 #: Most frames of a probe trial drawn in one row.
 _PROBE_PER_ROW = 9
 #: Axis label of a trial strip; it names the outline colours of :data:`~mem.plots.style.FRAME_COLORS`.
 _TRIAL_XLABEL = "target per step (· = null); green: image, orange: trigger"
+#: Colour map of the heatmaps of 1-D signal frames: diverging, white at 0 (the signals are standardised).
+_SIGNAL_CMAP = "RdBu_r"
+#: What the colour of a signal heatmap is (its colour bar's label).
+_SIGNAL_LABEL = "value (standardised)"
+#: Inches of height of one signal trial's heatmap (its 40 or so samples).
+_SIGNAL_INCHES = 0.75
 
 
 def _frame_axes(ax) -> None:
@@ -31,13 +41,14 @@ def _frame_axes(ax) -> None:
         spine.set_linewidth(0.6)
 
 
-def _trial_shape(batch, image_shape) -> tuple[int, int]:
-    """``image_shape`` (h, w), checked against the frames of ``batch``, a delayed-task Batch (pixels + trigger)."""
+def _trial_shape(batch, image_shape, name: str = "batch", shape_name: str = "image_shape") -> tuple[int, int]:
+    """``image_shape`` (h, w), checked against the frames of ``batch``, a delayed-task Batch (pixels + trigger);
+    the messages name the parameters ``name`` and ``shape_name``."""
     from ..tasks import DelayedBatch
     if not isinstance(batch, DelayedBatch):
-        raise TypeError(f"batch must be a mem.tasks.DelayedBatch (DelayedClassification.sample), "
+        raise TypeError(f"{name} must be a mem.tasks.DelayedBatch (DelayedClassification.sample), "
                         f"got {type(batch).__name__}")
-    return check_image_shape("image_shape", image_shape, batch.x.shape[-1] - 1)
+    return check_image_shape(shape_name, image_shape, batch.x.shape[-1] - 1)
 
 
 def _trial_title(batch, i: int, sep: str = ", ") -> str:
@@ -326,3 +337,168 @@ def plot_trial_row(batch, n: int = 2, image_shape=(8, 8)):
     fig.supxlabel(_TRIAL_XLABEL, fontsize=plt.rcParams["axes.labelsize"])
     fig.tight_layout(w_pad=2)
     return axes.flat[:n]
+
+
+def _check_signal_shape(name: str, image_shape, pixels: int) -> tuple[int, int]:
+    """``image_shape`` of 1-D signal frames, ``(1, pixels)``: a ``ValueError`` naming ``name`` for an image."""
+    h, w = check_image_shape(name, image_shape, pixels)
+    if h != 1:
+        raise ValueError(f"{name} must be (1, samples), the shape of 1-D signal frames such as MNIST-1D's, "
+                         f"got {(h, w)}; images are drawn by plot_trials")
+    return h, w
+
+
+def _signal_strip(ax, batch, i: int, P: int, width: int, vmax: float, title: str):
+    """Trial ``i`` of ``batch`` as a heatmap on ``ax``: rows the ``P`` samples of a frame, one column of
+    ``width`` units per step with a one-unit gap, outlines and targets as in :func:`plot_trial`; returns
+    the image."""
+    plt = pyplot()
+    x = batch.x[i].detach().cpu().numpy()
+    T = x.shape[0]
+    strip = np.full((P, T * (width + 1) - 1), np.nan)
+    for t in range(T):
+        strip[:, t * (width + 1):t * (width + 1) + width] = x[t, :P, None]
+    image = ax.imshow(strip, cmap=_SIGNAL_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest", aspect="auto")
+    tr, tp = int(batch.t_read[i]), int(batch.t_report[i])
+    for t, color in ((tr, FRAME_COLORS["image"]), (tp, FRAME_COLORS["trigger"])):
+        ax.add_patch(plt.Rectangle((t * (width + 1) - 1, 0), width + 1, 1, fill=False, lw=2, ec=color,
+                                   clip_on=False, transform=ax.get_xaxis_transform()))
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks(np.arange(T) * (width + 1) + (width - 1) / 2)
+    ax.set_xticklabels([("·" if c == 0 else str(c - 1)) for c in batch.y[i].cpu().numpy()])
+    for t in (tr, tp):
+        ax.get_xticklabels()[t].set_fontweight("bold")
+    ax.set_yticks([0, P - 1])
+    ax.set_ylabel("sample")
+    ax.tick_params(length=0)
+    ax.set_title(title)
+    return image
+
+
+def _signal_colorbar(fig, image, cax):
+    """The colour bar of the signal heatmaps on ``cax``, saying what the colour is."""
+    bar = fig.colorbar(image, cax=cax, extend="both")
+    bar.set_label(_SIGNAL_LABEL)
+    return bar
+
+
+def plot_signal_examples(data, n_examples: int = 3):
+    """The first ``n_examples`` training signals of each class of a 1-D data set such as MNIST-1D, one panel
+    per class (chapter 1).
+
+    Ten panels, two rows of five, share their axes: the value of each of the signal's samples (x: the
+    sample's index), in the class's colour (:func:`~mem.plots.style.class_color`).
+
+    Parameters
+    ----------
+    data : :class:`mem.data.Digits` of 1-D signals (``image_shape == (1, samples)``,
+        :func:`mem.data.load_mnist1d`), labels 0..9
+    n_examples : int, signals per class, 1..10 (fewer where a class has fewer)
+
+    Returns the figure (one column wide, 2.9 inches high).
+    """
+    plt = pyplot()
+    data = _check_digits(data)
+    _check_signal_shape("data.image_shape", data.image_shape, data.n_pixels)
+    n_examples = check_int("n_examples", n_examples, 1, 10)
+    fig, axes = plt.subplots(2, 5, figsize=figsize(1.0, 2.9), sharex=True, sharey=True)
+    samples = np.arange(data.n_pixels)
+    for digit, ax in enumerate(axes.flat):
+        for signal in data.x_train[data.y_train == digit][:n_examples]:
+            ax.plot(samples, signal.numpy(), lw=1, color=class_color(digit + 1))
+        ax.set_title(f"class {digit}")
+        ax.set_xticks([0, data.n_pixels - 1])
+    fig.supxlabel("sample", fontsize=plt.rcParams["axes.labelsize"])
+    fig.supylabel(_SIGNAL_LABEL, fontsize=plt.rcParams["axes.labelsize"])
+    fig.suptitle(f"Training signals, {n_examples} per class")
+    fig.tight_layout(h_pad=0.6, w_pad=0.4)
+    return fig
+
+
+def plot_signal_trials(batch, n: int = 2, image_shape=(1, 40), vmax: float = 3.0):
+    """The first ``n`` trials of a batch of 1-D signal frames (MNIST-1D), one heatmap each (chapter 1).
+
+    A heatmap's rows are the samples of a frame, its columns the ``T`` steps; the colour is the
+    value, on a diverging map symmetric about 0 (the signals are standardised) clipped at ``±vmax``,
+    with a colour bar. The image step is outlined in green and the trigger step in orange
+    (:data:`~mem.plots.style.FRAME_COLORS`), the targets are written underneath (``·`` = null) and
+    the timing above, as in :func:`plot_trial`.
+
+    Parameters
+    ----------
+    batch : :class:`mem.tasks.DelayedBatch` of a task on 1-D signals, ``x`` (B, T, P + 1)
+    n : int, trials drawn, 1..B
+    image_shape : (1, P), the shape of a frame (a 2-D image is a ``ValueError``: see :func:`plot_trials`)
+    vmax : float > 0, the value at either end of the colour map
+
+    Returns the axes, one per trial (the figure is one column wide).
+    """
+    plt = pyplot()
+    _, P = _check_signal_shape("image_shape", _trial_shape(batch, image_shape), batch.x.shape[-1] - 1)
+    n = check_int("n", n, 1, len(batch.x))
+    vmax = check_float("vmax", vmax, gt=0)
+    fig, axes = plt.subplots(n, 2, figsize=figsize(1.0, n * (_SIGNAL_INCHES + 0.55) + 0.3), squeeze=False,
+                             gridspec_kw=dict(width_ratios=[1, 0.02]))
+    for i in range(n):
+        image = _signal_strip(axes[i, 0], batch, i, P, _FRAME_WIDTH, vmax, _trial_title(batch, i))
+    for ax in axes[1:, 1]:
+        ax.set_visible(False)
+    _signal_colorbar(fig, image, axes[0, 1])
+    fig.supxlabel(_TRIAL_XLABEL, fontsize=plt.rcParams["axes.labelsize"])
+    fig.tight_layout()
+    return axes[:, 0]
+
+
+def plot_trials_beside(digit_batch, signal_batch, n: int = 2, image_shape=(8, 8), signal_shape=(1, 40),
+                       labels=("8×8 digits", "MNIST-1D"), vmax: float = 3.0):
+    """Trials of an image data set above trials of a 1-D signal data set, step under step (chapter 1).
+
+    The first ``n`` trials of ``digit_batch`` are drawn as image strips (:func:`plot_trial`), then the
+    first ``n`` of ``signal_batch`` as heatmaps (:func:`plot_signal_trials`), with every step at the
+    same place across, the outlines, targets and timing as in :func:`plot_trial`, and one colour bar
+    for the heatmaps. Both batches must have the same trial length.
+
+    Parameters
+    ----------
+    digit_batch, signal_batch : :class:`mem.tasks.DelayedBatch`, of a task on images and on 1-D signals
+    n : int, trials of each, 1 up to the smaller batch
+    image_shape : (h, w) of an image frame
+    signal_shape : (1, P) of a signal frame
+    labels : two str, the data sets' names, at the start of each trial's title
+    vmax : float > 0, the value at either end of the heatmaps' colour map
+
+    Returns the axes, the image strips' then the heatmaps' (the figure is one column wide).
+    """
+    plt = pyplot()
+    h, w = _trial_shape(digit_batch, image_shape, "digit_batch")
+    signal_shape = _trial_shape(signal_batch, signal_shape, "signal_batch", "signal_shape")
+    _, P = _check_signal_shape("signal_shape", signal_shape, signal_batch.x.shape[-1] - 1)
+    T = digit_batch.x.shape[1]
+    if signal_batch.x.shape[1] != T:
+        raise ValueError(f"signal_batch must have the trial length of digit_batch, {T} steps, "
+                         f"got {signal_batch.x.shape[1]}")
+    n = check_int("n", n, 1, min(len(digit_batch.x), len(signal_batch.x)))
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple)):
+        raise TypeError(f"labels must be two str, the data sets' names, got {type(labels).__name__}")
+    labels = [check_str("labels", label) for label in labels]
+    if len(labels) != 2:
+        raise ValueError(f"labels must be two str, the data sets' names, got {len(labels)}")
+    vmax = check_float("vmax", vmax, gt=0)
+    # the strips span the heatmaps' width (about 0.8 of the column): square pixels at this height
+    strip = 0.8 * COLUMN_INCHES * h / (T * (w + 1) - 1)
+    heights = [strip] * n + [_SIGNAL_INCHES] * n
+    fig, axes = plt.subplots(2 * n, 2, figsize=figsize(1.0, sum(heights) + 0.52 * 2 * n + 0.3), squeeze=False,
+                             gridspec_kw=dict(width_ratios=[1, 0.02], height_ratios=heights))
+    for i in range(n):
+        plot_trial(digit_batch, i, (h, w), ax=axes[i, 0], title=f"{labels[0]}: {_trial_title(digit_batch, i)}")
+        axes[i, 0].set_xlabel("")
+        axes[i, 0].set_aspect("auto")          # the heatmaps' width, step under step
+        image = _signal_strip(axes[n + i, 0], signal_batch, i, P, w, vmax,
+                              f"{labels[1]}: {_trial_title(signal_batch, i)}")
+    for ax in [*axes[:n, 1], *axes[n + 1:, 1]]:
+        ax.set_visible(False)
+    _signal_colorbar(fig, image, axes[n, 1])
+    fig.supxlabel(_TRIAL_XLABEL, fontsize=plt.rcParams["axes.labelsize"])
+    fig.tight_layout()
+    return [*axes[:, 0]]

@@ -100,7 +100,7 @@ execute: $(STAMP)
 
 # Rebuild the zoo: every collection of mem.store (the networks of chapters 2-5, chapter 5's sweep and
 # chapter 6's two collections; resumable: only missing or out-of-date entries are built).
-COLLECTIONS := networks sweep bridge benchmarks
+COLLECTIONS := networks sweep bridge mnist1d benchmarks
 zoo: $(STAMP)
 	for c in $(COLLECTIONS); do $(BIN)/python -m mem.store build $$c || exit 1; done
 

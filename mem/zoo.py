@@ -60,9 +60,13 @@ __all__ = [
     "BRIDGE_DIR",
     "BRIDGE_RECIPE",
     "COLLECTIONS",
+    "DATASETS",
     "EVAL",
     "FORMATION_CHECKPOINTS",
     "METRICS_VERSION",
+    "MNIST1D",
+    "MNIST1D_DIR",
+    "MNIST1D_RECIPE",
     "NAN_OK",
     "NETWORKS",
     "RECIPE",
@@ -81,6 +85,7 @@ __all__ = [
     "load",
     "manifest",
     "measure_speed",
+    "mnist1d_configs",
     "names",
     "table",
     "train_entry",
@@ -89,6 +94,7 @@ __all__ = [
 
 ZOO_DIR = Path(__file__).with_name("zoo_data")
 BRIDGE_DIR = ZOO_DIR / "bridge"
+MNIST1D_DIR = ZOO_DIR / "mnist1d"
 
 #: Evaluation shared by every entry (stored with the metrics).
 EVAL = {"n_trials_report": 2000, "n_trials_delay": 1000, "delays": list(DEFAULT_DELAYS), "seed": 1234,
@@ -209,6 +215,18 @@ def bridge_configs() -> list[dict]:
     return [{"arch": "gru", "hidden_size": 100, "protocol": proto, "seed": seed, "batch_size": 128, "lr": 3e-3,
              "clip": 1.0, "T_max": 20, "delta_min": 4, "data": "digits", "threads": 1, "init": init}
             for init in ("default", "orthogonal", "chain") for seed in (0, 1, 2)]
+
+
+#: The mnist1d collection's recipe (chapters 1, 2 and 4).
+MNIST1D_RECIPE = ("The networks collection's recipe on MNIST-1D (mem.data.load_mnist1d: 40-sample signals, the "
+                  "task's input 40 + trigger): GRU and LSTM with 64 units x NaCu/DeCu/VoCu x seeds 0-2, 3000 steps.")
+
+
+def mnist1d_configs() -> list[dict]:
+    """The mnist1d collection: the networks collection's 64-unit recipe on MNIST-1D, seeds 0-2, no
+    checkpoints (18 entries) (chapters 1, 2 and 4)."""
+    return [dict({k: v for k, v in cfg.items() if k != "checkpoints"}, data="mnist1d")
+            for cfg in default_configs() if cfg["hidden_size"] == 64 and cfg["seed"] < 3]
 
 
 def manifest(zoo_dir: Path | str = ZOO_DIR) -> dict:
@@ -515,10 +533,15 @@ def _device(device) -> torch.device:
         raise ValueError(f"device must be a device name such as 'cpu' or 'cuda:0', got {device!r}") from None
 
 
+#: The data sets a config's ``"data"`` may name, with their loaders (chapters 1, 2 and 4).
+DATASETS = {"digits": _data.load_digits, "mnist1d": _data.load_mnist1d}
+
+
 def _task(cfg: dict) -> DelayedClassification:
-    if cfg.get("data", "digits") != "digits":
-        raise ValueError(f"data must be 'digits', got {cfg.get('data')!r}")
-    return DelayedClassification(_data.load_digits(), T_max=cfg["T_max"], delta_min=cfg["delta_min"])
+    name = cfg.get("data", "digits")
+    if name not in DATASETS:
+        raise ValueError(f"data must be one of {sorted(DATASETS)}, got {name!r}")
+    return DelayedClassification(DATASETS[name](), T_max=cfg["T_max"], delta_min=cfg["delta_min"])
 
 
 #: What :func:`train_entry` reads from a config, and what it may read.
@@ -659,9 +682,16 @@ BRIDGE = store.register(Collection(
             "rebuild": rebuild_command("bridge"), "recipe": BRIDGE_RECIPE},
     evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference, nan_ok=NAN_OK))
 
-#: The collections of trained networks: this module's two and :mod:`mem.benchmarks`' runs
+#: The ``mnist1d`` collection (chapters 1, 2 and 4), registered with :mod:`mem.store`.
+MNIST1D = store.register(Collection(
+    "mnist1d", MNIST1D_DIR, mnist1d_configs, entry_name, train_entry, _network_summary,
+    header={"format": 1, "description": "Delayed-task networks trained on MNIST-1D by mem.zoo's recipe.",
+            "rebuild": rebuild_command("mnist1d"), "recipe": MNIST1D_RECIPE},
+    evaluate=evaluate_entry, metrics_version=METRICS_VERSION, compare=weight_difference, nan_ok=NAN_OK))
+
+#: The collections of trained networks: this module's three and :mod:`mem.benchmarks`' runs
 #: (the chapter-5 sweep, :mod:`mem.regularize`, stores measurements only).
-COLLECTIONS = ("networks", "bridge", "benchmarks")
+COLLECTIONS = ("networks", "bridge", "mnist1d", "benchmarks")
 
 
 def collection(name: str = "networks") -> Collection:

@@ -40,6 +40,7 @@ from scipy import stats
 from ._checks import check_array, check_count, check_float, check_int, check_names, check_seed, check_str
 
 __all__ = [
+    "AGREEMENTS",
     "MAX_BOOT",
     "MAX_DRAWS",
     "METHODS",
@@ -51,6 +52,7 @@ __all__ = [
     "ProtocolTests",
     "SeedSpread",
     "compare_conditions",
+    "compare_orderings",
     "correlate",
     "correlate_groups",
     "correlation_difference",
@@ -1103,6 +1105,74 @@ def protocol_tests(values, conditions=None, *, alpha: float = 0.05, n_boot: int 
                                                       random_state=rng).pvalue)
     return ProtocolTests(groups, conditions, n_seeds, gmean, gmean_ci, seed_ratio, order, pairs, eta2, p_condition,
                          alpha)
+
+
+#: The agreement of one pair of conditions between two :class:`ProtocolTests` (:func:`compare_orderings`).
+AGREEMENTS = ("confirmed", "same direction", "opposite direction", "contradicted")
+
+
+def compare_orderings(tests: ProtocolTests, other: ProtocolTests, groups=None):
+    """Does an ordering of conditions carry over? Each pair of conditions in two sets of tests (chapter 2).
+
+    For example the same architectures trained with the same protocols on two datasets: for every
+    group present in both and every pair of conditions, the ratio of geometric means in each (oriented
+    as in ``tests``: ``a`` is the condition with the larger geometric mean there), whether each is
+    significant (Holm, as :func:`protocol_tests` decides), and their agreement, one of
+    :data:`AGREEMENTS`:
+
+    * ``"confirmed"``: the same direction, significant in both;
+    * ``"same direction"``: the same direction, not significant in at least one;
+    * ``"opposite direction"``: opposite directions, significant in at most one;
+    * ``"contradicted"``: opposite directions, significant in both.
+
+    Parameters
+    ----------
+    tests, other : :class:`ProtocolTests`, :func:`protocol_tests`' results, with the same conditions
+    groups : sequence of str, optional, the groups to compare (default: those of ``tests`` also in ``other``)
+
+    Returns
+    -------
+    pandas DataFrame, one row per (group, pair), with columns ``group, a, b, ratio, ci_low, ci_high,
+    significant, other_ratio, other_ci_low, other_ci_high, other_significant, agreement``.
+    """
+    import pandas as pd
+
+    for name, t in (("tests", tests), ("other", other)):
+        if not isinstance(t, ProtocolTests):
+            raise TypeError(f"{name} must be a mem.analysis.ProtocolTests (protocol_tests' result), "
+                            f"got {type(t).__name__}")
+    if set(tests.conditions) != set(other.conditions):
+        raise ValueError(f"tests and other must test the same conditions, got {tests.conditions} and "
+                         f"{other.conditions}")
+    shared = [g for g in tests.groups if g in other.groups]
+    if groups is None:
+        groups = shared
+    else:
+        if isinstance(groups, (str, bytes)) or not hasattr(groups, "__iter__"):
+            raise TypeError(f"groups must be a sequence of groups, got {groups!r}")
+        groups = list(groups)
+        if not groups:
+            raise ValueError(f"groups must name at least one group of both tests ({shared}), got none")
+        for g in groups:
+            if not isinstance(g, str):
+                raise TypeError(f"groups must be a sequence of group names (str), got {g!r} ({type(g).__name__})")
+            if g not in shared:
+                raise ValueError(f"groups must name groups of both tests ({shared}), got {g!r}")
+    if not groups:
+        raise ValueError(f"tests and other must share a group, got {tests.groups} and {other.groups}")
+    rows = []
+    for g in groups:
+        o = tests.order[g]
+        for i, a in enumerate(o):
+            for b in o[i + 1:]:
+                t, u = tests.pair(g, a, b), other.pair(g, a, b)
+                same = (u.ratio > 1) == (t.ratio > 1)
+                both = t.significant and u.significant
+                agreement = AGREEMENTS[(0 if both else 1) if same else (3 if both else 2)]
+                rows.append({"group": g, "a": a, "b": b, "ratio": t.ratio, "ci_low": t.ci[0], "ci_high": t.ci[1],
+                             "significant": t.significant, "other_ratio": u.ratio, "other_ci_low": u.ci[0],
+                             "other_ci_high": u.ci[1], "other_significant": u.significant, "agreement": agreement})
+    return pd.DataFrame(rows)
 
 
 def group_contrast(table, by: str, group, value: str):

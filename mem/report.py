@@ -41,6 +41,7 @@ __all__ = [
     "format_groups",
     "format_range",
     "format_values",
+    "ordering_comparison",
     "pair_summary",
     "point_table",
     "protocol_verdicts",
@@ -857,6 +858,52 @@ def pair_summary(tests, a, b, labels: Mapping | None = None) -> str:
         lines.append(f"{show(g):{width}} {show(a)} / {show(b)}: x{t.ratio:.2f} (95% CI {t.ci[0]:.2f} to "
                      f"{t.ci[1]:.2f}), exact p = {t.pvalue:.3g}, Holm-corrected {t.p_holm:.3g}, {n} vs {n} seeds")
     return "\n".join(lines)
+
+
+def ordering_comparison(comparison, names=("digits", "MNIST-1D"), labels: Mapping | None = None) -> str:
+    """Each pair of conditions on two datasets (or any two sets of tests), one line per pair (chapter 2).
+
+    Parameters
+    ----------
+    comparison : pandas DataFrame, :func:`mem.analysis.compare_orderings`' result
+    names : (str, str), what the two sets of tests are called (the first is ``tests``, the second ``other``)
+    labels : dict ``{group or condition: display name}``, optional (default: the keys themselves)
+
+    Returns
+    -------
+    str
+        One line per row, e.g. ``"GRU-64  VoCu / DeCu: digits x2.73 (95% CI 1.90 to 3.94, significant);
+        MNIST-1D x1.10 (95% CI 0.80 to 1.52, not resolved): same direction"``.
+    """
+    import pandas as pd
+
+    from .analysis import AGREEMENTS
+    if not isinstance(comparison, pd.DataFrame):
+        raise TypeError(f"comparison must be a pandas DataFrame (compare_orderings' result), "
+                        f"got {type(comparison).__name__}")
+    columns = ["group", "a", "b", "ratio", "ci_low", "ci_high", "significant", "other_ratio", "other_ci_low",
+               "other_ci_high", "other_significant", "agreement"]
+    missing = [c for c in columns if c not in comparison.columns]
+    if missing or len(comparison) == 0 or not comparison["agreement"].isin(AGREEMENTS).all():
+        raise ValueError(f"comparison must be compare_orderings' result (columns {columns}, at least one row), "
+                         f"missing {missing}" if missing else "comparison must be compare_orderings' result "
+                         f"(at least one row, agreements among {AGREEMENTS})")
+    if (not isinstance(names, (tuple, list)) or len(names) != 2
+            or not all(isinstance(n, str) and n for n in names)):
+        raise TypeError(f"names must be two non-empty strings, got {names!r}")
+    name = _display_names(labels)
+
+    def show(k):
+        return name.get(k, str(k))
+
+    def one(r, prefix=""):
+        sig = "significant" if r[prefix + "significant"] else "not resolved"
+        return (f"x{r[prefix + 'ratio']:.2f} (95% CI {r[prefix + 'ci_low']:.2f} to {r[prefix + 'ci_high']:.2f}, "
+                f"{sig})")
+
+    width = max(len(show(g)) for g in comparison["group"])
+    return "\n".join(f"{show(r['group']):{width}} {show(r['a'])} / {show(r['b'])}: {names[0]} {one(r)}; "
+                     f"{names[1]} {one(r, 'other_')}: {r['agreement']}" for _, r in comparison.iterrows())
 
 
 def seed_separation(values: Mapping, conditions, groups, n_seeds=(2, 3, 6), labels: Mapping | None = None,

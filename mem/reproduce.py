@@ -11,7 +11,7 @@ the numerics fingerprint it was computed under (:mod:`mem.fingerprint`). A re-ru
 
 The tolerances (:func:`tolerances` lists them all, with the reason for each):
 
-* *across seeds* -- a retrained network (zoo ``networks`` and ``bridge``) or benchmark run must lie
+* *across seeds* -- a retrained network (zoo ``networks``, ``bridge`` and ``mnist1d``) or benchmark run must lie
   inside the 99 % prediction interval of a new seed of its cell: cell mean
   +- t(0.995, dof) * s * sqrt(1 + 1/n), with s the within-cell standard deviation pooled over
   all cells of its collection (:func:`seed_tolerance`), for report accuracy and log10 lifetime
@@ -218,7 +218,7 @@ def _seed_setup(collection: str):
     if not isinstance(collection, str):
         raise TypeError(f"collection must be one of {zoo.COLLECTIONS}, got {collection!r} "
                         f"({type(collection).__name__})")
-    if collection in ("networks", "bridge"):
+    if collection in ("networks", "bridge", "mnist1d"):
         t = zoo.table(zoo.collection(collection).folder)
         return t, ["arch", "hidden_size", "protocol", "init"], {"report_accuracy": "report_accuracy",
                                                                "log10 lifetime": "log_lifetime"}
@@ -241,7 +241,7 @@ def seed_tolerance(collection: str = "networks", quantity: str = "report_accurac
     Parameters
     ----------
     collection : str
-        ``"networks"``, ``"bridge"`` or ``"benchmarks"``.
+        ``"networks"``, ``"bridge"``, ``"mnist1d"`` or ``"benchmarks"``.
     quantity : str
         A column of the collection's table: ``report_accuracy`` or ``log_lifetime`` (networks,
         bridge), ``final`` (benchmarks).
@@ -539,6 +539,8 @@ def tolerances(variability: dict | None = None):
                                  ("networks", "log_lifetime", "log10 lifetime"),
                                  ("bridge", "report_accuracy", "report accuracy"),
                                  ("bridge", "log_lifetime", "log10 lifetime"),
+                                 ("mnist1d", "report_accuracy", "report accuracy"),
+                                 ("mnist1d", "log_lifetime", "log10 lifetime"),
                                  ("benchmarks", "final", "final loss / baseline")):
         half, means = seed_tolerance(col, quantity)
         rows.append({"check": f"retrained {col} entry (zoo.check)", "quantity": label, "tolerance": half,

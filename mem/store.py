@@ -914,7 +914,8 @@ def summary(names=None):
     Returns
     -------
     pandas DataFrame indexed by collection: ``entries``, ``train_hours`` (the sum of the entries'
-    recorded training times), ``threads`` and ``torch_versions`` recorded.
+    recorded training times), ``megabytes`` (its manifest and entry files, as the package ships them, in
+    units of 10^6 bytes), ``threads`` and ``torch_versions`` recorded.
     """
     import pandas as pd
 
@@ -925,6 +926,9 @@ def summary(names=None):
         entries = manifest(col.folder, col.manifest_file)["entries"].values()
         rows[name] = {"entries": len(entries),
                       "train_hours": round(sum(e.get("train_seconds", 0.0) for e in entries) / 3600, 2),
+                      "megabytes": round(sum((Path(col.folder) / f).stat().st_size for f in
+                                             [col.manifest_file, *(e["file"] for e in entries if "file" in e)])
+                                         / 1e6, 1),
                       "threads": sorted({e.get("threads", e["config"].get("threads")) for e in entries}),
                       "torch_versions": sorted({e["torch_version"] for e in entries})}
     return pd.DataFrame(rows).T

@@ -8,6 +8,7 @@ from scipy import stats
 import mem.formation
 import mem.searches
 from mem import analysis as an
+from mem import report
 
 
 def _data(n=40, seed=0):
@@ -331,6 +332,41 @@ def test_protocol_tests_say_that_three_seeds_cannot_resolve_a_pair():
     pair = t.pairs["g", "a", "b"]
     assert pair.p_floor == pytest.approx(0.1) and pair.pvalue == pytest.approx(0.1) and not pair.significant
     assert t.verdict("g") in ("partly", "no")          # a complete separation of 3 vs 3 is not a resolved ordering
+
+
+def test_compare_orderings_says_where_an_ordering_carries_over():
+    """issue 21: each pair of conditions on two datasets is confirmed, in the same direction, in the opposite
+    direction, or contradicted; the ratios are oriented as in the first tests."""
+    rng = np.random.default_rng(0)
+    scale = {"a": 400.0, "b": 100.0, "c": 25.0}
+    first = {("g", c, s): scale[c] * rng.uniform(0.8, 1.25) for c in scale for s in range(6)}
+    spread = (0.5, 0.7, 0.9, 1.1, 1.4, 1.8)     # a and c overlap widely, a's geometric mean slightly higher
+    second = {("g", c, s): {"a": 400.0, "b": 1600.0, "c": 390.0}[c] * spread[s if c != "c" else 5 - s]
+              for c in scale for s in range(6)}
+    second.update({("h", c, s): 100.0 * rng.uniform(0.8, 1.25) for c in scale for s in range(6)})
+    t, u = (an.protocol_tests(v, n_boot=500, n_perm=999) for v in (first, second))
+    cmp = an.compare_orderings(t, u).set_index(["a", "b"])
+    assert list(cmp.group.unique()) == ["g"] and len(cmp) == 3           # only the shared group, every pair
+    assert cmp.loc[("a", "b"), "agreement"] == "contradicted"            # a > b resolved in both, opposite ways
+    assert cmp.loc[("a", "c"), "agreement"] == "same direction"          # a > c, not resolved in the second
+    assert cmp.loc[("b", "c"), "agreement"] == "confirmed"               # b > c in both, resolved in both
+    assert cmp.loc[("a", "b"), "ratio"] > 1 > cmp.loc[("a", "b"), "other_ratio"]
+    assert cmp.loc[("a", "b"), "other_ratio"] == pytest.approx(u.pair("g", "a", "b").ratio)
+    assert set(cmp.agreement) <= set(an.AGREEMENTS)
+    same = an.compare_orderings(t, t)
+    assert (same.agreement == "confirmed").all() and (same.ratio == same.other_ratio).all()
+    noisy = {k: v * rng.uniform(0.2, 5.0) for k, v in first.items()}
+    cmp = an.compare_orderings(t, an.protocol_tests(noisy, n_boot=200, n_perm=200))
+    assert set(cmp.agreement) <= {"confirmed", "same direction", "opposite direction"}
+    text = report.ordering_comparison(an.compare_orderings(t, u), labels={"g": "G-1"})
+    assert text.splitlines()[0].startswith("G-1 a / b: digits x") and text.endswith("confirmed")
+    with pytest.raises(ValueError, match="groups must name groups of both"):
+        an.compare_orderings(t, u, groups=["h"])
+    with pytest.raises(ValueError, match="same conditions"):
+        an.compare_orderings(t, an.protocol_tests({k: v for k, v in first.items() if k[1] != "c"}, n_boot=100,
+                                                  n_perm=100))
+    with pytest.raises(TypeError, match="other must be"):
+        an.compare_orderings(t, first)
 
 
 def test_protocol_tests_refuse_cells_without_the_same_seeds():

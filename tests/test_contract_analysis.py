@@ -84,6 +84,12 @@ def _tests3():
     return an.protocol_tests(_life3(), n_boot=100, n_perm=100)
 
 
+def _tests3_other():
+    """protocol_tests of other lifetimes of the same groups and conditions (VoCu below DeCu in the LSTMs)."""
+    life = {(g, c, s): v * (0.25 if (g, c) == ("lstm", "vocu") else 1.0) for (g, c, s), v in _life3().items()}
+    return an.protocol_tests(life, n_boot=100, n_perm=100)
+
+
 def _keyed(sign):
     rng = np.random.default_rng(3)
     keys = [(a, p, s) for a in ("gru", "lstm") for p in ("decu", "vocu") for s in (0, 1)]
@@ -254,6 +260,7 @@ FAST = [
          of=lambda: an.compare_conditions(_life(), "vocu", "decu")),
     Spec("mem.analysis.protocol_tests", lambda: dict(values=_life3(), conditions=["decu", "vocu"], alpha=0.05,
                                                      n_boot=100, n_perm=100, seed=0), examples=4),
+    Spec("mem.analysis.compare_orderings", lambda: dict(tests=_tests3(), other=_tests3_other(), groups=["gru"])),
     Spec("mem.analysis.ProtocolTests.table", lambda: dict(labels={"decu": "DeCu"}), of=_tests3),
     Spec("mem.analysis.ProtocolTests.verdict", lambda: dict(group="gru"), of=_tests3, fixed={"group": "a label"}),
     Spec("mem.analysis.ProtocolTests.pair", lambda: dict(group="gru", a="vocu", b="decu"), of=_tests3,
@@ -328,6 +335,8 @@ FAST = [
     Spec("mem.report.finder_comparison", lambda: dict(results=report.finder_benchmark())),
     Spec("mem.report.protocol_verdicts", lambda: dict(tests=_tests3(), labels={"decu": "DeCu"})),
     Spec("mem.report.pair_summary", lambda: dict(tests=_tests3(), a="vocu", b="decu", labels={"gru": "GRU"})),
+    Spec("mem.report.ordering_comparison", lambda: dict(comparison=an.compare_orderings(_tests3(), _tests3_other()),
+                                                        names=("digits", "MNIST-1D"), labels={"gru": "GRU"})),
     Spec("mem.report.seed_separation", lambda: dict(values=_life3(), conditions=["decu", "vocu"],
                                                     groups=["gru", "lstm"], n_seeds=[2, 3], labels={"gru": "GRU"},
                                                     condition="protocol")),

@@ -641,6 +641,8 @@ def test_chapter_4_figures_fit_the_column():
             "within": plots.plot_within({m: pd.DataFrame({"r": rng.uniform(-1, 1, 9)}) for m in "abc"}).figure,
             "by_protocol": plots.plot_by_protocol_panels(df.assign(size3=np.arange(n) % 3), "t", by="size3"),
             "measure_panels": plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled),
+            "by_dataset": plots.plot_by_dataset(df.assign(data=["digits"] * 12 + ["mnist1d"] * 12), ["a", "b", "c"],
+                                                "t"),
             "correlation_panels": plots.plot_correlation_panels({"one": table, "two": sized, "three": table}),
             "delay": plots.plot_delay_measure(df, "a", 100).figure,
             "paths": plots.plot_measure_paths(df.assign(g=np.arange(n) % 3), ["a", "b"], group="g", color="t"),
@@ -658,6 +660,12 @@ def test_chapter_4_figures_fit_the_column():
     assert colors["all"] == style.POOLED_COLOR and colors["all | arch"] == style.PARTIAL_COLOR
     with pytest.raises(ValueError, match="figsize must be at most one column"):
         plots.plot_within({"a": pd.DataFrame({"r": [0.1, 0.2]})}, figsize=(13, 3))
+    lines = {ln.get_label(): ln.get_color() for ln in figures["by_dataset"].axes[0].get_lines()
+             if not ln.get_label().startswith("_")}
+    assert lines == {"8×8 digits (n = 12)": style.DATASET_COLORS["digits"],
+                     "MNIST-1D (n = 12)": style.DATASET_COLORS["mnist1d"], "GRU": "none", "LSTM": "none"}
+    with pytest.raises(ValueError, match=r"dataset must be a column of the datasets \['digits', 'mnist1d'\]"):
+        plots.plot_by_dataset(df.assign(data="cifar10"), ["a"], "t")
     with pytest.raises(ValueError, match="ncols"):
         plots.plot_measure_panels(df, ["a", "b", "c"], "t", pooled, ncols=4)
 

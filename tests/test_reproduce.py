@@ -111,7 +111,8 @@ def test_seed_tolerance_is_the_prediction_interval_of_a_new_seed():
     assert half == pytest.approx(stats.t.ppf(0.995, 42) * s * math.sqrt(1 + 1 / 3))   # the smallest cell's n
     assert len(means) == 12
     # every stored seed lies inside its own cell's interval (a sanity check of the scale, not of new seeds)
-    for col, q in (("networks", "log_lifetime"), ("bridge", "report_accuracy"), ("benchmarks", "final")):
+    for col, q in (("networks", "log_lifetime"), ("bridge", "report_accuracy"), ("mnist1d", "log_lifetime"),
+                   ("benchmarks", "final")):
         half, means = R.seed_tolerance(col, q)
         assert 0 < half < math.inf
     with pytest.raises(ValueError, match="quantity must be one of"):
@@ -128,7 +129,7 @@ def test_tolerance_table_lists_every_check_with_its_reason():
     t = R.tolerances()
     assert {"check", "quantity", "tolerance", "derived from"} <= set(t.columns)
     assert (t.tolerance > 0).all() and np.isfinite(t.tolerance).all()
-    assert len(t) == 5 + len(R.SPEED_MEDIANS) + 2
+    assert len(t) == 7 + len(R.SPEED_MEDIANS) + 2
     assert t["derived from"].str.len().min() > 20
 
 
@@ -166,6 +167,11 @@ def test_retraining_a_zoo_entry_reproduces_it():
 
 
 @pytest.mark.slow
+def test_retraining_an_mnist1d_entry_reproduces_it():
+    """issue 21: the second dataset's collection rebuilds like the first (bit for bit, or within a new seed)."""
+    _assert_level(R.recheck("lstm64-vocu-s1", collection="mnist1d"))
+
+
 def test_retraining_a_benchmark_run_reproduces_it():
     _assert_level(R.recheck("psdigits-chain-lr0.0003-s0", collection="benchmarks"))
 

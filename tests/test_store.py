@@ -395,7 +395,7 @@ def test_nan_and_inf_are_refused_unless_the_collection_documents_nan_there(tmp_p
 
 def test_the_stored_manifests_are_sealed_and_an_edit_of_a_copy_is_refused(tmp_path):
     """issue 18: every stored collection verifies clean; one number edited in a copy of its manifest is caught."""
-    for name in ("networks", "bridge", "benchmarks", "sweep"):
+    for name in ("networks", "bridge", "mnist1d", "benchmarks", "sweep"):
         col = store.lookup(name)
         assert store.verify(name)[1] == [], name
         copy = tmp_path / name

@@ -14,7 +14,7 @@ from . import style
 from ._validate import as_array, check_ax, check_column, check_format, check_frame, check_lookup, check_pair
 from .style import ARCH_COLORS, PARTIAL_COLOR, POOLED_COLOR, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
-__all__ = ["plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
+__all__ = ["plot_by_dataset", "plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
            "plot_measure", "plot_measure_panels", "plot_measure_paths", "plot_within"]
 
 
@@ -320,6 +320,89 @@ def plot_measure_panels(df, measures, y: str, correlations: dict, labels: dict |
         if k % ncols:
             ax.set_ylabel("")
         ax.xaxis.set_major_locator(_ticks(4))
+    for ax in axes.flat[len(measures):]:
+        ax.axis("off")
+    axes.flat[-1].legend(*axes.flat[0].get_legend_handles_labels(), loc="center")
+    fig.tight_layout()
+    return fig
+
+
+def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data", labels: dict | None = None,
+                    ylabel: str | None = None, confidence: float = 0.95):
+    """Each measure against ``y``, one point per network, coloured by dataset, marker by architecture (chapter 4).
+
+    One panel per measure, two across; each dataset gets its least-squares line and the
+    ``confidence`` band of that line (t-based, from scipy), and the legend a panel of its own.
+    Colours and names come from :data:`~mem.plots.style.DATASET_COLORS` and
+    :data:`~mem.plots.style.DATASET_LABELS`, markers from :data:`~mem.plots.style.ARCH_MARKERS`
+    (open: every network of the comparison has 64 units).
+
+    Parameters
+    ----------
+    df : pandas DataFrame, one row per network, with the columns of ``measures``, ``y``, ``dataset``
+        and ``arch`` (e.g. :func:`mem.zoo.table` of two collections, concatenated); no NaN or infinity
+        in the measures and ``y``
+    measures : column names, one panel each (1 to 5)
+    y : the column on the y axis
+    dataset : the column naming each network's dataset (keys of ``DATASET_COLORS``)
+    labels : ``{measure: x label}``, optional
+    ylabel : y label of the panels of the first column
+    confidence : level of the bands, in (0, 1)
+
+    Returns
+    -------
+    matplotlib Figure
+        One column wide.
+    """
+    from scipy import stats
+
+    plt = pyplot()
+    check_frame("df", df)
+    measures = check_names("measures", measures)
+    if not 1 <= len(measures) <= 5:
+        raise ValueError(f"measures must name 1 to 5 columns of df, got {len(measures)}")
+    for m in measures:
+        check_column("measures", m, df)
+        as_array(f"measures, the column df[{m!r}],", _numbers("measures", df[m]), finite=True)
+    check_column("y", y, df)
+    as_array(f"y, the column df[{y!r}],", _numbers("y", df[y]), finite=True)
+    check_column("dataset", dataset, df)
+    check_frame("df", df, ("arch",))
+    unknown = sorted(set(map(str, df[dataset])) - set(style.DATASET_COLORS))
+    if unknown:
+        raise ValueError(f"dataset must be a column of the datasets {sorted(style.DATASET_COLORS)}, got {unknown}")
+    check_lookup("labels", labels, "{measure: x label}")
+    check_str("ylabel", ylabel, none_ok=True)
+    check_float("confidence", confidence, gt=0, lt=1)
+    ncols = 2
+    nrows = -(-(len(measures) + 1) // ncols)
+    width = style.COLUMN_INCHES / ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.figsize(1.0, height=0.72 * width * nrows), squeeze=False)
+    for k, (ax, m) in enumerate(zip(axes.flat, measures)):
+        for name in [d for d in style.DATASET_COLORS if d in set(df[dataset])]:
+            d = df[df[dataset] == name]
+            color = style.DATASET_COLORS[name]
+            for arch, mk in style.ARCH_MARKERS.items():
+                a = d[d["arch"] == arch]
+                if len(a):
+                    ax.plot(a[m], a[y], mk, ms=5, mew=1.0, mec=color, color="none", ls="none")
+            if len(d) >= 3 and d[m].nunique() > 1:
+                X, Y = d[m].to_numpy(float), d[y].to_numpy(float)
+                lr = stats.linregress(X, Y)
+                grid = np.linspace(X.min(), X.max(), 50)
+                n = len(X)
+                t = stats.t.ppf(0.5 + confidence / 2, n - 2)
+                s = np.sqrt(np.sum((Y - lr.intercept - lr.slope * X) ** 2) / (n - 2))
+                half = t * s * np.sqrt(1 / n + (grid - X.mean()) ** 2 / np.sum((X - X.mean()) ** 2))
+                line = lr.intercept + lr.slope * grid
+                ax.plot(grid, line, color=color, lw=1.5,
+                        label=f"{style.DATASET_LABELS.get(name, name)} (n = {n})")
+                ax.fill_between(grid, line - half, line + half, color=color, alpha=0.15, lw=0)
+        ax.set(xlabel=(labels or {}).get(m, m), ylabel=(ylabel or y) if k % ncols == 0 else "")
+        ax.xaxis.set_major_locator(_ticks(4))
+    for arch, mk in style.ARCH_MARKERS.items():
+        if arch in set(df["arch"]):
+            axes.flat[0].plot([], [], mk, color="none", mec=POOLED_COLOR, label=arch.upper())
     for ax in axes.flat[len(measures):]:
         ax.axis("off")
     axes.flat[-1].legend(*axes.flat[0].get_legend_handles_labels(), loc="center")

@@ -24,6 +24,8 @@ __all__ = [
     "BACKGROUND_GREY",
     "BIAS_CMAP",
     "CLASS_COLORS",
+    "DATASET_COLORS",
+    "DATASET_LABELS",
     "COLUMN_INCHES",
     "DPI",
     "FINE_TUNE_COLORS",
@@ -281,3 +283,9 @@ BIAS_CMAP = "plasma"
 #: One colour per matrix of a hidden-chain profile: the initial recurrent matrix, the trained one, and
 #: its control (the initial matrix moved at random by as much as training moved it) (chapter 6).
 MATRIX_COLORS = {"initial": "#a6cee3", "trained": "#1a1a1a", "control": "#ff7f00"}
+
+# --- issue 21: the two datasets ---
+#: One colour per dataset of the delayed task, where the marker stands for the architecture (chapters 2, 4).
+DATASET_COLORS = {"digits": "#01665e", "mnist1d": "#c51b7d"}
+#: How the book writes each dataset's name (chapters 1, 2, 4).
+DATASET_LABELS = {"digits": "8×8 digits", "mnist1d": "MNIST-1D"}

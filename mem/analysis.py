@@ -1026,8 +1026,8 @@ def protocol_tests(values, conditions=None, *, alpha: float = 0.05, n_boot: int 
 
     Parameters
     ----------
-    values : dict ``{(group, condition, seed): float}``, positive, the same seeds in every condition of a group
-        (groups may have different numbers of seeds)
+    values : dict ``{(group, condition, seed): float}``, positive and finite, the same seeds in every condition
+        of a group (groups may have different numbers of seeds)
     conditions : sequence, optional, the conditions in display order (default: first appearance)
     alpha : float in (0, 1), the significance level
     n_boot : int in 100..:data:`MAX_BOOT`, bootstrap resamples;  n_perm : int in 100..:data:`MAX_BOOT`,
@@ -1056,6 +1056,9 @@ def protocol_tests(values, conditions=None, *, alpha: float = 0.05, n_boot: int 
         raise ValueError(f"conditions (and values) must hold at least two conditions, got {conditions!r}")
     if not all(v > 0 for v in values.values()):
         raise ValueError("values must be positive (logarithms, ratios and geometric means are taken)")
+    if not all(math.isfinite(v) for v in values.values()):
+        raise ValueError("values must be finite: a lifetime that outlasts the probe (inf) has no geometric mean; "
+                         "censor it at the longest probed delay first (which understates it)")
     groups = list(dict.fromkeys(g for g, _, _ in values))
     rng = np.random.default_rng(seed)
     n_seeds, logs = {}, {}

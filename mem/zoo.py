@@ -397,7 +397,8 @@ def table(zoo_dir: Path | str = ZOO_DIR, probe_seed: int | None = None):
         life = math.inf if m["lifetime"] is None else float(m["lifetime"])
         row = {"name": name, "arch": cfg["arch"], "hidden_size": cfg["hidden_size"],
                "protocol": cfg["protocol"]["name"], "seed": cfg["seed"], "init": cfg.get("init", "default"),
-               "data": cfg.get("data", "digits"), "report_accuracy": m["report_accuracy"], "lifetime": life, "log_lifetime": math.log10(life)}
+               "data": cfg.get("data", "digits"), "report_accuracy": m["report_accuracy"], "lifetime": life,
+               "log_lifetime": math.log10(life)}
         curve = DelayCurve.from_dict(m["delay_curve"])
         row.update({f"acc_{d}": float(a) for d, a in zip(curve.delays, curve.accuracy)})
         sp = m["speed"]

@@ -374,6 +374,9 @@ def test_protocol_tests_refuse_cells_without_the_same_seeds():
     del values["g", "b", 2]
     with pytest.raises(ValueError, match="same seeds"):
         an.protocol_tests(values)
+    values["g", "b", 2] = math.inf                     # a memory that outlasts the probe: no geometric mean
+    with pytest.raises(ValueError, match=r"values must be finite.*censor"):
+        an.protocol_tests(values)
 
 
 def test_correlation_difference_resolves_a_better_measure_and_not_a_copy():

@@ -152,6 +152,7 @@ SPECS = [
     Spec("mem.zoo.entry_name", lambda: dict(cfg=zoo.default_configs()[0])),
     Spec("mem.zoo.default_configs"),
     Spec("mem.zoo.bridge_configs"),
+    Spec("mem.zoo.mnist1d_configs"),
     Spec("mem.zoo.manifest", lambda: dict(zoo_dir=str(zoo.BRIDGE_DIR))),
     Spec("mem.zoo.names", lambda: dict(zoo_dir=str(zoo.BRIDGE_DIR), seed=0),
          fixed={"seed": "a filter value (**where): compared with the stored configs' values; no match gives []"}),

@@ -664,6 +664,9 @@ def test_chapter_4_figures_fit_the_column():
              if not ln.get_label().startswith("_")}
     assert lines == {"8×8 digits (n = 12)": style.DATASET_COLORS["digits"],
                      "MNIST-1D (n = 12)": style.DATASET_COLORS["mnist1d"], "GRU": "none", "LSTM": "none"}
+    inf = df.assign(data=["digits"] * 12 + ["mnist1d"] * 12, t=np.where(np.arange(n) == 3, np.inf, df.t))
+    fig = plots.plot_by_dataset(inf, ["a"], "t")                      # outlasts the probe: at the top, not fitted
+    assert len(fig.axes[0].texts) == 1 and "(n = 11)" in fig.axes[1].get_legend().get_texts()[0].get_text()
     with pytest.raises(ValueError, match=r"dataset must be a column of the datasets \['digits', 'mnist1d'\]"):
         plots.plot_by_dataset(df.assign(data="cifar10"), ["a"], "t")
     with pytest.raises(ValueError, match="ncols"):

@@ -14,8 +14,8 @@ from . import style
 from ._validate import as_array, check_ax, check_column, check_format, check_frame, check_lookup, check_pair
 from .style import ARCH_COLORS, PARTIAL_COLOR, POOLED_COLOR, PROTOCOL_LABELS, PROTOCOL_MARKERS, pyplot
 
-__all__ = ["plot_by_dataset", "plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations", "plot_delay_measure",
-           "plot_measure", "plot_measure_panels", "plot_measure_paths", "plot_within"]
+__all__ = ["plot_by_dataset", "plot_by_protocol_panels", "plot_correlation_panels", "plot_correlations",
+           "plot_delay_measure", "plot_measure", "plot_measure_panels", "plot_measure_paths", "plot_within"]
 
 
 def _numbers(name: str, column) -> np.ndarray:
@@ -331,7 +331,7 @@ def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data"
                     ylabel: str | None = None, confidence: float = 0.95):
     """Each measure against ``y``, one point per network, coloured by dataset, marker by architecture (chapter 4).
 
-    One panel per measure, two across; each dataset gets its least-squares line and the
+    One panel per measure, two across; each dataset gets its least-squares line (over its finite ``y``) and the
     ``confidence`` band of that line (t-based, from scipy), and the legend a panel of its own.
     Colours and names come from :data:`~mem.plots.style.DATASET_COLORS` and
     :data:`~mem.plots.style.DATASET_LABELS`, markers from :data:`~mem.plots.style.ARCH_MARKERS`
@@ -341,7 +341,8 @@ def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data"
     ----------
     df : pandas DataFrame, one row per network, with the columns of ``measures``, ``y``, ``dataset``
         and ``arch`` (e.g. :func:`mem.zoo.table` of two collections, concatenated); no NaN or infinity
-        in the measures and ``y``
+        in the measures, no NaN in ``y`` (an infinite ``y``, a memory outlasting the probe, is drawn at
+        the top of the axes with an upward arrow and left out of the fit)
     measures : column names, one panel each (1 to 5)
     y : the column on the y axis
     dataset : the column naming each network's dataset (keys of ``DATASET_COLORS``)
@@ -365,7 +366,7 @@ def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data"
         check_column("measures", m, df)
         as_array(f"measures, the column df[{m!r}],", _numbers("measures", df[m]), finite=True)
     check_column("y", y, df)
-    as_array(f"y, the column df[{y!r}],", _numbers("y", df[y]), finite=True)
+    as_array(f"y, the column df[{y!r}],", _numbers("y", df[y]))
     check_column("dataset", dataset, df)
     check_frame("df", df, ("arch",))
     unknown = sorted(set(map(str, df[dataset])) - set(style.DATASET_COLORS))
@@ -378,6 +379,10 @@ def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data"
     nrows = -(-(len(measures) + 1) // ncols)
     width = style.COLUMN_INCHES / ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=style.figsize(1.0, height=0.72 * width * nrows), squeeze=False)
+    finite = np.isfinite(df[y].to_numpy(float))
+    if not finite.any():
+        raise ValueError(f"y, the column df[{y!r}], must hold at least one finite value")
+    top = df[y][finite].max() + 0.05 * (df[y][finite].max() - df[y][finite].min() + 1e-12)
     for k, (ax, m) in enumerate(zip(axes.flat, measures)):
         for name in [d for d in style.DATASET_COLORS if d in set(df[dataset])]:
             d = df[df[dataset] == name]
@@ -385,7 +390,11 @@ def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data"
             for arch, mk in style.ARCH_MARKERS.items():
                 a = d[d["arch"] == arch]
                 if len(a):
-                    ax.plot(a[m], a[y], mk, ms=5, mew=1.0, mec=color, color="none", ls="none")
+                    yy = np.where(np.isfinite(a[y].to_numpy(float)), a[y].to_numpy(float), top)
+                    ax.plot(a[m], yy, mk, ms=5, mew=1.0, mec=color, color="none", ls="none")
+                    for xx in a[m][~np.isfinite(a[y].to_numpy(float))]:   # outlasts the probe: drawn at the top
+                        ax.annotate("", (xx, top + 0.08), (xx, top), arrowprops=dict(arrowstyle="->", color=color))
+            d = d[np.isfinite(d[y].to_numpy(float))]
             if len(d) >= 3 and d[m].nunique() > 1:
                 X, Y = d[m].to_numpy(float), d[y].to_numpy(float)
                 lr = stats.linregress(X, Y)
@@ -399,6 +408,8 @@ def plot_by_dataset(df, measures, y: str = "log_lifetime", dataset: str = "data"
                         label=f"{style.DATASET_LABELS.get(name, name)} (n = {n})")
                 ax.fill_between(grid, line - half, line + half, color=color, alpha=0.15, lw=0)
         ax.set(xlabel=(labels or {}).get(m, m), ylabel=(ylabel or y) if k % ncols == 0 else "")
+        if not finite.all():
+            ax.set_ylim(top=top + 0.15)                          # room for the arrows
         ax.xaxis.set_major_locator(_ticks(4))
     for arch, mk in style.ARCH_MARKERS.items():
         if arch in set(df["arch"]):

@@ -342,7 +342,7 @@ def plot_delay_curves_by_arch(curves: dict):
         keep = [h for h, n in zip(handles, names) if n == "chance"]
         axes[0, 0].legend([*(Line2D([0], [0], color=PROTOCOL_COLORS.get(p), lw=1.5) for p in protocols), *keep],
                           [*(f"{PROTOCOL_LABELS.get(p, p)} (a line style per seed)" for p in protocols),
-                           *("chance" for _ in keep)], loc="lower left")
+                           *("chance" for _ in keep)], loc="best")   # where it hides the fewest curves
     else:
         axes[0, 0].legend(loc="lower left")
     return axes[0]

@@ -1135,8 +1135,10 @@ def compare_orderings(tests: ProtocolTests, other: ProtocolTests, groups=None):
 
     Returns
     -------
-    pandas DataFrame, one row per (group, pair), with columns ``group, a, b, ratio, ci_low, ci_high,
-    significant, other_ratio, other_ci_low, other_ci_high, other_significant, agreement``.
+    pandas DataFrame
+        One row per (group, pair), with the columns ``group``, ``a``, ``b``, ``ratio``, ``ci_low``,
+        ``ci_high``, ``significant``, ``other_ratio``, ``other_ci_low``, ``other_ci_high``,
+        ``other_significant`` and ``agreement``.
     """
     import pandas as pd
 

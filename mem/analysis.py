@@ -1153,14 +1153,10 @@ def compare_orderings(tests: ProtocolTests, other: ProtocolTests, groups=None):
     if groups is None:
         groups = shared
     else:
-        if isinstance(groups, (str, bytes)) or not hasattr(groups, "__iter__"):
-            raise TypeError(f"groups must be a sequence of groups, got {groups!r}")
-        groups = list(groups)
+        groups = check_names("groups", groups)
         if not groups:
             raise ValueError(f"groups must name at least one group of both tests ({shared}), got none")
         for g in groups:
-            if not isinstance(g, str):
-                raise TypeError(f"groups must be a sequence of group names (str), got {g!r} ({type(g).__name__})")
             if g not in shared:
                 raise ValueError(f"groups must name groups of both tests ({shared}), got {g!r}")
     if not groups:
